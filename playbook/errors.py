@@ -1,0 +1,28 @@
+"""The one exception type for mistakes a user can make and fix."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """Bad input from a user: a file, a field, a parameter or a form value.
+
+    The message is one sentence that names what is wrong (file, row, field) and
+    what is allowed. The CLI prints it without a traceback and exits with 2.
+    """
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:  # pragma: no cover - trivial
+        return self.message
+
+
+def where(path, row: int | None = None, field: str | None = None) -> str:
+    """Format a location such as ``responses.csv, row 4, column answer``."""
+    parts = [str(getattr(path, "name", path))]
+    if row is not None:
+        parts.append(f"row {row}")
+    if field is not None:
+        parts.append(f"field {field!r}")
+    return ", ".join(parts)

@@ -1,0 +1,77 @@
+"""The questions the playbook asks, loaded from ``playbook/data/instruments.yaml``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+YESNO = "yesno"
+RATING = "rating"
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    instrument: str  # MSE, SSE, SYM, CS1, CS2, CS3
+    text: str
+    answer: str  # yesno | rating
+    about: str  # marketing | sales | company
+    level: int | None = None  # credibility level for CS items
+
+
+@dataclass(frozen=True)
+class Instrument:
+    code: str
+    title: str
+    intro: str
+    answer: str
+    about: str
+    level: int | None
+    items: tuple[Item, ...]
+
+
+@lru_cache(maxsize=1)
+def instruments() -> dict[str, Instrument]:
+    raw = yaml.safe_load(resources.files("playbook").joinpath("data/instruments.yaml").read_text("utf-8"))
+    out: dict[str, Instrument] = {}
+    for code, spec in raw["instruments"].items():
+        items = tuple(
+            Item(item_id, code, text, spec["answer"], spec["about"], spec.get("level"))
+            for item_id, text in spec["items"].items()
+        )
+        out[code] = Instrument(code, spec["title"], spec["intro"], spec["answer"], spec["about"], spec.get("level"), items)
+    return out
+
+
+@lru_cache(maxsize=1)
+def items() -> dict[str, Item]:
+    """Every item by id, in questionnaire order."""
+    return {item.id: item for inst in instruments().values() for item in inst.items}
+
+
+def item_ids(code: str) -> list[str]:
+    return [i.id for i in instruments()[code].items]
+
+
+def level_items(level: int) -> list[str]:
+    return item_ids(f"CS{level}")
+
+
+def parse_answer(item: Item, raw: object) -> str | int:
+    """Normalise one answer; raise ValueError with the allowed values when it is wrong."""
+    text = str(raw).strip()
+    if item.answer == YESNO:
+        low = text.lower()
+        if low in ("yes", "no"):
+            return low
+        raise ValueError("yes or no")
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError("a whole number from 1 to 5") from None
+    if not 1 <= value <= 5:
+        raise ValueError("a whole number from 1 to 5")
+    return value

@@ -1,0 +1,166 @@
+"""The answer store: one SQLite file per engagement.
+
+Several Voilà kernels may write at once, so the database runs in WAL mode with a
+busy timeout, and every write is one short transaction. Nothing is overwritten:
+each answer is a new row, and the current answer for a respondent, item and
+wave is chosen by METHOD 5 (a form answer wins over a file answer; among
+answers from the same source the latest wins).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS answers (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    respondent  TEXT NOT NULL,
+    item        TEXT NOT NULL,
+    value       TEXT NOT NULL,
+    comment     TEXT NOT NULL DEFAULT '',
+    source      TEXT NOT NULL CHECK (source IN ('form', 'file')),
+    wave        TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS answers_key ON answers (respondent, item, wave, source, id);
+CREATE TABLE IF NOT EXISTS tokens (
+    token_hash  TEXT PRIMARY KEY,
+    respondent  TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    revoked_at  TEXT
+);
+CREATE TABLE IF NOT EXISTS submissions (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    respondent   TEXT NOT NULL,
+    wave         TEXT NOT NULL,
+    submitted_at TEXT NOT NULL
+);
+"""
+
+CURRENT = """
+SELECT respondent, item, value, comment, source, wave, recorded_at FROM (
+    SELECT *, ROW_NUMBER() OVER (
+        PARTITION BY respondent, item, wave
+        ORDER BY (source = 'form') DESC, id DESC
+    ) AS rank
+    FROM answers {where}
+) WHERE rank = 1 ORDER BY wave, respondent, id
+"""
+
+COLUMNS = ("respondent", "item", "value", "comment", "source", "wave", "recorded_at")
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+class Store:
+    """Answers of one engagement. ``path=None`` keeps them in memory (read-only samples)."""
+
+    def __init__(self, path: str | Path | None):
+        self.path = Path(path) if path else None
+        self._conn = sqlite3.connect(str(path) if path else ":memory:", timeout=30, isolation_level=None)
+        self._conn.execute("PRAGMA busy_timeout = 30000")
+        if self.path:
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+        self._conn.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taking the write lock up front so writers queue, not fail."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._conn
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    # --- writing ---------------------------------------------------------------
+    def save(self, respondent: str, item: str, value: str | int, wave: str, comment: str = "",
+             source: str = "form") -> None:
+        """Record one answer (validated by the caller)."""
+        with self.transaction() as c:
+            c.execute(
+                "INSERT INTO answers (respondent, item, value, comment, source, wave, recorded_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (respondent, item, str(value), comment or "", source, wave, now()),
+            )
+
+    def import_file_answers(self, rows: Iterable[tuple[str, str, str, str, str]]) -> tuple[int, int]:
+        """Add file answers ``(respondent, item, value, comment, wave)``; return (added, unchanged).
+
+        Idempotent: a row equal to the latest file answer for its respondent,
+        item and wave adds nothing, so importing the same file twice is harmless.
+        """
+        added = unchanged = 0
+        stamp = now()
+        with self.transaction() as c:
+            for respondent, item, value, comment, wave in rows:
+                last = c.execute(
+                    "SELECT value, comment FROM answers WHERE respondent=? AND item=? AND wave=? AND source='file'"
+                    " ORDER BY id DESC LIMIT 1",
+                    (respondent, item, wave),
+                ).fetchone()
+                if last == (str(value), comment or ""):
+                    unchanged += 1
+                    continue
+                c.execute(
+                    "INSERT INTO answers (respondent, item, value, comment, source, wave, recorded_at)"
+                    " VALUES (?, ?, ?, ?, 'file', ?, ?)",
+                    (respondent, item, str(value), comment or "", wave, stamp),
+                )
+                added += 1
+        return added, unchanged
+
+    def submit(self, respondent: str, wave: str) -> None:
+        with self.transaction() as c:
+            c.execute("INSERT INTO submissions (respondent, wave, submitted_at) VALUES (?, ?, ?)",
+                      (respondent, wave, now()))
+
+    def submitted(self, respondent: str, wave: str) -> str | None:
+        row = self._conn.execute(
+            "SELECT MAX(submitted_at) FROM submissions WHERE respondent=? AND wave=?", (respondent, wave)
+        ).fetchone()
+        return row[0] if row else None
+
+    # --- reading ---------------------------------------------------------------
+    def current(self, respondent: str | None = None, wave: str | None = None) -> list[dict]:
+        """The winning answer per respondent, item and wave, as dicts."""
+        clauses, params = [], []
+        if respondent is not None:
+            clauses.append("respondent = ?")
+            params.append(respondent)
+        if wave is not None:
+            clauses.append("wave = ?")
+            params.append(wave)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        rows = self._conn.execute(CURRENT.format(where=where), params).fetchall()
+        return [dict(zip(COLUMNS, r)) for r in rows]
+
+    def history(self, respondent: str | None = None) -> list[dict]:
+        sql = "SELECT respondent, item, value, comment, source, wave, recorded_at FROM answers"
+        rows = self._conn.execute(sql + (" WHERE respondent = ?" if respondent else "") + " ORDER BY id",
+                                  (respondent,) if respondent else ()).fetchall()
+        return [dict(zip(COLUMNS, r)) for r in rows]
+
+    def waves(self) -> list[str]:
+        return [r[0] for r in self._conn.execute("SELECT DISTINCT wave FROM answers ORDER BY wave")]
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        return self._conn
