@@ -71,10 +71,12 @@ def parse(eng: Engagement, path: Path) -> list[tuple[str, str, str, str, str]]:
 def open_store(eng: Engagement) -> Store:
     """The engagement's store, with ``responses.csv`` imported (idempotent).
 
-    A read-only folder (the shipped sample inside an installed package) gets an
-    in-memory store, so reading never needs write access.
+    The shipped sample, and any read-only folder, gets an in-memory store: the
+    sample is never written to, and reading never needs write access.
     """
-    writable = os.access(eng.path, os.W_OK)
+    from .engagement import sample_path
+
+    writable = os.access(eng.path, os.W_OK) and eng.path != sample_path().resolve()
     store = Store(eng.store_path if writable else None)
     path = eng.file(FILE)
     if path is not None:
