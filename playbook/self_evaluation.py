@@ -147,3 +147,26 @@ def symptom_table(result: dict[str, Any]):
         {"item": i, "symptom": items()[i].text, "reported": i in sym["present"], "share": share}
         for i, share in sym["shares"].items()
     ])
+
+
+def report_section(results: dict[str, Any]) -> dict[str, Any]:
+    """Findings, figures and tables for the report."""
+    if not results.get("self_evaluation"):
+        return {"findings": ["Not assessed: no self-evaluation answers."], "figures": [], "tables": []}
+    from .charts import self_evaluation as charts
+    from .format import share
+
+    part = {"self_evaluation": results["self_evaluation"], "symptoms": results["symptoms"]}
+    gaps = gap_table(part)
+    for col in ("self_yes_share", "peer_yes_share", "difference"):
+        gaps[col] = gaps[col].map(lambda v, c=col: share(v, signed=c == "difference"))
+    gaps.columns = ["Item", "About", "Statement", "Own view (yes)", "Other side (yes)", "Difference"]
+    sym = symptom_table(part)
+    sym["share"] = sym["share"].map(share)
+    sym["reported"] = sym["reported"].map({True: "yes", False: "no"})
+    sym.columns = ["Item", "Symptom", "Reported", "Share of respondents"]
+    return {
+        "findings": findings(part),
+        "figures": [("Perception gap", charts.perception_gap(part)), ("Symptoms", charts.symptoms(part))],
+        "tables": [("Self-evaluation statements: each side's view", gaps), ("Symptoms of misalignment", sym)],
+    }

@@ -1,0 +1,34 @@
+"""Numbers formatted for people: percentages, money, one decimal."""
+
+from __future__ import annotations
+
+import math
+
+
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def share(v, signed: bool = False) -> str:
+    """0.256 -> '26%' (or '+26%')."""
+    if _missing(v):
+        return "–"
+    return f"{v * 100:+.0f}%" if signed else f"{v * 100:.0f}%"
+
+
+def money(v, currency: str = "$") -> str:
+    if _missing(v):
+        return "–"
+    sign = "-" if v < 0 else ""
+    v = abs(v)
+    if v >= 1_000_000:
+        return f"{sign}{currency}{v / 1_000_000:.1f}M"
+    if v >= 10_000:
+        return f"{sign}{currency}{v / 1_000:.0f}k"
+    return f"{sign}{currency}{v:,.0f}"
+
+
+def number(v, digits: int = 1) -> str:
+    if _missing(v):
+        return "–"
+    return f"{v:,.{digits}f}"

@@ -1,0 +1,128 @@
+"""Respondent forms (ipywidgets) that write answers to the store.
+
+Imports only ipywidgets and the light parts of the package, so a Voilà page
+with a form does not pay for pandas or altair. Every answer is validated again
+on save (the browser is not trusted) and saved as soon as it is given.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+
+import ipywidgets as w
+
+from .engagement import Engagement
+from .instruments import RATING, instruments, parse_answer
+from .responses import open_store
+
+YESNO_OPTIONS = [("Yes", "yes"), ("No", "no")]
+RATING_OPTIONS = [("1", 1), ("2", 2), ("3", 3), ("4", 4), ("5", 5)]
+RATING_HELP = "1 = strongly disagree · 3 = neither · 5 = strongly agree"
+
+
+def _esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+class ItemRow:
+    """One question: the statement, the answer buttons and an optional comment."""
+
+    def __init__(self, item, value=None, comment: str = ""):
+        self.item = item
+        options = RATING_OPTIONS if item.answer == RATING else YESNO_OPTIONS
+        self.answer = w.ToggleButtons(options=options, value=value, style={"button_width": "56px"})
+        self.answer.add_class("pb-answer")
+        self.answer.add_class(f"pb-item-{item.id}")
+        self.comment = w.Textarea(value=comment, placeholder="Comment (optional)", continuous_update=False,
+                                  layout=w.Layout(width="100%", height="2.6em"))
+        self.comment.add_class(f"pb-comment-{item.id}")
+        label = w.HTML(f'<div class="pb-statement"><span class="pb-id">{_esc(item.id)}</span> {_esc(item.text)}</div>')
+        self.widget = w.VBox([label, self.answer, self.comment], layout=w.Layout(margin="0 0 14px 0"))
+        self.widget.add_class("pb-row")
+
+
+class RespondentForm:
+    """The form for one respondent and one wave, over some instruments."""
+
+    def __init__(self, eng: Engagement, respondent: str, codes: list[str], wave: str | None = None):
+        self.eng = eng
+        self.person = eng.respondent(respondent)
+        if self.person is None:
+            raise ValueError(f"unknown respondent {respondent!r}")
+        self.wave = wave or eng.period
+        with open_store(eng) as store:
+            saved = {a["item"]: a for a in store.current(respondent=respondent, wave=self.wave)}
+        self.rows: dict[str, ItemRow] = {}
+        sections = []
+        for code in codes:
+            inst = instruments()[code]
+            rows = []
+            for item in inst.items:
+                prev = saved.get(item.id)
+                value = None
+                if prev is not None:
+                    value = int(prev["value"]) if item.answer == RATING else prev["value"]
+                row = ItemRow(item, value, prev["comment"] if prev else "")
+                row.answer.observe(lambda ch, r=row: self._changed(r), names="value")
+                row.comment.observe(lambda ch, r=row: self._changed(r), names="value")
+                self.rows[item.id] = row
+                rows.append(row.widget)
+            head = w.HTML(f"<h3>{_esc(self._title(inst))}</h3><p class='pb-intro'>{_esc(inst.intro)}"
+                          + (f"<br><small>{RATING_HELP}</small>" if inst.answer == RATING else "") + "</p>")
+            sections.append(w.VBox([head, *rows]))
+        self.status = w.HTML()
+        self.status.add_class("pb-status")
+        self.save_button = w.Button(description="Save", button_style="primary", icon="check")
+        self.save_button.add_class("pb-save")
+        self.save_button.on_click(lambda _: self.save_all())
+        top = w.HTML(
+            f"<div class='pb-who'><b>{_esc(self.person.name)}</b> · {_esc(self.person.side)} "
+            f"{_esc(self.person.role)} · {_esc(eng.client)} · {_esc(self.wave)}</div>"
+        )
+        self.widget = w.VBox([top, *sections, w.HBox([self.save_button, self.status])])
+        self.widget.add_class("pb-form")
+        self._update_status()
+
+    def _title(self, inst) -> str:
+        if inst.about in ("marketing", "sales") and inst.code in ("MSE", "SSE"):
+            whose = "your department" if inst.about == self.person.side else "the other department"
+            return f"{inst.title} (about {whose})"
+        return inst.title
+
+    def _store_row(self, store, row: ItemRow) -> bool:
+        if row.answer.value is None:
+            return False
+        value = parse_answer(row.item, row.answer.value)  # never trust what the browser sent
+        comment = (row.comment.value or "").strip()[:2000]
+        store.save(self.person.id, row.item.id, value, self.wave, comment, source="form")
+        return True
+
+    def _changed(self, row: ItemRow) -> None:
+        try:
+            with open_store(self.eng) as store:
+                saved = self._store_row(store, row)
+        except Exception as exc:  # shown to the respondent, nothing else happens
+            self.status.value = f"<span class='pb-error'>Not saved: {_esc(exc)}</span>"
+            return
+        self._update_status("saved" if saved else "")
+
+    def save_all(self) -> int:
+        n = 0
+        with open_store(self.eng) as store:
+            for row in self.rows.values():
+                n += self._store_row(store, row)
+        self._update_status(f"saved {n} answers")
+        return n
+
+    def answered(self) -> int:
+        return sum(r.answer.value is not None for r in self.rows.values())
+
+    def _update_status(self, what: str = "") -> None:
+        stamp = datetime.now().strftime("%H:%M:%S")
+        note = f" · {what} at {stamp}" if what else ""
+        self.status.value = f"<span class='pb-progress'>{self.answered()} of {len(self.rows)} answered{note}</span>"
+
+
+def respondent_form(eng: Engagement, respondent: str, codes: list[str], wave: str | None = None) -> RespondentForm:
+    return RespondentForm(eng, respondent, codes, wave)

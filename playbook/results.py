@@ -1,0 +1,127 @@
+"""results.json: the machine-readable summary of an engagement (METHOD 6).
+
+One function per part computes its block from the engagement; ``compute``
+assembles them. A part whose input is absent is ``None``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import datetime, timezone
+from importlib import import_module
+from pathlib import Path
+from typing import Any, Callable
+
+from .engagement import Engagement
+from .responses import current_answers
+
+PARTS = ("self_evaluation", "credibility", "kpis", "economics")
+# results.json keys each part fills in.
+KEYS = {
+    "self_evaluation": ("self_evaluation", "symptoms"),
+    "credibility": ("credibility",),
+    "kpis": ("kpis",),
+    "economics": ("prospecting", "attribution", "experiment"),
+}
+# The module whose report_section(results) renders each part.
+MODULES = {"self_evaluation": "self_evaluation", "credibility": "credibility", "kpis": "kpis",
+           "economics": "economics"}
+
+
+def _has(answers: list[dict], prefix: tuple[str, ...]) -> bool:
+    return any(a["item"].startswith(prefix) for a in answers)
+
+
+def _self_evaluation(eng: Engagement, answers: list[dict], all_answers: list[dict]) -> dict:
+    from . import self_evaluation
+
+    if not _has(answers, ("MSE", "SSE", "SYM")):
+        return {"self_evaluation": None, "symptoms": None}
+    return self_evaluation.evaluate(eng, answers)
+
+
+def _credibility(eng: Engagement, answers: list[dict], all_answers: list[dict]) -> dict:
+    from . import credibility
+
+    if not _has(all_answers, ("CS",)):
+        return {"credibility": None}
+    block = credibility.evaluate(eng, answers)
+    block["waves"] = credibility.by_wave(eng, all_answers)
+    return {"credibility": block}
+
+
+def _kpis(eng: Engagement, answers: list[dict], all_answers: list[dict]) -> dict:
+    from . import kpis
+
+    return {"kpis": kpis.evaluate(eng)}
+
+
+def _economics(eng: Engagement, answers: list[dict], all_answers: list[dict]) -> dict:
+    from . import economics
+
+    return economics.evaluate(eng)
+
+
+COMPUTE: dict[str, Callable[..., dict]] = {
+    "self_evaluation": _self_evaluation,
+    "credibility": _credibility,
+    "kpis": _kpis,
+    "economics": _economics,
+}
+
+
+def validate(eng: Engagement) -> None:
+    """Check every input file of the engagement (raises UserError), before any work."""
+    from . import economics, kpis
+    from .responses import FILE, parse
+
+    if eng.file(FILE):
+        parse(eng, eng.file(FILE))
+    kpis.validate(eng)
+    economics.validate(eng)
+
+
+def compute(eng: Engagement, parts: tuple[str, ...] = PARTS, wave: str | None = None) -> dict[str, Any]:
+    all_answers = current_answers(eng)
+    wave = wave or eng.period
+    answers = [a for a in all_answers if a["wave"] == wave]
+    out: dict[str, Any] = {
+        "engagement": eng.id,
+        "client": eng.client,
+        "consultant": eng.consultant,
+        "period": eng.period,
+        "wave": wave,
+        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "settings": dict(eng.settings),
+    }
+    for key in (k for p in PARTS for k in KEYS[p]):
+        out[key] = None
+    for part in parts:
+        out.update(COMPUTE[part](eng, answers, all_answers))
+    return out
+
+
+def section(part: str, results: dict[str, Any]) -> dict[str, Any]:
+    """The report section of one part: findings, figures and tables."""
+    return import_module(f"playbook.{MODULES[part]}").report_section(results)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
+        return _clean(value.item())
+    return value
+
+
+def dumps(results: dict[str, Any]) -> str:
+    return json.dumps(_clean(results), indent=2, ensure_ascii=False, allow_nan=False)
+
+
+def write(results: dict[str, Any], path: Path) -> None:
+    path.write_text(dumps(results) + "\n", encoding="utf-8")
