@@ -34,16 +34,17 @@ class Page:
         return self.ctx is not None and not self.form_mode
 
 
-def _display(obj) -> None:
+def _display(obj, meta: dict | None = None) -> None:
     from IPython.display import display
 
-    display(obj)
+    # The metadata lets the report pick this output out of the executed notebook.
+    display(obj, metadata={"playbook": meta} if meta else None)
 
 
-def _html(text: str) -> None:
+def _html(text: str, meta: dict | None = None) -> None:
     from IPython.display import HTML
 
-    _display(HTML(text))
+    _display(HTML(text), meta)
 
 
 def start(engagement_dir: str = "", mode: str = "auto", respondent: str = "", wave: str = "") -> Page:
@@ -82,7 +83,7 @@ def section(page: Page, part: str) -> dict[str, Any] | None:
     from . import results
 
     res = results.compute(page.ctx.engagement, (part,), page.wave)
-    return results.section(part, res)
+    return {**results.section(part, res), "part": part}
 
 
 def heading(page: Page, title: str) -> None:
@@ -94,7 +95,8 @@ def heading(page: Page, title: str) -> None:
 def findings(sec: dict[str, Any] | None) -> None:
     if sec:
         items = "".join(f"<li>{html.escape(line)}</li>" for line in sec["findings"])
-        _html(f"<ul class='pb-findings'>{items}</ul>")
+        _html(f"<ul class='pb-findings'>{items}</ul>",
+              {"kind": "findings", "part": sec.get("part"), "lines": list(sec["findings"])})
 
 
 def figure(sec: dict[str, Any] | None, index: int = 0) -> None:
@@ -104,7 +106,8 @@ def figure(sec: dict[str, Any] | None, index: int = 0) -> None:
 
         from .charts import to_svg
 
-        _display(SVG(to_svg(sec["figures"][index][1])))
+        title, chart = sec["figures"][index]
+        _display(SVG(to_svg(chart)), {"kind": "figure", "part": sec.get("part"), "title": title})
 
 
 def figures(sec: dict[str, Any] | None) -> None:
@@ -115,7 +118,9 @@ def figures(sec: dict[str, Any] | None) -> None:
 def table(sec: dict[str, Any] | None, index: int = 0) -> None:
     if sec and index < len(sec["tables"]):
         title, df = sec["tables"][index]
-        _html(f"<h4>{html.escape(title)}</h4>" + df.to_html(index=False, escape=True, classes="pb-table", border=0))
+        body = df.to_html(index=False, escape=True, classes="pb-table", border=0)
+        _html(f"<h4>{html.escape(title)}</h4>" + body,
+              {"kind": "table", "part": sec.get("part"), "title": title, "html": body})
 
 
 def tables(sec: dict[str, Any] | None) -> None:

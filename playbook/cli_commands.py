@@ -1,0 +1,123 @@
+"""The commands of ``playbook`` (the group lives in ``cli.py``)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .cli import engagement_arg, main, user_errors
+
+
+def _progress(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+@main.command()
+@engagement_arg
+@click.option("--client", required=True, help="The client company's name.")
+@click.option("--id", "eid", default=None, help="Engagement id (slug); default: from the folder name.")
+@click.option("--consultant", default="", help="Your name, shown on the report.")
+@click.option("--period", default=None, help="The period assessed, such as 2026-Q4 (default: this quarter).")
+@user_errors
+def new(directory: Path, client: str, eid: str | None, consultant: str, period: str | None) -> None:
+    """Scaffold a complete, commented engagement folder in DIRECTORY."""
+    from .scaffold import scaffold
+
+    path = scaffold(directory, client, eid, consultant, period)
+    click.echo(f"Created engagement in {path}. Edit engagement.yaml, then: playbook run {path} --out {path}-report")
+
+
+@main.command()
+@engagement_arg
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Folder for the report.")
+@click.option("--no-pdf", is_flag=True, help="Skip report.pdf.")
+@user_errors
+def run(directory: Path, out: Path, no_pdf: bool) -> None:
+    """Validate, import responses, run the notebooks and write the report and results.json."""
+    from .pipeline import RunFailed, run as run_engagement
+
+    try:
+        summary = run_engagement(directory, out, _progress, make_pdf=not no_pdf)
+    except RunFailed as exc:
+        click.echo(f"error: {exc} (nothing was written to {out})", err=True)
+        sys.exit(1)
+    _done(summary)
+
+
+def _done(summary) -> None:
+    for note in summary.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"Report: {summary.out / 'report.html'}")
+    if summary.pdf:
+        click.echo(f"PDF:    {summary.pdf}")
+    click.echo(f"Data:   {summary.out / 'results.json'} ({summary.seconds:.1f} s)")
+
+
+@main.command()
+@click.option("--out", "out", default="demo-out", show_default=True, type=click.Path(path_type=Path),
+              help="Folder for the demo engagement and its report.")
+@click.option("--no-pdf", is_flag=True, help="Skip report.pdf.")
+@user_errors
+def demo(out: Path, no_pdf: bool) -> None:
+    """Run the shipped sample engagement (a fictional company) end to end."""
+    from .pipeline import RunFailed, demo as run_demo
+
+    try:
+        summary = run_demo(out, _progress, make_pdf=not no_pdf)
+    except RunFailed as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    _done(summary)
+    click.echo(f"Open {summary.out / 'report.html'} in a browser. Try the forms with: "
+               f"playbook serve {summary.engagement.path}")
+
+
+@main.command()
+@engagement_arg
+@click.option("--out", "out", type=click.Path(path_type=Path), default=None,
+              help="File name without extension (default: DIRECTORY/answers-export).")
+@user_errors
+def export(directory: Path, out: Path | None) -> None:
+    """Write the current answers (and their history) to CSV and XLSX."""
+    from .engagement import load
+    from .export import export_answers
+
+    eng = load(directory)
+    csv_path, xlsx_path = export_answers(eng, out or eng.path / "answers-export")
+    click.echo(f"Wrote {csv_path} and {xlsx_path}")
+
+
+@main.command()
+@engagement_arg
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="Folder holding results.json and notebooks/ from 'playbook run'.")
+@click.option("--no-pdf", is_flag=True, help="Skip report.pdf.")
+@user_errors
+def report(directory: Path, out: Path, no_pdf: bool) -> None:
+    """Rebuild report.html (and report.pdf) from an earlier run's results and notebooks."""
+    from . import report as rep
+    from .engagement import load
+    from .errors import UserError
+
+    eng = load(directory)
+    if not (out / "results.json").is_file():
+        raise UserError(f"{out}: no results.json here; run 'playbook run {directory} --out {out}' first.")
+    html_path = rep.build(out, eng)
+    click.echo(f"Report: {html_path}")
+    if not no_pdf:
+        pdf_path = rep.pdf(html_path, out / "report.pdf")
+        click.echo(f"PDF:    {pdf_path}" if pdf_path else f"note: {rep.CHROMIUM_HELP}", err=pdf_path is None)
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--port", default=8866, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@user_errors
+def serve(path: Path, port: int, host: str) -> None:
+    """Serve the forms and live views of PATH (an engagement, or a folder of them) with Voilà."""
+    from .serve import serve as run_server
+
+    sys.exit(run_server(path, port=port, host=host, echo=click.echo))

@@ -1,0 +1,114 @@
+"""``playbook run``: validate, import, execute the notebooks, write results and the report.
+
+Everything is built in a temporary folder beside the output and moved into
+place at the end, so a failure never leaves a half-written report.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from . import report, results
+from .engagement import Engagement, load
+from .errors import UserError
+from .responses import open_store
+from .runner import parts_with_input, run_notebooks
+
+ARTIFACTS = ("notebooks", "results.json", "report.html", "report.pdf")
+
+
+class RunFailed(Exception):
+    """A notebook or the report failed for a reason that is not the user's input."""
+
+
+@dataclass
+class RunSummary:
+    engagement: Engagement
+    out: Path
+    parts: list[str]
+    seconds: float
+    pdf: Path | None
+    notes: list[str]
+
+
+def _check_out(out: Path, eng: Engagement) -> None:
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out}: exists and is not a folder; give a folder for the report.")
+    if out.resolve() == eng.path:
+        raise UserError(f"--out {out}: must not be the engagement folder itself; use a separate folder.")
+
+
+def _place(tmp: Path, out: Path) -> None:
+    """Move the finished artifacts into ``out``, replacing older ones."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ARTIFACTS:
+        src, dst = tmp / name, out / name
+        if not src.exists():
+            if dst.exists() and name == "report.pdf":  # a stale PDF would contradict the new HTML
+                dst.unlink()
+            continue
+        if dst.is_dir():
+            old = out / f".{name}.old"
+            shutil.rmtree(old, ignore_errors=True)
+            dst.rename(old)
+            src.rename(dst)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            src.replace(dst)
+
+
+def run(directory: str | Path, out: str | Path, progress: Callable[[str], None] = lambda s: None,
+        make_pdf: bool = True) -> RunSummary:
+    start = time.perf_counter()
+    eng = load(directory)
+    out = Path(out)
+    _check_out(out, eng)
+    results.validate(eng)
+    with open_store(eng):  # imports responses.csv into the store (idempotent)
+        pass
+    res = results.compute(eng)
+    parts = parts_with_input(res)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    notes: list[str] = []
+    pdf_path = None
+    try:
+        progress(f"Running {len(parts)} notebook(s) for {eng.client} ({eng.id}): {', '.join(parts)}")
+        outcomes = run_notebooks(eng, parts, tmp / "notebooks", progress)
+        failed = [o for o in outcomes if o.error]
+        if failed:
+            raise RunFailed("; ".join(f"notebook {o.path.name} failed: {o.error}" for o in failed))
+        results.write(res, tmp / "results.json")
+        html_path = report.build(tmp, eng)
+        if make_pdf:
+            progress("Printing report.pdf with headless Chromium")
+            pdf_path = report.pdf(html_path, tmp / "report.pdf")
+            if pdf_path is None:
+                notes.append(report.CHROMIUM_HELP)
+        _place(tmp, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return RunSummary(eng, out, parts, time.perf_counter() - start,
+                      out / "report.pdf" if pdf_path else None, notes)
+
+
+def demo(out: str | Path, progress: Callable[[str], None] = lambda s: None, make_pdf: bool = True) -> RunSummary:
+    """Run the shipped sample engagement, copied into ``out/engagement`` so its forms can be tried."""
+    from .engagement import sample_path
+
+    out = Path(out)
+    target = out / "engagement"
+    if not (target / "engagement.yaml").is_file():
+        out.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".engagement.", dir=out))
+        shutil.copytree(sample_path(), staging, dirs_exist_ok=True)
+        staging.rename(target)
+        progress(f"Copied the sample engagement to {target}")
+    else:
+        progress(f"Using the demo engagement already in {target}")
+    return run(target, out, progress, make_pdf)
