@@ -36,7 +36,8 @@ def new(directory: Path, client: str, eid: str | None, consultant: str, period: 
 @user_errors
 def run(directory: Path, out: Path, no_pdf: bool) -> None:
     """Validate, import responses, run the notebooks and write the report and results.json."""
-    from .pipeline import RunFailed, run as run_engagement
+    from .pipeline import RunFailed
+    from .pipeline import run as run_engagement
 
     try:
         summary = run_engagement(directory, out, _progress, make_pdf=not no_pdf)
@@ -62,7 +63,8 @@ def _done(summary) -> None:
 @user_errors
 def demo(out: Path, no_pdf: bool) -> None:
     """Run the shipped sample engagement (a fictional company) end to end."""
-    from .pipeline import RunFailed, demo as run_demo
+    from .pipeline import RunFailed
+    from .pipeline import demo as run_demo
 
     try:
         summary = run_demo(out, _progress, make_pdf=not no_pdf)

@@ -52,8 +52,8 @@ def start(engagement_dir: str = "", mode: str = "auto", respondent: str = "", wa
     try:
         ctx = context(engagement_dir, mode, respondent)
     except UserError as exc:
-        if mode == "report" or (mode == "auto" and not _live_hint()):
-            raise
+        if mode == "report" or not _live_hint():
+            raise  # headless: papermill reports the one clear message
         _html(f"<div class='pb-invalid'>{html.escape(INVALID)}</div>")
         return Page(None, error=exc.message)
     return Page(ctx, wave or ctx.engagement.period)

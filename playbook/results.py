@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from importlib import import_module
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .engagement import Engagement
 from .responses import current_answers
@@ -92,7 +93,7 @@ def compute(eng: Engagement, parts: tuple[str, ...] = PARTS, wave: str | None = 
         "consultant": eng.consultant,
         "period": eng.period,
         "wave": wave,
-        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "settings": dict(eng.settings),
     }
     for key in (k for p in PARTS for k in KEYS[p]):

@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .engagement import load
 from .errors import UserError
@@ -44,7 +44,7 @@ def voila_command(port: int, host: str, pool_size: int = 1) -> list[str]:
         "--no-browser", f"--port={port}", f"--Voila.ip={host}",
         "--strip_sources=True", "--show_tracebacks=False",
         "--VoilaConfiguration.file_allowlist=[]",
-        f"--preheat_kernel=True", f"--pool_size={pool_size}",
+        "--preheat_kernel=True", f"--pool_size={pool_size}",
         "--Voila.log_level=WARN",
     ]
 

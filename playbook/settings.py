@@ -6,9 +6,10 @@ declares each key's type and range once and validates overrides against it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 

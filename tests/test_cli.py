@@ -1,0 +1,98 @@
+"""The command line: exit codes, messages, and what is (not) written."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from playbook import load
+from playbook.cli import main
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_new_scaffolds_an_engagement_that_loads(tmp_path):
+    res = invoke("new", tmp_path / "acme-2026", "--client", "Acme <Holdings> & Co", "--period", "2026-Q3")
+    assert res.exit_code == 0, res.output
+    eng = load(tmp_path / "acme-2026")
+    assert (eng.id, eng.client, eng.period) == ("acme-2026", "Acme <Holdings> & Co", "2026-Q3")
+    text = (tmp_path / "acme-2026" / "engagement.yaml").read_text()
+    assert "# stage_threshold: 0.75" in text  # every default listed, commented
+    assert (tmp_path / "acme-2026" / "responses.csv").is_file()
+
+
+def test_new_refuses_a_non_empty_folder_and_bad_id(tmp_path):
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "x.txt").write_text("keep me")
+    res = invoke("new", tmp_path / "busy", "--client", "X")
+    assert res.exit_code == 2
+    assert "exists and is not empty" in res.output
+    assert (tmp_path / "busy" / "x.txt").read_text() == "keep me"
+    res = invoke("new", tmp_path / "fresh", "--client", "X", "--id", "Bad Id")
+    assert res.exit_code == 2 and "--id 'Bad Id' is not allowed" in res.output
+    assert not (tmp_path / "fresh").exists()
+
+
+@pytest.mark.parametrize(
+    "responses, expected",
+    [
+        ("respondent,item,answer\nmkt-lead,MSE-1,maybe\n", "answer 'maybe' is not allowed"),
+        ("respondent,item,answer\nghost,MSE-1,yes\n", "respondent 'ghost' is not in engagement.yaml"),
+        ("", "responses.csv: the file is empty"),
+    ],
+)
+def test_run_with_bad_input_exits_2_and_writes_nothing(make_engagement, tmp_path, responses, expected):
+    folder = make_engagement(rows=[])
+    (folder / "responses.csv").write_text(responses)
+    out = tmp_path / "out"
+    res = invoke("run", folder, "--out", out)
+    assert res.exit_code == 2
+    assert expected in res.output
+    assert "Traceback" not in res.output
+    assert not out.exists()
+    assert not (folder / "answers.sqlite").exists()
+
+
+def test_run_bad_engagement_yaml_exits_2(tmp_path):
+    (tmp_path / "e").mkdir()
+    (tmp_path / "e" / "engagement.yaml").write_text("id: Not A Slug\nclient: X\n")
+    res = invoke("run", tmp_path / "e", "--out", tmp_path / "out")
+    assert res.exit_code == 2 and "error: " in res.output and "is not allowed" in res.output
+
+
+def test_export_writes_csv_and_xlsx(sample_copy):
+    res = invoke("export", sample_copy)
+    assert res.exit_code == 0, res.output
+    csv_text = (sample_copy / "answers-export.csv").read_text()
+    assert csv_text.splitlines()[0].startswith("wave,respondent,name,side,role,item")
+    wb = load_workbook(sample_copy / "answers-export.xlsx")
+    assert wb.sheetnames == ["answers", "history"]
+    assert wb["answers"].max_row == len(csv_text.splitlines())
+
+
+def test_demo_end_to_end_as_a_user_runs_it(tmp_path):
+    """The real command in a real process: papermill, kernels, report, results.json."""
+    out = tmp_path / "demo"
+    proc = subprocess.run([sys.executable, "-m", "playbook", "demo", "--out", str(out), "--no-pdf"],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    results = json.loads((out / "results.json").read_text())
+    assert results["engagement"] == "halvorsen-2026"
+    assert results["self_evaluation"]["marketing"]["credibility_gap"] is True
+    assert results["self_evaluation"]["sales"]["meet_marketing_peer"] is True
+    html = (out / "report.html").read_text()
+    assert "Halvorsen Freight Systems" in html and "2026-Q4" in html
+    assert "<svg" in html and "<script" not in html
+    assert (out / "notebooks" / "self_evaluation.ipynb").is_file()
+    assert "Report:" in proc.stdout
+    # A second run replaces the outputs and keeps the engagement (and its answers).
+    proc = subprocess.run([sys.executable, "-m", "playbook", "demo", "--out", str(out), "--no-pdf"],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert "Using the demo engagement already" in proc.stderr
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".demo.")]  # no temp folders left
