@@ -1,0 +1,125 @@
+"""KPI findings, scorecard tables, charts and the report section."""
+
+from __future__ import annotations
+
+import pytest
+
+from playbook import kpis
+from playbook.charts import kpis as charts
+from playbook.charts import to_svg
+from playbook.engagement import load, sample_path
+from playbook.kpi_files import KpiData, Metric, Value
+
+
+@pytest.fixture(scope="module")
+def sample() -> dict:
+    return kpis.evaluate(load(sample_path()))
+
+
+def big(n_metrics: int = 60, n_periods: int = 60) -> dict:
+    metrics, values = {}, []
+    months = [f"{2022 + i // 12}-{i % 12 + 1:02d}" for i in range(n_periods)]
+    for k in range(n_metrics):
+        mid = f"m{k:02d}"
+        metrics[mid] = Metric(mid, f"Metric {k}", ["count", "percent", "hours"][k % 3], ["higher", "lower"][k % 2],
+                              "shared", ["managed", "monitored"][k % 2], ["leading", "lagging"][k % 3 == 0])
+        values += [Value(mid, p, 100.0, None if i > n_periods - 3 else 80.0 + (k + i) % 30) for i, p in
+                   enumerate(months)]
+    return kpis.score(KpiData(metrics, values), 0.9)
+
+
+def test_findings_list_managed_off_track_then_watch_with_owner_first(sample):
+    lines = kpis.findings(sample)
+    managed = [r for r in sample["to_date"] if r["designation"] == "managed"]
+    off = [r for r in managed if r["status"] == "off_track"]
+    watch = [r for r in managed if r["status"] == "watch"]
+    head = lines[: len(off) + len(watch)]
+    assert [line.split(":")[0] for line in head] == (
+        [f"Off track, managed, owner {r['owner'] if r['owner'] != 'shared' else 'sales and marketing jointly'}"
+         for r in off]
+        + [f"On watch, managed, owner {r['owner'] if r['owner'] != 'shared' else 'sales and marketing jointly'}"
+           for r in watch])
+    assert all(r["name"] in line for r, line in zip(off + watch, head, strict=True))
+    assert "lower is better" in lines[0]  # the sample's lead follow-up time
+    assert any(line.startswith("Monitored, shown but not actioned") for line in lines)
+    assert any("no actual yet for their latest period" in line for line in lines)
+
+
+def test_findings_when_everything_managed_is_on_track():
+    m = Metric("x", "X", "count", "higher", "sales", "managed", "leading")
+    result = kpis.score(KpiData({"x": m}, [Value("x", "2026-07", 10, 12)]), 0.9)
+    lines = kpis.findings(result)
+    assert "Every managed metric is on track to date." in lines
+    assert not any(line.startswith(("Off track", "On watch")) for line in lines)
+
+
+def test_findings_with_no_metrics_defined():
+    assert "defines no metrics" in kpis.findings(kpis.score(KpiData(), 0.9))[0]
+
+
+def test_scorecard_table_formats_for_people(sample):
+    table = kpis.scorecard_table(sample)
+    row = table[table["Metric"] == "Share of marketing leads with sales feedback"].iloc[0]
+    assert (row["Goal"], row["Actual"], row["Attainment"], row["Status"]) == ("70.0%", "64.2%", "91.7%", "watch")
+    hours = table.iloc[0]
+    assert hours["Goal"] == "24.0 hours" and hours["Better"] == "lower" and hours["Owner"] == "sales"
+    assert list(table.columns)[:4] == ["Metric", "Owner", "Designation", "Indicator"]
+
+
+def test_styled_scorecard_colours_status_and_escapes_client_text():
+    m = Metric("x", "<b>Leads</b> & more", "count", "higher", "sales", "managed", "leading")
+    result = kpis.score(KpiData({"x": m}, [Value("x", "2026-07", 10, 5)]), 0.9)
+    page = kpis.styled_scorecard(result).to_html()
+    assert "&lt;b&gt;Leads&lt;/b&gt; &amp; more" in page and "<b>Leads" not in page
+    assert "#c8443a" in page  # off-track colour
+
+
+def test_report_section_without_kpis():
+    section = kpis.report_section({"engagement": "x", "kpis": None})
+    assert section["figures"] == [] and section["tables"] == []
+    assert len(section["findings"]) == 1 and section["findings"][0].startswith("Not assessed: ")
+
+
+def test_report_section_with_the_sample(sample):
+    section = kpis.report_section({"kpis": sample})
+    assert section["findings"] == kpis.findings(sample)
+    assert len(section["figures"]) == 3
+    for title, chart in section["figures"]:
+        svg = to_svg(chart)
+        assert title and svg.startswith("<svg") and "<script" not in svg
+    (title, table), = section["tables"]
+    assert len(table) == len(sample["to_date"])
+
+
+def test_charts_render_for_empty_and_none():
+    for chart in (charts.scorecard_chart(None), charts.status_counts(None), charts.goal_vs_actual(None),
+                  charts.goal_vs_actual(kpis.score(KpiData(), 0.9))):
+        assert to_svg(chart).startswith("<svg")
+
+
+def test_scorecard_chart_colours_by_status(sample):
+    spec = charts.scorecard_chart(sample).to_dict()
+    scale = spec["spec"]["layer"][0]["encoding"]["color"]["scale"]
+    assert scale["domain"] == ["on track", "watch", "off track", "no data"]
+    assert scale["range"] == ["#2e8b57", "#e0a526", "#c8443a", "#a8a8a8"]
+
+
+def test_goal_vs_actual_stays_small_at_scale():
+    result = big()
+    chart = charts.goal_vs_actual(result)
+    spec = chart.to_dict()
+    assert len(spec["concat"]) == 12  # managed metrics only, at most 12 panels
+    assert "18 more metrics not shown" in spec["title"]["text"] and "latest 24 periods" in spec["title"]["text"]
+    svg = to_svg(chart)
+    assert len(svg) < 1_000_000
+    only = charts.goal_vs_actual(result, metrics=["m01"], max_periods=60).to_dict()
+    assert len(only["concat"]) == 1
+
+
+def test_scorecard_chart_handles_sixty_metrics_and_duplicate_names():
+    result = big(60, 6)
+    result["to_date"][1]["name"] = result["to_date"][0]["name"]
+    svg = to_svg(charts.scorecard_chart(result))
+    assert svg.count("<svg") == 1 and len(svg) < 1_000_000
+    labels = charts._labels(result["to_date"])
+    assert len(set(labels)) == 60
