@@ -40,3 +40,6 @@ def engagement_arg(func):
 
 
 from . import cli_commands  # noqa: E402,F401  (registers the commands)
+from .cli_kpis import kpis  # noqa: E402
+
+main.add_command(kpis)

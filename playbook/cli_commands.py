@@ -123,3 +123,22 @@ def serve(path: Path, port: int, host: str) -> None:
     from .serve import serve as run_server
 
     sys.exit(run_server(path, port=port, host=host, echo=click.echo))
+
+
+@main.command()
+@engagement_arg
+@click.argument("respondent", required=False)
+@click.option("--base-url", default="http://127.0.0.1:8866", show_default=True,
+              help="Where 'playbook serve' is reachable for the respondents.")
+@click.option("--revoke", is_flag=True, help="End every link of RESPONDENT.")
+@click.option("--all", "everyone", is_flag=True, help="A new link for every respondent, written to a CSV.")
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None,
+              help="With --all: where to write the CSV (default: DIRECTORY/invites.csv).")
+@user_errors
+def invite(directory: Path, respondent: str | None, base_url: str, revoke: bool, everyone: bool,
+           csv_path: Path | None) -> None:
+    """Print RESPONDENT's personal link (or revoke it, or write links for everyone)."""
+    from .invites import invite as do_invite
+
+    for line in do_invite(directory, respondent, base_url, revoke, everyone, csv_path):
+        click.echo(line)

@@ -28,8 +28,9 @@ def _esc(text: object) -> str:
 class ItemRow:
     """One question: the statement, the answer buttons and an optional comment."""
 
-    def __init__(self, item, value=None, comment: str = ""):
+    def __init__(self, item, value=None, comment: str = "", required: bool = False):
         self.item = item
+        self.required = required
         options = RATING_OPTIONS if item.answer == RATING else YESNO_OPTIONS
         self.answer = w.ToggleButtons(options=options, value=value, style={"button_width": "56px"})
         self.answer.add_class("pb-answer")
@@ -37,7 +38,8 @@ class ItemRow:
         self.comment = w.Textarea(value=comment, placeholder="Comment (optional)", continuous_update=False,
                                   layout=w.Layout(width="100%", height="2.6em"))
         self.comment.add_class(f"pb-comment-{item.id}")
-        label = w.HTML(f'<div class="pb-statement"><span class="pb-id">{_esc(item.id)}</span> {_esc(item.text)}</div>')
+        mark = '<span class="pb-required" title="required">*</span>' if required else ""
+        label = w.HTML(f'<div class="pb-statement"><span class="pb-id">{_esc(item.id)}</span> {_esc(item.text)}{mark}</div>')
         self.widget = w.VBox([label, self.answer, self.comment], layout=w.Layout(margin="0 0 14px 0"))
         self.widget.add_class("pb-row")
 
@@ -45,14 +47,17 @@ class ItemRow:
 class RespondentForm:
     """The form for one respondent and one wave, over some instruments."""
 
-    def __init__(self, eng: Engagement, respondent: str, codes: list[str], wave: str | None = None):
+    def __init__(self, eng: Engagement, respondent: str, codes: list[str], wave: str | None = None,
+                 required: set[str] | None = None, submit: bool = False):
         self.eng = eng
+        self.required_codes = set(codes) if required is None else set(required)
         self.person = eng.respondent(respondent)
         if self.person is None:
             raise ValueError(f"unknown respondent {respondent!r}")
         self.wave = wave or eng.period
         with open_store(eng) as store:
             saved = {a["item"]: a for a in store.current(respondent=respondent, wave=self.wave)}
+            self.submitted_at = store.submitted(respondent, self.wave)
         self.rows: dict[str, ItemRow] = {}
         sections = []
         for code in codes:
@@ -63,7 +68,7 @@ class RespondentForm:
                 value = None
                 if prev is not None:
                     value = int(prev["value"]) if item.answer == RATING else prev["value"]
-                row = ItemRow(item, value, prev["comment"] if prev else "")
+                row = ItemRow(item, value, prev["comment"] if prev else "", required=code in self.required_codes)
                 row.answer.observe(lambda ch, r=row: self._changed(r), names="value")
                 row.comment.observe(lambda ch, r=row: self._changed(r), names="value")
                 self.rows[item.id] = row
@@ -73,15 +78,30 @@ class RespondentForm:
             sections.append(w.VBox([head, *rows]))
         self.status = w.HTML()
         self.status.add_class("pb-status")
-        self.save_button = w.Button(description="Save", button_style="primary", icon="check")
-        self.save_button.add_class("pb-save")
-        self.save_button.on_click(lambda _: self.save_all())
+        self.progress = w.IntProgress(value=0, min=0, max=max(1, len(self.rows)), layout=w.Layout(width="100%"))
+        self.progress.add_class("pb-progress-bar")
+        self.message = w.HTML()
+        self.message.add_class("pb-message")
+        if submit:
+            self.button = w.Button(description="Submit", button_style="primary")
+            self.button.add_class("pb-submit")
+            self.button.on_click(lambda _: self.submit())
+        else:
+            self.button = w.Button(description="Save", button_style="primary")
+            self.button.add_class("pb-save")
+            self.button.on_click(lambda _: self.save_all())
         top = w.HTML(
             f"<div class='pb-who'><b>{_esc(self.person.name)}</b> · {_esc(self.person.side)} "
             f"{_esc(self.person.role)} · {_esc(eng.client)} · {_esc(self.wave)}</div>"
+            + ("<div class='pb-intro'>Answers marked <span class='pb-required'>*</span> are required. Each answer "
+               "is saved as soon as you give it; you can close this page and come back with the same link.</div>"
+               if submit else "")
         )
-        self.widget = w.VBox([top, *sections, w.HBox([self.save_button, self.status])])
+        self.widget = w.VBox([top, self.progress, *sections, w.HBox([self.button, self.status]), self.message])
         self.widget.add_class("pb-form")
+        if self.submitted_at:
+            self.message.value = (f"<span class='pb-done'>You submitted your answers on {_esc(self.submitted_at[:16])} "
+                                  "(UTC). You can still change them.</span>")
         self._update_status()
 
     def _title(self, inst) -> str:
@@ -118,11 +138,55 @@ class RespondentForm:
     def answered(self) -> int:
         return sum(r.answer.value is not None for r in self.rows.values())
 
+    def missing(self) -> list[ItemRow]:
+        return [r for r in self.rows.values() if r.required and r.answer.value is None]
+
+    def submit(self) -> bool:
+        """Check completeness; record the submission when nothing required is missing."""
+        missing = self.missing()
+        if missing:
+            by_section: dict[str, list[str]] = {}
+            for r in missing:
+                by_section.setdefault(instruments()[r.item.instrument].title, []).append(r.item.id)
+            parts = "; ".join(f"{_esc(t)}: {', '.join(ids)}" for t, ids in by_section.items())
+            self.message.value = (f"<span class='pb-missing'>Not submitted yet: {len(missing)} required answer(s) "
+                                  f"missing ({parts}).</span>")
+            return False
+        self.save_all()
+        with open_store(self.eng) as store:
+            store.submit(self.person.id, self.wave)
+            self.submitted_at = store.submitted(self.person.id, self.wave)
+        self.message.value = ("<span class='pb-done'>Thank you: your answers are submitted. You can still change "
+                              "them with the same link until the workshop.</span>")
+        return True
+
     def _update_status(self, what: str = "") -> None:
         stamp = datetime.now().strftime("%H:%M:%S")
         note = f" · {what} at {stamp}" if what else ""
-        self.status.value = f"<span class='pb-progress'>{self.answered()} of {len(self.rows)} answered{note}</span>"
+        required = [r for r in self.rows.values() if r.required]
+        done_required = sum(r.answer.value is not None for r in required)
+        self.progress.value = self.answered()
+        self.status.value = (f"<span class='pb-progress'>{self.answered()} of {len(self.rows)} answered "
+                             f"({done_required} of {len(required)} required){note}</span>")
 
 
 def respondent_form(eng: Engagement, respondent: str, codes: list[str], wave: str | None = None) -> RespondentForm:
     return RespondentForm(eng, respondent, codes, wave)
+
+
+def app_codes(side: str) -> tuple[list[str], set[str]]:
+    """What one respondent is asked, in order, and which parts are required.
+
+    Their own department's self-evaluation, the symptoms and the credibility
+    ratings are required; the other department's self-evaluation (the peer
+    view) is asked too, but optional.
+    """
+    own, other = ("MSE", "SSE") if side == "marketing" else ("SSE", "MSE")
+    codes = [own, "SYM", "CS1", "CS2", "CS3", other]
+    return codes, {own, "SYM", "CS1", "CS2", "CS3"}
+
+
+def respondent_app(eng: Engagement, respondent: str, wave: str | None = None) -> RespondentForm:
+    person = eng.respondent(respondent)
+    codes, required = app_codes(person.side)
+    return RespondentForm(eng, respondent, codes, wave, required=required, submit=True)

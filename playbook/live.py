@@ -4,10 +4,10 @@ A notebook's ``parameters`` cell has ``mode: str = "auto"``. ``auto`` means
 live inside a Voilà kernel (Voilà sets ``VOILA_PREHEAT`` in every kernel it
 starts) and report otherwise; ``playbook run`` passes ``mode="report"``.
 
-In live mode the page's query string may name the engagement (``?e=<id>``,
-resolved inside the workspace that ``playbook serve`` exports as
-``PLAYBOOK_WORKSPACE``) and the respondent (``?r=<id>``). Both are checked to be
-slugs before they touch the filesystem; nothing else from the query is used.
+In live mode the page's query string names the engagement (``e=<id>``, resolved
+inside the workspace that ``playbook serve`` exports as ``PLAYBOOK_WORKSPACE``)
+and carries a token (see ``access.py``). Ids and tokens are checked for shape
+before they touch the filesystem or the database.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ class Context:
     engagement: Engagement
     respondent: str = ""
     query: dict[str, str] = field(default_factory=dict)
+    consultant: bool = False
 
     @property
     def live(self) -> bool:
@@ -51,21 +52,31 @@ def query() -> dict[str, str]:
 
 
 def _workspace_engagement(eid: str) -> Path:
-    root = Path(os.environ.get(WORKSPACE_ENV, "")).resolve()
-    if not os.environ.get(WORKSPACE_ENV):
-        raise UserError("this page is not served by 'playbook serve'; no workspace is known.")
-    if (root / "engagement.yaml").is_file():
-        candidates = [root]
-    else:
-        candidates = [root / eid]
-    for c in candidates:
-        if (c / "engagement.yaml").is_file():
-            return c
-    raise UserError(f"engagement '{eid}' is not in this workspace.")
+    """The folder of engagement ``eid`` (a validated slug) inside the served workspace."""
+    root = Path(os.environ[WORKSPACE_ENV]).resolve()
+    folder = root if (root / "engagement.yaml").is_file() else root / eid
+    if (folder / "engagement.yaml").is_file() and folder.resolve().parent in (root, root.parent):
+        eng_id = _peek_id(folder)
+        if eng_id == eid:
+            return folder
+    raise UserError("this link is not valid.")
+
+
+def _peek_id(folder: Path) -> str | None:
+    try:
+        return load(folder).id
+    except UserError:
+        return None
 
 
 def context(engagement_dir: str = "", mode: str = "auto", respondent: str = "") -> Context:
-    """Validate a notebook's parameters and find out what the page should show."""
+    """Validate a notebook's parameters and find out what the page should show.
+
+    Live pages served by ``playbook serve`` admit two kinds of visitor: a
+    respondent with a personal token (``t``), who sees only their own form, and
+    the consultant with the session's token (``c``), who sees the live views and
+    may open anyone's form (``r``). Anything else is "this link is not valid".
+    """
     if mode not in MODES:
         raise UserError(f"parameter 'mode' is {mode!r}; allowed: {', '.join(MODES)}.")
     if not isinstance(engagement_dir, str):
@@ -74,23 +85,37 @@ def context(engagement_dir: str = "", mode: str = "auto", respondent: str = "") 
         raise UserError(f"parameter 'respondent' is {respondent!r}; it must be a respondent id such as 'mkt-lead'.")
     live = mode == "live" or (mode == "auto" and in_voila())
     q: dict[str, str] = {}
-    if live and in_voila():
+    consultant = False
+    if live and in_voila() and os.environ.get(WORKSPACE_ENV):
         q = query()
-        eid = q.get("e", "")
-        if eid:
-            if not is_slug(eid):
-                raise UserError("this link is not valid.")
-            engagement_dir = str(_workspace_engagement(eid))
-        elif not engagement_dir and os.environ.get(WORKSPACE_ENV):
-            ws = Path(os.environ[WORKSPACE_ENV])
-            if (ws / "engagement.yaml").is_file():
-                engagement_dir = str(ws)
-        rid = q.get("r", "")
-        if rid:
-            if not is_slug(rid):
-                raise UserError("this link is not valid.")
-            respondent = rid
-    eng = load(engagement_dir)
+        eng, respondent, consultant = _admit(q)
+    else:
+        eng = load(engagement_dir)
     if respondent and eng.respondent(respondent) is None:
         raise UserError(f"respondent '{respondent}' is not part of engagement '{eng.id}'.")
-    return Context("live" if live else "report", eng, respondent, q)
+    return Context("live" if live else "report", eng, respondent, q, consultant)
+
+
+def _admit(q: dict[str, str]) -> tuple[Engagement, str, bool]:
+    from . import access
+
+    invalid = UserError("this link is not valid.")
+    eid = q.get("e", "")
+    if not is_slug(eid):
+        raise invalid
+    token, ctoken = q.get("t", ""), q.get("c", "")
+    if ctoken:
+        if not access.consultant_ok(ctoken):
+            raise invalid
+        eng = load(_workspace_engagement(eid))
+        rid = q.get("r", "")
+        if rid and not is_slug(rid):
+            raise invalid
+        return eng, rid, True
+    if not access.well_formed(token):
+        raise invalid
+    eng = load(_workspace_engagement(eid))
+    rid = access.respondent_for(eng, token)
+    if rid is None:
+        raise invalid
+    return eng, rid, False

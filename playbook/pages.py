@@ -47,8 +47,28 @@ def _html(text: str, meta: dict | None = None) -> None:
     _display(HTML(text), meta)
 
 
-def start(engagement_dir: str = "", mode: str = "auto", respondent: str = "", wave: str = "") -> Page:
-    """Validate the notebook's parameters. Live pages show a plain message instead of failing."""
+def _preload(what: str) -> None:
+    """In a preheated Voilà kernel, pay for imports before the visitor arrives."""
+    import os
+
+    if os.environ.get("VOILA_PREHEAT") != "True":
+        return
+    from . import forms  # noqa: F401  (ipywidgets)
+
+    if what == "analysis":
+        import altair  # noqa: F401
+        import pandas  # noqa: F401
+        import vl_convert  # noqa: F401
+
+
+def start(engagement_dir: str = "", mode: str = "auto", respondent: str = "", wave: str = "",
+          preload: str = "analysis") -> Page:
+    """Validate the notebook's parameters. Live pages show a plain message instead of failing.
+
+    ``preload`` ("analysis" or "forms") says what a preheated kernel imports
+    before it waits for its visitor.
+    """
+    _preload(preload)
     try:
         ctx = context(engagement_dir, mode, respondent)
     except UserError as exc:
@@ -73,7 +93,60 @@ def form(page: Page, *codes: str):
 
     f = respondent_form(page.ctx.engagement, page.ctx.respondent, list(codes), page.wave)
     _display(f.widget)
-    return f
+
+
+def banner(page: Page) -> None:
+    """Client, firm and logo on top of a live page."""
+    if page.ctx is None or not page.ctx.live:
+        return
+    eng = page.ctx.engagement
+    firm = eng.settings.get("firm_name", "")
+    logo = _logo(eng)
+    _html("<div class='pb-banner'>" + (f"<img alt='' src='{logo}'>" if logo else "")
+          + f"<div><div class='pb-firm'>{html.escape(firm)}</div>"
+          f"<div class='pb-client'>{html.escape(eng.client)}</div></div></div>")
+
+
+def _logo(eng) -> str:
+    """The engagement's logo.png or logo.jpg as a data URI (at most 512 KiB; no SVG, it could hold script)."""
+    import base64
+
+    for name, mime in (("logo.png", "image/png"), ("logo.jpg", "image/jpeg"), ("logo.jpeg", "image/jpeg")):
+        path = eng.path / name
+        if path.is_file() and path.stat().st_size <= 512 * 1024:
+            data = path.read_bytes()
+            if data[:4] == b"\x89PNG" or data[:3] == b"\xff\xd8\xff":
+                return f"data:{mime};base64," + base64.b64encode(data).decode("ascii")
+    return ""
+
+
+def respondent_app(page: Page) -> None:
+    """Everything one respondent is asked, with progress and Submit (live); the questionnaire (headless)."""
+    if page.ctx is None:
+        return
+    if page.form_mode:
+        from .forms import respondent_app as app
+
+        _display(app(page.ctx.engagement, page.ctx.respondent, page.wave).widget)
+    elif not page.ctx.live:
+        _html(_questionnaire(page))
+
+
+def _questionnaire(page: Page) -> str:
+    """The questions as a printable list, for paper collection or a preview."""
+    from .forms import app_codes
+    from .instruments import instruments
+
+    eng = page.ctx.engagement
+    out = [f"<h2>Questionnaire · {html.escape(eng.client)} · {html.escape(page.wave)}</h2>",
+           "<p>Yes/no statements are answered yes or no; ratings run from 1 (strongly disagree) to 5 "
+           "(strongly agree). Marketing respondents are asked the marketing self-evaluation first, sales "
+           "respondents the sales one; the other department's list is optional.</p>"]
+    for code in app_codes("marketing")[0][:-1] + ["SSE"]:
+        inst = instruments()[code]
+        rows = "".join(f"<tr><td>{i.id}</td><td>{html.escape(i.text)}</td></tr>" for i in inst.items)
+        out.append(f"<h3>{html.escape(inst.title)}</h3><table class='pb-table'>{rows}</table>")
+    return "".join(out)
 
 
 def section(page: Page, part: str) -> dict[str, Any] | None:
@@ -118,7 +191,7 @@ def figures(sec: dict[str, Any] | None) -> None:
 def table(sec: dict[str, Any] | None, index: int = 0) -> None:
     if sec and index < len(sec["tables"]):
         title, df = sec["tables"][index]
-        body = df.to_html(index=False, escape=True, classes="pb-table", border=0)
+        body = table_html(df)
         _html(f"<h4>{html.escape(title)}</h4>" + body,
               {"kind": "table", "part": sec.get("part"), "title": title, "html": body})
 
@@ -135,3 +208,27 @@ def widget(page: Page, factory, *args) -> Any:
         _display(wdg)
         return wdg
     return None
+
+
+def table_html(df) -> str:
+    """A DataFrame as an escaped HTML table; a status column is coloured when the frame says so.
+
+    A frame may carry ``attrs["status_column"]`` and ``attrs["status_colours"]``
+    (label -> colour); the colour goes into a class-free inline style on that cell.
+    """
+    col = df.attrs.get("status_column")
+    colours = df.attrs.get("status_colours") or {}
+    if not col or col not in df.columns:
+        return df.to_html(index=False, escape=True, classes="pb-table", border=0)
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    rows = []
+    for rec in df.itertuples(index=False):
+        cells = []
+        for name, value in zip(df.columns, rec):
+            text = html.escape("" if value is None else str(value))
+            colour = colours.get(str(value)) if name == col else None
+            style = f" style='background:{html.escape(colour)};color:#fff;font-weight:600'" if colour else ""
+            cells.append(f"<td{style}>{text}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return (f"<table class='pb-table'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")

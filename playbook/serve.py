@@ -8,16 +8,19 @@ and tracebacks hidden: clients see pages, never code.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from .engagement import load
 from .errors import UserError
 from .live import WORKSPACE_ENV
-from .resources import notebooks_dir
+from . import access
+from .resources import notebooks_dir, templates_dir
 
 
 def workspace_engagements(path: Path) -> list[Path]:
@@ -38,26 +41,79 @@ def workspace_engagements(path: Path) -> list[Path]:
     return found
 
 
-def voila_command(port: int, host: str, pool_size: int = 1) -> list[str]:
+# Respondents get preheated kernels (forms only: no pandas or altair to import);
+# the consultant's views start on demand.
+POOL_RESPOND = 2
+
+
+def voila_config(config_dir: Path) -> Path:
+    """Write the server's voila.json: stripped sources, hidden tracebacks, preheated respondent kernels."""
+    config = {
+        "VoilaConfiguration": {
+            "template": "playbook",
+            "theme": "light",
+            "strip_sources": True,
+            "show_tracebacks": False,
+            "preheat_kernel": True,
+        },
+        "VoilaKernelManager": {
+            "kernel_pools_config": {"respond.ipynb": {"pool_size": POOL_RESPOND}, "default": {"pool_size": 0}},
+        },
+    }
+    path = Path(config_dir) / "voila.json"
+    path.write_text(json.dumps(config, indent=2), encoding="utf-8")
+    return path
+
+
+def voila_command(port: int, host: str, config_dir: Path) -> list[str]:
     return [
         sys.executable, "-m", "voila", str(notebooks_dir()),
         "--no-browser", f"--port={port}", f"--Voila.ip={host}",
-        "--strip_sources=True", "--show_tracebacks=False",
-        "--VoilaConfiguration.file_allowlist=[]",
-        "--preheat_kernel=True", f"--pool_size={pool_size}",
-        "--Voila.log_level=WARN",
+        f"--Voila.config_file_paths={config_dir}", "--Voila.log_level=WARN",
     ]
 
 
+def environment(path: Path) -> tuple[dict[str, str], str]:
+    """The server's environment (inherited by its kernels) and the session's consultant token."""
+    token = access.new_token()
+    jupyter_path = str(templates_dir() / "jupyter")
+    env = dict(os.environ)
+    env.update({
+        WORKSPACE_ENV: str(Path(path).resolve()),
+        access.CONSULTANT_ENV: access.digest(token),
+        "JUPYTER_PATH": os.pathsep.join(p for p in (jupyter_path, os.environ.get("JUPYTER_PATH", "")) if p),
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    })
+    return env, token
+
+
 def serve(path: Path, port: int = 8866, host: str = "127.0.0.1", echo: Callable[[str], None] = print) -> int:
-    engagements = workspace_engagements(path)
-    env = dict(os.environ, **{WORKSPACE_ENV: str(Path(path).resolve())})
-    base = f"http://{host}:{port}/voila/render"
-    echo(f"Serving {len(engagements)} engagement(s) on http://{host}:{port}/ (Ctrl-C to stop)")
-    for p in engagements:
-        eng = load(p)
-        echo(f"  {eng.client}: consultant views {base}/self_evaluation.ipynb?e={eng.id}")
-    try:
-        return subprocess.call(voila_command(port, host), env=env)
-    except KeyboardInterrupt:
-        return 0
+    engagements = [load(p) for p in workspace_engagements(path)]
+    env, token = environment(path)
+    base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    echo(f"Serving {len(engagements)} engagement(s) on {base}/ (Ctrl-C to stop).")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        echo(f"note: listening on {host}: anyone who can reach this machine can open the pages; links still "
+             "need a valid token.")
+    echo("Consultant links (valid until this server stops; do not share them):")
+    for eng in engagements:
+        echo(f"  {eng.client} ({eng.id})")
+        for title, nb in CONSULTANT_VIEWS:
+            if (notebooks_dir() / nb).is_file():
+                echo(f"    {title:<22} {access.link(base, eng, token, nb, key='c')}")
+    echo("Respondent links: playbook invite ENGAGEMENT RESPONDENT (or --all).")
+    with tempfile.TemporaryDirectory(prefix="playbook-serve-") as config_dir:
+        voila_config(Path(config_dir))
+        try:
+            return subprocess.call(voila_command(port, host, Path(config_dir)), env=env)
+        except KeyboardInterrupt:
+            return 0
+
+
+CONSULTANT_VIEWS = (
+    ("self-evaluations", "self_evaluation.ipynb"),
+    ("credibility stage", "credibility_stage.ipynb"),
+    ("KPI scorecard / setup", "kpi_scorecard.ipynb"),
+    ("prospecting what-if", "prospecting_economics.ipynb"),
+    ("experiment planner", "experiment_design.ipynb"),
+)

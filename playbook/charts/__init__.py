@@ -44,9 +44,10 @@ def base():
     """Altair, configured for offline SVG rendering (imported lazily: it costs ~0.5 s)."""
     import altair as alt
 
-    if "playbook" not in alt.themes.names():
-        alt.themes.register("playbook", theme)
-    alt.themes.enable("playbook")
+    if "playbook" not in alt.theme.names():
+        alt.theme.register("playbook", enable=True)(theme)
+    elif alt.theme.active != "playbook":
+        alt.theme.enable("playbook")
     alt.renderers.enable("svg")
     alt.data_transformers.disable_max_rows()
     return alt

@@ -1,0 +1,164 @@
+"""The respondent app behind personal links: real `playbook serve`, real Chromium, real store."""
+
+from __future__ import annotations
+
+import psutil
+import pytest
+
+from playbook import access, load
+from playbook.forms import app_codes
+from playbook.instruments import instruments
+from playbook.store import Store
+
+from .browser import browser, page, served  # noqa: F401  (fixtures)
+from .conftest import write_engagement
+
+pytestmark = pytest.mark.browser
+CROWD = 30
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    root = tmp_path_factory.mktemp("workspace")
+    people = [{"id": "mkt-lead", "name": "Mara <b>Quill</b>", "side": "marketing", "role": "leader"},
+              {"id": "sls-lead", "name": "Bea Lorne", "side": "sales", "role": "leader"},
+              {"id": "sls-1", "name": "Ivo Strand", "side": "sales", "role": "member"}]
+    write_engagement(root / "solo", people, rows=[], id="solo", client="Solo & Sons <Ltd>")
+    crowd = [{"id": f"rep-{i:02d}", "name": f"Rep {i}", "side": "sales", "role": "member"} for i in range(CROWD)]
+    write_engagement(root / "crowd", crowd, rows=[], id="crowd", client="Crowdco")
+    with served(root) as (base, proc):
+        yield root, base, proc
+
+
+def link(workspace, eng_id, respondent):
+    root, base, _ = workspace
+    eng = load(root / eng_id)
+    return access.link(base, eng, access.issue(eng, respondent))
+
+
+def open_form(page, url):  # noqa: F811
+    page.goto(url, timeout=120_000)
+    page.wait_for_selector(".pb-submit", timeout=120_000)
+
+
+def answer(page, item, label):  # noqa: F811
+    page.locator(f".pb-item-{item} button", has_text=label).click()
+
+
+def form_answers(root, eng_id, respondent):
+    with Store(root / eng_id / "answers.sqlite") as s:
+        return {r["item"]: r for r in s.current(respondent=respondent) if r["source"] == "form"}
+
+
+def wait_for(page, predicate, tries=100):  # noqa: F811
+    for _ in range(tries):
+        if predicate():
+            return True
+        page.wait_for_timeout(200)
+    return predicate()
+
+
+def test_fill_in_submit_and_resume(workspace, page):  # noqa: F811
+    root, _, _ = workspace
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    url = link(workspace, "solo", "sls-1")
+    open_form(page, url)
+    text = page.inner_text("body")
+    assert "Solo & Sons <Ltd>" in text and "Ivo Strand" in text  # names on top, as text
+    codes, required = app_codes("sales")
+    # Submit too early: it says what is missing and records nothing.
+    page.locator(".pb-submit").click()
+    page.wait_for_selector(".pb-missing")
+    assert "required answer(s) missing" in page.inner_text(".pb-message")
+    for code in codes:
+        for item in instruments()[code].items:
+            if code in required:
+                answer(page, item.id, "No" if item.answer == "yesno" else "4")
+    answer(page, "MSE-1", "Yes")  # one optional peer-view answer
+    hostile = "<img src=x onerror=alert('xss')><script>alert(1)</script>"
+    page.locator(".pb-comment-CS1-1 textarea").fill(hostile)
+    page.locator(".pb-comment-CS1-1 textarea").blur()
+    page.locator(".pb-submit").click()
+    page.wait_for_selector(".pb-done", timeout=30_000)
+    assert "Thank you" in page.inner_text(".pb-message")
+    saved = form_answers(root, "solo", "sls-1")
+    n_required = sum(len(instruments()[c].items) for c in required)
+    assert len(saved) == n_required + 1
+    assert saved["CS1-1"]["comment"] == hostile and saved["CS2-3"]["value"] == "4"
+    with Store(root / "solo" / "answers.sqlite") as s:
+        assert s.submitted("sls-1", "2026-Q4")
+    # Reopening the link shows the saved answers and the submission.
+    page.reload()
+    page.wait_for_selector(".pb-submit", timeout=120_000)
+    assert page.locator(".pb-item-MSE-1 .mod-active").inner_text() == "Yes"
+    assert page.locator(".pb-item-CS2-3 .mod-active").inner_text() == "4"
+    assert page.locator(".pb-comment-CS1-1 textarea").input_value() == hostile
+    assert "You submitted your answers" in page.inner_text(".pb-message")
+    assert page.locator("img[src=x]").count() == 0 and dialogs == []
+
+
+@pytest.mark.parametrize("query", [
+    "",  # no token at all
+    "?e=solo&t=" + "A" * 43,  # forged
+    "?e=solo&t=short",  # malformed
+    "?e=..%2F..%2Fetc&t=" + "A" * 43,  # engagement id trying to leave the workspace
+    "?e=solo&c=" + "B" * 43,  # forged consultant token
+])
+def test_bad_links_show_nothing_of_any_engagement(workspace, page, query):  # noqa: F811
+    _, base, _ = workspace
+    page.goto(f"{base}/voila/render/respond.ipynb{query}", timeout=120_000)
+    page.wait_for_selector(".pb-invalid", timeout=120_000)
+    text = page.inner_text("body")
+    assert "This link is not valid" in text
+    for secret in ("Solo", "Ivo", "Bea", "Crowdco", "Mara"):
+        assert secret not in text
+    assert page.locator(".pb-submit").count() == 0
+
+
+def test_revoked_link_stops_working(workspace, page):  # noqa: F811
+    root, _, _ = workspace
+    url = link(workspace, "solo", "sls-lead")
+    assert access.revoke(load(root / "solo"), "sls-lead") >= 1
+    page.goto(url, timeout=120_000)
+    page.wait_for_selector(".pb-invalid", timeout=120_000)
+    assert "Bea" not in page.inner_text("body")
+
+
+def test_killed_kernel_keeps_what_was_answered(workspace, page):  # noqa: F811
+    root, _, proc = workspace
+    url = link(workspace, "solo", "mkt-lead")
+    open_form(page, url)
+    answer(page, "MSE-2", "Yes")
+    answer(page, "SYM-3", "Yes")
+    assert wait_for(page, lambda: {"MSE-2", "SYM-3"} <= set(form_answers(root, "solo", "mkt-lead")))
+    kernel_id = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+    kernels = [p for p in psutil.Process(proc.pid).children(recursive=True)
+               if kernel_id in " ".join(p.cmdline())]
+    assert len(kernels) == 1
+    kernels[0].kill()  # the kernel behind this page dies in the middle of the form
+    page.reload()
+    page.wait_for_selector(".pb-submit", timeout=120_000)
+    assert page.locator(".pb-item-MSE-2 .mod-active").inner_text() == "Yes"
+    assert page.locator(".pb-item-SYM-3 .mod-active").inner_text() == "Yes"
+
+
+def test_thirty_respondents_at_once_lose_nothing(workspace, browser):  # noqa: F811
+    root, _, _ = workspace
+    urls = [link(workspace, "crowd", f"rep-{i:02d}") for i in range(CROWD)]
+    context = browser.new_context()
+    pages = [context.new_page() for _ in urls]
+    for p, url in zip(pages, urls):
+        p.goto(url, wait_until="commit", timeout=120_000)
+    for p in pages:
+        p.wait_for_selector(".pb-submit", timeout=300_000)
+    for p in pages:  # answer on every page without waiting for the saves
+        answer(p, "SSE-1", "Yes")
+        answer(p, "CS1-1", "5")
+    for i, p in enumerate(pages):
+        assert wait_for(p, lambda i=i: len(form_answers(root, "crowd", f"rep-{i:02d}")) == 2, tries=300)
+    with Store(root / "crowd" / "answers.sqlite") as s:
+        rows = [r for r in s.current() if r["source"] == "form"]
+    assert len(rows) == 2 * CROWD
+    assert {r["respondent"] for r in rows} == {f"rep-{i:02d}" for i in range(CROWD)}
+    context.close()
