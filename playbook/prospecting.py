@@ -17,6 +17,7 @@ import yaml
 
 from .engagement import Engagement
 from .errors import UserError
+from .format import money
 from .responses import read_text
 
 FILE = "prospecting.yaml"
@@ -41,17 +42,21 @@ def _number(value: Any, at: str, allowed: str) -> float:
     return float(value)
 
 
-def _fields(raw: Any, at: str, spec: dict[str, str], extra: tuple[str, ...] = ()) -> dict[str, Any]:
+def _fields(raw: Any, src: str, at: str, spec: dict[str, str], extra: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Numbers ``spec`` of the mapping ``raw``, found at ``at`` (``""``, ``"marketing"``, ``"categories[2]"``)."""
+    where = f"{src}: {at}" if at else src
+    allowed = ", ".join((*extra, *spec))
     if not isinstance(raw, dict):
-        raise UserError(f"{at} must be a mapping with {', '.join((*extra, *spec))}.")
+        raise UserError(f"{where} must be a mapping with {allowed}.")
+    prefix = f"{src}: {at}." if at else f"{src}: "
     unknown = [k for k in raw if k not in spec and k not in extra]
     if unknown:
-        raise UserError(f"{at}.{unknown[0]} is not a known field; allowed fields are {', '.join((*extra, *spec))}.")
+        raise UserError(f"{prefix}{unknown[0]} is not a known field; allowed fields are {allowed}.")
     out: dict[str, Any] = {}
-    for key, allowed in spec.items():
+    for key, rule in spec.items():
         if raw.get(key) is None:
-            raise UserError(f"{at}.{key} is missing; it must be {allowed}.")
-        out[key] = _number(raw[key], f"{at}.{key}", allowed)
+            raise UserError(f"{prefix}{key} is missing; it must be {rule}.")
+        out[key] = _number(raw[key], f"{prefix}{key}", rule)
     return out
 
 
@@ -62,14 +67,15 @@ def _categories(raw: Any, src: str) -> list[dict[str, Any]]:
     seen: dict[str, int] = {}
     out = []
     for n, entry in enumerate(raw, start=1):
-        at = f"{src}: categories[{n}]"
-        cat = _fields(entry, at, CATEGORY, extra=("name",))
+        at = f"categories[{n}]"
+        cat = _fields(entry, src, at, CATEGORY, extra=("name",))
         name = entry.get("name")
         if not isinstance(name, str) or not name.strip() or len(name) > 80 or "\n" in name.strip():
-            raise UserError(f"{at}.name is {name!r}; it must be one line of text of at most 80 characters.")
+            raise UserError(f"{src}: {at}.name is {name!r}; it must be one line of text of at most 80 characters.")
         key = _key(name)
         if key in seen:
-            raise UserError(f"{at}.name {name.strip()!r} repeats categories[{seen[key]}]; category names must be unique.")
+            raise UserError(f"{src}: {at}.name {name.strip()!r} repeats categories[{seen[key]}]; category names "
+                            "must be unique.")
         seen[key] = n
         out.append({"name": name.strip(), **cat})
     total = sum(c["time_share"] for c in out)
@@ -87,11 +93,11 @@ def parse(text: str, source: str = FILE) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         line = f" at line {mark.line + 1}" if mark else ""
         raise UserError(f"{source}: not valid YAML{line} ({getattr(exc, 'problem', exc)}).") from None
-    data = _fields(raw, source, TOP, extra=("categories", "marketing"))
+    data = _fields(raw, source, "", TOP, extra=("categories", "marketing"))
     data["categories"] = _categories(raw.get("categories"), source)
     if raw.get("marketing") is None:
         raise UserError(f"{source}: marketing is missing; it must be a mapping with {', '.join(PROGRAM)}.")
-    data["marketing"] = _fields(raw["marketing"], f"{source}: marketing", PROGRAM)
+    data["marketing"] = _fields(raw["marketing"], source, "marketing", PROGRAM)
     return data
 
 
@@ -152,10 +158,12 @@ def evaluate_economics(data: dict[str, Any], overrides: dict[str, Any] | None = 
     m = d["marketing"]
     mkt = _line(MARKETING, m["program_cost"], m["opportunities"], m["win_rate"], m["avg_deal"])
     base = next((c for c in cats if _key(c["name"]) == BASELINE), None)
+    basis = "cold_calling"
     if base is None:
-        base = _line("All prospecting (blended)", cost, sum(c["opportunities"] for c in cats), 1.0, 0.0)
-        base["revenue"], base["revenue_per_dollar"] = total, _div(total, cost)
-    basis = "blended" if base not in cats else "cold_calling"
+        opps = sum(c["opportunities"] for c in cats)
+        base = {"name": "All prospecting (blended)", "cost": cost, "opportunities": opps, "revenue": total,
+                "cost_per_opportunity": _div(cost, opps), "revenue_per_dollar": _div(total, cost)}
+        basis = "blended"
     beats_base = None if base["revenue_per_dollar"] is None or mkt["revenue_per_dollar"] is None \
         else mkt["revenue_per_dollar"] > base["revenue_per_dollar"]
     extra = _div(m["program_cost"], per_rep)
@@ -181,24 +189,20 @@ def evaluate_economics(data: dict[str, Any], overrides: dict[str, Any] | None = 
     }
 
 
-def money(x: float | None) -> str:
-    """Money for people: ``$1,234,567`` (no cents above 100)."""
-    if x is None:
-        return "n/a"
-    return f"${x:,.0f}" if abs(x) >= 100 else f"${x:,.2f}"
-
-
 def per_dollar(x: float | None) -> str:
+    """Revenue per dollar for people: ``$1.98 per dollar``."""
     return "n/a" if x is None else f"${x:,.2f} per dollar"
 
 
 def findings(result: dict[str, Any] | None) -> list[str]:
     """The prospecting economics and the hire-or-leads verdict in plain words."""
     if result is None:
-        return [f"Prospecting economics not assessed: the engagement has no {FILE}."]
+        return [f"Not assessed: prospecting economics, because the engagement has no {FILE}."]
     lines = [f"Rep prospecting costs {money(result['prospecting_cost'])} ({result['reps']:g} reps at "
-             f"{money(result['cost_per_rep'])}, {result['prospecting_share']:.0%} of their time) and brings "
-             f"{money(result['total_revenue'])} of revenue: {per_dollar(result['revenue_per_dollar'])}."]
+             f"{money(result['cost_per_rep'])} each, {result['prospecting_share']:.0%} of their time) and brings "
+             f"{money(result['total_revenue'])} of revenue: " + (
+                 per_dollar(result["revenue_per_dollar"]) if result["revenue_per_dollar"] is not None
+                 else "with no cost, there is no return per dollar to compute") + "."]
     ranked = sorted((c for c in result["categories"] if c["revenue_per_dollar"] is not None),
                     key=lambda c: c["revenue_per_dollar"], reverse=True)
     if len(ranked) > 1:
