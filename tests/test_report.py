@@ -1,0 +1,308 @@
+"""The shared report: real run outputs, opened in a real Chromium with no network, printed to PDF.
+
+Each run output is built once per module (papermill and Chromium are slow); tests
+that change an output work on a copy.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from playbook import load, report, summary
+from playbook.cli import main
+from playbook.engagement import sample_path
+from playbook.pipeline import run
+from playbook.settings import defaults
+
+from .browser import browser  # noqa: F401  (fixture)
+from .conftest import RESPONDENTS, write_engagement, yes_no
+
+SCRIPT = "<script>alert('script ran')</script>"
+IMG = "<img src=x onerror=\"alert('img ran')\">"
+CLIENT = f"Acme {SCRIPT} & Sons"
+PART_HEADINGS = ("1. Self-evaluations and symptoms", "2. Credibility stage", "3. Shared KPIs",
+                 "4. Prospecting economics", "Appendix A. Method")
+
+
+def _poppler(tool: str) -> str:
+    found = shutil.which(tool)
+    if found:
+        return found
+    if os.environ.get("CI"):
+        pytest.fail(f"{tool} is missing in CI: the test command must install poppler-utils")
+    pytest.skip(f"{tool} is not installed (apt-get install poppler-utils)")
+
+
+# --- run outputs, one per module ---------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory) -> Path:
+    """The shipped sample engagement, run end to end with the PDF (A4, the default)."""
+    base = tmp_path_factory.mktemp("sample")
+    shutil.copytree(sample_path(), base / "halvorsen")
+    run(base / "halvorsen", base / "out")
+    return base / "out"
+
+
+def _hostile(folder: Path) -> Path:
+    people = [dict(p) for p in RESPONDENTS]
+    people[0]["name"] = f"Mara {IMG}"
+    people[2]["name"] = f"Bea {SCRIPT}"
+    rows = yes_no("mkt-lead", "MSE", {1, 2}, 6) + yes_no("sls-lead", "SSE", {1}, 3)
+    rows += yes_no("sls-1", "SYM", {2, 5}, 8)
+    rows += [(who, f"CS{lvl}-{i}", str(3 + (i % 2))) for who in ("sls-lead", "mkt-lead")
+             for lvl, n in ((1, 8), (2, 6), (3, 6)) for i in range(1, n + 1)]
+    rows[0] = (*rows[0], f"comment {IMG} {SCRIPT}")
+    write_engagement(folder, people, rows, {"paper_size": "Letter", "show_individual_answers": True,
+                                            "firm_name": f"Firm {IMG}"},
+                     client=CLIENT, consultant=f"Cy {IMG}")
+    with (folder / "kpis.csv").open("w", newline="") as f:
+        csv.writer(f).writerows([("metric", "name", "unit", "direction", "owner", "designation", "indicator"),
+                                 ("win-rate", f"Win {IMG} rate", "percent", "higher", "sales", "managed", "lagging")])
+    (folder / "kpi_values.csv").write_text("metric,period,goal,actual\nwin-rate,2026-10,30,20\n")
+    prospecting = {"reps": 10, "cost_per_rep": 100000, "prospecting_share": 0.3,
+                   "categories": [{"name": f"Cold {SCRIPT} calling", "time_share": 1.0, "opportunities": 20,
+                                   "win_rate": 0.2, "avg_deal": 30000}],
+                   "marketing": {"program_cost": 200000, "opportunities": 40, "win_rate": 0.2, "avg_deal": 30000}}
+    (folder / "prospecting.yaml").write_text(yaml.safe_dump(prospecting))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def hostile_run(tmp_path_factory) -> Path:
+    """Client text holding markup everywhere it can go; Letter paper; individual answers shown."""
+    base = tmp_path_factory.mktemp("hostile")
+    run(_hostile(base / "eng"), base / "out")
+    return base / "out"
+
+
+@pytest.fixture(scope="module")
+def partial_run(tmp_path_factory) -> Path:
+    """Only responses.csv with self-evaluation rows: the other parts are not assessed."""
+    base = tmp_path_factory.mktemp("partial")
+    rows = yes_no("mkt-lead", "MSE", {1}, 6) + yes_no("sls-lead", "SSE", set(), 3) + yes_no("sls-1", "MSE", {3}, 6)
+    write_engagement(base / "eng", rows=rows)
+    run(base / "eng", base / "out", make_pdf=False)
+    return base / "out"
+
+
+def _sections(html: str) -> dict[str, str]:
+    """The HTML of each part's section, by part id."""
+    out = {}
+    for chunk in html.split('<section class="part" id="')[1:]:
+        part, body = chunk.split('"', 1)
+        out[part] = body.split("</section>", 1)[0]
+    return out
+
+
+# --- the HTML in a real Chromium with the network refused ---------------------------------------
+
+def _open_offline(browser, html_path: Path):  # noqa: F811
+    url = html_path.resolve().as_uri()
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    seen = {"requests": [], "dialogs": [], "errors": []}
+    page.on("request", lambda req: seen["requests"].append(req.url))
+    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
+    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: seen["errors"].append(str(exc)))
+    page.route("**/*", lambda route: route.continue_() if route.request.url == url else route.abort())
+    page.goto(url, wait_until="load")
+    return ctx, page, seen, url
+
+
+FIGURES_JS = """() => Array.from(document.querySelectorAll('figure')).map(f => {
+  const svg = f.querySelector('svg');
+  if (!svg) return null;
+  const box = svg.getBoundingClientRect();
+  return {w: box.width, h: box.height, marks: svg.querySelectorAll('path, rect, line, text').length};
+})"""
+
+
+@pytest.mark.browser
+def test_every_chart_renders_with_the_network_refused(sample_run, browser):  # noqa: F811
+    ctx, page, seen, url = _open_offline(browser, sample_run / "report.html")
+    try:
+        figures = page.evaluate(FIGURES_JS)
+        assert len(figures) >= 4  # self-evaluation and credibility at least
+        assert all(f is not None and f["w"] > 50 and f["h"] > 20 and f["marks"] > 0 for f in figures), figures
+        assert page.locator("section.part").count() == 4
+        assert page.locator("h1").inner_text() == "Halvorsen Freight Systems"
+    finally:
+        ctx.close()
+    assert [u for u in seen["requests"] if u != url] == []
+    assert not [u for u in seen["requests"] if u.startswith(("http:", "https:"))]
+    assert seen["errors"] == [] and seen["dialogs"] == []
+
+
+@pytest.mark.browser
+def test_client_text_is_shown_as_text_and_runs_nothing(hostile_run, browser):  # noqa: F811
+    html = (hostile_run / "report.html").read_text()
+    assert "<script" not in html.lower() and "<img" not in html.lower()
+    ctx, page, seen, url = _open_offline(browser, hostile_run / "report.html")
+    try:
+        assert page.evaluate("document.querySelectorAll('script, img, iframe, object, embed, link').length") == 0
+        assert page.locator("h1").inner_text() == CLIENT
+        text = page.inner_text("body")
+        for shown in (f"Mara {IMG}", f"Bea {SCRIPT}", f"comment {IMG} {SCRIPT}", f"Cy {IMG}", f"Firm {IMG}",
+                      f"Win {IMG} rate", f"Cold {SCRIPT} calling"):
+            assert shown in text, shown
+        assert page.title().startswith(CLIENT)
+    finally:
+        ctx.close()
+    assert seen["dialogs"] == []
+    assert [u for u in seen["requests"] if u != url] == []
+
+
+# --- the PDF ------------------------------------------------------------------------------------
+
+def _pages(pdf: Path, folder: Path) -> list[tuple[int, int]]:
+    """Render every page with pdftoppm at 30 dpi; the (width, height) of each PNG."""
+    folder.mkdir()
+    subprocess.run([_poppler("pdftoppm"), "-r", "30", "-png", str(pdf), str(folder / "page")], check=True)
+    sizes = []
+    for png in sorted(folder.glob("page-*.png")):
+        head = png.read_bytes()[:24]
+        assert head[:8] == b"\x89PNG\r\n\x1a\n"
+        sizes.append(struct.unpack(">II", head[16:24]))
+    return sizes
+
+
+def test_pdf_pages_render_and_paper_size_follows_settings(sample_run, hostile_run, tmp_path):
+    a4 = _pages(sample_run / "report.pdf", tmp_path / "a4")
+    letter = _pages(hostile_run / "report.pdf", tmp_path / "letter")
+    assert len(a4) > 1 and len(letter) > 1
+    assert set(a4) == {(248, 351)}  # 210 x 297 mm at 30 dpi
+    assert set(letter) == {(255, 330)}  # 8.5 x 11 in at 30 dpi
+
+
+def test_pdf_has_the_cover_vector_charts_and_a_page_per_part(sample_run):
+    text = subprocess.run([_poppler("pdftotext"), "-layout", str(sample_run / "report.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    pages = [p.strip() for p in text.split("\f") if p.strip()]
+    cover = pages[0]
+    for shown in ("Halvorsen Freight Systems", "Dana Whitlock", "2026-Q4", "Sales and marketing alignment"):
+        assert shown in cover
+    assert pages[1].startswith("Executive summary")
+    for heading in PART_HEADINGS:  # every part starts a page
+        assert any(p.startswith(heading) for p in pages), heading
+    listing = subprocess.run([_poppler("pdfimages"), "-list", str(sample_run / "report.pdf")],
+                             capture_output=True, text=True, check=True).stdout.splitlines()
+    assert listing[2:] == []  # no raster images: the charts stay vectors, crisp at any zoom
+
+
+def test_pdf_without_chromium_writes_html_and_says_how_to_install(partial_run, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    shutil.copytree(partial_run, out)
+    (out / "report.pdf").write_text("stale")
+    (out / "report.html").unlink()
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    assert report.chromium() is None
+    res = CliRunner().invoke(main, ["report", str(partial_run.parent / "eng"), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "apt-get install chromium" in res.output
+    assert (out / "report.html").is_file()
+    assert not (out / "report.pdf").exists()  # a stale PDF would contradict the new HTML
+
+
+# --- parts without input, rebuilding ------------------------------------------------------------
+
+def test_parts_without_input_say_not_assessed(partial_run):
+    results = json.loads((partial_run / "results.json").read_text())
+    assert results["self_evaluation"] is not None
+    assert results["credibility"] is None and results["kpis"] is None and results["prospecting"] is None
+    html = (partial_run / "report.html").read_text()
+    parts = _sections(html)
+    assert "<figure>" in parts["self_evaluation"] and "Not assessed" not in parts["self_evaluation"]
+    for part in ("credibility", "kpis", "economics"):
+        assert "Not assessed" in parts[part] and "<svg" not in parts[part] and "<table" not in parts[part], part
+    summary_html = html.split('<section class="summary"', 1)[1].split("</section>", 1)[0]
+    for topic in ("Credibility stage", "Shared KPIs", "Hire or leads", "Lead experiment"):
+        assert topic in summary_html
+    assert summary_html.count("Not assessed") >= 5
+    assert "Individual answers are not included" in html  # show_individual_answers defaults to false
+
+
+def test_every_setting_is_in_the_appendix(sample_run, hostile_run):
+    for out in (sample_run, hostile_run):
+        appendix = (out / "report.html").read_text().split('id="appendix"', 1)[1]
+        for key in defaults():
+            assert f"<code>{key}</code>" in appendix, key
+    assert "changed for this engagement" in (hostile_run / "report.html").read_text()
+    assert "Appendix C. Individual answers" in (hostile_run / "report.html").read_text()
+
+
+def test_report_is_rebuilt_from_results_when_notebooks_are_missing(partial_run, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(partial_run, out)
+    shutil.rmtree(out / "notebooks")
+    report.build(out, load(partial_run.parent / "eng"))
+    parts = _sections((out / "report.html").read_text())
+    assert parts["self_evaluation"].count("<figure>") >= 1 and "<svg" in parts["self_evaluation"]
+
+
+def test_report_command_rebuilds_and_refuses_a_folder_without_results(partial_run, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(partial_run, out)
+    (out / "report.html").unlink()
+    eng = partial_run.parent / "eng"
+    res = CliRunner().invoke(main, ["report", str(eng), "--out", str(out), "--no-pdf"])
+    assert res.exit_code == 0, res.output
+    assert "Testco Ltd" in (out / "report.html").read_text()
+    res = CliRunner().invoke(main, ["report", str(eng), "--out", str(tmp_path / "nothing"), "--no-pdf"])
+    assert res.exit_code == 2
+    assert "no results.json" in res.output and "Traceback" not in res.output
+    (out / "results.json").write_text("{not json")
+    res = CliRunner().invoke(main, ["report", str(eng), "--out", str(out), "--no-pdf"])
+    assert res.exit_code == 2 and "not a results.json" in res.output and "Traceback" not in res.output
+
+
+# --- the words, without a run -------------------------------------------------------------------
+
+def test_summary_says_not_assessed_for_every_missing_part():
+    points = summary.executive({"settings": {}})
+    assert len(points) >= 7 and all(p.tone == "none" for p in points)
+    assert all("Not assessed" in p.text for p in points)
+    assert summary.glance({}) == []
+
+
+def test_summary_survives_partial_blocks():
+    results = {
+        "self_evaluation": {"marketing": {"credibility_gap": None}, "sales": {}},
+        "credibility": {"stage": 0, "focus": 1, "basis": "all", "warnings": ["Building on sand: level 3 scores high."]},
+        "kpis": {"to_date": [{"metric": "m", "designation": "managed", "status": "no_data"}]},
+        "prospecting": {"hire_alternative": {"extra_reps": 2.5, "revenue": 10.0, "marketing_beats_hiring": False}},
+        "attribution": {"sourced_share": None},
+        "experiment": {"lift": -1200.0, "relative_lift": None, "p_value": None, "ci_low": None},
+    }
+    text = " ".join(p.text for p in summary.executive(results))
+    assert "self-assessed only" in text and "Building on sand: level 3 scores high." in text and "Hiring wins" in text and "less per rep" in text
+
+
+def test_rules_list_every_setting_and_mark_overrides():
+    settings = {**defaults(), "stage_threshold": 0.8, "future_setting": 3}
+    rows = summary.rules(settings, defaults())
+    keyed = {r["setting"]: r for r in rows if r["setting"]}
+    assert set(keyed) == set(settings)
+    assert keyed["stage_threshold"]["changed"] and "80%" in keyed["stage_threshold"]["value"]
+    assert not keyed["kpi_watch"]["changed"]
+    assert any(r["setting"] == "" for r in rows)  # the method's fixed rules follow
+
+
+def test_css_strings_and_svg_cleaning_refuse_active_content():
+    assert report.css_string('a"b\\c</style>') == "a\\22 b\\5c c\\3c \\2f style\\3e "
+    assert report._clean_svg("<svg><script>alert(1)</script></svg>") == ""
+    assert report._clean_svg('<svg><image href="https://example.com/x.png"/></svg>') == ""
+    assert report._clean_svg('<?xml version="1.0"?><svg width="1"></svg>') == '<svg width="1"></svg>'
