@@ -16,6 +16,8 @@ from typing import Any
 from .errors import UserError
 from .live import Context, context
 
+# Money such as "$1.2M ... $160k" must never be typeset as maths by MathJax (JupyterLab, nbconvert).
+NO_MATH = "tex2jax_ignore mathjax_ignore"
 INVALID = "This link is not valid. Please check the address you were sent, or ask your consultant for a new link."
 
 
@@ -168,7 +170,7 @@ def heading(page: Page, title: str) -> None:
 def findings(sec: dict[str, Any] | None) -> None:
     if sec:
         items = "".join(f"<li>{html.escape(line)}</li>" for line in sec["findings"])
-        _html(f"<ul class='pb-findings'>{items}</ul>",
+        _html(f"<ul class='pb-findings {NO_MATH}'>{items}</ul>",
               {"kind": "findings", "part": sec.get("part"), "lines": list(sec["findings"])})
 
 
@@ -192,7 +194,7 @@ def table(sec: dict[str, Any] | None, index: int = 0) -> None:
     if sec and index < len(sec["tables"]):
         title, df = sec["tables"][index]
         body = table_html(df)
-        _html(f"<h4>{html.escape(title)}</h4>" + body,
+        _html(f"<div class='{NO_MATH}'><h4>{html.escape(title)}</h4>{body}</div>",
               {"kind": "table", "part": sec.get("part"), "title": title, "html": body})
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -55,6 +56,9 @@ def served(path: Path, *extra: str, timeout: float = 90):
                     log.flush()
                     raise RuntimeError("playbook serve did not start:\n" + Path(log.name).read_text()[-3000:]) from None
                 time.sleep(0.3)
+        log.flush()
+        found = re.search(r"[?&]c=([A-Za-z0-9_-]+)", Path(log.name).read_text())
+        proc.consultant_token = found.group(1) if found else None
         yield base, proc
     finally:
         os.killpg(proc.pid, signal.SIGTERM)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from playbook import load
+from playbook import access, load
 from playbook.store import Store
 
 from .browser import browser, page, served  # noqa: F401  (fixtures)
@@ -14,7 +14,8 @@ def test_self_evaluation_form_saves_to_the_store(sample_copy, page):  # noqa: F8
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     with served(sample_copy) as (base, _):
-        page.goto(f"{base}/voila/render/self_evaluation.ipynb?r=sls-rep-2", timeout=120_000)
+        eng = load(sample_copy)
+        page.goto(access.link(base, eng, access.issue(eng, "sls-rep-2"), "self_evaluation.ipynb"), timeout=120_000)
         page.wait_for_selector(".pb-item-MSE-2 button", timeout=120_000)
         assert "Sofia Mendes" in page.inner_text(".pb-who")
         # sls-rep-2 answered MSE-2 'no' on paper; answer 'Yes' in the form
