@@ -109,7 +109,11 @@ def report(directory: Path, out: Path, no_pdf: bool) -> None:
     html_path = rep.build(out, eng)
     click.echo(f"Report: {html_path}")
     if not no_pdf:
-        pdf_path = rep.pdf(html_path, out / "report.pdf")
+        try:
+            pdf_path = rep.pdf(html_path, out / "report.pdf")
+        except RuntimeError as exc:
+            click.echo(f"error: report.pdf was not written: {exc}", err=True)
+            sys.exit(1)
         click.echo(f"PDF:    {pdf_path}" if pdf_path else f"note: {rep.CHROMIUM_HELP}", err=pdf_path is None)
 
 

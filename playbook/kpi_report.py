@@ -28,6 +28,10 @@ def fmt(value: float | None, unit: str) -> str:
         return f"{value:.2f}×"
     if unit in UNIT_WORDS:
         return f"{value:,.1f} {UNIT_WORDS[unit]}"
+    if unit == "currency":
+        from .format import money
+
+        return money(value)
     if float(value).is_integer():
         return f"{value:,.0f}"
     return f"{value:,.2f}" if unit == "currency" else f"{value:,.1f}"

@@ -87,8 +87,12 @@ def run(directory: str | Path, out: str | Path, progress: Callable[[str], None] 
         html_path = report.build(tmp, eng)
         if make_pdf:
             progress("Printing report.pdf with headless Chromium")
-            pdf_path = report.pdf(html_path, tmp / "report.pdf")
-            if pdf_path is None:
+            try:
+                pdf_path = report.pdf(html_path, tmp / "report.pdf")
+            except RuntimeError as exc:  # Chromium is there but failed: the HTML report still stands
+                pdf_path = None
+                notes.append(f"report.pdf was not written: {exc}")
+            if pdf_path is None and not notes:
                 notes.append(report.CHROMIUM_HELP)
         _place(tmp, out)
     finally:

@@ -120,6 +120,9 @@ def _hire(r: dict) -> Point:
         return Point("Hire or leads", "Not assessed: the engagement has no prospecting economics.", "none")
     m = p.get("marketing") or {}
     reps = f"{h.get('extra_reps') or 0:.1f}"
+    if h.get("marketing_beats_hiring") is None:
+        return Point("Hire or leads", "The program cannot be compared with hiring on these numbers (no reps or no "
+                     "cost per rep to price the extra reps).", "none")
     if h.get("marketing_beats_hiring"):
         return Point("Hire or leads", f"Invest in marketing leads. The program brings {_cash(m.get('revenue'))} in "
                      f"revenue; spending its {_cash(m.get('cost'))} on {reps} extra reps would bring about "
