@@ -16,10 +16,10 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from . import access
 from .engagement import load
 from .errors import UserError
 from .live import WORKSPACE_ENV
-from . import access
 from .resources import notebooks_dir, templates_dir
 
 
