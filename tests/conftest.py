@@ -53,3 +53,24 @@ def sample_copy(tmp_path) -> Path:
 
 def yes_no(respondent: str, code: str, yes: set[int], n: int) -> list[tuple[str, str, str]]:
     return [(respondent, f"{code}-{i}", "yes" if i in yes else "no") for i in range(1, n + 1)]
+
+
+# One Playwright instance per test process: two sync_playwright() contexts cannot live side by side.
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from .browser import CHROMIUM_ARGS, chromium_path
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context()
+    pg = ctx.new_page()
+    yield pg
+    ctx.close()

@@ -7,7 +7,7 @@ import pytest
 from playbook import load
 from playbook.store import Store
 
-from .browser import browser, page, served  # noqa: F401  (fixtures)
+from .browser import served
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,7 @@ import pytest
 from playbook import access, load
 from playbook.store import Store
 
-from .browser import browser, page, served  # noqa: F401  (fixtures)
+from .browser import served
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ from playbook.forms import app_codes
 from playbook.instruments import instruments
 from playbook.store import Store
 
-from .browser import browser, page, served  # noqa: F401  (fixtures)
+from .browser import served
 from .conftest import write_engagement
 
 pytestmark = pytest.mark.browser

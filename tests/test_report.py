@@ -24,7 +24,6 @@ from playbook.engagement import sample_path
 from playbook.pipeline import run
 from playbook.settings import defaults
 
-from .browser import browser  # noqa: F401  (fixture)
 from .conftest import RESPONDENTS, write_engagement, yes_no
 
 SCRIPT = "<script>alert('script ran')</script>"
