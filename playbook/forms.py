@@ -11,6 +11,7 @@ import html
 from datetime import datetime
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 from .engagement import Engagement
 from .instruments import RATING, instruments, parse_answer
@@ -25,22 +26,41 @@ def _esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+class Shared:
+    """Layout and style models shared by every row of a form.
+
+    Each ipywidget otherwise brings its own Layout and Style model: a 40-question
+    form would open some 450 comms instead of about 170, which is what makes a
+    page slow when many respondents arrive at once.
+    """
+
+    def __init__(self):
+        self.toggle_style = w.ToggleButtonsStyle(button_width="56px")
+        self.html_style = HTMLStyle()
+        self.text_style = TextStyle()
+        self.plain = w.Layout()
+        self.comment = w.Layout(width="100%", height="2.6em")
+        self.row = w.Layout(margin="0 0 14px 0")
+
+
 class ItemRow:
     """One question: the statement, the answer buttons and an optional comment."""
 
-    def __init__(self, item, value=None, comment: str = "", required: bool = False):
+    def __init__(self, item, value=None, comment: str = "", required: bool = False, shared: Shared | None = None):
+        shared = shared or Shared()
         self.item = item
         self.required = required
         options = RATING_OPTIONS if item.answer == RATING else YESNO_OPTIONS
-        self.answer = w.ToggleButtons(options=options, value=value, style={"button_width": "56px"})
+        self.answer = w.ToggleButtons(options=options, value=value, style=shared.toggle_style, layout=shared.plain)
         self.answer.add_class("pb-answer")
         self.answer.add_class(f"pb-item-{item.id}")
         self.comment = w.Textarea(value=comment, placeholder="Comment (optional)", continuous_update=False,
-                                  layout=w.Layout(width="100%", height="2.6em"))
+                                  layout=shared.comment, style=shared.text_style)
         self.comment.add_class(f"pb-comment-{item.id}")
         mark = '<span class="pb-required" title="required">*</span>' if required else ""
-        label = w.HTML(f'<div class="pb-statement"><span class="pb-id">{_esc(item.id)}</span> {_esc(item.text)}{mark}</div>')
-        self.widget = w.VBox([label, self.answer, self.comment], layout=w.Layout(margin="0 0 14px 0"))
+        label = w.HTML(f'<div class="pb-statement"><span class="pb-id">{_esc(item.id)}</span> {_esc(item.text)}{mark}</div>',
+                       layout=shared.plain, style=shared.html_style)
+        self.widget = w.VBox([label, self.answer, self.comment], layout=shared.row)
         self.widget.add_class("pb-row")
 
 
@@ -59,6 +79,7 @@ class RespondentForm:
             saved = {a["item"]: a for a in store.current(respondent=respondent, wave=self.wave)}
             self.submitted_at = store.submitted(respondent, self.wave)
         self.rows: dict[str, ItemRow] = {}
+        shared = Shared()
         sections = []
         for code in codes:
             inst = instruments()[code]
@@ -68,14 +89,16 @@ class RespondentForm:
                 value = None
                 if prev is not None:
                     value = int(prev["value"]) if item.answer == RATING else prev["value"]
-                row = ItemRow(item, value, prev["comment"] if prev else "", required=code in self.required_codes)
+                row = ItemRow(item, value, prev["comment"] if prev else "", required=code in self.required_codes,
+                              shared=shared)
                 row.answer.observe(lambda ch, r=row: self._changed(r), names="value")
                 row.comment.observe(lambda ch, r=row: self._changed(r), names="value")
                 self.rows[item.id] = row
                 rows.append(row.widget)
-            head = w.HTML(f"<h3>{_esc(self._title(inst))}</h3><p class='pb-intro'>{_esc(inst.intro)}"
+            head = (f"<h3>{_esc(self._title(inst))}</h3><p class='pb-intro'>{_esc(inst.intro)}"
                           + (f"<br><small>{RATING_HELP}</small>" if inst.answer == RATING else "") + "</p>")
-            sections.append(w.VBox([head, *rows]))
+            sections.append(w.VBox([w.HTML(head, layout=shared.plain, style=shared.html_style), *rows],
+                                   layout=shared.plain))
         self.status = w.HTML()
         self.status.add_class("pb-status")
         self.progress = w.IntProgress(value=0, min=0, max=max(1, len(self.rows)), layout=w.Layout(width="100%"))

@@ -16,8 +16,7 @@ from pathlib import Path
 from . import report, results
 from .engagement import Engagement, load
 from .errors import UserError
-from .responses import open_store
-from .runner import parts_with_input, run_notebooks
+from .runner import Running, parts_with_input
 
 ARTIFACTS = ("notebooks", "results.json", "report.html", "report.pdf")
 
@@ -69,17 +68,17 @@ def run(directory: str | Path, out: str | Path, progress: Callable[[str], None] 
     out = Path(out)
     _check_out(out, eng)
     results.validate(eng)
-    with open_store(eng):  # imports responses.csv into the store (idempotent)
-        pass
-    res = results.compute(eng)
-    parts = parts_with_input(res)
+    parts = parts_with_input(eng)  # also imports responses.csv into the store (idempotent)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     notes: list[str] = []
     pdf_path = None
+    running = None
     try:
         progress(f"Running {len(parts)} notebook(s) for {eng.client} ({eng.id}): {', '.join(parts)}")
-        outcomes = run_notebooks(eng, parts, tmp / "notebooks", progress)
+        running = Running(eng, parts, tmp / "notebooks", progress)
+        res = results.compute(eng)  # while the kernels work
+        outcomes = running.wait()
         failed = [o for o in outcomes if o.error]
         if failed:
             raise RunFailed("; ".join(f"notebook {o.path.name} failed: {o.error}" for o in failed))
@@ -96,6 +95,8 @@ def run(directory: str | Path, out: str | Path, progress: Callable[[str], None] 
                 notes.append(report.CHROMIUM_HELP)
         _place(tmp, out)
     finally:
+        if running is not None:
+            running.close()
         shutil.rmtree(tmp, ignore_errors=True)
     return RunSummary(eng, out, parts, time.perf_counter() - start,
                       out / "report.pdf" if pdf_path else None, notes)

@@ -35,15 +35,37 @@ class Outcome:
     error: str = ""
 
 
-def parts_with_input(results: dict) -> list[str]:
-    """The parts worth a notebook run: those whose results are not all null."""
-    from .results import KEYS
+def parts_with_input(eng: Engagement) -> list[str]:
+    """The parts worth a notebook run, from the files and the store alone (no pandas, no scoring).
 
-    return [p for p, keys in KEYS.items() if any(results.get(k) is not None for k in keys)]
+    Mirrors which results.json blocks are not null: answers of the current wave for
+    the self-evaluations, ratings of any wave for the credibility stage, and the
+    data files for the other parts.
+    """
+    from .responses import open_store
+
+    with open_store(eng) as store:
+        current = {r["item"].split("-")[0] for r in store.current(wave=eng.period)}
+        rated = any(r["item"].startswith("CS") for r in store.current())
+    parts = []
+    if current & {"MSE", "SSE", "SYM"}:
+        parts.append("self_evaluation")
+    if rated:
+        parts.append("credibility")
+    if eng.file("kpis.csv"):
+        parts.append("kpis")
+    if any(eng.file(f) for f in ("prospecting.yaml", "deals.csv", "experiment.csv")):
+        parts.append("economics")
+    return parts
 
 
 def _execute(src: str, dst: str, parameters: dict, cwd: str) -> float:
     import papermill as pm
+
+    # The kernel inherits this worker's stderr; its start-up chatter is not for the consultant.
+    # Errors in cells still come back through papermill as the notebook's error.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
 
     start = time.perf_counter()
     pm.execute_notebook(src, dst, parameters=parameters, cwd=cwd, progress_bar=False, log_output=False,
@@ -51,35 +73,55 @@ def _execute(src: str, dst: str, parameters: dict, cwd: str) -> float:
     return time.perf_counter() - start
 
 
+class Running:
+    """Notebooks executing in worker processes; ``wait`` collects them."""
+
+    def __init__(self, eng: Engagement, parts: list[str], out_dir: Path, progress: Callable[[str], None]):
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.progress = progress
+        jobs = []
+        for part in parts:
+            src = notebooks_dir() / NOTEBOOKS[part]
+            if src.is_file():
+                params = {"engagement_dir": str(eng.path), "mode": "report", "respondent": "", "wave": ""}
+                jobs.append((part, src, out_dir / NOTEBOOKS[part], params))
+        self.pool = None
+        self.futures: dict = {}
+        if jobs:
+            import papermill  # noqa: F401  (imported once here, inherited by the forked workers)
+
+            workers = max(1, min(len(jobs), os.cpu_count() or 1))
+            ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
+            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+            self.futures = {self.pool.submit(_execute, str(src), str(dst), params, str(out_dir)): (part, dst)
+                            for part, src, dst, params in jobs}
+
+    def wait(self) -> list[Outcome]:
+        outcomes: list[Outcome] = []
+        try:
+            for fut in as_completed(self.futures):
+                part, dst = self.futures[fut]
+                try:
+                    outcomes.append(Outcome(part, dst, fut.result()))
+                    self.progress(f"  done  {dst.name} ({outcomes[-1].seconds:.1f} s)")
+                except Exception as exc:  # papermill raises PapermillExecutionError with the cell's error
+                    outcomes.append(Outcome(part, dst, 0.0, _short(exc)))
+                    self.progress(f"  FAILED {dst.name}: {_short(exc)}")
+        finally:
+            self.close()
+        order = list(NOTEBOOKS)
+        return sorted(outcomes, key=lambda o: order.index(o.part))
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
 def run_notebooks(eng: Engagement, parts: list[str], out_dir: Path,
                   progress: Callable[[str], None] = lambda s: None) -> list[Outcome]:
     """Run each part's notebook into ``out_dir``; parts in parallel, one kernel each."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    jobs = []
-    for part in parts:
-        src = notebooks_dir() / NOTEBOOKS[part]
-        if not src.is_file():
-            continue
-        params = {"engagement_dir": str(eng.path), "mode": "report", "respondent": "", "wave": ""}
-        jobs.append((part, src, out_dir / NOTEBOOKS[part], params))
-    if not jobs:
-        return []
-    workers = max(1, min(len(jobs), os.cpu_count() or 1))
-    outcomes: list[Outcome] = []
-    ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = {pool.submit(_execute, str(src), str(dst), params, str(out_dir)): (part, dst)
-                   for part, src, dst, params in jobs}
-        for fut in as_completed(futures):
-            part, dst = futures[fut]
-            try:
-                outcomes.append(Outcome(part, dst, fut.result()))
-                progress(f"  done  {dst.name} ({outcomes[-1].seconds:.1f} s)")
-            except Exception as exc:  # papermill raises PapermillExecutionError with the cell's error
-                outcomes.append(Outcome(part, dst, 0.0, _short(exc)))
-                progress(f"  FAILED {dst.name}: {_short(exc)}")
-    order = list(NOTEBOOKS)
-    return sorted(outcomes, key=lambda o: order.index(o.part))
+    return Running(eng, parts, out_dir, progress).wait()
 
 
 def _short(exc: Exception) -> str:

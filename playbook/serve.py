@@ -56,6 +56,9 @@ def voila_config(config_dir: Path) -> Path:
             "show_tracebacks": False,
             "preheat_kernel": True,
         },
+        # Under load (many respondents arriving at once on a small machine) a kernel may take
+        # longer than nbclient's default 4 s to send a cell's output; never drop the form.
+        "VoilaExecutor": {"iopub_timeout": 120},
         "VoilaKernelManager": {
             "kernel_pools_config": {"respond.ipynb": {"pool_size": POOL_RESPOND}, "default": {"pool_size": 0}},
         },

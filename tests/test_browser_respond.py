@@ -146,12 +146,12 @@ def test_killed_kernel_keeps_what_was_answered(workspace, page):  # noqa: F811
 def test_thirty_respondents_at_once_lose_nothing(workspace, browser):  # noqa: F811
     root, _, _ = workspace
     urls = [link(workspace, "crowd", f"rep-{i:02d}") for i in range(CROWD)]
-    context = browser.new_context()
-    pages = [context.new_page() for _ in urls]
+    contexts = [browser.new_context() for _ in urls]  # thirty people, thirty separate browsers' worth of state
+    pages = [c.new_page() for c in contexts]
     for p, url in zip(pages, urls):
         p.goto(url, wait_until="commit", timeout=120_000)
     for p in pages:
-        p.wait_for_selector(".pb-submit", timeout=300_000)
+        p.wait_for_selector(".pb-submit", timeout=180_000)
     for p in pages:  # answer on every page without waiting for the saves
         answer(p, "SSE-1", "Yes")
         answer(p, "CS1-1", "5")
@@ -161,4 +161,5 @@ def test_thirty_respondents_at_once_lose_nothing(workspace, browser):  # noqa: F
         rows = [r for r in s.current() if r["source"] == "form"]
     assert len(rows) == 2 * CROWD
     assert {r["respondent"] for r in rows} == {f"rep-{i:02d}" for i in range(CROWD)}
-    context.close()
+    for c in contexts:
+        c.close()
