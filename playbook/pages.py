@@ -10,6 +10,7 @@ under papermill, in JupyterLab and in Voilà.
 from __future__ import annotations
 
 import html
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,11 +37,11 @@ class Page:
         return self.ctx is not None and not self.form_mode
 
 
-def _display(obj, meta: dict | None = None) -> None:
+def _display(obj, meta: dict | None = None, raw: bool = False) -> None:
     from IPython.display import display
 
     # The metadata lets the report pick this output out of the executed notebook.
-    display(obj, metadata={"playbook": meta} if meta else None)
+    display(obj, metadata={"playbook": meta} if meta else None, raw=raw)
 
 
 def _html(text: str, meta: dict | None = None) -> None:
@@ -158,6 +159,11 @@ def section(page: Page, part: str) -> dict[str, Any] | None:
     from . import results
 
     res = results.compute(page.ctx.engagement, (part,), page.wave)
+    if not page.ctx.live:
+        # The part's results.json block rides along in the executed notebook (invisible: empty
+        # text/plain), so `playbook run` takes its numbers from the very run the report shows.
+        block = json.loads(results.dumps({k: res[k] for k in results.KEYS[part]}))
+        _display({results.MIME: block, "text/plain": ""}, {"kind": "results", "part": part}, raw=True)
     return {**results.section(part, res), "part": part}
 
 

@@ -77,11 +77,14 @@ def run(directory: str | Path, out: str | Path, progress: Callable[[str], None] 
     try:
         progress(f"Running {len(parts)} notebook(s) for {eng.client} ({eng.id}): {', '.join(parts)}")
         running = Running(eng, parts, tmp / "notebooks", progress)
-        res = results.compute(eng)  # while the kernels work
         outcomes = running.wait()
         failed = [o for o in outcomes if o.error]
         if failed:
             raise RunFailed("; ".join(f"notebook {o.path.name} failed: {o.error}" for o in failed))
+        res = results.from_notebooks(eng, [o.path for o in outcomes])
+        missing = [p for p in parts if all(res[k] is None for k in results.KEYS[p])]
+        if missing:
+            raise RunFailed(f"the notebooks gave no results for {', '.join(missing)}")
         results.write(res, tmp / "results.json")
         html_path = report.build(tmp, eng)
         if make_pdf:

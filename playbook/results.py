@@ -17,6 +17,7 @@ from typing import Any
 from .engagement import Engagement
 from .responses import current_answers
 
+MIME = "application/vnd.playbook.results+json"
 PARTS = ("self_evaluation", "credibility", "kpis", "economics")
 # results.json keys each part fills in.
 KEYS = {
@@ -83,23 +84,43 @@ def validate(eng: Engagement) -> None:
     economics.validate(eng)
 
 
-def compute(eng: Engagement, parts: tuple[str, ...] = PARTS, wave: str | None = None) -> dict[str, Any]:
-    all_answers = current_answers(eng)
-    wave = wave or eng.period
-    answers = [a for a in all_answers if a["wave"] == wave]
+def header(eng: Engagement, wave: str | None = None) -> dict[str, Any]:
+    """The keys every results.json has, with every part null."""
     out: dict[str, Any] = {
         "engagement": eng.id,
         "client": eng.client,
         "consultant": eng.consultant,
         "period": eng.period,
-        "wave": wave,
+        "wave": wave or eng.period,
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "settings": dict(eng.settings),
     }
     for key in (k for p in PARTS for k in KEYS[p]):
         out[key] = None
+    return out
+
+
+def compute(eng: Engagement, parts: tuple[str, ...] = PARTS, wave: str | None = None) -> dict[str, Any]:
+    all_answers = current_answers(eng)
+    wave = wave or eng.period
+    answers = [a for a in all_answers if a["wave"] == wave]
+    out = header(eng, wave)
     for part in parts:
         out.update(COMPUTE[part](eng, answers, all_answers))
+    return out
+
+
+def from_notebooks(eng: Engagement, notebooks: list[Path]) -> dict[str, Any]:
+    """results.json assembled from the blocks the executed notebooks carry (see ``pages.section``)."""
+    import nbformat
+
+    out = header(eng)
+    for path in notebooks:
+        nb = nbformat.read(str(path), as_version=4)
+        for cell in nb.cells:
+            for o in cell.get("outputs", []):
+                if o.get("metadata", {}).get("playbook", {}).get("kind") == "results":
+                    out.update(o["data"][MIME])
     return out
 
 

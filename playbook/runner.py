@@ -68,8 +68,17 @@ def _execute(src: str, dst: str, parameters: dict, cwd: str) -> float:
     os.dup2(devnull, 2)
 
     start = time.perf_counter()
-    pm.execute_notebook(src, dst, parameters=parameters, cwd=cwd, progress_bar=False, log_output=False,
-                        kernel_name="python3", request_save_on_cell_execute=False)
+    for attempt in (1, 2):
+        try:
+            pm.execute_notebook(src, dst, parameters=parameters, cwd=cwd, progress_bar=False, log_output=False,
+                                kernel_name="python3", request_save_on_cell_execute=False)
+            break
+        except RuntimeError as exc:
+            # Kernels started at the same moment by separate processes can race for the same free
+            # ports, and one dies before it answers. That is a start-up failure, not the notebook's:
+            # try once more. (Errors inside cells are PapermillExecutionError and are not retried.)
+            if attempt == 2 or "Kernel died before replying" not in str(exc):
+                raise
     return time.perf_counter() - start
 
 
