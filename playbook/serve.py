@@ -55,6 +55,8 @@ def voila_config(config_dir: Path) -> Path:
             "strip_sources": True,
             "show_tracebacks": False,
             "preheat_kernel": True,
+            # Pages need only the widget manager; every other lab extension is a script to fetch.
+            "extension_denylist": ["jupyterlab_pygments", "@voila-dashboards/jupyterlab-preview"],
         },
         # Under load (many respondents arriving at once on a small machine) a kernel may take
         # longer than nbclient's default 4 s to send a cell's output; never drop the form.
