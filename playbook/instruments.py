@@ -71,7 +71,14 @@ def parse_answer(item: Item, raw: object) -> str | int:
     try:
         value = int(text)
     except ValueError:
-        raise ValueError("a whole number from 1 to 5") from None
+        # Spreadsheet exports often write 4 as "4.0": a whole number all the same. "4.5" is not.
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError("a whole number from 1 to 5") from None
+        if not number.is_integer():
+            raise ValueError("a whole number from 1 to 5") from None
+        value = int(number)
     if not 1 <= value <= 5:
         raise ValueError("a whole number from 1 to 5")
     return value

@@ -16,9 +16,10 @@ def bad(make_engagement, text: bytes | str):
 
 def test_answers_are_case_insensitive(make_engagement):
     eng = load(make_engagement(rows=[("mkt-lead", "mse-1", "Yes"), ("sls-lead", "SSE-1", "NO"),
-                                     ("sls-1", "CS1-1", " 4 ")]))
+                                     ("sls-1", "CS1-1", " 4 "), ("sls-1", "CS1-2", "3.0")]))
     got = {(a["respondent"], a["item"]): a["value"] for a in current_answers(eng)}
-    assert got == {("mkt-lead", "MSE-1"): "yes", ("sls-lead", "SSE-1"): "no", ("sls-1", "CS1-1"): 4}
+    assert got == {("mkt-lead", "MSE-1"): "yes", ("sls-lead", "SSE-1"): "no", ("sls-1", "CS1-1"): 4,
+                   ("sls-1", "CS1-2"): 3}
 
 
 @pytest.mark.parametrize(
