@@ -15,7 +15,7 @@ from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 from .engagement import Engagement
 from .instruments import RATING, instruments, parse_answer
-from .responses import open_store
+from .responses import answer_store, open_store
 
 YESNO_OPTIONS = [("Yes", "yes"), ("No", "no")]
 RATING_OPTIONS = [("1", 1), ("2", 2), ("3", 3), ("4", 4), ("5", 5)]
@@ -143,7 +143,7 @@ class RespondentForm:
 
     def _changed(self, row: ItemRow) -> None:
         try:
-            with open_store(self.eng) as store:
+            with answer_store(self.eng) as store:
                 saved = self._store_row(store, row)
         except Exception as exc:  # shown to the respondent, nothing else happens
             self.status.value = f"<span class='pb-error'>Not saved: {_esc(exc)}</span>"
@@ -152,7 +152,7 @@ class RespondentForm:
 
     def save_all(self) -> int:
         n = 0
-        with open_store(self.eng) as store:
+        with answer_store(self.eng) as store:
             for row in self.rows.values():
                 n += self._store_row(store, row)
         self._update_status(f"saved {n} answers")
@@ -176,7 +176,7 @@ class RespondentForm:
                                   f"missing ({parts}).</span>")
             return False
         self.save_all()
-        with open_store(self.eng) as store:
+        with answer_store(self.eng) as store:
             store.submit(self.person.id, self.wave)
             self.submitted_at = store.submitted(self.person.id, self.wave)
         self.message.value = ("<span class='pb-done'>Thank you: your answers are submitted. You can still change "

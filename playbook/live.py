@@ -51,22 +51,18 @@ def query() -> dict[str, str]:
     return {k: v[-1] for k, v in parsed.items() if v}
 
 
-def _workspace_engagement(eid: str) -> Path:
-    """The folder of engagement ``eid`` (a validated slug) inside the served workspace."""
+def _workspace_engagement(eid: str) -> Engagement:
+    """Engagement ``eid`` (a validated slug) inside the served workspace, or "not valid"."""
     root = Path(os.environ[WORKSPACE_ENV]).resolve()
     folder = root if (root / "engagement.yaml").is_file() else root / eid
     if (folder / "engagement.yaml").is_file() and folder.resolve().parent in (root, root.parent):
-        eng_id = _peek_id(folder)
-        if eng_id == eid:
-            return folder
+        try:
+            eng = load(folder)
+        except UserError:
+            eng = None
+        if eng is not None and eng.id == eid:
+            return eng
     raise UserError("this link is not valid.")
-
-
-def _peek_id(folder: Path) -> str | None:
-    try:
-        return load(folder).id
-    except UserError:
-        return None
 
 
 def context(engagement_dir: str = "", mode: str = "auto", respondent: str = "") -> Context:
@@ -107,14 +103,14 @@ def _admit(q: dict[str, str]) -> tuple[Engagement, str, bool]:
     if ctoken:
         if not access.consultant_ok(ctoken):
             raise invalid
-        eng = load(_workspace_engagement(eid))
+        eng = _workspace_engagement(eid)
         rid = q.get("r", "")
         if rid and not is_slug(rid):
             raise invalid
         return eng, rid, True
     if not access.well_formed(token):
         raise invalid
-    eng = load(_workspace_engagement(eid))
+    eng = _workspace_engagement(eid)
     rid = access.respondent_for(eng, token)
     if rid is None:
         raise invalid

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import UserError
-from .live import Context, context
+from .live import Context, context, in_voila
 
 # Money such as "$1.2M ... $160k" must never be typeset as maths by MathJax (JupyterLab, nbconvert).
 NO_MATH = "tex2jax_ignore mathjax_ignore"
@@ -75,17 +75,11 @@ def start(engagement_dir: str = "", mode: str = "auto", respondent: str = "", wa
     try:
         ctx = context(engagement_dir, mode, respondent)
     except UserError as exc:
-        if mode == "report" or not _live_hint():
+        if mode == "report" or not in_voila():
             raise  # headless: papermill reports the one clear message
         _html(f"<div class='pb-invalid'>{html.escape(INVALID)}</div>")
         return Page(None, error=exc.message)
     return Page(ctx, wave or ctx.engagement.period)
-
-
-def _live_hint() -> bool:
-    from .live import in_voila
-
-    return in_voila()
 
 
 def form(page: Page, *codes: str):

@@ -68,16 +68,24 @@ def parse(eng: Engagement, path: Path) -> list[tuple[str, str, str, str, str]]:
     return rows
 
 
+def answer_store(eng: Engagement) -> Store:
+    """The engagement's store as it is (no import): for writes on a form's hot path.
+
+    The shipped sample, and any read-only folder, gets an in-memory store.
+    """
+    from .engagement import sample_path
+
+    writable = os.access(eng.path, os.W_OK) and eng.path != sample_path().resolve()
+    return Store(eng.store_path if writable else None)
+
+
 def open_store(eng: Engagement) -> Store:
     """The engagement's store, with ``responses.csv`` imported (idempotent).
 
     The shipped sample, and any read-only folder, gets an in-memory store: the
     sample is never written to, and reading never needs write access.
     """
-    from .engagement import sample_path
-
-    writable = os.access(eng.path, os.W_OK) and eng.path != sample_path().resolve()
-    store = Store(eng.store_path if writable else None)
+    store = answer_store(eng)
     path = eng.file(FILE)
     if path is not None:
         try:

@@ -127,12 +127,6 @@ class Running:
             self.pool = None
 
 
-def run_notebooks(eng: Engagement, parts: list[str], out_dir: Path,
-                  progress: Callable[[str], None] = lambda s: None) -> list[Outcome]:
-    """Run each part's notebook into ``out_dir``; parts in parallel, one kernel each."""
-    return Running(eng, parts, out_dir, progress).wait()
-
-
 def _short(exc: Exception) -> str:
     ename = getattr(exc, "ename", type(exc).__name__)
     evalue = getattr(exc, "evalue", str(exc))
