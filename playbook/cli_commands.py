@@ -121,12 +121,14 @@ def report(directory: Path, out: Path, no_pdf: bool) -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--port", default=8866, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--idle-timeout", default=900, show_default=True, type=click.IntRange(2, 7 * 24 * 3600),
+              help="Seconds after which the kernel of a closed page is stopped.")
 @user_errors
-def serve(path: Path, port: int, host: str) -> None:
+def serve(path: Path, port: int, host: str, idle_timeout: int) -> None:
     """Serve the forms and live views of PATH (an engagement, or a folder of them) with Voilà."""
     from .serve import serve as run_server
 
-    sys.exit(run_server(path, port=port, host=host, echo=click.echo))
+    sys.exit(run_server(path, port=port, host=host, echo=click.echo, idle_timeout=idle_timeout))
 
 
 @main.command()

@@ -44,11 +44,35 @@ def in_voila() -> bool:
 def query() -> dict[str, str]:
     """The Voilà page's query string (waiting for the request in a preheated kernel)."""
     if os.environ.get("VOILA_PREHEAT") == "True":
-        from voila.utils import wait_for_request
-
-        wait_for_request()
+        _wait_for_request()
     parsed = parse_qs(os.environ.get("QUERY_STRING", ""), keep_blank_values=False)
     return {k: v[-1] for k, v in parsed.items() if v}
+
+
+def _wait_for_request() -> None:
+    """Block a preheated kernel until Voilà hands it a visitor; then take the request's environment.
+
+    Does what ``voila.utils.wait_for_request`` does (the same environment variables
+    and the same ``voila/query/<kernel id>`` socket) without importing ``voila``,
+    which pulls in the whole Jupyter server and costs every kernel about 2 s of CPU.
+    """
+    import json
+    import warnings
+
+    from websockets.sync.client import connect
+
+    env = os.environ
+    base = env.get("VOILA_WS_BASE_URL", env.get("VOILA_SERVER_URL", "/"))
+    url = (f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', '127.0.0.1')}:"
+           f"{env.get('VOILA_APP_PORT', '8866')}{base}voila/query/{env.get('VOILA_KERNEL_ID', '')}")
+    try:
+        with connect(url, open_timeout=5) as ws:
+            info = ws.recv()
+    except (OSError, TimeoutError) as exc:
+        warnings.warn(f"could not get the request from {url}: {exc}", stacklevel=2)
+        return
+    for key, value in json.loads(info).items():
+        os.environ[key] = value
 
 
 def _workspace_engagement(eid: str) -> Engagement:

@@ -56,9 +56,12 @@ def _preload(what: str) -> None:
 
     if os.environ.get("VOILA_PREHEAT") != "True":
         return
-    from . import forms  # noqa: F401  (ipywidgets)
+    import comm  # noqa: F401
+
+    from . import formpage, responses  # noqa: F401
 
     if what == "analysis":
+        import ipywidgets  # noqa: F401
         import altair  # noqa: F401
         import pandas  # noqa: F401
         import vl_convert  # noqa: F401
@@ -121,7 +124,13 @@ def respondent_app(page: Page) -> None:
     """Everything one respondent is asked, with progress and Submit (live); the questionnaire (headless)."""
     if page.ctx is None:
         return
-    if page.form_mode:
+    if page.form_mode and in_voila():
+        # A personal link: plain HTML and one comm, usable before Voilà's JavaScript could load.
+        from .formpage import FormPage
+        from .forms import app_model
+
+        FormPage(app_model(page.ctx.engagement, page.ctx.respondent, page.wave)).display()
+    elif page.form_mode:
         from .forms import respondent_app as app
 
         _display(app(page.ctx.engagement, page.ctx.respondent, page.wave).widget)

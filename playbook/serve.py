@@ -46,8 +46,17 @@ def workspace_engagements(path: Path) -> list[Path]:
 POOL_RESPOND = 2
 
 
-def voila_config(config_dir: Path) -> Path:
-    """Write the server's voila.json: stripped sources, hidden tracebacks, preheated respondent kernels."""
+# A kernel whose page is closed (no browser connected) and idle this long is stopped.
+IDLE_TIMEOUT = 900
+
+
+def voila_config(config_dir: Path, idle_timeout: int = IDLE_TIMEOUT) -> Path:
+    """Write the server's voila.json: stripped sources, hidden tracebacks, preheated respondent kernels.
+
+    Kernels of closed pages are culled after ``idle_timeout`` seconds without a
+    connected page (Voilà never culls the preheated pool). An open page keeps its
+    kernel however long the respondent takes.
+    """
     config = {
         "VoilaConfiguration": {
             "template": "playbook",
@@ -61,6 +70,11 @@ def voila_config(config_dir: Path) -> Path:
         # Under load (many respondents arriving at once on a small machine) a kernel may take
         # longer than nbclient's default 4 s to send a cell's output; never drop the form.
         "VoilaExecutor": {"iopub_timeout": 120},
+        "MappingKernelManager": {
+            "cull_idle_timeout": idle_timeout,
+            "cull_interval": max(1, min(60, idle_timeout // 2)),
+            "cull_connected": False,
+        },
         "VoilaKernelManager": {
             "kernel_pools_config": {"respond.ipynb": {"pool_size": POOL_RESPOND}, "default": {"pool_size": 0}},
         },
@@ -92,7 +106,8 @@ def environment(path: Path) -> tuple[dict[str, str], str]:
     return env, token
 
 
-def serve(path: Path, port: int = 8866, host: str = "127.0.0.1", echo: Callable[[str], None] = print) -> int:
+def serve(path: Path, port: int = 8866, host: str = "127.0.0.1", echo: Callable[[str], None] = print,
+          idle_timeout: int = IDLE_TIMEOUT) -> int:
     engagements = [load(p) for p in workspace_engagements(path)]
     env, token = environment(path)
     base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
@@ -108,7 +123,7 @@ def serve(path: Path, port: int = 8866, host: str = "127.0.0.1", echo: Callable[
                 echo(f"    {title:<22} {access.link(base, eng, token, nb, key='c')}")
     echo("Respondent links: playbook invite ENGAGEMENT RESPONDENT (or --all).")
     with tempfile.TemporaryDirectory(prefix="playbook-serve-") as config_dir:
-        voila_config(Path(config_dir))
+        voila_config(Path(config_dir), idle_timeout)
         try:
             return subprocess.call(voila_command(port, host, Path(config_dir)), env=env)
         except KeyboardInterrupt:

@@ -31,6 +31,9 @@ def view(server, notebook, **extra):
 
 
 def test_credibility_live_view_switches_between_sides(server, page):  # noqa: F811
+    base = server[1]
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
     page.goto(view(server, "credibility_stage.ipynb"), timeout=180_000)
     page.wait_for_selector(".pb-cred-view button", timeout=180_000)
     sales = page.inner_text(".pb-cred-summary")
@@ -40,6 +43,9 @@ def test_credibility_live_view_switches_between_sides(server, page):  # noqa: F8
     marketing = page.inner_text(".pb-cred-summary")
     assert "stage 1" in sales.lower() and "stage 2" in marketing.lower()
     assert page.locator(".pb-cred-charts svg").count() >= 1
+    # Voilà's JavaScript, the widgets and the charts all come from this server: nothing from a CDN.
+    assert len(requests) > 10
+    assert [u for u in requests if not u.startswith((base + "/", "data:", "blob:"))] == []
 
 
 def test_consultant_fills_a_rating_form_for_a_respondent(server, page):  # noqa: F811

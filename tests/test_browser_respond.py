@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import psutil
 import pytest
 
@@ -38,7 +40,11 @@ def link(workspace, eng_id, respondent):
 
 def open_form(page, url):  # noqa: F811
     page.goto(url, timeout=120_000)
-    page.wait_for_selector(".pb-submit", timeout=120_000)
+    page.wait_for_selector(".pb-form.pb-connected", timeout=120_000)
+
+
+def kernels(proc):
+    return [p for p in psutil.Process(proc.pid).children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
 
 
 def answer(page, item, label):  # noqa: F811
@@ -90,7 +96,7 @@ def test_fill_in_submit_and_resume(workspace, page):  # noqa: F811
         assert s.submitted("sls-1", "2026-Q4")
     # Reopening the link shows the saved answers and the submission.
     page.reload()
-    page.wait_for_selector(".pb-submit", timeout=120_000)
+    page.wait_for_selector(".pb-form.pb-connected", timeout=120_000)
     assert page.locator(".pb-item-MSE-1 .mod-active").inner_text() == "Yes"
     assert page.locator(".pb-item-CS2-3 .mod-active").inner_text() == "4"
     assert page.locator(".pb-comment-CS1-1 textarea").input_value() == hostile
@@ -116,6 +122,39 @@ def test_bad_links_show_nothing_of_any_engagement(workspace, page, query):  # no
     assert page.locator(".pb-submit").count() == 0
 
 
+def test_form_page_loads_nothing_but_itself(workspace, page):  # noqa: F811
+    """The personal link is one HTML page and one kernel socket: no Voilà bundle, nothing from outside."""
+    _, base, _ = workspace
+    requests, sockets = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("websocket", lambda ws: sockets.append(ws.url))
+    url = link(workspace, "solo", "sls-lead")
+    open_form(page, url)
+    page.wait_for_timeout(500)
+    assert requests == [url]
+    assert len(sockets) == 1 and sockets[0].startswith(base.replace("http:", "ws:") + "/api/kernels/")
+    # Keyboard: the answers of one question are a radio group the arrow keys move through.
+    page.locator(".pb-item-SSE-1 button", has_text="Yes").focus()
+    page.keyboard.press("ArrowRight")
+    assert page.locator(".pb-item-SSE-1 .mod-active").inner_text() == "No"
+    assert page.locator(".pb-item-SSE-1 [aria-checked=true]").inner_text() == "No"
+
+
+def test_answers_that_break_the_rules_are_refused_by_the_kernel(workspace, page):  # noqa: F811
+    """The page is not trusted: a forged message gets a clear refusal and writes nothing."""
+    root, _, _ = workspace
+    open_form(page, link(workspace, "solo", "mkt-lead"))
+    before = form_answers(root, "solo", "mkt-lead")
+    page.evaluate("""() => {
+        const b = document.querySelector('.pb-item-CS1-1 button');
+        b.dataset.value = '9';
+        b.click();
+    }""")
+    page.wait_for_selector(".pb-status .pb-error", timeout=30_000)
+    assert "CS1-1 takes a whole number from 1 to 5" in page.inner_text(".pb-status")
+    assert form_answers(root, "solo", "mkt-lead") == before
+
+
 def test_revoked_link_stops_working(workspace, page):  # noqa: F811
     root, _, _ = workspace
     url = link(workspace, "solo", "sls-lead")
@@ -133,12 +172,14 @@ def test_killed_kernel_keeps_what_was_answered(workspace, page):  # noqa: F811
     answer(page, "SYM-3", "Yes")
     assert wait_for(page, lambda: {"MSE-2", "SYM-3"} <= set(form_answers(root, "solo", "mkt-lead")))
     kernel_id = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
-    kernels = [p for p in psutil.Process(proc.pid).children(recursive=True)
-               if kernel_id in " ".join(p.cmdline())]
-    assert len(kernels) == 1
-    kernels[0].kill()  # the kernel behind this page dies in the middle of the form
+    mine = [p for p in kernels(proc) if kernel_id in " ".join(p.cmdline())]
+    assert len(mine) == 1
+    mine[0].kill()  # the kernel behind this page dies in the middle of the form
+    # The page notices and says so, instead of pretending to save what it no longer can.
+    page.wait_for_selector(".pb-form.pb-lost", timeout=60_000)
+    assert "reload this page" in page.inner_text(".pb-message")
     page.reload()
-    page.wait_for_selector(".pb-submit", timeout=120_000)
+    page.wait_for_selector(".pb-form.pb-connected", timeout=120_000)
     assert page.locator(".pb-item-MSE-2 .mod-active").inner_text() == "Yes"
     assert page.locator(".pb-item-SYM-3 .mod-active").inner_text() == "Yes"
 
@@ -155,7 +196,7 @@ def test_thirty_respondents_at_once_lose_nothing(workspace, browser):  # noqa: F
         for p, url in wave:
             p.goto(url, wait_until="commit", timeout=120_000)
         for p, _ in wave:
-            p.wait_for_selector(".pb-submit", timeout=300_000)
+            p.wait_for_selector(".pb-form.pb-connected", timeout=300_000)
     for p in pages:  # answer on every page without waiting for the saves
         answer(p, "SSE-1", "Yes")
         answer(p, "CS1-1", "5")
@@ -167,3 +208,23 @@ def test_thirty_respondents_at_once_lose_nothing(workspace, browser):  # noqa: F
     assert {r["respondent"] for r in rows} == {f"rep-{i:02d}" for i in range(CROWD)}
     for c in contexts:
         c.close()
+
+
+def test_kernels_of_closed_pages_are_stopped(tmp_path, browser):  # noqa: F811
+    write_engagement(tmp_path / "idle", [{"id": "m-1", "name": "Ana", "side": "marketing", "role": "member"}],
+                     rows=[], id="idle", client="Idleco")
+    eng = load(tmp_path / "idle")
+    with served(tmp_path / "idle", "--idle-timeout", "3") as (base, proc):
+        ctx = browser.new_context()
+        page = ctx.new_page()
+        open_form(page, access.link(base, eng, access.issue(eng, "m-1")))
+        kernel_id = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+        page.wait_for_timeout(6_000)  # an open page keeps its kernel past the timeout
+        assert any(kernel_id in " ".join(k.cmdline()) for k in kernels(proc))
+        ctx.close()
+        for _ in range(100):
+            if not any(kernel_id in " ".join(k.cmdline()) for k in kernels(proc)):
+                break
+            time.sleep(0.2)
+        assert not any(kernel_id in " ".join(k.cmdline()) for k in kernels(proc))
+        assert len(kernels(proc)) >= 1  # the preheated pool stays

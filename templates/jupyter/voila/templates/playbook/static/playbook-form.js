@@ -1,0 +1,213 @@
+/* The respondent's form page: one comm to the kernel that rendered it (see playbook/formpage.py).
+   Inlined into the page by index.html.j2, so it is read as a Jinja template: no double braces here.
+   Everything the kernel sends is shown with textContent, never as markup. */
+(function () {
+  "use strict";
+  var form = document.querySelector(".pb-form.pb-lite");
+  var configNode = document.getElementById("jupyter-config-data");
+  if (!form || !configNode) { return; }
+  var config = JSON.parse(configNode.textContent);
+  var session = uid();
+  var statusEl = form.querySelector(".pb-status");
+  var messageEl = form.querySelector(".pb-message");
+  var progressEl = form.querySelector(".pb-progress-bar");
+  var ws = null, commId = null, ready = false, lost = false, attempts = 0;
+  var queue = [];          // messages waiting for the comm to be ready
+  var pending = {};        // item id -> seq of the last answer sent and not yet acknowledged
+  var seq = 0, typing = {};
+
+  function uid() {
+    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
+    return "x" + Math.random().toString(16).slice(2) + Date.now().toString(16);
+  }
+
+  function setState(name) {
+    form.classList.remove("pb-connecting", "pb-connected", "pb-lost");
+    form.classList.add("pb-" + name);
+  }
+
+  function say(el, cls, text) {
+    el.textContent = "";
+    var span = document.createElement("span");
+    span.className = cls;
+    span.textContent = text;
+    el.appendChild(span);
+  }
+
+  function wire(msgType, content) {
+    return JSON.stringify({
+      header: { msg_id: uid(), msg_type: msgType, username: "respondent", session: session,
+                date: new Date().toISOString(), version: "5.3" },
+      parent_header: {}, metadata: {}, content: content, channel: "shell", buffers: []
+    });
+  }
+
+  function send(data) {
+    if (ready && ws && ws.readyState === 1) {
+      ws.send(wire("comm_msg", { comm_id: commId, data: data }));
+    } else {
+      queue.push(data);
+    }
+  }
+
+  function connect() {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    var url = scheme + location.host + config.baseUrl + "api/kernels/" + encodeURIComponent(config.kernelId) +
+      "/channels?session_id=" + encodeURIComponent(session);
+    setState("connecting");
+    ws = new WebSocket(url);
+    ws.onopen = function () {
+      commId = uid();
+      ws.send(wire("comm_open", { comm_id: commId, target_name: form.dataset.target,
+                                  data: { form: form.dataset.form } }));
+    };
+    ws.onmessage = function (event) {
+      if (typeof event.data !== "string") { return; }
+      var msg = JSON.parse(event.data);
+      var type = msg.header && msg.header.msg_type;
+      var content = msg.content || {};
+      if (type === "status" && ["restarting", "autorestarting", "dead"].indexOf(content.execution_state) >= 0) {
+        lose();
+      } else if (type === "comm_close" && content.comm_id === commId) {
+        lose();
+      } else if (type === "comm_msg" && content.comm_id === commId) {
+        receive(content.data || {});
+      }
+    };
+    ws.onclose = function () {
+      if (lost) { return; }
+      ready = false;
+      for (var item in pending) { if (pending.hasOwnProperty(item)) { queue.unshift(answerOf(item)); } }
+      if (attempts++ < 3) {
+        setState("connecting");
+        say(statusEl, "pb-progress", "Reconnecting…");
+        setTimeout(connect, 500 * attempts);
+      } else {
+        lose();
+      }
+    };
+  }
+
+  function lose() {
+    if (lost) { return; }
+    lost = true; ready = false;
+    setState("lost");
+    var unsaved = Object.keys(pending).length + queue.filter(function (d) { return d.op === "answer"; }).length;
+    say(messageEl, "pb-error", "The connection to this form was lost. Your saved answers are kept: reload this " +
+        "page (or open your link again) to go on." + (unsaved ? " The last " + unsaved + " answer(s) were not " +
+        "saved; please give them again." : ""));
+    if (ws) { try { ws.close(); } catch (e) { /* already closed */ } }
+  }
+
+  function progress(data) {
+    if (typeof data.answered === "number") { progressEl.value = data.answered; }
+    if (data.status) { say(statusEl, "pb-progress", data.status); }
+  }
+
+  function receive(data) {
+    if (data.op === "ready") {
+      ready = true; attempts = 0;
+      setState("connected");
+      progress(data);
+      var waiting = queue; queue = [];
+      waiting.forEach(send);
+    } else if (data.op === "saved") {
+      if (pending[data.item] === data.seq) {
+        delete pending[data.item];
+        var row = form.querySelector(".pb-row[data-item='" + data.item + "']");
+        if (row) { row.classList.remove("pb-unsaved", "pb-flag"); row.classList.toggle("pb-ok", !!data.written); }
+      }
+      progress(data);
+    } else if (data.op === "error") {
+      if (data.item && pending[data.item] === data.seq) {
+        delete pending[data.item];
+        var bad = form.querySelector(".pb-row[data-item='" + data.item + "']");
+        if (bad) { bad.classList.remove("pb-unsaved", "pb-ok"); bad.classList.add("pb-flag"); }
+      }
+      say(statusEl, "pb-error", data.text || "Not saved.");
+    } else if (data.op === "missing") {
+      say(messageEl, "pb-missing", data.text);
+      var first = null;
+      (data.items || []).forEach(function (id) {
+        var row = form.querySelector(".pb-row[data-item='" + id + "']");
+        if (row) { row.classList.add("pb-flag"); first = first || row; }
+      });
+      if (first && first.scrollIntoView) { first.scrollIntoView({ block: "center", behavior: "smooth" }); }
+    } else if (data.op === "submitted") {
+      say(messageEl, "pb-done", data.text);
+      progress(data);
+    }
+  }
+
+  function answerOf(item) {
+    var row = form.querySelector(".pb-row[data-item='" + item + "']");
+    var on = row.querySelector(".pb-answer button.mod-active");
+    var value = on ? on.dataset.value : null;
+    return { op: "answer", item: item, value: value, comment: row.querySelector("textarea").value, seq: pending[item] };
+  }
+
+  function changed(row) {
+    var item = row.dataset.item;
+    pending[item] = ++seq;
+    row.classList.add("pb-unsaved");
+    row.classList.remove("pb-ok");
+    send(answerOf(item));
+  }
+
+  form.addEventListener("click", function (event) {
+    var button = event.target.closest("button");
+    if (!button || lost) { return; }
+    if (button.classList.contains("pb-submit")) {
+      Object.keys(typing).forEach(function (item) { clearTimeout(typing[item]); delete typing[item]; });
+      messageEl.textContent = "";
+      send({ op: "submit" });
+      return;
+    }
+    var group = button.closest(".pb-answer");
+    if (!group) { return; }
+    Array.prototype.forEach.call(group.querySelectorAll("button"), function (b) {
+      var on = b === button;
+      b.classList.toggle("mod-active", on);
+      b.setAttribute("aria-checked", on ? "true" : "false");
+    });
+    changed(button.closest(".pb-row"));
+  });
+
+  // A comment is saved when the box is left, and after a pause in typing.
+  form.addEventListener("input", function (event) {
+    if (event.target.tagName !== "TEXTAREA") { return; }
+    var row = event.target.closest(".pb-row");
+    clearTimeout(typing[row.dataset.item]);
+    typing[row.dataset.item] = setTimeout(function () { delete typing[row.dataset.item]; changed(row); }, 1500);
+  });
+  form.addEventListener("change", function (event) {
+    if (event.target.tagName !== "TEXTAREA") { return; }
+    var row = event.target.closest(".pb-row");
+    clearTimeout(typing[row.dataset.item]);
+    delete typing[row.dataset.item];
+    changed(row);
+  });
+
+  // Arrow keys move between the choices of one question, as in any radio group.
+  form.addEventListener("keydown", function (event) {
+    var button = event.target.closest && event.target.closest(".pb-answer button");
+    if (!button || ["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown"].indexOf(event.key) < 0) { return; }
+    var all = Array.prototype.slice.call(button.parentNode.querySelectorAll("button"));
+    var step = event.key === "ArrowLeft" || event.key === "ArrowUp" ? -1 : 1;
+    var next = all[(all.indexOf(button) + step + all.length) % all.length];
+    next.focus();
+    next.click();
+    event.preventDefault();
+  });
+
+  // Warn before leaving with answers not yet saved. (The server stops the kernel of a closed
+  // page by itself: playbook serve --idle-timeout.)
+  window.addEventListener("beforeunload", function (event) {
+    if (!lost && (Object.keys(pending).length || Object.keys(typing).length)) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+
+  connect();
+})();

@@ -1,0 +1,114 @@
+"""The respondent's form page without a browser: its HTML and the kernel side of its comm."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from playbook import load
+from playbook.formpage import FormPage
+from playbook.forms import app_codes, app_model
+from playbook.instruments import instruments
+from playbook.store import Store
+
+PEOPLE = [{"id": "mk-1", "name": "Zoë <script>alert(1)</script>", "side": "marketing", "role": "member"},
+          {"id": "sl-1", "name": "Sam", "side": "sales", "role": "leader"}]
+
+
+@pytest.fixture
+def eng(make_engagement):
+    return load(make_engagement(rows=[("mk-1", "MSE-1", "yes", "we <b>do</b>")], respondents=PEOPLE,
+                                client="Acme & <Co>"))
+
+
+def stored(eng, who="mk-1"):
+    with Store(eng.path / "answers.sqlite") as s:
+        return {r["item"]: r for r in s.current(respondent=who) if r["source"] == "form"}
+
+
+def test_html_escapes_client_text_and_marks_what_is_required(eng):
+    page = FormPage(app_model(eng, "mk-1"))
+    html = page.html()
+    assert "<script>alert" not in html and "Zoë &lt;script&gt;" in html
+    assert "Acme &amp; &lt;Co&gt;" in html
+    # the paper answer and its comment are shown as saved, the comment as text
+    row = re.search(r"<div class='pb-row pb-item-MSE-1'.*?</textarea>", html).group(0)
+    assert "data-value='yes' aria-checked='true' class='mod-active'" in row
+    assert "we &lt;b&gt;do&lt;/b&gt;</textarea>" in row
+    codes, required = app_codes("marketing")
+    n_items = sum(len(instruments()[c].items) for c in codes)
+    assert html.count("class='pb-row ") == n_items
+    n_required = sum(len(instruments()[c].items) for c in required)
+    assert html.count("data-required") == n_required
+    # the peer view (the other department's list) is asked but optional
+    assert "data-item='SSE-1'>" in html and "data-item='MSE-1' data-required>" in html
+
+
+def test_answers_are_validated_and_saved_one_by_one(eng):
+    page = FormPage(app_model(eng, "mk-1"))
+    assert page.handle({"op": "hello"})["op"] == "ready"
+    got = page.handle({"op": "answer", "item": "CS1-2", "value": "4", "comment": "  fine  ", "seq": 3})
+    assert got["op"] == "saved" and got["seq"] == 3 and got["written"] and got["answered"] == 2
+    assert stored(eng)["CS1-2"]["value"] == "4" and stored(eng)["CS1-2"]["comment"] == "fine"
+    before = stored(eng)
+    for bad, says in [({"item": "CS1-2", "value": "9"}, "CS1-2 takes a whole number from 1 to 5"),
+                      ({"item": "MSE-2", "value": "maybe"}, "MSE-2 takes yes or no"),
+                      ({"item": "XX-1", "value": "yes"}, "'XX-1' is not a question of this form"),
+                      ({"item": ["MSE-2"], "value": "yes"}, "must name its question"),
+                      ({"item": "MSE-2", "value": "yes", "comment": {"x": 1}}, "a comment must be text")]:
+        reply = page.handle({"op": "answer", **bad})
+        assert reply["op"] == "error" and says in reply["text"], reply
+    assert page.handle({"op": "drop table"})["text"].endswith("allowed: hello, answer, submit")
+    assert page.handle("not a dict")["op"] == "error"
+    assert stored(eng) == before
+    long = page.handle({"op": "answer", "item": "MSE-3", "value": "no", "comment": "x" * 5000})
+    assert long["op"] == "saved" and len(stored(eng)["MSE-3"]["comment"]) == 2000
+
+
+def test_submit_lists_what_is_missing_then_records_the_submission(eng):
+    page = FormPage(app_model(eng, "mk-1"))
+    reply = page.handle({"op": "submit"})
+    assert reply["op"] == "missing" and "MSE-2" in reply["items"] and "MSE-1" not in reply["items"]
+    assert "required answer(s) missing" in reply["text"]
+    codes, required = app_codes("marketing")
+    for code in required:
+        for item in instruments()[code].items:
+            page.handle({"op": "answer", "item": item.id, "value": "yes" if item.answer == "yesno" else 3})
+    reply = page.handle({"op": "submit"})
+    assert reply["op"] == "submitted" and "Thank you" in reply["text"]
+    with Store(eng.path / "answers.sqlite") as s:
+        assert s.submitted("mk-1", eng.period)
+    # Opening the link again shows the submission.
+    assert "You submitted your answers on" in FormPage(app_model(eng, "mk-1")).html()
+
+
+class FakeComm:
+    def __init__(self):
+        self.sent, self.closed, self.handler = [], False, None
+
+    def send(self, data):
+        self.sent.append(data)
+
+    def close(self):
+        self.closed = True
+
+    def on_msg(self, fn):
+        self.handler = fn
+
+
+def test_a_comm_for_another_form_is_closed(eng):
+    page = FormPage(app_model(eng, "mk-1"))
+    other = FakeComm()
+    page._open(other, {"content": {"data": {"form": "someone-elses-form"}}})
+    assert other.closed and other.sent == [] and other.handler is None
+    mine = FakeComm()
+    page._open(mine, {"content": {"data": {"form": page.id}}})
+    assert not mine.closed and mine.sent[0]["op"] == "ready"
+    mine.handler({"content": {"data": {"op": "answer", "item": "SYM-1", "value": "yes", "seq": 1}}})
+    assert mine.sent[-1]["op"] == "saved" and stored(eng)["SYM-1"]["value"] == "yes"
+
+
+def test_unknown_respondent_is_refused(eng):
+    with pytest.raises(ValueError, match="unknown respondent"):
+        app_model(eng, "nobody")
