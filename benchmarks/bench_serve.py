@@ -105,7 +105,7 @@ def main() -> None:
             # A burst: ten respondents open their links at the same moment (the pool holds two).
             time.sleep(args.pause)
             burst = []
-            for i in range(10):
+            for _ in range(10):
                 page = browser.new_page()
                 burst.append((page, time.perf_counter()))
                 page.goto(access.link(base, eng, access.issue(eng, "sls-rep-1")), wait_until="commit")

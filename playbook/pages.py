@@ -61,8 +61,8 @@ def _preload(what: str) -> None:
     from . import formpage, responses  # noqa: F401
 
     if what == "analysis":
-        import ipywidgets  # noqa: F401
         import altair  # noqa: F401
+        import ipywidgets  # noqa: F401
         import pandas  # noqa: F401
         import vl_convert  # noqa: F401
 
