@@ -18,5 +18,6 @@ python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'
 .venv/bin/python -m ruff check playbook tests benchmarks
-# One pytest run: the test suite plus nbval over every notebook.
-exec .venv/bin/python -m pytest -n 2 -p no:cacheprovider tests --nbval-lax notebooks "$@"
+# One pytest run: the test suite plus nbval over every notebook. --dist loadfile keeps the cells
+# of one notebook on one worker (nbval runs them in order in one kernel).
+exec .venv/bin/python -m pytest -n 2 --dist loadfile -p no:cacheprovider tests --nbval-lax notebooks "$@"
