@@ -21,12 +21,11 @@ import time
 from pathlib import Path
 
 import nbformat
-import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from playbook import access, load  # noqa: E402
 from playbook.engagement import sample_path  # noqa: E402
-from tests.browser import CHROMIUM_ARGS, free_port, served  # noqa: E402
+from tests.browser import CHROMIUM_ARGS, free_port, kernels, served  # noqa: E402
 
 
 def wait_http(url: str, timeout: float = 60) -> None:
@@ -43,7 +42,7 @@ def wait_http(url: str, timeout: float = 60) -> None:
 
 
 def kernels_rss(proc: subprocess.Popen) -> tuple[int, int]:
-    ks = [p for p in psutil.Process(proc.pid).children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
+    ks = kernels(proc)
     return len(ks), sum(p.memory_info().rss for p in ks)
 
 

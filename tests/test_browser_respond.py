@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-import psutil
 import pytest
 
 from playbook import access, load
@@ -12,7 +11,7 @@ from playbook.forms import app_codes
 from playbook.instruments import instruments
 from playbook.store import Store
 
-from .browser import served
+from .browser import kernels, served
 from .conftest import write_engagement
 
 pytestmark = pytest.mark.browser
@@ -41,10 +40,6 @@ def link(workspace, eng_id, respondent):
 def open_form(page, url):  # noqa: F811
     page.goto(url, timeout=120_000)
     page.wait_for_selector(".pb-form.pb-connected", timeout=120_000)
-
-
-def kernels(proc):
-    return [p for p in psutil.Process(proc.pid).children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
 
 
 def answer(page, item, label):  # noqa: F811
