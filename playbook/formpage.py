@@ -20,7 +20,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from .forms import INTRO, RATING_HELP, RATING_OPTIONS, YESNO_OPTIONS, FormModel, _esc
+from .forms import INTRO, RATING_OPTIONS, YESNO_OPTIONS, FormModel, _esc
 from .instruments import RATING
 
 COMM_TARGET = "playbook.form"
@@ -38,18 +38,14 @@ class FormPage:
     # -- the page ---------------------------------------------------------------------------------
     def html(self) -> str:
         m = self.model
-        p = m.person
         answered, asked, _, _ = m.counts()
         out = [f"<div class='pb-form pb-lite' data-form='{_esc(self.id)}' data-target='{COMM_TARGET}'>",
-               f"<div class='pb-who'><b>{_esc(p.name)}</b> · {_esc(p.side)} {_esc(p.role)} · {_esc(m.eng.client)}"
-               f" · {_esc(m.wave)}</div>",
+               m.who_html(),
                f"<p class='pb-intro'>{_esc(INTRO)}</p>",
                f"<progress class='pb-progress-bar' max='{asked}' value='{answered}' "
                f"aria-label='answered questions'></progress>"]
         for inst, qs in m.sections:
-            out.append(f"<section class='pb-section'><h3>{_esc(m.title(inst))}</h3><p class='pb-intro'>"
-                       f"{_esc(inst.intro)}"
-                       + (f"<br><small>{_esc(RATING_HELP)}</small>" if inst.answer == RATING else "") + "</p>")
+            out.append(f"<section class='pb-section'>{m.section_head_html(inst)}")
             out.extend(self._row(q) for q in qs)
             out.append("</section>")
         status = m.status_text()
@@ -70,10 +66,8 @@ class FormPage:
             f"aria-checked='{'true' if q.value == value else 'false'}'"
             + (" class='mod-active'" if q.value == value else "") + f">{_esc(label)}</button>"
             for label, value in options)
-        mark = "<span class='pb-required' title='required'>*</span>" if q.required else ""
         return (f"<div class='pb-row pb-item-{iid}' data-item='{iid}'{' data-required' if q.required else ''}>"
-                f"<div class='pb-statement' id='pb-q-{iid}'><span class='pb-id'>{iid}</span> {_esc(q.item.text)}"
-                f"{mark}</div>"
+                f"{FormModel.statement_html(q)}"
                 f"<div class='pb-answer' role='radiogroup' aria-labelledby='pb-q-{iid}'>{buttons}"
                 "<span class='pb-saved' aria-hidden='true'></span></div>"
                 f"<div class='pb-comment-{iid}'><textarea rows='1' maxlength='2000' placeholder='Comment (optional)'"
@@ -102,7 +96,8 @@ class FormPage:
 
     def handle(self, data: dict) -> dict[str, Any]:
         """Answer one message from the page; never raises."""
-        op = data.get("op") if isinstance(data, dict) else None
+        data = data if isinstance(data, dict) else {}
+        op = data.get("op")
         try:
             if op == "hello":
                 return {"op": "ready", "status": self.model.status_text(), **self._progress()}
@@ -120,5 +115,4 @@ class FormPage:
                         "items": [i for _, ids in self.model.missing() for i in ids]}
             raise ValueError(f"unknown request {op!r}; allowed: hello, answer, submit")
         except Exception as exc:  # shown to the respondent as text; the form stays as it was
-            return {"op": "error", "item": data.get("item") if isinstance(data, dict) else None,
-                    "seq": data.get("seq") if isinstance(data, dict) else None, "text": f"Not saved: {exc}"}
+            return {"op": "error", "item": data.get("item"), "seq": data.get("seq"), "text": f"Not saved: {exc}"}

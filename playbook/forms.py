@@ -13,6 +13,7 @@ browser is not trusted) and saved as soon as it is given.
 from __future__ import annotations
 
 import html
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -93,11 +94,8 @@ class FormModel:
             parsed = parse_answer(q.item, value)  # never trust what the browser sent
         except ValueError as exc:
             raise ValueError(f"{item_id} takes {exc}") from None
-        if store is None:
-            with answer_store(self.eng) as store:
-                store.save(self.person.id, item_id, parsed, self.wave, comment, source="form")
-        else:
-            store.save(self.person.id, item_id, parsed, self.wave, comment, source="form")
+        with answer_store(self.eng) if store is None else nullcontext(store) as writer:
+            writer.save(self.person.id, item_id, parsed, self.wave, comment, source="form")
         q.value, q.comment = parsed, comment
         return True
 
@@ -142,9 +140,22 @@ class FormModel:
             return "Thank you: your answers are submitted. You can still change them with the same link until the workshop."
         return f"You submitted your answers on {self.submitted_at[:16]} (UTC). You can still change them."
 
-    def who_text(self) -> str:
+    # Markup both views share; every piece of client text escaped.
+    def who_html(self) -> str:
         p = self.person
-        return f"{p.name} · {p.side} {p.role} · {self.eng.client} · {self.wave}"
+        return (f"<div class='pb-who'><b>{_esc(p.name)}</b> · {_esc(p.side)} {_esc(p.role)} · "
+                f"{_esc(self.eng.client)} · {_esc(self.wave)}</div>")
+
+    def section_head_html(self, inst: Instrument) -> str:
+        return (f"<h3>{_esc(self.title(inst))}</h3><p class='pb-intro'>{_esc(inst.intro)}"
+                + (f"<br><small>{_esc(RATING_HELP)}</small>" if inst.answer == RATING else "") + "</p>")
+
+    @staticmethod
+    def statement_html(q: Question) -> str:
+        iid = _esc(q.item.id)
+        mark = "<span class='pb-required' title='required'>*</span>" if q.required else ""
+        return (f"<div class='pb-statement' id='pb-q-{iid}'><span class='pb-id'>{iid}</span> {_esc(q.item.text)}"
+                f"{mark}</div>")
 
 
 class Shared:
@@ -180,9 +191,7 @@ class ItemRow:
         self.comment = w.Textarea(value=q.comment, placeholder="Comment (optional)", continuous_update=False,
                                   layout=shared.comment, style=shared.text_style)
         self.comment.add_class(f"pb-comment-{q.item.id}")
-        mark = '<span class="pb-required" title="required">*</span>' if q.required else ""
-        label = w.HTML(f'<div class="pb-statement"><span class="pb-id">{_esc(q.item.id)}</span> '
-                       f'{_esc(q.item.text)}{mark}</div>', layout=shared.plain, style=shared.html_style)
+        label = w.HTML(FormModel.statement_html(q), layout=shared.plain, style=shared.html_style)
         self.widget = w.VBox([label, self.answer, self.comment], layout=shared.row)
         self.widget.add_class("pb-row")
 
@@ -206,10 +215,8 @@ class RespondentForm:
                 row.comment.observe(lambda ch, r=row: self._changed(r), names="value")
                 self.rows[q.item.id] = row
                 rows.append(row.widget)
-            head = (f"<h3>{_esc(self.model.title(inst))}</h3><p class='pb-intro'>{_esc(inst.intro)}"
-                    + (f"<br><small>{RATING_HELP}</small>" if inst.answer == RATING else "") + "</p>")
-            sections.append(w.VBox([w.HTML(head, layout=shared.plain, style=shared.html_style), *rows],
-                                   layout=shared.plain))
+            head = w.HTML(self.model.section_head_html(inst), layout=shared.plain, style=shared.html_style)
+            sections.append(w.VBox([head, *rows], layout=shared.plain))
         self.status = w.HTML()
         self.status.add_class("pb-status")
         self.progress = w.IntProgress(value=0, min=0, max=max(1, len(self.rows)), layout=w.Layout(width="100%"))
@@ -220,10 +227,7 @@ class RespondentForm:
         self.button = w.Button(description=label, button_style="primary")
         self.button.add_class(cls)
         self.button.on_click(lambda _: action())
-        p = self.model.person
-        top = w.HTML(f"<div class='pb-who'><b>{_esc(p.name)}</b> · {_esc(p.side)} {_esc(p.role)} · "
-                     f"{_esc(eng.client)} · {_esc(self.model.wave)}</div>"
-                     + (f"<div class='pb-intro'>{_esc(INTRO)}</div>" if submit else ""))
+        top = w.HTML(self.model.who_html() + (f"<div class='pb-intro'>{_esc(INTRO)}</div>" if submit else ""))
         self.widget = w.VBox([top, self.progress, *sections, w.HBox([self.button, self.status]), self.message])
         self.widget.add_class("pb-form")
         if self.model.submitted_at:

@@ -56,15 +56,17 @@ def _preload(what: str) -> None:
 
     if os.environ.get("VOILA_PREHEAT") != "True":
         return
-    import comm  # noqa: F401
+    if what == "forms":
+        import comm  # noqa: F401
 
-    from . import formpage, responses  # noqa: F401
-
-    if what == "analysis":
+        from . import formpage  # noqa: F401
+    else:
         import altair  # noqa: F401
         import ipywidgets  # noqa: F401
         import pandas  # noqa: F401
         import vl_convert  # noqa: F401
+
+        from . import forms  # noqa: F401
 
 
 def start(engagement_dir: str = "", mode: str = "auto", respondent: str = "", wave: str = "",

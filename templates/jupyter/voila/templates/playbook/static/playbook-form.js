@@ -114,14 +114,14 @@
     } else if (data.op === "saved") {
       if (pending[data.item] === data.seq) {
         delete pending[data.item];
-        var row = form.querySelector(".pb-row[data-item='" + data.item + "']");
+        var row = rowOf(data.item);
         if (row) { row.classList.remove("pb-unsaved", "pb-flag"); row.classList.toggle("pb-ok", !!data.written); }
       }
       progress(data);
     } else if (data.op === "error") {
       if (data.item && pending[data.item] === data.seq) {
         delete pending[data.item];
-        var bad = form.querySelector(".pb-row[data-item='" + data.item + "']");
+        var bad = rowOf(data.item);
         if (bad) { bad.classList.remove("pb-unsaved", "pb-ok"); bad.classList.add("pb-flag"); }
       }
       say(statusEl, "pb-error", data.text || "Not saved.");
@@ -129,7 +129,7 @@
       say(messageEl, "pb-missing", data.text);
       var first = null;
       (data.items || []).forEach(function (id) {
-        var row = form.querySelector(".pb-row[data-item='" + id + "']");
+        var row = rowOf(id);
         if (row) { row.classList.add("pb-flag"); first = first || row; }
       });
       if (first && first.scrollIntoView) { first.scrollIntoView({ block: "center", behavior: "smooth" }); }
@@ -139,8 +139,12 @@
     }
   }
 
+  function rowOf(item) {
+    return form.querySelector(".pb-row[data-item='" + item + "']");
+  }
+
   function answerOf(item) {
-    var row = form.querySelector(".pb-row[data-item='" + item + "']");
+    var row = rowOf(item);
     var on = row.querySelector(".pb-answer button.mod-active");
     var value = on ? on.dataset.value : null;
     return { op: "answer", item: item, value: value, comment: row.querySelector("textarea").value, seq: pending[item] };
