@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from .cli import engagement_arg, main, user_errors
+from .cli import engagement_arg, main
+from .cli_support import user_errors
 
 
 def _progress(msg: str) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .cli import user_errors
+from .cli_support import user_errors
 
 
 @click.group("kpis")

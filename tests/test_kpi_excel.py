@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,10 +17,8 @@ FILES = ("kpis.csv", "kpi_values.csv")
 
 
 @pytest.fixture
-def halvorsen(tmp_path) -> Path:
-    dst = tmp_path / "halvorsen"
-    shutil.copytree(sample_path(), dst)
-    return dst
+def halvorsen(sample_copy) -> Path:
+    return sample_copy
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

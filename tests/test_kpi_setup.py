@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,10 +12,8 @@ from playbook.kpi_setup import default_periods, setup_sheet
 
 
 @pytest.fixture
-def halvorsen(tmp_path) -> Path:
-    dst = tmp_path / "halvorsen"
-    shutil.copytree(sample_path(), dst)
-    return dst
+def halvorsen(sample_copy) -> Path:
+    return sample_copy
 
 
 def files(folder: Path) -> dict[str, bytes]:
