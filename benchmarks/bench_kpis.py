@@ -49,9 +49,9 @@ def timed(label: str, fn):
 
 
 def main(metrics: int = 60, periods: int = 60) -> None:
-    from playbook import kpis
-    from playbook.charts import to_svg
-    from playbook.engagement import load
+    from playbook.core.engagement import load
+    from playbook.parts.charts import to_svg
+    from playbook.parts.kpis import model as kpis
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -61,7 +61,7 @@ def main(metrics: int = 60, periods: int = 60) -> None:
         timed("load + validate kpis.csv and kpi_values.csv", lambda: kpis.validate(eng))
         result = timed("evaluate (load, validate, score)", lambda: kpis.evaluate(eng))
         size_json = len(json.dumps({"kpis": result}))
-        timed("import altair and pandas (once per process)", lambda: __import__("playbook.charts.kpis") and
+        timed("import altair and pandas (once per process)", lambda: __import__("playbook.parts.kpis.views") and
               __import__("altair") and __import__("pandas"))
         section = timed("report_section (findings, charts, table)", lambda: kpis.report_section({"kpis": result}))
         total_svg = 0

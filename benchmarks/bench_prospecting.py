@@ -50,9 +50,11 @@ def _time(label: str, fn, repeat: int = 3):
 
 
 def main(n: int = 200_000) -> None:
-    from playbook import attribution, economics, engagement
-    from playbook.charts import prospecting as charts
-    from playbook.charts import to_svg
+    from playbook.core import engagement
+    from playbook.parts.charts import to_svg
+    from playbook.parts.economics import attribution
+    from playbook.parts.economics import model as economics
+    from playbook.parts.economics import views as charts
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "deals.csv"

@@ -26,9 +26,10 @@ def timed(label: str, fn):
 
 
 def main() -> None:
-    from playbook import load, report
-    from playbook.engagement import sample_path
-    from playbook.pipeline import run
+    from playbook import load
+    from playbook.core.engagement import sample_path
+    from playbook.report import document as report
+    from playbook.run.pipeline import run
 
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)

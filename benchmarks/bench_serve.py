@@ -23,8 +23,9 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from playbook import access, load  # noqa: E402
-from playbook.engagement import sample_path  # noqa: E402
+from playbook import load  # noqa: E402
+from playbook.core.engagement import sample_path  # noqa: E402
+from playbook.serve import access  # noqa: E402
 from tests.browser import CHROMIUM_ARGS, free_port, kernels, served  # noqa: E402
 
 

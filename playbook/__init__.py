@@ -1,7 +1,7 @@
 """playbook: sales-and-marketing alignment engagements, as notebooks, forms and a report."""
 
-from .engagement import Engagement, load
-from .errors import UserError
+from playbook.core.engagement import Engagement, load
+from playbook.core.errors import UserError
 
 __all__ = ["Engagement", "UserError", "load"]
 __version__ = "0.1.0"

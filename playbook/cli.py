@@ -1,10 +1,31 @@
-"""The ``playbook`` command line."""
+"""The ``playbook`` command line: one click group, every command registered below.
+
+Commands import what they need when they run, so ``playbook --help`` stays fast.
+"""
 
 from __future__ import annotations
 
+import functools
+import sys
 from pathlib import Path
 
 import click
+
+from playbook.core.errors import UserError
+
+
+def user_errors(func):
+    """Turn a UserError into one clear message on stderr and exit code 2 (the code click gives usage errors)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except UserError as exc:
+            click.echo(f"error: {exc.message}", err=True)
+            sys.exit(2)
+
+    return wrapper
 
 
 @click.group()
@@ -17,7 +38,179 @@ def engagement_arg(func):
     return click.argument("directory", type=click.Path(path_type=Path))(func)
 
 
-from . import cli_commands  # noqa: E402,F401  (registers the commands)
-from .cli_kpis import kpis  # noqa: E402
+
+def _progress(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+@main.command()
+@engagement_arg
+@click.option("--client", required=True, help="The client company's name.")
+@click.option("--id", "eid", default=None, help="Engagement id (slug); default: from the folder name.")
+@click.option("--consultant", default="", help="Your name, shown on the report.")
+@click.option("--period", default=None, help="The period assessed, such as 2026-Q4 (default: this quarter).")
+@user_errors
+def new(directory: Path, client: str, eid: str | None, consultant: str, period: str | None) -> None:
+    """Scaffold a complete, commented engagement folder in DIRECTORY."""
+    from playbook.core.scaffold import scaffold
+
+    path = scaffold(directory, client, eid, consultant, period)
+    click.echo(f"Created engagement in {path}. Edit engagement.yaml, then: playbook run {path} --out {path}-report")
+
+
+@main.command()
+@engagement_arg
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Folder for the report.")
+@click.option("--no-pdf", is_flag=True, help="Skip report.pdf.")
+@user_errors
+def run(directory: Path, out: Path, no_pdf: bool) -> None:
+    """Validate, import responses, run the notebooks and write the report and results.json."""
+    from playbook.run.pipeline import RunFailed
+    from playbook.run.pipeline import run as run_engagement
+
+    try:
+        summary = run_engagement(directory, out, _progress, make_pdf=not no_pdf)
+    except RunFailed as exc:
+        click.echo(f"error: {exc} (nothing was written to {out})", err=True)
+        sys.exit(1)
+    _done(summary)
+
+
+def _done(summary) -> None:
+    for note in summary.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"Report: {summary.out / 'report.html'}")
+    if summary.pdf:
+        click.echo(f"PDF:    {summary.pdf}")
+    click.echo(f"Data:   {summary.out / 'results.json'} ({summary.seconds:.1f} s)")
+
+
+@main.command()
+@click.option("--out", "out", default="demo-out", show_default=True, type=click.Path(path_type=Path),
+              help="Folder for the demo engagement and its report.")
+@click.option("--no-pdf", is_flag=True, help="Skip report.pdf.")
+@user_errors
+def demo(out: Path, no_pdf: bool) -> None:
+    """Run the shipped sample engagement (a fictional company) end to end."""
+    from playbook.run.pipeline import RunFailed
+    from playbook.run.pipeline import demo as run_demo
+
+    try:
+        summary = run_demo(out, _progress, make_pdf=not no_pdf)
+    except RunFailed as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    _done(summary)
+    click.echo(f"Open {summary.out / 'report.html'} in a browser. Try the forms with: "
+               f"playbook serve {summary.engagement.path}")
+
+
+@main.command()
+@engagement_arg
+@click.option("--out", "out", type=click.Path(path_type=Path), default=None,
+              help="File name without extension (default: DIRECTORY/answers-export).")
+@user_errors
+def export(directory: Path, out: Path | None) -> None:
+    """Write the current answers (and their history) to CSV and XLSX."""
+    from playbook.core.engagement import load
+    from playbook.core.export import export_answers
+
+    eng = load(directory)
+    csv_path, xlsx_path = export_answers(eng, out or eng.path / "answers-export")
+    click.echo(f"Wrote {csv_path} and {xlsx_path}")
+
+
+@main.command()
+@engagement_arg
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="Folder holding results.json and notebooks/ from 'playbook run'.")
+@click.option("--no-pdf", is_flag=True, help="Skip report.pdf.")
+@user_errors
+def report(directory: Path, out: Path, no_pdf: bool) -> None:
+    """Rebuild report.html (and report.pdf) from an earlier run's results and notebooks."""
+    from playbook.core.engagement import load
+    from playbook.core.errors import UserError
+    from playbook.report import document as rep
+
+    eng = load(directory)
+    if not (out / "results.json").is_file():
+        raise UserError(f"{out}: no results.json here; run 'playbook run {directory} --out {out}' first.")
+    html_path = rep.build(out, eng)
+    click.echo(f"Report: {html_path}")
+    if not no_pdf:
+        try:
+            pdf_path = rep.pdf(html_path, out / "report.pdf")
+        except RuntimeError as exc:
+            click.echo(f"error: report.pdf was not written: {exc}", err=True)
+            sys.exit(1)
+        click.echo(f"PDF:    {pdf_path}" if pdf_path else f"note: {rep.CHROMIUM_HELP}", err=pdf_path is None)
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--port", default=8866, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--idle-timeout", default=900, show_default=True, type=click.IntRange(2, 7 * 24 * 3600),
+              help="Seconds after which the kernel of a closed page is stopped.")
+@user_errors
+def serve(path: Path, port: int, host: str, idle_timeout: int) -> None:
+    """Serve the forms and live views of PATH (an engagement, or a folder of them) with Voilà."""
+    from playbook.serve.server import serve as run_server
+
+    sys.exit(run_server(path, port=port, host=host, echo=click.echo, idle_timeout=idle_timeout))
+
+
+@main.command()
+@engagement_arg
+@click.argument("respondent", required=False)
+@click.option("--base-url", default="http://127.0.0.1:8866", show_default=True,
+              help="Where 'playbook serve' is reachable for the respondents.")
+@click.option("--revoke", is_flag=True, help="End every link of RESPONDENT.")
+@click.option("--all", "everyone", is_flag=True, help="A new link for every respondent, written to a CSV.")
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None,
+              help="With --all: where to write the CSV (default: DIRECTORY/invites.csv).")
+@user_errors
+def invite(directory: Path, respondent: str | None, base_url: str, revoke: bool, everyone: bool,
+           csv_path: Path | None) -> None:
+    """Print RESPONDENT's personal link (or revoke it, or write links for everyone)."""
+    from playbook.serve.invites import invite as do_invite
+
+    for line in do_invite(directory, respondent, base_url, revoke, everyone, csv_path):
+        click.echo(line)
+
+
+
+@click.group("kpis")
+def kpis() -> None:
+    """Shared KPIs: export to and import from a spreadsheet."""
+
+
+@kpis.command("export")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
+@user_errors
+def export_cmd(directory: Path, file: Path) -> None:
+    """Write DIRECTORY's KPI definitions and values to FILE.xlsx (sheets kpis and kpi_values)."""
+    from playbook.core.engagement import load
+    from playbook.parts.kpis.excel import export_xlsx
+
+    eng = load(directory)
+    out = export_xlsx(eng, file)
+    click.echo(f"wrote {out}")
+
+
+@kpis.command("import")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
+@user_errors
+def import_cmd(directory: Path, file: Path) -> None:
+    """Validate FILE (.xlsx with both sheets, or one .csv) and write it into DIRECTORY's KPI files."""
+    from playbook.core.engagement import load
+    from playbook.parts.kpis.excel import import_file
+
+    eng = load(directory)
+    data = import_file(eng, file)
+    click.echo(f"imported {len(data.metrics)} metrics and {len(data.values)} values into {eng.path}")
+
 
 main.add_command(kpis)

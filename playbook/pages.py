@@ -14,8 +14,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import UserError
-from .live import Context, context, in_voila
+from playbook.core.errors import UserError
+from playbook.serve.live import Context, context, in_voila
 
 # Money such as "$1.2M ... $160k" must never be typeset as maths by MathJax (JupyterLab, nbconvert).
 NO_MATH = "tex2jax_ignore mathjax_ignore"
@@ -59,14 +59,14 @@ def _preload(what: str) -> None:
     if what == "forms":
         import comm  # noqa: F401
 
-        from . import formpage  # noqa: F401
+        from playbook.serve import formpage  # noqa: F401
     else:
         import altair  # noqa: F401
         import ipywidgets  # noqa: F401
         import pandas  # noqa: F401
         import vl_convert  # noqa: F401
 
-        from . import forms  # noqa: F401
+        from playbook.serve import forms  # noqa: F401
 
 
 def start(engagement_dir: str = "", mode: str = "auto", respondent: str = "", wave: str = "",
@@ -91,7 +91,7 @@ def form(page: Page, *codes: str):
     """The respondent's form for these instruments (live pages with a respondent only)."""
     if not page.form_mode:
         return None
-    from .forms import respondent_form
+    from playbook.serve.forms import respondent_form
 
     f = respondent_form(page.ctx.engagement, page.ctx.respondent, list(codes), page.wave)
     _display(f.widget)
@@ -128,12 +128,12 @@ def respondent_app(page: Page) -> None:
         return
     if page.form_mode and in_voila():
         # A personal link: plain HTML and one comm, usable before Voilà's JavaScript could load.
-        from .formpage import FormPage
-        from .forms import app_model
+        from playbook.serve.formpage import FormPage
+        from playbook.serve.forms import app_model
 
         FormPage(app_model(page.ctx.engagement, page.ctx.respondent, page.wave)).display()
     elif page.form_mode:
-        from .forms import respondent_app as app
+        from playbook.serve.forms import respondent_app as app
 
         _display(app(page.ctx.engagement, page.ctx.respondent, page.wave).widget)
     elif not page.ctx.live:
@@ -142,8 +142,8 @@ def respondent_app(page: Page) -> None:
 
 def _questionnaire(page: Page) -> str:
     """The questions as a printable list, for paper collection or a preview."""
-    from .forms import app_codes
-    from .instruments import instruments
+    from playbook.core.instruments import instruments
+    from playbook.serve.forms import app_codes
 
     eng = page.ctx.engagement
     out = [f"<h2>Questionnaire · {html.escape(eng.client)} · {html.escape(page.wave)}</h2>",
@@ -161,7 +161,7 @@ def section(page: Page, part: str) -> dict[str, Any] | None:
     """Compute one part and return its findings, figures and tables (None on form pages)."""
     if not page.analysis:
         return None
-    from . import results
+    from playbook.run import results
 
     res = results.compute(page.ctx.engagement, (part,), page.wave)
     if not page.ctx.live:
@@ -190,7 +190,7 @@ def figure(sec: dict[str, Any] | None, index: int = 0) -> None:
     if sec and index < len(sec["figures"]):
         from IPython.display import SVG
 
-        from .charts import to_svg
+        from playbook.parts.charts import to_svg
 
         title, chart = sec["figures"][index]
         _display(SVG(to_svg(chart)), {"kind": "figure", "part": sec.get("part"), "title": title})

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from playbook.engagement import sample_path
+from playbook.core.engagement import sample_path
 
 RESPONDENTS = [
     {"id": "mkt-lead", "name": "Mara Quill", "side": "marketing", "role": "leader"},

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from playbook import attribution
-from playbook.engagement import Engagement, sample_path
-from playbook.errors import UserError
+from playbook.core.engagement import Engagement, sample_path
+from playbook.core.errors import UserError
+from playbook.parts.economics import attribution
 
 HEADER = "deal_id,rep,amount,won,source,marketing_touches\n"
 DEALS = HEADER + (
@@ -140,8 +140,8 @@ def test_load_absent_and_sample(tmp_path):
 
 
 def test_attribution_chart_has_three_bars_whatever_the_deal_count(tmp_path):
-    from playbook.charts import prospecting as charts
-    from playbook.charts import to_svg
+    from playbook.parts.charts import to_svg
+    from playbook.parts.economics import views as charts
 
     r = attribution.evaluate(attribution.parse(sample_path() / "deals.csv"))
     spec = charts.attribution(r).to_dict()

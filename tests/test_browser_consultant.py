@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 import pytest
 
 from playbook import load
-from playbook.store import Store
+from playbook.core.store import Store
 
 from .browser import served
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 def server(tmp_path_factory):
     import shutil
 
-    from playbook.engagement import sample_path
+    from playbook.core.engagement import sample_path
 
     root = tmp_path_factory.mktemp("consultant") / "halvorsen-2026"
     shutil.copytree(sample_path(), root)

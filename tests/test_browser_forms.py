@@ -2,8 +2,9 @@
 
 import pytest
 
-from playbook import access, load
-from playbook.store import Store
+from playbook import load
+from playbook.core.store import Store
+from playbook.serve import access
 
 from .browser import served
 
@@ -41,7 +42,7 @@ def test_self_evaluation_form_saves_to_the_store(sample_copy, page):  # noqa: F8
     assert dialogs == []
     # The analysis now reflects the form answer over the paper one.
     eng = load(sample_copy)
-    from playbook.responses import current_answers
+    from playbook.core.responses import current_answers
 
     mine = {a["item"]: a["value"] for a in current_answers(eng) if a["respondent"] == "sls-rep-2"}
     assert mine["MSE-2"] == "yes"

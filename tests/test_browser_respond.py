@@ -6,10 +6,11 @@ import time
 
 import pytest
 
-from playbook import access, load
-from playbook.forms import app_codes
-from playbook.instruments import instruments
-from playbook.store import Store
+from playbook import load
+from playbook.core.instruments import instruments
+from playbook.core.store import Store
+from playbook.serve import access
+from playbook.serve.forms import app_codes
 
 from .browser import kernels, served
 from .conftest import write_engagement

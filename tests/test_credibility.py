@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 
 import playbook
-from playbook import credibility
-from playbook import settings as settings_mod
-from playbook.charts import credibility as charts
-from playbook.charts import to_svg
-from playbook.engagement import Engagement, Respondent
-from playbook.errors import UserError
-from playbook.instruments import level_items
-from playbook.responses import current_answers
+from playbook.core import settings as settings_mod
+from playbook.core.engagement import Engagement, Respondent
+from playbook.core.errors import UserError
+from playbook.core.instruments import level_items
+from playbook.core.responses import current_answers
+from playbook.parts.charts import to_svg
+from playbook.parts.credibility import model as credibility
+from playbook.parts.credibility import views as charts
 
 PERIOD = "2026-Q4"
 PEOPLE = [
@@ -299,7 +299,7 @@ def test_sample_report_section(sample):
 
 
 def test_live_view_switches_between_views(sample):
-    from playbook import credibility_live
+    from playbook.parts.credibility import live as credibility_live
 
     eng, _ = sample
     widget = credibility_live.live_view(eng)

@@ -2,7 +2,7 @@ import pytest
 import yaml
 
 from playbook import UserError, load
-from playbook.settings import RULES, defaults
+from playbook.core.settings import RULES, defaults
 
 from .conftest import RESPONDENTS
 

@@ -10,9 +10,9 @@ from urllib.parse import unquote
 import pytest
 from scipy import stats
 
-from playbook import experiment
-from playbook.engagement import Engagement, sample_path
-from playbook.errors import UserError
+from playbook.core.engagement import Engagement, sample_path
+from playbook.core.errors import UserError
+from playbook.parts.economics import experiment
 
 TREATMENT = [10.0, 12.0, 14.0]  # mean 12, variance 4
 CONTROL = [8.0, 9.0, 10.0]  # mean 9, variance 1
@@ -178,7 +178,7 @@ def test_caveats_cover_the_known_risks():
 
 
 def test_experiment_planner_and_download_link():
-    from playbook import whatif
+    from playbook.parts.economics import whatif
 
     reps = ["Ann", "=HYPERLINK(\"x\")", "<b>Bo</b>", "Cy & Di", "Ed", "Flo"]
     plan = whatif.experiment_planner(reps, 0.15, 400000, 90000, seed=3)
@@ -195,7 +195,7 @@ def test_experiment_planner_and_download_link():
 
 
 def test_planner_panel_recomputes():
-    from playbook import whatif
+    from playbook.parts.economics import whatif
 
     panel = whatif.planner_panel(None, "a,b,c,d", 0.1, 100, 10, 1)
     _, names, lift, *_, out = panel.children
@@ -207,8 +207,8 @@ def test_planner_panel_recomputes():
 
 
 def test_experiment_chart_renders():
-    from playbook.charts import prospecting as charts
-    from playbook.charts import to_svg
+    from playbook.parts.charts import to_svg
+    from playbook.parts.economics import views as charts
 
     r = experiment.evaluate({"treatment": TREATMENT, "control": CONTROL})
     assert to_svg(charts.experiment(r)).startswith("<svg")

@@ -7,10 +7,10 @@ import re
 import pytest
 
 from playbook import load
-from playbook.formpage import FormPage
-from playbook.forms import app_codes, app_model
-from playbook.instruments import instruments
-from playbook.store import Store
+from playbook.core.instruments import instruments
+from playbook.core.store import Store
+from playbook.serve.formpage import FormPage
+from playbook.serve.forms import app_codes, app_model
 
 PEOPLE = [{"id": "mk-1", "name": "Zoë <script>alert(1)</script>", "side": "marketing", "role": "member"},
           {"id": "sl-1", "name": "Sam", "side": "sales", "role": "leader"}]

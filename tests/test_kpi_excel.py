@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from playbook.cli_kpis import kpis as kpis_group
-from playbook.engagement import load, sample_path
-from playbook.errors import UserError
-from playbook.kpi_excel import export_xlsx, import_file
+from playbook.cli import kpis as kpis_group
+from playbook.core.engagement import load, sample_path
+from playbook.core.errors import UserError
+from playbook.parts.kpis.excel import export_xlsx, import_file
 
 FILES = ("kpis.csv", "kpi_values.csv")
 

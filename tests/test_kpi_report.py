@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from playbook import kpis
-from playbook.charts import kpis as charts
-from playbook.charts import to_svg
-from playbook.engagement import load, sample_path
-from playbook.kpi_files import KpiData, Metric, Value
+from playbook.core.engagement import load, sample_path
+from playbook.parts.charts import to_svg
+from playbook.parts.kpis import model as kpis
+from playbook.parts.kpis import views as charts
+from playbook.parts.kpis.files import KpiData, Metric, Value
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from playbook import kpis
-from playbook.engagement import load, sample_path
-from playbook.kpi_setup import default_periods, setup_sheet
+from playbook.core.engagement import load, sample_path
+from playbook.parts.kpis import model as kpis
+from playbook.parts.kpis.setup import default_periods, setup_sheet
 
 
 @pytest.fixture

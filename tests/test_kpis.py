@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from playbook import kpis
-from playbook.engagement import load, sample_path
-from playbook.errors import UserError
-from playbook.kpi_files import KpiData, Metric, Value, period_key
+from playbook.core.engagement import load, sample_path
+from playbook.core.errors import UserError
+from playbook.parts.kpis import model as kpis
+from playbook.parts.kpis.files import KpiData, Metric, Value, period_key
 
 HEADER = "metric,name,unit,direction,owner,designation,indicator,aggregation\n"
 DEFS = HEADER + (
@@ -299,7 +299,7 @@ def test_starter_library_covers_the_method():
 def test_engagement_template_loads_with_goals_and_no_actuals(tmp_path):
     from shutil import copytree
 
-    from playbook.resources import templates_dir
+    from playbook.core.resources import templates_dir
 
     folder = tmp_path / "new"
     copytree(templates_dir() / "engagement", folder)

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from playbook import economics, prospecting
-from playbook.engagement import Engagement, sample_path
-from playbook.errors import UserError
+from playbook.core.engagement import Engagement, sample_path
+from playbook.core.errors import UserError
+from playbook.parts.economics import model as economics
+from playbook.parts.economics import prospecting
 
 BASE = {
     "reps": 20,
@@ -246,8 +247,8 @@ def test_validate_raises_on_a_bad_file(tmp_path):
 
 
 def test_sample_engagement_charts_render_to_svg():
-    from playbook.charts import to_svg
-    from playbook.engagement import load
+    from playbook.core.engagement import load
+    from playbook.parts.charts import to_svg
 
     results = economics.evaluate(load())
     assert all(results[k] is not None for k in economics.KEYS)
@@ -260,7 +261,7 @@ def test_sample_engagement_charts_render_to_svg():
 
 
 def test_chart_specs_are_aggregated():
-    from playbook.charts import prospecting as charts
+    from playbook.parts.economics import views as charts
 
     r = prospecting.evaluate_economics(data())
     spec = charts.cost_revenue(r).to_dict()
@@ -270,7 +271,7 @@ def test_chart_specs_are_aggregated():
 
 
 def test_whatif_panel_recomputes(tmp_path):
-    from playbook import whatif
+    from playbook.parts.economics import whatif
 
     eng = engagement(tmp_path)
     assert "Not assessed" in whatif.whatif_panel(eng).value

@@ -18,11 +18,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from playbook import load, report, summary
+from playbook import load
 from playbook.cli import main
-from playbook.engagement import sample_path
-from playbook.pipeline import run
-from playbook.settings import defaults
+from playbook.core.engagement import sample_path
+from playbook.core.settings import defaults
+from playbook.report import document as report
+from playbook.report import summary
+from playbook.run.pipeline import run
 
 from .conftest import RESPONDENTS, write_engagement, yes_no
 

@@ -1,7 +1,7 @@
 import pytest
 
 from playbook import UserError, load
-from playbook.responses import current_answers, parse
+from playbook.core.responses import current_answers, parse
 
 
 def bad(make_engagement, text: bytes | str):

@@ -1,8 +1,8 @@
 import pytest
 
 from playbook import load
-from playbook.responses import current_answers
-from playbook.self_evaluation import evaluate, findings
+from playbook.core.responses import current_answers
+from playbook.parts.self_evaluation.model import evaluate, findings
 
 from .conftest import yes_no
 

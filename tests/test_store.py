@@ -2,8 +2,8 @@ import sqlite3
 import threading
 
 from playbook import load
-from playbook.responses import current_answers, open_store
-from playbook.store import Store
+from playbook.core.responses import current_answers, open_store
+from playbook.core.store import Store
 
 
 def test_store_is_wal_with_busy_timeout(tmp_path):
@@ -57,7 +57,7 @@ def test_import_is_idempotent(sample_copy):
 
 
 def test_sample_is_never_written(tmp_path):
-    from playbook.engagement import sample_path
+    from playbook.core.engagement import sample_path
 
     eng = load("")
     current_answers(eng)

@@ -1,0 +1,71 @@
+"""``playbook new``: a complete, commented engagement folder from ``templates/engagement``."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from playbook.core.engagement import is_slug, load
+from playbook.core.errors import UserError
+from playbook.core.resources import templates_dir
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9]+", "-", name.lower())).strip("-")[:64]
+
+
+def _quarter(today: date) -> str:
+    return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+
+
+def _settings_block() -> str:
+    text = resources.files("playbook").joinpath("data/defaults.yaml").read_text("utf-8")
+    lines = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        lines.append("  # " + line if not line.startswith("#") else "  " + line)
+    return "\n".join(lines)
+
+
+def scaffold(directory: Path, client: str, eid: str | None = None, consultant: str = "",
+             period: str | None = None) -> Path:
+    from jinja2 import Environment, StrictUndefined
+
+    directory = Path(directory)
+    if directory.exists() and any(directory.iterdir()):
+        raise UserError(f"{directory}: the folder exists and is not empty; choose a new folder.")
+    if not client.strip() or "\n" in client or len(client) > 200:
+        raise UserError("--client must be the client's name: one line of at most 200 characters.")
+    eid = eid if eid is not None else _slug(directory.resolve().name)
+    if not is_slug(eid):
+        raise UserError(f"--id {eid!r} is not allowed; use lowercase letters, digits and hyphens (e.g. 'acme-2026').")
+    src = templates_dir() / "engagement"
+    parent = directory.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=parent))
+    try:
+        for item in src.iterdir():
+            if item.name.endswith(".j2") or item.name.startswith("."):
+                continue
+            (shutil.copytree if item.is_dir() else shutil.copy2)(item, staging / item.name)
+        template = Environment(undefined=StrictUndefined, keep_trailing_newline=True).from_string(
+            (src / "engagement.yaml.j2").read_text("utf-8"))
+        (staging / "engagement.yaml").write_text(template.render(
+            eid=eid, client=client.strip(), consultant=consultant.strip(), period=period or _quarter(date.today()),
+            settings_block=_settings_block()), encoding="utf-8")
+        library = templates_dir() / "kpi-library.csv"
+        if library.is_file():
+            shutil.copy2(library, staging / "kpi-library.csv")
+        load(staging)  # what we scaffold must load as is
+        if directory.exists():
+            directory.rmdir()
+        staging.rename(directory)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return directory.resolve()

@@ -1,0 +1,55 @@
+"""The parts of an engagement, in report order: the one list the runner, results, report and pages iterate.
+
+Each part is a package beside this file with ``model.py`` (the rules of the method, on plain data),
+``words.py`` (findings in plain words) and ``views.py`` (charts, tables and ``report_section``).
+Adding a part means adding its folder, its notebook and one entry below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Part:
+    name: str  # the package under playbook/parts/
+    title: str  # section title in the report and on pages
+    notebook: str  # file in notebooks/
+    keys: tuple[str, ...]  # the results.json keys the part fills in
+    inputs: tuple[str, ...]  # input files of the engagement folder it reads
+    absent: str  # why it was not assessed, when its input is missing
+
+    def module(self, kind: str):
+        """The part's ``model``, ``words`` or ``views`` module (imported on first use)."""
+        return import_module(f"playbook.parts.{self.name}.{kind}")
+
+    def evaluate(self, snap, wave: str | None = None) -> dict[str, Any]:
+        """This part's results.json blocks, computed from a run's snapshot."""
+        return self.module("model").evaluate_snapshot(snap, wave)
+
+    def section(self, results: dict[str, Any]) -> dict[str, Any]:
+        """Findings, figures and tables, by name, for the notebook, the pages and the report."""
+        return self.module("views").report_section(results)
+
+
+PARTS: tuple[Part, ...] = (
+    Part("self_evaluation", "Self-evaluations and symptoms", "self_evaluation.ipynb",
+         ("self_evaluation", "symptoms"), ("responses.csv",),
+         "no self-evaluation or symptom answers were collected"),
+    Part("credibility", "Credibility stage", "credibility_stage.ipynb",
+         ("credibility",), ("responses.csv",),
+         "no credibility-stage ratings were collected"),
+    Part("kpis", "Shared KPIs: goals against actuals", "kpi_scorecard.ipynb",
+         ("kpis",), ("kpis.csv", "kpi_values.csv"),
+         "the engagement has no shared KPIs (kpis.csv and kpi_values.csv)"),
+    Part("economics", "Prospecting economics, attribution and the lead experiment", "prospecting_economics.ipynb",
+         ("prospecting", "attribution", "experiment"), ("prospecting.yaml", "deals.csv", "experiment.csv"),
+         "the engagement has no prospecting.yaml, deals.csv or experiment.csv"),
+)
+BY_NAME: dict[str, Part] = {p.name: p for p in PARTS}
+
+
+def get(name: str) -> Part:
+    return BY_NAME[name]

@@ -1,0 +1,85 @@
+"""The consultant's live credibility view in Voilà: switch between sales, marketing and all raters.
+
+Reads the current answers from the store, recomputes the stage for the chosen
+view and redraws the charts as inline SVG (no network). A refresh button picks
+up answers saved by respondents since the page was opened.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as w
+
+from playbook.core.engagement import Engagement
+from playbook.core.responses import current_answers
+from playbook.parts.credibility import model as credibility
+
+OPTIONS = [("Sales view", "sales"), ("Marketing view", "marketing"), ("All raters", "all")]
+
+
+def _list(lines: list[str]) -> str:
+    return "<ul class='pb-findings'>" + "".join(f"<li>{html.escape(line)}</li>" for line in lines) + "</ul>"
+
+
+def _steps_html(result: dict[str, Any]) -> str:
+    if not result["next_steps"]:
+        return ""
+    df = credibility.next_steps_table(result)
+    df["mean"] = df["mean"].map(credibility.one_decimal)
+    df.columns = ["Item", "Statement", "Mean rating", "Next step"]
+    title = f"Next steps for level {result['focus']} ({html.escape(dict((v, k) for k, v in OPTIONS)[result['basis']])})"
+    return f"<h4>{title}</h4>" + df.to_html(index=False, escape=True, classes="pb-table", border=0)
+
+
+class LiveView:
+    """The widget and its state; ``widget`` is what the notebook displays."""
+
+    def __init__(self, eng: Engagement, wave: str | None = None):
+        self.eng = eng
+        self.wave = wave or eng.period
+        self.toggle = w.ToggleButtons(options=OPTIONS, value="sales", description="Whose ratings")
+        self.toggle.add_class("pb-cred-view")
+        self.refresh_button = w.Button(description="Refresh answers", icon="refresh")
+        self.refresh_button.add_class("pb-cred-refresh")
+        self.summary = w.HTML()
+        self.summary.add_class("pb-cred-summary")
+        self.charts = w.HTML()
+        self.charts.add_class("pb-cred-charts")
+        self.steps = w.HTML()
+        self.result: dict[str, Any] = {}
+        self.answers: list[dict] = []
+        self.toggle.observe(lambda _: self.redraw(), names="value")
+        self.refresh_button.on_click(lambda _: self.refresh())
+        self.widget = w.VBox([w.HBox([self.toggle, self.refresh_button]), self.summary, self.charts, self.steps])
+        self.widget.add_class("pb-cred-live")
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload the answers from the store, then redraw."""
+        self.answers = current_answers(self.eng, wave=self.wave)
+        self.redraw()
+
+    def redraw(self) -> None:
+        from playbook.parts.charts import to_svg
+        from playbook.parts.credibility import views as charts
+
+        basis = self.toggle.value
+        try:
+            self.result = credibility.evaluate(self.eng, self.answers, basis=basis, wave=self.wave)
+            lines = credibility.findings(self.result)
+            svgs = [to_svg(charts.levels(self.result, views=(basis,))), to_svg(charts.perception_gap(self.result))]
+        except Exception as exc:  # shown in the page, the widget stays usable
+            self.summary.value = f"<p class='pb-error'>Could not compute this view: {html.escape(str(exc))}</p>"
+            return
+        self.summary.value = _list(lines)
+        self.charts.value = "".join(f"<div class='pb-figure'>{svg}</div>" for svg in svgs)
+        self.steps.value = _steps_html(self.result)
+
+
+def live_view(eng: Engagement, wave: str | None = None) -> w.VBox:
+    """The consultant's live view widget (sales view / marketing view / all raters)."""
+    view = LiveView(eng, wave)
+    view.widget._playbook_view = view  # keep the state reachable from the widget (tests, debugging)
+    return view.widget

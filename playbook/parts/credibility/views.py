@@ -1,0 +1,129 @@
+"""Charts for the credibility stage: the three levels, the perception gap, the waves."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from playbook.parts.charts import PALETTE, base, empty
+
+VIEW_LABELS = {"sales": "Sales view", "marketing": "Marketing view", "all": "All raters"}
+STATUS_COLOURS = {
+    "established": PALETTE["established"],
+    "not established": PALETTE["not_established"],
+    "insufficient data": PALETTE["no_data"],
+}
+LEVEL_COLOURS = ["#9ecae1", "#4a8fc7", "#133f73"]
+
+
+def _level_label(level: int) -> str:
+    from playbook.parts.credibility.model import level_name
+
+    return f"{level} {level_name(level)}"
+
+
+def _level_rows(result: dict[str, Any], views: tuple[str, ...]) -> list[dict[str, Any]]:
+    from playbook.parts.credibility.model import LEVELS
+
+    rows = []
+    for v in views:
+        view = result["views"][v]
+        header = f"{VIEW_LABELS[v]} · stage {view['stage']} · {view['raters']} rater(s)"
+        for level in LEVELS:
+            score = view["level_scores"][str(level)]
+            status = ("insufficient data" if score is None else
+                      "established" if view["established"][str(level)] else "not established")
+            rows.append({
+                "view": header,
+                "level": _level_label(level),
+                "score": score,
+                "status": status,
+                "text_x": score or 0.0,
+                "label": status if score is None else f"{score * 100:.0f}%",
+            })
+    return rows
+
+
+def levels(result: dict[str, Any], views: tuple[str, ...] = ("sales", "marketing")):
+    """Each level's score (0-1) per view, coloured established or not, with the threshold drawn."""
+    alt = base()
+    import pandas as pd
+
+    df = pd.DataFrame(_level_rows(result, tuple(views)))
+    threshold = result["stage_threshold"]
+    y = alt.Y("level:N", title=None, sort=None)
+    bars = alt.Chart().mark_bar(height=22).encode(
+        y=y,
+        x=alt.X("score:Q", title="level score", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+        color=alt.Color("status:N", title=None, scale=alt.Scale(domain=list(STATUS_COLOURS),
+                                                                   range=list(STATUS_COLOURS.values()))),
+    )
+    rule = alt.Chart().mark_rule(strokeDash=[5, 3], color=PALETTE["neutral"]).encode(x=alt.datum(threshold))
+    text = alt.Chart().mark_text(align="left", dx=4, fontSize=11, color="#333").encode(
+        y=y, x="text_x:Q", text="label:N")
+    order = list(dict.fromkeys(df["view"]))
+    return (
+        alt.layer(bars, rule, text, data=df)
+        .properties(width=260, height=alt.Step(34))
+        .facet(column=alt.Column("view:N", title=None, sort=order, header=alt.Header(labelFontSize=12)))
+        .properties(title=f"Credibility levels (established from {threshold * 100:.0f}%, dashed line)")
+    )
+
+
+def perception_gap(result: dict[str, Any]):
+    """Per item, marketing's mean rating minus sales': diverging bars, flagged items in full colour."""
+    alt = base()
+    import pandas as pd
+
+    rows = [
+        {"item": g["item"], "gap": g["gap"], "flagged": "flagged" if g["flagged"] else "not flagged",
+         "direction": "marketing rates higher" if g["gap"] > 0 else "sales rates higher"}
+        for g in result["perception_gap"] if g["gap"] is not None
+    ]
+    if not rows:
+        return empty("The perception gap needs ratings from both sides")
+    df = pd.DataFrame(rows)
+    flag = result["perception_gap_flag"]
+    reach = math.ceil(max(2.0, max(abs(r["gap"]) for r in rows) + 0.25, flag + 0.5))
+    bars = alt.Chart(df).mark_bar().encode(
+        y=alt.Y("item:N", title=None, sort=None),
+        x=alt.X("gap:Q", title="marketing's mean minus sales' mean (rating points)",
+                scale=alt.Scale(domain=[-reach, reach]), axis=alt.Axis(values=list(range(-reach, reach + 1)), format="+d")),
+        color=alt.Color("direction:N", title=None, sort=["marketing rates higher", "sales rates higher"],
+                        scale=alt.Scale(range=[PALETTE["marketing"], PALETTE["sales"]])),
+        opacity=alt.Opacity("flagged:N", title=None, sort=["flagged", "not flagged"],
+                            scale=alt.Scale(range=[1.0, 0.3])),
+    )
+    zero = alt.Chart().mark_rule(color="#333").encode(x=alt.datum(0))
+    marks = [bars, zero]
+    if flag > 0:
+        for side in (-flag, flag):
+            marks.append(alt.Chart().mark_rule(strokeDash=[4, 3], color=PALETTE["neutral"]).encode(x=alt.datum(side)))
+    return alt.layer(*marks).properties(
+        width=420, height=alt.Step(14),
+        title=f"Perception gap per item (flagged from {flag:g} point, dashed lines)",
+    )
+
+
+def waves(waves: list[dict[str, Any]], threshold: float = 0.75):
+    """Each level's score per wave (METHOD basis), with the threshold drawn."""
+    alt = base()
+    import pandas as pd
+
+    rows = [
+        {"wave": w["wave"], "level": _level_label(int(k)), "score": s, "stage": w["stage"]}
+        for w in waves for k, s in w["level_scores"].items() if s is not None
+    ]
+    if not rows:
+        return empty("No wave has credibility ratings yet")
+    df = pd.DataFrame(rows)
+    order = [w["wave"] for w in waves]
+    line = alt.Chart(df).mark_line(point=True).encode(
+        x=alt.X("wave:O", title="wave", sort=order, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("score:Q", title="level score", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+        color=alt.Color("level:N", title=None, scale=alt.Scale(range=LEVEL_COLOURS)),
+    )
+    rule = alt.Chart().mark_rule(strokeDash=[5, 3], color=PALETTE["neutral"]).encode(y=alt.datum(threshold))
+    stages = " → ".join(f"{w['stage']} in {w['wave']}" for w in waves)
+    return alt.layer(line, rule).properties(width=max(240, 90 * len(order)), height=200,
+                                            title=f"Level scores per wave (stage {stages})")

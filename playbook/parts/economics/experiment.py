@@ -1,0 +1,219 @@
+"""The seed's experiment: marketing leads for one group of reps, none for the other (METHOD 4).
+
+``experiment.csv``: ``rep,group,revenue`` with group ``treatment`` (got the leads)
+or ``control``. The analysis is Welch's t-test (unequal variances); the design
+helpers split reps at random and size the groups.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import random
+from pathlib import Path
+from typing import Any
+
+from playbook.core.engagement import Engagement
+from playbook.core.errors import UserError
+from playbook.core.formats import money
+from playbook.core.responses import read_text
+
+FILE = "experiment.csv"
+COLUMNS = ("rep", "group", "revenue")
+GROUPS = ("treatment", "control")
+MIN_PER_GROUP = 2  # a standard deviation needs two reps
+
+
+def _revenue(value: str, at: str, rep: str) -> float:
+    try:
+        revenue = float(value)
+    except ValueError:
+        revenue = math.nan
+    if not math.isfinite(revenue):
+        what = "missing" if not value else f"{value!r}, not a number"
+        raise UserError(f"{at}, column revenue: the revenue of rep {rep!r} is {what}; it must be a number.")
+    return revenue
+
+
+def _rows(text: str, name: str):
+    """``(row number, rep, group, revenue)`` for each non-blank row, each checked on its own."""
+    reader = csv.DictReader(io.StringIO(text))
+    header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise UserError(f"{name}: column {', '.join(missing)} is missing; the columns are {', '.join(COLUMNS)}.")
+    reader.fieldnames = header
+    for n, raw in enumerate(reader, start=2):
+        row = {k: (v or "").strip() for k, v in raw.items() if k in COLUMNS}
+        if not any(row.values()):
+            continue
+        rep, group = row.get("rep", ""), row.get("group", "")
+        at = f"{name}, row {n}"
+        if not rep:
+            raise UserError(f"{at}, column rep: the rep is empty; name every rep in the experiment.")
+        if group.lower() not in GROUPS:
+            raise UserError(f"{at}, column group: group {group!r} is not allowed; it must be treatment or control.")
+        yield n, rep, group.lower(), _revenue(row.get("revenue", ""), at, rep)
+
+
+def parse(path: Path) -> dict[str, list[float]]:
+    """Validated revenue per group, ``{"treatment": [...], "control": [...]}``, from an experiment file."""
+    text = read_text(path)
+    name = path.name
+    if not text.strip():
+        raise UserError(f"{name}: the file is empty; it needs a header row with {', '.join(COLUMNS)}.")
+    groups: dict[str, list[float]] = {g: [] for g in GROUPS}
+    seen: dict[str, int] = {}
+    for n, rep, group, revenue in _rows(text, name):
+        if rep in seen:
+            raise UserError(f"{name}, row {n}, column rep: rep {rep!r} appears twice (first in row {seen[rep]}); "
+                            "each rep belongs to one group once.")
+        seen[rep] = n
+        groups[group].append(revenue)
+    if not seen:
+        raise UserError(f"{name}: the file has a header but no reps; add one row per rep or remove the file.")
+    for g, other in (("treatment", "control"), ("control", "treatment")):
+        if not groups[g]:
+            raise UserError(f"{name}: every rep is in the {other} group; the experiment needs both a treatment "
+                            "and a control group.")
+    for g in GROUPS:
+        if len(groups[g]) < MIN_PER_GROUP:
+            raise UserError(f"{name}: the {g} group has {len(groups[g])} rep; each group needs at least "
+                            f"{MIN_PER_GROUP} reps.")
+    return groups
+
+
+def load(eng: Engagement) -> dict[str, list[float]] | None:
+    """The engagement's experiment, or None when it has no ``experiment.csv``."""
+    path = eng.file(FILE)
+    return None if path is None else parse(path)
+
+
+def _r(x: float | None, places: int) -> float | None:
+    return None if x is None or not math.isfinite(x) else round(float(x), places) + 0.0
+
+
+def _describe(values: list[float]) -> dict[str, Any]:
+    import numpy as np
+
+    a = np.asarray(values, dtype=float)
+    return {"n": int(a.size), "mean": float(a.mean()), "sd": float(a.std(ddof=1))}
+
+
+def evaluate(groups: dict[str, list[float]], confidence: float = 0.95) -> dict[str, Any]:
+    """The ``experiment`` block: lift, relative lift, Welch interval and p-value."""
+    from scipy import stats
+
+    t, c = _describe(groups["treatment"]), _describe(groups["control"])
+    lift = t["mean"] - c["mean"]
+    vt, vc = t["sd"] ** 2 / t["n"], c["sd"] ** 2 / c["n"]
+    se = math.sqrt(vt + vc)
+    if se > 0:
+        dof = (vt + vc) ** 2 / (vt**2 / (t["n"] - 1) + vc**2 / (c["n"] - 1))
+        half = float(stats.t.ppf(0.5 + confidence / 2, dof)) * se
+        p = float(stats.ttest_ind(groups["treatment"], groups["control"], equal_var=False).pvalue)
+        low, high = lift - half, lift + half
+    else:  # every rep in each group has the same revenue: no spread, no test
+        dof = low = high = p = None
+    rnd = {k: {"n": v["n"], "mean": _r(v["mean"], 2), "sd": _r(v["sd"], 2)} for k, v in (("treatment", t),
+                                                                                          ("control", c))}
+    return {
+        "lift": _r(lift, 2),
+        "relative_lift": _r(lift / c["mean"], 4) if c["mean"] else None,
+        "ci_low": _r(low, 2),
+        "ci_high": _r(high, 2),
+        "p_value": _r(p, 4),
+        "confidence": confidence,
+        "df": _r(dof, 2),
+        "significant": None if p is None else p < 1 - confidence,
+        **rnd,
+    }
+
+
+def findings(result: dict[str, Any] | None) -> list[str]:
+    if result is None:
+        return [f"Not assessed: the lead experiment, because the engagement has no {FILE}."]
+    t, c = result["treatment"], result["control"]
+    rel = "" if result["relative_lift"] is None else f" ({result['relative_lift']:+.1%})"
+    lines = [f"Reps given marketing leads ({t['n']}) averaged {money(t['mean'])} against {money(c['mean'])} for the "
+             f"{c['n']} reps without: a difference of {money(result['lift'])}{rel} per rep."]
+    if result["p_value"] is None:
+        lines.append("Every rep within each group has the same revenue, so no interval can be computed.")
+    elif result["significant"]:
+        effect = "the leads made a difference" if result["lift"] > 0 else "reps with the leads did worse"
+        lines.append(f"With 95% confidence the true difference lies between {money(result['ci_low'])} and "
+                     f"{money(result['ci_high'])} per rep (p = {result['p_value']:.3f}): {effect}.")
+    else:
+        lines.append(f"The 95% interval runs from {money(result['ci_low'])} to {money(result['ci_high'])} per rep "
+                     f"(p = {result['p_value']:.3f}) and includes zero, so the experiment cannot tell yet whether the "
+                     "leads help; more reps or a longer run would narrow it.")
+    return lines
+
+
+def parse_reps(text: str | list[str]) -> list[str]:
+    """Rep names from comma-separated (or one-per-line) text, checked: none empty, none twice, at least four."""
+    if not isinstance(text, (str, list)):
+        raise UserError(f"reps: {text!r} is not allowed; give the reps' names separated by commas.")
+    names = text if isinstance(text, list) else text.replace("\n", ",").split(",")
+    reps = [str(n).strip() for n in names if str(n).strip()]
+    dupes = sorted({r for r in reps if reps.count(r) > 1})
+    if dupes:
+        raise UserError(f"reps: {dupes[0]!r} is listed twice; each rep must appear once.")
+    if len(reps) < 2 * MIN_PER_GROUP:
+        raise UserError(f"reps: {len(reps)} rep(s) given; an experiment needs at least {2 * MIN_PER_GROUP} reps "
+                        f"({MIN_PER_GROUP} per group).")
+    return reps
+
+
+def assign(reps: list[str] | str, seed: int):
+    """A balanced random split of the reps into treatment and control, the same for the same seed.
+
+    Returns a DataFrame ``rep,group`` in the order the reps were given; with an odd
+    number of reps the control group gets the extra one.
+    """
+    import pandas as pd
+
+    reps = parse_reps(reps)
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise UserError(f"seed: {seed!r} is not allowed; it must be a whole number.")
+    order = list(range(len(reps)))
+    random.Random(seed).shuffle(order)
+    treated = set(order[: len(reps) // 2])
+    return pd.DataFrame({"rep": reps, "group": ["treatment" if i in treated else "control" for i in range(len(reps))]})
+
+
+def reps_per_group(control_mean: float, control_sd: float, relative_lift: float, alpha: float = 0.05,
+                   power: float = 0.8) -> int:
+    """Reps per group to detect ``relative_lift`` of the control mean: n = 2 (z_(1-a/2) + z_power)^2 sd^2 / delta^2."""
+    from scipy.stats import norm
+
+    checks = [("control_mean", control_mean, lambda v: v > 0, "a number greater than 0"),
+              ("control_sd", control_sd, lambda v: v >= 0, "a number of 0 or more"),
+              ("relative_lift", relative_lift, lambda v: v > 0, "a number greater than 0 (0.1 means +10%)"),
+              ("alpha", alpha, lambda v: 0 < v < 1, "a number between 0 and 1"),
+              ("power", power, lambda v: 0 < v < 1, "a number between 0 and 1")]
+    for name, value, ok, allowed in checks:
+        numeric = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        if not numeric or not ok(value):
+            raise UserError(f"{name} is {value!r}; it must be {allowed}.")
+    delta = relative_lift * control_mean
+    z = norm.ppf(1 - alpha / 2) + norm.ppf(power)
+    n = 2 * z**2 * control_sd**2 / delta**2
+    return max(MIN_PER_GROUP, math.ceil(n - 1e-9))
+
+
+def caveats() -> list[str]:
+    """What can spoil the experiment, in plain words."""
+    return [
+        "Keep the groups apart: if control reps get the leads from treatment colleagues, or marketing works their "
+        "accounts anyway, the difference shrinks and the test says less than it should.",
+        "Territories differ: a random split spreads strong and weak territories over both groups, but with few reps "
+        "one lucky territory can still decide the result; compare the groups' past revenue before starting.",
+        "Run it long enough: B2B deals take months to close, so measure over at least one full sales cycle and "
+        "avoid comparing a seasonal peak with a quiet period.",
+        "Attribution credit (sourced or influenced revenue) is weak proof on its own; the experiment is the stronger "
+        "evidence, which is why it is worth the effort.",
+        "Too few reps give a wide interval: use the reps-per-group figure, and if there are not enough reps, expect "
+        "an answer only for a large lift.",
+    ]

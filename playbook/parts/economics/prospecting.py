@@ -1,0 +1,249 @@
+"""Prospecting economics: what rep prospecting costs and returns, against marketing leads (METHOD 4).
+
+``prospecting.yaml`` holds the sales team (reps, cost per rep, share of time spent
+prospecting), how prospecting time splits into categories, and the marketing lead
+program over the same period. Everything here is a pure function of that data.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from playbook.core.engagement import Engagement
+from playbook.core.errors import UserError
+from playbook.core.formats import money
+from playbook.core.responses import read_text
+
+FILE = "prospecting.yaml"
+SHARE_TOLERANCE = 0.001  # category time shares must add up to 1 within this
+# The seed: reps commonly spend 20 to 40 percent of their time prospecting.
+SENSITIVITY = [float(Decimal("0.20") + Decimal("0.05") * i) for i in range(5)]
+BASELINE = "cold calling"  # the seed's baseline activity, matched by name
+MARKETING = "Marketing leads"
+
+_MONEY = "a number of 0 or more"
+_SHARE = "a number from 0 to 1"
+TOP = {"reps": _MONEY, "cost_per_rep": _MONEY, "prospecting_share": _SHARE}
+CATEGORY = {"time_share": _SHARE, "opportunities": _MONEY, "win_rate": _SHARE, "avg_deal": _MONEY}
+PROGRAM = {"program_cost": _MONEY, "opportunities": _MONEY, "win_rate": _SHARE, "avg_deal": _MONEY}
+OVERRIDES = {"reps": _MONEY, "cost_per_rep": _MONEY, "prospecting_share": _SHARE, "program_cost": _MONEY}
+
+
+def _number(value: Any, at: str, allowed: str) -> float:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if not ok or value < 0 or (allowed == _SHARE and value > 1):
+        raise UserError(f"{at} is {value!r}; it must be {allowed}.")
+    return float(value)
+
+
+def _fields(raw: Any, src: str, at: str, spec: dict[str, str], extra: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Numbers ``spec`` of the mapping ``raw``, found at ``at`` (``""``, ``"marketing"``, ``"categories[2]"``)."""
+    where = f"{src}: {at}" if at else src
+    allowed = ", ".join((*extra, *spec))
+    if not isinstance(raw, dict):
+        raise UserError(f"{where} must be a mapping with {allowed}.")
+    prefix = f"{src}: {at}." if at else f"{src}: "
+    unknown = [k for k in raw if k not in spec and k not in extra]
+    if unknown:
+        raise UserError(f"{prefix}{unknown[0]} is not a known field; allowed fields are {allowed}.")
+    out: dict[str, Any] = {}
+    for key, rule in spec.items():
+        if raw.get(key) is None:
+            raise UserError(f"{prefix}{key} is missing; it must be {rule}.")
+        out[key] = _number(raw[key], f"{prefix}{key}", rule)
+    return out
+
+
+def _categories(raw: Any, src: str) -> list[dict[str, Any]]:
+    if not isinstance(raw, list) or not raw:
+        raise UserError(f"{src}: categories must be a non-empty list of prospecting categories "
+                        f"(name, {', '.join(CATEGORY)}).")
+    seen: dict[str, int] = {}
+    out = []
+    for n, entry in enumerate(raw, start=1):
+        at = f"categories[{n}]"
+        cat = _fields(entry, src, at, CATEGORY, extra=("name",))
+        name = entry.get("name")
+        if not isinstance(name, str) or not name.strip() or len(name) > 80 or "\n" in name.strip():
+            raise UserError(f"{src}: {at}.name is {name!r}; it must be one line of text of at most 80 characters.")
+        key = _key(name)
+        if key in seen:
+            raise UserError(f"{src}: {at}.name {name.strip()!r} repeats categories[{seen[key]}]; category names "
+                            "must be unique.")
+        seen[key] = n
+        out.append({"name": name.strip(), **cat})
+    total = sum(c["time_share"] for c in out)
+    if abs(total - 1) > SHARE_TOLERANCE:
+        raise UserError(f"{src}: the categories' time_share values add up to {round(total, 4)}; they must add up "
+                        f"to 1 (within {SHARE_TOLERANCE}).")
+    return out
+
+
+def parse(text: str, source: str = FILE) -> dict[str, Any]:
+    """Validated prospecting data from the text of a ``prospecting.yaml``."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" at line {mark.line + 1}" if mark else ""
+        raise UserError(f"{source}: not valid YAML{line} ({getattr(exc, 'problem', exc)}).") from None
+    data = _fields(raw, source, "", TOP, extra=("categories", "marketing"))
+    data["categories"] = _categories(raw.get("categories"), source)
+    if raw.get("marketing") is None:
+        raise UserError(f"{source}: marketing is missing; it must be a mapping with {', '.join(PROGRAM)}.")
+    data["marketing"] = _fields(raw["marketing"], source, "marketing", PROGRAM)
+    return data
+
+
+def load(eng: Engagement) -> dict[str, Any] | None:
+    """The engagement's validated prospecting data, or None when it has no ``prospecting.yaml``."""
+    path: Path | None = eng.file(FILE)
+    return None if path is None else parse(read_text(path), path.name)
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\s_-]+", " ", name).strip().casefold()
+
+
+def _div(a: float, b: float) -> float | None:
+    return a / b if b else None
+
+
+def _r(x: float | None, places: int) -> float | None:
+    return None if x is None or not math.isfinite(x) else round(float(x), places) + 0.0
+
+
+def _line(name: str, cost: float, opportunities: float, win_rate: float, avg_deal: float) -> dict[str, Any]:
+    revenue = opportunities * win_rate * avg_deal
+    return {"name": name, "cost": cost, "opportunities": opportunities, "revenue": revenue,
+            "cost_per_opportunity": _div(cost, opportunities), "revenue_per_dollar": _div(revenue, cost)}
+
+
+def _rounded(line: dict[str, Any]) -> dict[str, Any]:
+    out = dict(line)
+    for k in ("cost", "revenue", "cost_per_opportunity"):
+        out[k] = _r(line[k], 2)
+    out["revenue_per_dollar"] = _r(line["revenue_per_dollar"], 4)
+    out["opportunities"] = _r(line["opportunities"], 2)
+    return out
+
+
+def _apply(data: dict[str, Any], overrides: dict[str, Any] | None) -> dict[str, Any]:
+    d = {**data, "marketing": dict(data["marketing"])}
+    for key, value in (overrides or {}).items():
+        if key not in OVERRIDES:
+            raise UserError(f"what-if: {key!r} cannot be changed; allowed: {', '.join(OVERRIDES)}.")
+        value = _number(value, f"what-if: {key}", OVERRIDES[key])
+        if key == "program_cost":
+            d["marketing"]["program_cost"] = value
+        else:
+            d[key] = value
+    return d
+
+
+def evaluate_economics(data: dict[str, Any], overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The ``prospecting`` block of results.json; ``overrides`` changes reps, costs or the share (what-if)."""
+    d = _apply(data, overrides)
+    reps, per_rep, share = d["reps"], d["cost_per_rep"], d["prospecting_share"]
+    cost = reps * per_rep * share
+    cats = [_line(c["name"], cost * c["time_share"], c["opportunities"], c["win_rate"], c["avg_deal"])
+            for c in d["categories"]]
+    total = sum(c["revenue"] for c in cats)
+    m = d["marketing"]
+    mkt = _line(MARKETING, m["program_cost"], m["opportunities"], m["win_rate"], m["avg_deal"])
+    base = next((c for c in cats if _key(c["name"]) == BASELINE), None)
+    basis = "cold_calling"
+    if base is None:
+        opps = sum(c["opportunities"] for c in cats)
+        base = {"name": "All prospecting (blended)", "cost": cost, "opportunities": opps, "revenue": total,
+                "cost_per_opportunity": _div(cost, opps), "revenue_per_dollar": _div(total, cost)}
+        basis = "blended"
+    beats_base = None if base["revenue_per_dollar"] is None or mkt["revenue_per_dollar"] is None \
+        else mkt["revenue_per_dollar"] > base["revenue_per_dollar"]
+    extra = _div(m["program_cost"], per_rep)
+    rev_per_rep = _div(total, reps)
+    hire = extra * rev_per_rep if extra is not None and rev_per_rep is not None else None
+    return {
+        "reps": _r(reps, 2), "cost_per_rep": _r(per_rep, 2), "prospecting_share": _r(share, 4),
+        "prospecting_cost": _r(cost, 2),
+        "total_revenue": _r(total, 2),
+        "revenue_per_dollar": _r(_div(total, cost), 4),
+        "categories": [_rounded(c) for c in cats],
+        "marketing": {k: v for k, v in _rounded(mkt).items() if k != "name"},
+        "baseline": {**_rounded(base), "basis": basis, "marketing_beats_baseline": beats_base},
+        "hire_alternative": {
+            "extra_reps": _r(extra, 4), "revenue_per_rep": _r(rev_per_rep, 2), "revenue": _r(hire, 2),
+            "marketing_beats_hiring": None if hire is None else mkt["revenue"] > hire,
+        },
+        "sensitivity": [
+            {"prospecting_share": s, "cost": _r(reps * per_rep * s, 2),
+             "revenue_per_dollar": _r(_div(total, reps * per_rep * s), 4)}
+            for s in SENSITIVITY
+        ],
+    }
+
+
+def per_dollar(x: float | None) -> str:
+    """Revenue per dollar for people: ``$1.98 per dollar``."""
+    return "n/a" if x is None else f"${x:,.2f} per dollar"
+
+
+def findings(result: dict[str, Any] | None) -> list[str]:
+    """The prospecting economics and the hire-or-leads verdict in plain words."""
+    if result is None:
+        return [f"Not assessed: prospecting economics, because the engagement has no {FILE}."]
+    lines = [f"Rep prospecting costs {money(result['prospecting_cost'])} ({result['reps']:g} reps at "
+             f"{money(result['cost_per_rep'])} each, {result['prospecting_share']:.0%} of their time) and brings "
+             f"{money(result['total_revenue'])} of revenue: " + (
+                 per_dollar(result["revenue_per_dollar"]) if result["revenue_per_dollar"] is not None
+                 else "with no cost, there is no return per dollar to compute") + "."]
+    ranked = sorted((c for c in result["categories"] if c["revenue_per_dollar"] is not None),
+                    key=lambda c: c["revenue_per_dollar"], reverse=True)
+    if len(ranked) > 1:
+        lines.append(f"Best prospecting return: {ranked[0]['name']} ({per_dollar(ranked[0]['revenue_per_dollar'])}); "
+                     f"weakest: {ranked[-1]['name']} ({per_dollar(ranked[-1]['revenue_per_dollar'])}).")
+    mkt, base = result["marketing"], result["baseline"]
+    label = "cold calling, the baseline" if base["basis"] == "cold_calling" else "prospecting as a whole, the baseline"
+    if base["marketing_beats_baseline"] is not None:
+        verb = "beat" if base["marketing_beats_baseline"] else "do not beat"
+        lines.append(f"Marketing leads return {per_dollar(mkt['revenue_per_dollar'])} and {verb} {label} "
+                     f"({per_dollar(base['revenue_per_dollar'])}).")
+        better = [c["name"] for c in ranked if mkt["revenue_per_dollar"] < c["revenue_per_dollar"]]
+        if better:
+            lines.append(f"Per dollar, {', '.join(better)} still returns more than marketing leads.")
+    lines.append(_hire_sentence(result))
+    return lines
+
+
+def _hire_sentence(result: dict[str, Any]) -> str:
+    hire, mkt = result["hire_alternative"], result["marketing"]
+    if hire["marketing_beats_hiring"] is None:
+        return "Hire or buy leads: cannot be compared, because the cost per rep or the number of reps is zero."
+    head = (f"The marketing program's {money(mkt['cost'])} would pay for {hire['extra_reps']:.1f} more reps, who at "
+            f"today's prospecting revenue per rep ({money(hire['revenue_per_rep'])}) would bring about "
+            f"{money(hire['revenue'])}; the program brings {money(mkt['revenue'])}")
+    if hire["marketing_beats_hiring"]:
+        return head + ", so marketing leads beat hiring more reps."
+    return head + ", so hiring more reps would bring more revenue than the marketing leads."
+
+
+def source_table(result: dict[str, Any]):
+    """Cost, opportunities, revenue, cost per opportunity and revenue per dollar, per source."""
+    import pandas as pd
+
+    cols = ["source", "cost", "opportunities", "revenue", "cost_per_opportunity", "revenue_per_dollar"]
+    rows = [{**c, "source": c["name"]} for c in result["categories"]]
+    rows.append({**result["marketing"], "source": MARKETING})
+    return pd.DataFrame(rows)[cols]
+
+
+def sensitivity_table(result: dict[str, Any]):
+    import pandas as pd
+
+    return pd.DataFrame(result["sensitivity"])[["prospecting_share", "cost", "revenue_per_dollar"]]

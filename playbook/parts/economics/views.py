@@ -1,0 +1,148 @@
+"""Charts for prospecting economics, attribution and the lead experiment.
+
+Every chart takes a results.json block (already aggregated), so a chart has a
+handful of marks however many deals or reps are behind it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playbook.parts.charts import PALETTE, base, empty
+
+MARKETING = "Marketing leads"
+MONEY = "$,.0f"
+WIDTH = 420
+
+
+def _sources(result: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = [{**c, "source": c["name"], "kind": "rep prospecting"} for c in result["categories"]]
+    rows.append({**result["marketing"], "source": MARKETING, "kind": "marketing"})
+    return rows
+
+
+def cost_revenue(result: dict[str, Any] | None):
+    """Cost and revenue per source: each prospecting category and the marketing program."""
+    if not result:
+        return empty("Prospecting not assessed")
+    alt = base()
+    import pandas as pd
+
+    rows = [{"source": r["source"], "measure": m, "amount": r[m.lower()] or 0.0}
+            for r in _sources(result) for m in ("Cost", "Revenue")]
+    order = [r["source"] for r in _sources(result)]
+    return (
+        alt.Chart(pd.DataFrame(rows))
+        .mark_bar()
+        .encode(
+            y=alt.Y("source:N", title=None, sort=order),
+            yOffset=alt.YOffset("measure:N", sort=["Cost", "Revenue"]),
+            x=alt.X("amount:Q", title="per period", axis=alt.Axis(format="$~s")),
+            color=alt.Color("measure:N", title=None, sort=["Cost", "Revenue"],
+                            scale=alt.Scale(range=[PALETTE["sales"], PALETTE["marketing"]])),
+            tooltip=["source", "measure", alt.Tooltip("amount:Q", format=MONEY)],
+        )
+        .properties(width=WIDTH, height=alt.Step(12), title="Cost and revenue per source")
+    )
+
+
+def revenue_per_dollar(result: dict[str, Any] | None):
+    """Revenue per dollar per source, with the baseline as a rule."""
+    if not result:
+        return empty("Prospecting not assessed")
+    alt = base()
+    import pandas as pd
+
+    df = pd.DataFrame([{"source": r["source"], "kind": r["kind"], "rpd": r["revenue_per_dollar"]}
+                       for r in _sources(result) if r["revenue_per_dollar"] is not None])
+    if df.empty:
+        return empty("No costs to compare")
+    bars = alt.Chart(df).mark_bar().encode(
+        y=alt.Y("source:N", title=None, sort="-x"),
+        x=alt.X("rpd:Q", title="revenue per dollar spent", axis=alt.Axis(format="$.2f")),
+        color=alt.Color("kind:N", title=None, sort=["rep prospecting", "marketing"],
+                        scale=alt.Scale(range=[PALETTE["sales"], PALETTE["marketing"]])),
+        tooltip=["source", alt.Tooltip("rpd:Q", title="revenue per dollar", format="$.2f")],
+    )
+    chart, title = bars, "Revenue per dollar, by source"
+    base_rpd = result["baseline"]["revenue_per_dollar"]
+    if base_rpd is not None:
+        label = f"baseline: {result['baseline']['name']}"
+        rule = alt.Chart(pd.DataFrame({"x": [base_rpd], "label": [label]})).mark_rule(
+            color=PALETTE["neutral"], strokeDash=[4, 3]).encode(x="x:Q", tooltip=["label"])
+        chart, title = bars + rule, f"{title} (dashed: {label})"
+    return chart.properties(width=WIDTH, height=alt.Step(22), title=title)
+
+
+def sensitivity(result: dict[str, Any] | None):
+    """Revenue per dollar of rep prospecting when reps spend 20% to 40% of their time on it."""
+    if not result:
+        return empty("Prospecting not assessed")
+    alt = base()
+    import pandas as pd
+
+    df = pd.DataFrame([{**s, "series": "rep prospecting"} for s in result["sensitivity"]
+                       if s["revenue_per_dollar"] is not None])
+    mkt = result["marketing"]["revenue_per_dollar"]
+    if df.empty:
+        return empty("No prospecting cost at any share")
+    line = alt.Chart(df).mark_line(point={"color": PALETTE["sales"]}, color=PALETTE["sales"]).encode(
+        x=alt.X("prospecting_share:Q", title="share of rep time spent prospecting",
+                axis=alt.Axis(format="%", values=[s["prospecting_share"] for s in result["sensitivity"]])),
+        y=alt.Y("revenue_per_dollar:Q", title="revenue per dollar", axis=alt.Axis(format="$.2f")),
+        tooltip=[alt.Tooltip("prospecting_share:Q", format=".0%", title="share"),
+                 alt.Tooltip("cost:Q", format=MONEY), alt.Tooltip("revenue_per_dollar:Q", format="$.2f")],
+    )
+    chart = line
+    if mkt is not None:
+        rule = alt.Chart(pd.DataFrame({"y": [mkt], "label": ["marketing leads"]})).mark_rule(
+            color=PALETTE["marketing"], strokeDash=[6, 3]).encode(y="y:Q", tooltip=["label"])
+        chart = line + rule
+    return chart.properties(width=WIDTH, height=220,
+                            title="Prospecting return at 20–40% of rep time (dashed: marketing leads)")
+
+
+def attribution(result: dict[str, Any] | None):
+    """Won revenue: all, marketing-influenced and marketing-sourced."""
+    if not result:
+        return empty("Attribution not assessed")
+    alt = base()
+    import pandas as pd
+
+    df = pd.DataFrame([
+        {"what": "All won revenue", "amount": result["won_revenue"], "share": 1.0 if result["won_revenue"] else None},
+        {"what": "Marketing-influenced", "amount": result["influenced_revenue"], "share": result["influenced_share"]},
+        {"what": "Marketing-sourced", "amount": result["sourced_revenue"], "share": result["sourced_share"]},
+    ])
+    order = list(df["what"])
+    chart = alt.Chart(df).encode(
+        y=alt.Y("what:N", title=None, sort=order),
+        x=alt.X("amount:Q", title="won revenue", axis=alt.Axis(format="$~s")),
+        tooltip=["what", alt.Tooltip("amount:Q", format=MONEY), alt.Tooltip("share:Q", format=".1%")],
+    )
+    bars = chart.mark_bar().encode(
+        color=alt.Color("what:N", legend=None, sort=order,
+                        scale=alt.Scale(range=[PALETTE["all"], PALETTE["neutral"], PALETTE["marketing"]])))
+    labels = chart.mark_text(align="left", dx=4, fontSize=11).encode(text=alt.Text("share:Q", format=".0%"))
+    return (bars + labels).properties(width=WIDTH, height=alt.Step(26), title="Sourced and influenced revenue")
+
+
+def experiment(result: dict[str, Any] | None):
+    """The lift per rep with its 95% interval, against zero."""
+    if not result:
+        return empty("Experiment not assessed")
+    if result["ci_low"] is None:
+        return empty("No spread within the groups: no interval")
+    alt = base()
+    import pandas as pd
+
+    df = pd.DataFrame([{"what": "lift per rep", "lift": result["lift"], "low": result["ci_low"],
+                        "high": result["ci_high"]}])
+    title = "treatment mean − control mean, with its 95% interval"
+    bar = alt.Chart(df).mark_errorbar(ticks=True, color=PALETTE["marketing"]).encode(
+        x=alt.X("low:Q", title=title, axis=alt.Axis(format="$~s")), x2="high:Q", y=alt.Y("what:N", title=None))
+    point = alt.Chart(df).mark_point(filled=True, size=90, color=PALETTE["marketing"]).encode(
+        x="lift:Q", y="what:N", tooltip=[alt.Tooltip("lift:Q", format=MONEY), alt.Tooltip("low:Q", format=MONEY),
+                                  alt.Tooltip("high:Q", format=MONEY)])
+    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color=PALETTE["off_track"], strokeDash=[4, 3]).encode(x="x:Q")
+    return (bar + point + zero).properties(width=WIDTH, height=70, title="Lead experiment: lift per rep")

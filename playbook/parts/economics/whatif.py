@@ -1,0 +1,178 @@
+"""Live consultant tools for Voilà: the prospecting what-if and the experiment planner.
+
+This is the only economics module that imports ipywidgets. Charts are rendered
+to SVG in the kernel (``charts.to_svg``), so nothing loads from the network.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+from urllib.parse import quote
+
+import ipywidgets as w
+
+from playbook.core.engagement import Engagement
+from playbook.core.errors import UserError
+from playbook.core.formats import money
+from playbook.parts.charts import to_svg
+from playbook.parts.economics import experiment, prospecting
+from playbook.parts.economics import views as charts
+
+CSV_NAME = "experiment_assignment.csv"
+# Jupyter and Voilà run MathJax over HTML output: without this, "$480k ... $950k" turns into math.
+NO_MATH = "tex2jax_ignore mathjax_ignore"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _findings_html(lines: list[str]) -> str:
+    return "<ul class='pb-findings'>" + "".join(f"<li>{html.escape(s)}</li>" for s in lines) + "</ul>"
+
+
+def _render(data: dict[str, Any], overrides: dict[str, Any]) -> str:
+    """Findings, the per-source table and the three charts for one set of what-if values, as HTML."""
+    from playbook.parts.economics.model import source_table
+
+    result = prospecting.evaluate_economics(data, overrides)
+    table = source_table(result).to_html(index=False, escape=True, classes="pb-table", border=0)
+    svgs = "".join(f"<div class='pb-figure'>{to_svg(c(result))}</div>"
+                   for c in (charts.cost_revenue, charts.revenue_per_dollar, charts.sensitivity))
+    return f"<div class='{NO_MATH}'>" + _findings_html(prospecting.findings(result)) + table + svgs + "</div>"
+
+
+def whatif_panel(eng: Engagement) -> w.Widget:
+    """Sliders for reps, cost per rep, prospecting share (0-60%) and marketing spend; figures recompute live."""
+    data = prospecting.load(eng)
+    if data is None:
+        return w.HTML(f"<p>{html.escape(prospecting.findings(None)[0])}</p>")
+    style = {"description_width": "190px"}
+    layout = w.Layout(width="460px")
+    reps = w.BoundedFloatText(value=data["reps"], min=0, max=max(1000.0, data["reps"] * 10), step=1,
+                              description="Quota-carrying reps", style=style, layout=layout)
+    cost = w.BoundedFloatText(value=data["cost_per_rep"], min=0, max=max(1e7, data["cost_per_rep"] * 10),
+                              step=5000, description="Cost per rep ($/year)", style=style, layout=layout)
+    share = w.FloatSlider(value=min(data["prospecting_share"], 0.6), min=0, max=0.6, step=0.01,
+                          readout_format=".0%", description="Time spent prospecting", style=style, layout=layout)
+    spend = w.BoundedFloatText(value=data["marketing"]["program_cost"], min=0,
+                               max=max(1e9, data["marketing"]["program_cost"] * 10), step=10000,
+                               description="Marketing spend ($)", style=style, layout=layout)
+    reset = w.Button(description="Back to the engagement's figures", layout=w.Layout(width="260px"))
+    out = w.HTML()
+    controls = {"reps": reps, "cost_per_rep": cost, "prospecting_share": share, "program_cost": spend}
+    start = {k: c.value for k, c in controls.items()}
+
+    def update(_change: Any = None) -> None:
+        try:
+            out.value = _render(data, {k: c.value for k, c in controls.items()})
+        except UserError as exc:
+            out.value = f"<p class='pb-invalid'>{html.escape(exc.message)}</p>"
+
+    def restore(_button: Any) -> None:
+        for k, c in controls.items():
+            c.value = start[k]
+
+    for c in controls.values():
+        c.observe(update, names="value")
+    reset.on_click(restore)
+    update()
+    return w.VBox([w.HTML("<h3>What if?</h3>"), reps, cost, share, spend, reset, out])
+
+
+def assignment_csv(table) -> str:
+    """The assignment as CSV text; cells that a spreadsheet would run as a formula are quoted with '."""
+    safe = table.map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
+    return safe.to_csv(index=False)
+
+
+def download_link(table, filename: str = CSV_NAME) -> str:
+    """An HTML link that downloads the assignment as CSV (a data: URI; every name is percent-encoded)."""
+    uri = "data:text/csv;charset=utf-8," + quote(assignment_csv(table), safe="")
+    return (f"<a class=\"{NO_MATH}\" download=\"{html.escape(filename)}\" href=\"{html.escape(uri)}\">"
+            f"Download the assignment ({html.escape(filename)})</a>")
+
+
+def experiment_planner(reps: list[str] | str, target_lift: float, control_mean: float, control_sd: float,
+                       seed: int) -> dict[str, Any]:
+    """The planning pieces: assignment table, download link (HTML), reps per group and caveats.
+
+    Shaped like a report section (``findings``, ``figures``, ``tables``) so the
+    notebook shows it with ``pages.findings`` and ``pages.table``.
+    """
+    ok = isinstance(target_lift, (int, float)) and not isinstance(target_lift, bool) and 0 < target_lift < 100
+    if not ok:
+        raise UserError(f"parameter 'target_lift' is {target_lift!r}; it must be a number greater than 0 "
+                        "(0.1 means +10%).")
+    table = experiment.assign(reps, seed)
+    n = experiment.reps_per_group(control_mean, control_sd, target_lift)
+    pct = f"{target_lift:.1%}".replace(".0%", "%")
+    per_group = table["group"].value_counts()
+    have = int(per_group.min())
+    lines = [f"To detect a lift of {pct} ({money(target_lift * control_mean)} per rep on a control "
+             f"average of {money(control_mean)}, spread {money(control_sd)}) with 80% power at the 5% level, each "
+             f"group needs {n} reps."]
+    if have >= n:
+        lines.append(f"The {len(table)} reps listed give {have} or more per group: enough.")
+    else:
+        lines.append(f"The {len(table)} reps listed give only {have} per group, {n - have} short: with this many "
+                     "reps only a larger lift would show clearly; add reps or run the test longer.")
+    return {
+        "part": "experiment_design",
+        "findings": lines,
+        "figures": [],
+        "tables": [("Random assignment of reps (seed " + str(seed) + ")", table)],
+        "reps_per_group": n,
+        "assignment": table,
+        "download": download_link(table),
+        "caveats": {"part": "experiment_design", "findings": experiment.caveats()},
+    }
+
+
+def plan(page, reps: list[str] | str, target_lift: float, control_mean: float, control_sd: float,
+         seed: int) -> dict[str, Any] | None:
+    """The planner for a headless notebook; None on live pages (they show ``planner_panel``) and invalid links."""
+    if page.ctx is None or page.ctx.live:
+        return None
+    return experiment_planner(reps, target_lift, control_mean, control_sd, seed)
+
+
+def download(plan_: dict[str, Any] | None):
+    """The plan's CSV download link as a displayable HTML object (None without a plan)."""
+    from IPython.display import HTML
+
+    return None if plan_ is None else HTML(plan_["download"])
+
+
+def caveat_section(plan_: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The caveats, shaped for ``pages.findings`` (None without a plan)."""
+    return None if plan_ is None else plan_["caveats"]
+
+
+def planner_panel(eng: Engagement | None, reps: str, target_lift: float, control_mean: float, control_sd: float,
+                  seed: int) -> w.Widget:
+    """The planner with editable inputs, for Voilà (``eng`` is unused, kept for ``pages.widget``)."""
+    style = {"description_width": "160px"}
+    names = w.Textarea(value=reps, description="Reps (comma-separated)", style=style,
+                       layout=w.Layout(width="560px", height="90px"))
+    lift = w.BoundedFloatText(value=target_lift, min=0.001, max=10, step=0.01, description="Target lift (0.1 = 10%)",
+                              style=style)
+    mean = w.BoundedFloatText(value=control_mean, min=0.01, max=1e12, step=1000, description="Control mean ($)",
+                              style=style)
+    sd = w.BoundedFloatText(value=control_sd, min=0, max=1e12, step=1000, description="Control spread (sd, $)",
+                            style=style)
+    seed_box = w.IntText(value=seed, description="Random seed", style=style)
+    out = w.HTML()
+
+    def update(_change: Any = None) -> None:
+        try:
+            plan = experiment_planner(names.value, lift.value, mean.value, sd.value, seed_box.value)
+        except UserError as exc:
+            out.value = f"<p class='pb-invalid'>{html.escape(exc.message)}</p>"
+            return
+        table = plan["assignment"].to_html(index=False, escape=True, classes="pb-table", border=0)
+        out.value = (f"<div class='{NO_MATH}'>" + _findings_html(plan["findings"]) + plan["download"] + table
+                     + "<h4>Caveats</h4>" + _findings_html(plan["caveats"]["findings"]) + "</div>")
+
+    for c in (names, lift, mean, sd, seed_box):
+        c.observe(update, names="value")
+    update()
+    return w.VBox([w.HTML("<h3>Plan the experiment</h3>"), names, lift, mean, sd, seed_box, out])

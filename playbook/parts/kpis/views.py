@@ -1,0 +1,155 @@
+"""Charts of the shared KPIs (METHOD 3), from the ``kpis`` block of results.json.
+
+Sized for the report at scale: the scorecard has one bar per metric; the
+goal-against-actual small multiples show the managed metrics (at most
+``max_metrics``) over their latest ``max_periods`` periods, so 60 metrics by 60
+months stays a few hundred marks and a small SVG.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playbook.parts.charts import PALETTE, base, empty
+
+STATUSES = ("on_track", "watch", "off_track", "no_data")
+LABELS = {"on_track": "on track", "watch": "watch", "off_track": "off track", "no_data": "no data"}
+SHOWN_MAX = 1.5  # attainment bars are cut at 150% so one outlier does not squash the rest
+Y_FORMAT = {"percent": ".0%", "currency": "~s", "count": "~s", "ratio": ".1f", "days": "~r", "hours": "~r"}
+
+
+def _status_scale(alt):
+    return alt.Scale(domain=[LABELS[s] for s in STATUSES], range=[PALETTE[s] for s in STATUSES])
+
+
+def _labels(rows: list[dict]) -> list[str]:
+    """One unique y label per metric: its name, with the id added when two names repeat."""
+    names = [r["name"] for r in rows]
+    return [f"{r['name']} [{r['metric']}]" if names.count(r["name"]) > 1 else r["name"] for r in rows]
+
+
+def _note(r: dict) -> str:
+    if r["status"] == "no_data":
+        return "no data"
+    if r["attainment"] is None:
+        return "goal met (zero base)" if r["status"] == "on_track" else "goal missed (zero base)"
+    return f"{r['attainment'] * 100:.0f}%"
+
+
+def scorecard_chart(result: dict[str, Any] | None):
+    """To-date attainment per metric as bars in the status colours, managed metrics on top."""
+    alt = base()
+    import pandas as pd
+
+    rows = [] if result is None else result["to_date"]
+    if not rows:
+        return empty("No shared KPIs defined.")
+    df = pd.DataFrame({
+        "metric": _labels(rows),
+        "group": [f"{r['designation']} · {r['indicator']}" for r in rows],
+        "shown": [min(r["attainment"], SHOWN_MAX) if r["attainment"] is not None
+                  else (1.0 if r["status"] == "on_track" else 0.0) for r in rows],
+        "status": [LABELS[r["status"]] for r in rows],
+        "note": [_note(r) for r in rows],
+        "owner": [r["owner"] for r in rows],
+    })
+    groups = list(dict.fromkeys(df["group"]))
+    x = alt.X("shown:Q", title="attainment to date (goal = 100%)", scale=alt.Scale(domain=[0, SHOWN_MAX], nice=False),
+              axis=alt.Axis(format="%"))
+    y = alt.Y("metric:N", sort=list(df["metric"]), title=None, axis=alt.Axis(labelLimit=260))
+    bars = alt.Chart().mark_bar(height={"band": 0.7}).encode(
+        x=x, y=y, color=alt.Color("status:N", scale=_status_scale(alt), title="status"))
+    text = alt.Chart().mark_text(align="left", dx=4, fontSize=10).encode(x=x, y=y, text="note:N")
+    goal = alt.Chart().mark_rule(color=PALETTE["neutral"]).encode(x=alt.datum(1.0))
+    watch = alt.Chart().mark_rule(color=PALETTE["watch"], strokeDash=[4, 3]).encode(
+        x=alt.datum(float(result["watch_threshold"])))
+    return (
+        alt.layer(bars, goal, watch, text, data=df)
+        .properties(width=360, height=alt.Step(18))
+        .facet(row=alt.Row("group:N", sort=groups, title=None, header=alt.Header(labelAngle=0, labelAlign="left",
+                                                                                   labelFontWeight="bold")))
+        .resolve_scale(y="independent")
+    )
+
+
+def status_counts(result: dict[str, Any] | None):
+    """How many metrics are on track, on watch, off track or without data, managed and monitored."""
+    alt = base()
+    import pandas as pd
+
+    rows = [] if result is None else result["to_date"]
+    if not rows:
+        return empty("No shared KPIs defined.")
+    counted = pd.DataFrame([
+        {"designation": d, "status": LABELS[s], "order": i,
+         "metrics": sum(r["designation"] == d and r["status"] == s for r in rows)}
+        for d in ("managed", "monitored") for i, s in enumerate(STATUSES)
+    ])
+    counted = counted[counted["metrics"] > 0]
+    return (
+        alt.Chart(counted)
+        .mark_bar()
+        .encode(
+            x=alt.X("metrics:Q", title="metrics", axis=alt.Axis(tickMinStep=1, format="d")),
+            y=alt.Y("designation:N", sort=["managed", "monitored"], title=None),
+            color=alt.Color("status:N", scale=_status_scale(alt), title="status"),
+            order=alt.Order("order:Q"),
+        )
+        .properties(width=360, height=alt.Step(26))
+    )
+
+
+def _metric_panel(alt, pd, r: dict, points: list[dict], width: int):
+    df = pd.DataFrame({
+        "period": [p["period"] for p in points],
+        "goal": [p["goal"] for p in points],
+        "actual": [p["actual"] for p in points],
+        "status": [LABELS[p["status"]] for p in points],
+    })
+    order = list(df["period"])
+    better = "lower is better" if r["direction"] == "lower" else "higher is better"
+    x = alt.X("period:O", sort=order, title=None,
+              axis=alt.Axis(labelAngle=-90, labelOverlap=True, labelFontSize=9))
+    y_axis = alt.Axis(format=Y_FORMAT[r["unit"]], title=None, tickCount=4)
+    actual = alt.Chart(df).mark_bar().encode(
+        x=x, y=alt.Y("actual:Q", axis=y_axis), color=alt.Color("status:N", scale=_status_scale(alt), title="status"))
+    goal = alt.Chart(df).mark_line(color=PALETTE["neutral"], strokeDash=[4, 3], point=False).encode(
+        x=x, y=alt.Y("goal:Q", axis=y_axis))
+    title = alt.TitleParams(r["name"], subtitle=f"{r['unit']}, {better}; owner {r['owner']}", fontSize=11,
+                            subtitleFontSize=9, limit=width + 40)
+    return alt.layer(actual, goal).properties(width=width, height=110, title=title)
+
+
+def goal_vs_actual(result: dict[str, Any] | None, metrics: list[str] | None = None, max_metrics: int = 12,
+                   max_periods: int = 24, columns: int = 3):
+    """Actual (bars, status colours) against goal (dashed line) per period, one small panel per metric.
+
+    By default the managed metrics in scorecard order (all metrics when none is managed),
+    at most ``max_metrics`` of them, each over its latest ``max_periods`` periods.
+    """
+    alt = base()
+    import pandas as pd
+
+    rows = [] if result is None else result["to_date"]
+    if metrics is not None:
+        chosen = [r for r in rows if r["metric"] in metrics]
+    else:
+        chosen = [r for r in rows if r["designation"] == "managed"] or rows
+    by_metric: dict[str, list[dict]] = {}
+    for p in [] if result is None else result["periods"]:
+        by_metric.setdefault(p["metric"], []).append(p)
+    chosen = [r for r in chosen if by_metric.get(r["metric"])]
+    if not chosen:
+        return empty("No goals set yet.")
+    panels = [_metric_panel(alt, pd, r, by_metric[r["metric"]][-max_periods:], 200) for r in chosen[:max_metrics]]
+    chart = alt.concat(*panels, columns=columns).resolve_scale(color="shared")
+    left = len(chosen) - len(panels)
+    longest = max(len(by_metric[r["metric"]]) for r in chosen)
+    notes = []
+    if left > 0:
+        notes.append(f"{left} more metrics not shown")
+    if longest > max_periods:
+        notes.append(f"latest {max_periods} periods")
+    if notes:
+        chart = chart.properties(title=alt.TitleParams("; ".join(notes), fontSize=10, color=PALETTE["all"]))
+    return chart

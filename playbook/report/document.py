@@ -1,0 +1,251 @@
+"""The shared report: one self-contained HTML file (and a PDF) for the client.
+
+Built from ``results.json`` and the executed notebooks: findings, figures (SVG)
+and tables are the outputs the notebooks tagged with ``playbook`` metadata, so
+the report shows exactly what the analysis produced. A part with results but no
+executed notebook (an older run, or a notebook not shipped yet) is rendered from
+``results.json`` directly. Nothing in the file loads from the network (the page's
+Content-Security-Policy forbids it too); client text is escaped by the template.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from playbook.core.errors import UserError
+from playbook.core.instruments import items
+from playbook.core.resources import templates_dir
+from playbook.report.summary import executive, glance, rules
+from playbook.run.results import KEYS, PARTS
+from playbook.run.runner import NOTEBOOKS
+
+TITLES = {
+    "self_evaluation": "Self-evaluations and symptoms",
+    "credibility": "Credibility stage",
+    "kpis": "Shared KPIs: goals against actuals",
+    "economics": "Prospecting economics, attribution and the lead experiment",
+}
+ABSENT = {
+    "self_evaluation": "no self-evaluation or symptom answers were collected",
+    "credibility": "no credibility-stage ratings were collected",
+    "kpis": "the engagement has no shared KPIs (kpis.csv and kpi_values.csv)",
+    "economics": "the engagement has no prospecting.yaml, deals.csv or experiment.csv",
+}
+QUESTIONNAIRES = {"MSE": "marketing self-evaluation", "SSE": "sales self-evaluation", "SYM": "symptoms",
+                  "CS": "credibility ratings"}
+WIDE_COLUMNS = 6  # tables with this many columns or more get a smaller font in print
+CHROMIUM_HELP = ("no Chromium found, so report.pdf was not written (report.html was); install it with "
+                 "'sudo apt-get install chromium' (Debian/Ubuntu) and run 'playbook report' again.")
+
+
+def collect(notebook: Path) -> dict[str, list]:
+    """The tagged outputs of an executed notebook: findings, then figures and tables in notebook order."""
+    found: dict[str, list] = {"findings": [], "blocks": []}
+    nb = nbformat.read(str(notebook), as_version=4)
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            meta = out.get("metadata", {}).get("playbook")
+            if not isinstance(meta, dict):
+                continue
+            if meta.get("kind") == "findings":
+                found["findings"].extend(str(line) for line in meta.get("lines", []))
+            elif meta.get("kind") == "figure":
+                found["blocks"].append(_figure(meta.get("title", ""), out.get("data", {}).get("image/svg+xml", "")))
+            elif meta.get("kind") == "table":
+                found["blocks"].append(_table(meta.get("title", ""), meta.get("html", "")))
+    return found
+
+
+def _figure(title: str, svg: str | list) -> dict[str, str]:
+    return {"kind": "figure", "title": str(title), "svg": _clean_svg(svg)}
+
+
+ITEM_CELL = re.compile(r"<td>((?:MSE|SSE|SYM|CS[123])-\d+)</td>")
+
+
+def _table(title: str, html: str) -> dict[str, Any]:
+    """A table produced by pandas (escaped); item ids kept on one line, pandas' header alignment dropped."""
+    html = ITEM_CELL.sub(r'<td class="id">\1</td>', str(html)).replace(' style="text-align: right;"', "")
+    head = html.split("</tr>", 1)[0]
+    return {"kind": "table", "title": str(title), "html": html, "wide": len(re.findall(r"<th[\s>]", head)) >= WIDE_COLUMNS}
+
+
+def _clean_svg(svg: str | list) -> str:
+    text = "".join(svg) if isinstance(svg, list) else str(svg)
+    start = text.find("<svg")
+    text = text[start:] if start >= 0 else ""
+    lowered = text.lower()
+    # vl-convert never writes these; refuse rather than embed anything active or remote.
+    if "<script" in lowered or "javascript:" in lowered or re.search(r"""(href|src)\s*=\s*["']?\s*(https?:|//)""",
+                                                                     lowered):
+        return ""
+    return text
+
+
+def _from_results(part: str, results: dict[str, Any]) -> dict[str, list]:
+    """A part's content computed from results.json, for a run without its executed notebook."""
+    from playbook.parts.charts import to_svg
+    from playbook.run import results as results_mod
+
+    sec = results_mod.section(part, results)
+    blocks = [_figure(title, to_svg(chart)) for title, chart in sec["figures"]]
+    blocks += [_table(title, df.to_html(index=False, escape=True, classes="pb-table", border=0))
+               for title, df in sec["tables"]]
+    return {"findings": [str(line) for line in sec["findings"]], "blocks": blocks}
+
+
+def sections(results: dict[str, Any], notebooks: Path) -> list[dict[str, Any]]:
+    """One section per part; ``content`` is None when the part was not assessed."""
+    out = []
+    for number, part in enumerate(PARTS, start=1):
+        content = None
+        if any(results.get(k) is not None for k in KEYS[part]):
+            nb = notebooks / NOTEBOOKS[part]
+            content = collect(nb) if nb.is_file() else None
+            if not content or not (content["findings"] or content["blocks"]):
+                content = _from_results(part, results)
+            content["blocks"] = [b for b in content["blocks"] if b["kind"] == "table" or b["svg"]]
+            _number(content["blocks"], number)
+        out.append({"part": part, "number": number, "title": TITLES[part], "content": content,
+                    "absent": ABSENT[part]})
+    return out
+
+
+def _number(blocks: list[dict], section: int) -> None:
+    counts = {"figure": 0, "table": 0}
+    for block in blocks:
+        counts[block["kind"]] += 1
+        block["label"] = f"{block['kind'].capitalize()} {section}.{counts[block['kind']]}"
+
+
+def respondents(eng, answers: list[dict]) -> list[dict[str, str]]:
+    """Everyone invited, with the questionnaires they answered in this wave."""
+    done: dict[str, set[str]] = defaultdict(set)
+    for a in answers:
+        code = a["item"].split("-", 1)[0]
+        done[a["respondent"]].add("CS" if code.startswith("CS") else code)
+    return [{"name": p.name, "side": p.side, "role": p.role,
+             "answered": ", ".join(v for k, v in QUESTIONNAIRES.items() if k in done[p.id]) or "none"}
+            for p in eng.respondents]
+
+
+def individual(eng, answers: list[dict]) -> list[dict[str, Any]]:
+    """Each respondent's answers in questionnaire order (shown only when the settings allow)."""
+    order = {item_id: i for i, item_id in enumerate(items())}
+    by_person: dict[str, list[dict]] = defaultdict(list)
+    for a in answers:
+        by_person[a["respondent"]].append(a)
+    out = []
+    for p in eng.respondents:
+        rows = sorted(by_person.get(p.id, []), key=lambda a: order.get(a["item"], len(order)))
+        if rows:
+            out.append({"name": p.name, "side": p.side, "role": p.role, "answers": rows})
+    return out
+
+
+def css_string(value: Any) -> str:
+    """``value`` safe inside a double-quoted CSS string: anything but letters, digits and spaces as a CSS escape."""
+    return "".join(c if c.isalnum() and c.isascii() or c == " " else f"\\{ord(c):x} " for c in str(value))
+
+
+def _long_date(d: date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def render(results: dict[str, Any], notebooks: Path, eng=None) -> str:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    from playbook.core.settings import defaults
+
+    env = Environment(loader=FileSystemLoader(str(templates_dir() / "report")),
+                      autoescape=select_autoescape(disabled_extensions=("css",), default_for_string=True, default=True))
+    env.filters["css_string"] = css_string
+    settings = results.get("settings") or {}
+    answers = []
+    if eng is not None:
+        from playbook.core.responses import current_answers
+
+        answers = current_answers(eng, wave=results.get("wave"))
+    paper = settings.get("paper_size", "A4")
+    return env.get_template("report.html.j2").render(
+        r=results,
+        today=_long_date(date.today()),
+        summary=executive(results),
+        glance=glance(results),
+        sections=sections(results, notebooks),
+        rules=rules(settings, defaults()),
+        respondents=respondents(eng, answers) if eng is not None else [],
+        individual=individual(eng, answers) if eng is not None and settings.get("show_individual_answers") else [],
+        items=items(),
+        paper="Letter" if paper == "Letter" else "A4",
+        firm=settings.get("firm_name") or "",
+    )
+
+
+def build(out: Path, eng=None) -> Path:
+    """Write ``out/report.html`` from ``out/results.json`` and ``out/notebooks``."""
+    source = out / "results.json"
+    try:
+        results = json.loads(source.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UserError(f"{source}: not a results.json written by 'playbook run' ({exc}); run it again.") from None
+    if not isinstance(results, dict):
+        raise UserError(f"{source}: not a results.json written by 'playbook run'; run it again.")
+    html = render(results, out / "notebooks", eng)
+    path = out / "report.html"
+    tmp = path.with_suffix(".html.tmp")
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def pdf(html_path: Path, pdf_path: Path, timeout: int = 120) -> Path | None:
+    """Print the HTML report to PDF with headless Chromium; None when Chromium is missing.
+
+    The paper size comes from the report's CSS (``@page``); the PDF gets an outline
+    from the headings. Without Chromium an older PDF at ``pdf_path`` is removed, so
+    it never contradicts the new HTML. Raises RuntimeError when Chromium runs but
+    writes no PDF.
+    """
+    exe = chromium()
+    if exe is None:
+        pdf_path.unlink(missing_ok=True)
+        return None
+    tmp = pdf_path.with_suffix(".pdf.tmp")
+    tmp.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory() as profile:
+        cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+               "--no-first-run", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--disable-extensions", f"--user-data-dir={profile}",
+               "--no-pdf-header-footer", "--generate-pdf-document-outline",
+               "--run-all-compositor-stages-before-draw", f"--print-to-pdf={tmp}", html_path.resolve().as_uri()]
+        try:
+            proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=timeout,
+                                  check=False, text=True)
+        except subprocess.TimeoutExpired:
+            tmp.unlink(missing_ok=True)
+            raise RuntimeError(f"Chromium ({exe}) took more than {timeout} s to print the report") from None
+    if not tmp.is_file() or tmp.stat().st_size == 0:
+        tmp.unlink(missing_ok=True)
+        detail = (proc.stderr or "").strip().splitlines()[-1:] or ["no output"]
+        raise RuntimeError(f"Chromium ({exe}) did not produce a PDF: {detail[0][:300]}")
+    tmp.replace(pdf_path)
+    return pdf_path

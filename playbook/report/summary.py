@@ -1,0 +1,241 @@
+"""The report's words: the executive summary and the rules and thresholds behind it.
+
+``executive`` answers the engagement's questions in plain words, one point per
+question, from ``results.json`` alone; a part that was not assessed says so.
+``rules`` lists every threshold the numbers depend on, for the appendix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from playbook.core.formats import money, share
+
+STAGE_NAMES = {0: "no foundation yet", 1: "consistent execution", 2: "revenue lifecycle", 3: "strategic partnership"}
+LEVEL_NAMES = {1: "consistent execution", 2: "a part in the revenue lifecycle", 3: "strategic partnership"}
+
+
+@dataclass(frozen=True)
+class Point:
+    """One answer of the executive summary; ``tone`` is alert, watch, good, info or none (not assessed)."""
+
+    topic: str
+    text: str
+    tone: str = "info"
+
+
+def _cash(v) -> str:
+    return money(v).replace("-", "\u2212")  # a real minus sign reads better in print
+
+
+def _names(rows: list[dict]) -> str:
+    return "; ".join(f"{r.get('name') or r.get('metric')} (owner: {r.get('owner', '–')})" for r in rows)
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _self_evaluation(r: dict) -> list[Point]:
+    se = r.get("self_evaluation")
+    if not se:
+        return [Point("Credibility gap", "Not assessed: no self-evaluation answers were collected.", "none"),
+                Point("Leaders' meeting", "Not assessed: no self-evaluation answers were collected.", "none")]
+    m, s = se.get("marketing") or {}, se.get("sales") or {}
+    gap, meet = m.get("credibility_gap"), s.get("meet_marketing_peer")
+    if gap is None:
+        gap_p = Point("Credibility gap", "Open: the marketing leader has not completed the self-evaluation.", "none")
+    elif gap:
+        gap_p = Point("Credibility gap", f"Yes. The marketing leader recognised {m.get('yes_count', 0)} of the six "
+                      "warning signs in their own department; more than one means sales does not fully trust "
+                      "marketing yet.", "alert")
+    else:
+        gap_p = Point("Credibility gap", f"No. The marketing leader recognised {m.get('yes_count', 0)} of the six "
+                      "warning signs (more than one would signal a gap).", "good")
+    if meet is None:
+        meet_p = Point("Leaders' meeting", "Open: the sales leader has not completed the self-evaluation.", "none")
+    elif meet:
+        meet_p = Point("Leaders' meeting", f"Needed. The sales leader agreed with {s.get('yes_count', 0)} of the "
+                       "three statements about sales' attitude to marketing, so the two leaders should sit down "
+                       "together and go through these findings.", "alert")
+    else:
+        meet_p = Point("Leaders' meeting", "Not required by the sales leader's answers (no statement agreed with); "
+                       "a joint review of this report is still worthwhile.", "good")
+    out = [gap_p, meet_p]
+    sym = r.get("symptoms")
+    if sym:
+        tone = {"severe": "alert", "moderate": "watch"}.get(sym.get("severity"), "good")
+        out.append(Point("Symptoms", f"{sym.get('count', 0)} of the 8 symptoms of misalignment were reported by at "
+                         f"least one respondent: {sym.get('severity', '–')}.", tone))
+    return out
+
+
+def _credibility(r: dict) -> list[Point]:
+    c = r.get("credibility")
+    if not c:
+        return [Point("Credibility stage", "Not assessed: no credibility-stage ratings were collected.", "none")]
+    stage = c.get("stage") or 0
+    text = f"Stage {stage} of 3 ({STAGE_NAMES.get(stage, '–')})"
+    text += ", as sales rates marketing." if c.get("basis") == "sales" else (
+        ", self-assessed only: no one from sales rated marketing, so treat it with care.")
+    focus = c.get("focus")
+    if focus:
+        steps = len(c.get("next_steps") or [])
+        text += f" The focus now is level {focus}, {LEVEL_NAMES.get(focus, '')}"
+        text += f", with {_plural(steps, 'next step', 'next steps')} in section 2." if steps else "."
+    else:
+        text += " Every level is established; the work now is to keep it so."
+    for warning in c.get("warnings") or []:
+        if "self-assessed" not in str(warning):  # already said above
+            text += f" {str(warning).rstrip('.')}."
+    tone = "good" if stage == 3 else ("watch" if stage else "alert")
+    return [Point("Credibility stage", text, tone)]
+
+
+def _kpis(r: dict) -> list[Point]:
+    k = r.get("kpis")
+    if not k:
+        return [Point("Shared KPIs", "Not assessed: the engagement has no shared KPIs with goals and actuals.", "none")]
+    managed = [x for x in k.get("to_date") or [] if x.get("designation", "managed") == "managed"]
+    off = [x for x in managed if x.get("status") == "off_track"]
+    watch = [x for x in managed if x.get("status") == "watch"]
+    graded = [x for x in managed if x.get("status") != "no_data"]
+    if not graded:
+        return [Point("Shared KPIs", "No managed KPI has an actual value yet.", "info")]
+    if not off and not watch:
+        return [Point("Shared KPIs", f"All {len(graded)} managed KPIs with data are on track to date.", "good")]
+    parts = []
+    if off:
+        parts.append(f"{_plural(len(off), 'managed KPI is', 'managed KPIs are')} off track to date: {_names(off)}.")
+    if watch:
+        parts.append(f"{_plural(len(watch), 'is', 'are')} close to goal and worth watching: {_names(watch)}.")
+    return [Point("Shared KPIs", " ".join(parts), "alert" if off else "watch")]
+
+
+def _hire(r: dict) -> Point:
+    p = r.get("prospecting")
+    h = (p or {}).get("hire_alternative")
+    if not h:
+        return Point("Hire or leads", "Not assessed: the engagement has no prospecting economics.", "none")
+    m = p.get("marketing") or {}
+    reps = f"{h.get('extra_reps') or 0:.1f}"
+    if h.get("marketing_beats_hiring") is None:
+        return Point("Hire or leads", "The program cannot be compared with hiring on these numbers (no reps or no "
+                     "cost per rep to price the extra reps).", "none")
+    if h.get("marketing_beats_hiring"):
+        return Point("Hire or leads", f"Invest in marketing leads. The program brings {_cash(m.get('revenue'))} in "
+                     f"revenue; spending its {_cash(m.get('cost'))} on {reps} extra reps would bring about "
+                     f"{_cash(h.get('revenue'))}.", "good")
+    return Point("Hire or leads", f"Hiring wins on these numbers: {reps} extra reps for the program's "
+                 f"{_cash(m.get('cost'))} would bring about {_cash(h.get('revenue'))}, against "
+                 f"{_cash(m.get('revenue'))} from marketing leads.", "watch")
+
+
+def _attribution(r: dict) -> Point:
+    a = r.get("attribution")
+    if not a:
+        return Point("Marketing's share of revenue", "Not assessed: the engagement has no deal list.", "none")
+    if a.get("sourced_share") is None:
+        return Point("Marketing's share of revenue", "No won deals yet, so no revenue can be attributed.", "info")
+    return Point("Marketing's share of revenue",
+                 f"Marketing sourced {share(a['sourced_share'])} of won revenue ({_cash(a.get('sourced_revenue'))}) "
+                 f"and influenced {share(a.get('influenced_share'))} ({_cash(a.get('influenced_revenue'))}).", "info")
+
+
+def _experiment(r: dict) -> Point:
+    e = r.get("experiment")
+    if not e:
+        return Point("Lead experiment", "Not assessed: no experiment with two groups of reps was run.", "none")
+    lift, rel, p = e.get("lift"), e.get("relative_lift"), e.get("p_value")
+    if lift is None:
+        return Point("Lead experiment", "The experiment has too little data for a result.", "info")
+    text = f"Reps given marketing leads sold {_cash(abs(lift))} {'more' if lift >= 0 else 'less'} per rep on average"
+    text += f" ({share(rel, signed=True)})" if rel is not None else ""
+    if p is None or e.get("ci_low") is None:
+        return Point("Lead experiment", text + "; no confidence interval can be computed.", "info")
+    significant = e.get("significant", p < 0.05)
+    text += (f"; the 95% interval runs from {_cash(e['ci_low'])} to {_cash(e.get('ci_high'))} (p = {p:.2f}), so ")
+    text += "the difference is real." if significant else "it cannot yet be told apart from chance."
+    return Point("Lead experiment", text, ("good" if lift > 0 else "alert") if significant else "info")
+
+
+def executive(results: dict[str, Any]) -> list[Point]:
+    """The executive summary: one point per question the engagement answers, in a fixed order."""
+    return (_self_evaluation(results) + _credibility(results) + _kpis(results)
+            + [_hire(results), _attribution(results), _experiment(results)])
+
+
+SETTINGS = {
+    "symptoms_low_max": ("Symptom severity: low", lambda v: f"{v} or fewer symptoms reported"),
+    "symptoms_moderate_max": ("Symptom severity: moderate", lambda v: f"up to {v} symptoms; more is severe"),
+    "stage_threshold": ("Credibility level established",
+                        lambda v: f"score of {share(v)} or more (an average rating of {1 + 4 * v:.1f} of 5)"),
+    "perception_gap_flag": ("Credibility perception gap flagged",
+                            lambda v: f"marketing's and sales' mean ratings {v:.1f} points apart or more"),
+    "kpi_watch": ("KPI status: watch", lambda v: f"attainment from {share(v)} up to 100%; below is off track"),
+    "firm_name": ("Firm named on the report", lambda v: v or "(none)"),
+    "paper_size": ("Paper size of the PDF", str),
+    "show_individual_answers": ("Individual answers in the appendix", lambda v: "shown" if v else "not shown"),
+}
+FIXED = [
+    ("Credibility gap", "more than one 'yes' from the marketing leader's self-evaluation"),
+    ("Leaders should meet", "one or more 'yes' from the sales leader's self-evaluation"),
+    ("Perception gap (self-evaluations)", "share of 'yes' about a department from the other side minus from its own"),
+    ("Basis of the credibility stage", "sales' ratings; all ratings, marked self-assessed, when sales gave none"),
+    ("Credibility level score", "(mean rating − 1) / 4, so 1 of 5 is 0% and 5 of 5 is 100%"),
+    ("Credibility stage", "the highest level reached with every level below it established"),
+    ("KPI status: on track", "attainment of 100% or more (goal / actual for metrics where lower is better)"),
+    ("KPI to date", "goals and actuals over the periods with an actual, summed for counts and money, averaged "
+                    "otherwise, unless kpis.csv names another aggregation"),
+    ("Prospecting baseline", "cold calling when listed, else all prospecting together"),
+    ("Hire alternative", "the program's cost spent on reps instead, at the reps' current revenue per rep"),
+    ("Marketing-influenced revenue", "won deals sourced by marketing or with at least one marketing touch"),
+    ("Prospecting sensitivity", "share of rep time prospecting from 20% to 40% in steps of 5 points"),
+    ("Lead experiment", "Welch's t-test; 95% confidence interval; a result is called real when p < 0.05"),
+]
+
+
+def rules(settings: dict[str, Any], defaults: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Every setting in force (``setting`` names its key; ``changed`` when not the default), then the fixed rules."""
+    defaults = defaults or {}
+    out = []
+    for key, value in settings.items():
+        label, describe = SETTINGS.get(key, (key.replace("_", " ").capitalize(), str))
+        try:
+            text = describe(value)
+        except (TypeError, ValueError):
+            text = str(value)
+        out.append({"rule": label, "value": text, "setting": key,
+                    "changed": key in defaults and defaults[key] != value})
+    out += [{"rule": rule, "value": value, "setting": "", "changed": False} for rule, value in FIXED]
+    return out
+
+
+def glance(results: dict[str, Any]) -> list[dict[str, str]]:
+    """A few headline numbers for the top of the summary (only for the parts assessed)."""
+    out = []
+    se, sym, c, k = (results.get(x) for x in ("self_evaluation", "symptoms", "credibility", "kpis"))
+    if se and (se.get("marketing") or {}).get("credibility_gap") is not None:
+        gap = se["marketing"]["credibility_gap"]
+        out.append({"value": "Yes" if gap else "No", "label": "credibility gap", "tone": "alert" if gap else "good"})
+    if sym:
+        out.append({"value": f"{sym.get('count', 0)} of 8", "label": f"symptoms reported ({sym.get('severity')})",
+                    "tone": {"severe": "alert", "moderate": "watch"}.get(sym.get("severity"), "good")})
+    if c:
+        out.append({"value": f"{c.get('stage') or 0} of 3", "label": "credibility stage",
+                    "tone": "good" if c.get("stage") == 3 else "watch"})
+    if k:
+        managed = [x for x in k.get("to_date") or [] if x.get("designation", "managed") == "managed"
+                   and x.get("status") != "no_data"]
+        off = sum(1 for x in managed if x.get("status") == "off_track")
+        out.append({"value": f"{off} of {len(managed)}", "label": "managed KPIs off track",
+                    "tone": "alert" if off else "good"})
+    a = results.get("attribution")
+    if a and a.get("sourced_share") is not None:
+        out.append({"value": share(a["sourced_share"]), "label": "of won revenue sourced by marketing", "tone": "info"})
+    p = results.get("prospecting")
+    if p and (p.get("marketing") or {}).get("revenue_per_dollar") is not None:
+        out.append({"value": f"${p['marketing']['revenue_per_dollar']:.2f}", "label": "revenue per marketing dollar",
+                    "tone": "info"})
+    return out

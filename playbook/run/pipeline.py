@@ -1,0 +1,123 @@
+"""``playbook run``: validate, import, execute the notebooks, write results and the report.
+
+Everything is built in a temporary folder beside the output and moved into
+place at the end, so a failure never leaves a half-written report.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from playbook.core.engagement import Engagement, load
+from playbook.core.errors import UserError
+from playbook.report import document as report
+from playbook.run import results
+from playbook.run.runner import Running, parts_with_input
+
+ARTIFACTS = ("notebooks", "results.json", "report.html", "report.pdf")
+
+
+class RunFailed(Exception):
+    """A notebook or the report failed for a reason that is not the user's input."""
+
+
+@dataclass
+class RunSummary:
+    engagement: Engagement
+    out: Path
+    parts: list[str]
+    seconds: float
+    pdf: Path | None
+    notes: list[str]
+
+
+def _check_out(out: Path, eng: Engagement) -> None:
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out}: exists and is not a folder; give a folder for the report.")
+    if out.resolve() == eng.path:
+        raise UserError(f"--out {out}: must not be the engagement folder itself; use a separate folder.")
+
+
+def _place(tmp: Path, out: Path) -> None:
+    """Move the finished artifacts into ``out``, replacing older ones."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ARTIFACTS:
+        src, dst = tmp / name, out / name
+        if not src.exists():
+            if dst.exists() and name == "report.pdf":  # a stale PDF would contradict the new HTML
+                dst.unlink()
+            continue
+        if dst.is_dir():
+            old = out / f".{name}.old"
+            shutil.rmtree(old, ignore_errors=True)
+            dst.rename(old)
+            src.rename(dst)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            src.replace(dst)
+
+
+def run(directory: str | Path, out: str | Path, progress: Callable[[str], None] = lambda s: None,
+        make_pdf: bool = True) -> RunSummary:
+    start = time.perf_counter()
+    eng = load(directory)
+    out = Path(out)
+    _check_out(out, eng)
+    results.validate(eng)
+    parts = parts_with_input(eng)  # also imports responses.csv into the store (idempotent)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    notes: list[str] = []
+    pdf_path = None
+    running = None
+    try:
+        progress(f"Running {len(parts)} notebook(s) for {eng.client} ({eng.id}): {', '.join(parts)}")
+        running = Running(eng, parts, tmp / "notebooks", progress)
+        outcomes = running.wait()
+        failed = [o for o in outcomes if o.error]
+        if failed:
+            raise RunFailed("; ".join(f"notebook {o.path.name} failed: {o.error}" for o in failed))
+        res = results.from_notebooks(eng, [o.path for o in outcomes])
+        missing = [p for p in parts if all(res[k] is None for k in results.KEYS[p])]
+        if missing:
+            raise RunFailed(f"the notebooks gave no results for {', '.join(missing)}")
+        results.write(res, tmp / "results.json")
+        html_path = report.build(tmp, eng)
+        if make_pdf:
+            progress("Printing report.pdf with headless Chromium")
+            try:
+                pdf_path = report.pdf(html_path, tmp / "report.pdf")
+            except RuntimeError as exc:  # Chromium is there but failed: the HTML report still stands
+                pdf_path = None
+                notes.append(f"report.pdf was not written: {exc}")
+            if pdf_path is None and not notes:
+                notes.append(report.CHROMIUM_HELP)
+        _place(tmp, out)
+    finally:
+        if running is not None:
+            running.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return RunSummary(eng, out, parts, time.perf_counter() - start,
+                      out / "report.pdf" if pdf_path else None, notes)
+
+
+def demo(out: str | Path, progress: Callable[[str], None] = lambda s: None, make_pdf: bool = True) -> RunSummary:
+    """Run the shipped sample engagement, copied into ``out/engagement`` so its forms can be tried."""
+    from playbook.core.engagement import sample_path
+
+    out = Path(out)
+    target = out / "engagement"
+    if not (target / "engagement.yaml").is_file():
+        out.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".engagement.", dir=out))
+        shutil.copytree(sample_path(), staging, dirs_exist_ok=True)
+        staging.rename(target)
+        progress(f"Copied the sample engagement to {target}")
+    else:
+        progress(f"Using the demo engagement already in {target}")
+    return run(target, out, progress, make_pdf)

@@ -1,0 +1,133 @@
+"""Execute the engagement's notebooks with papermill, in parallel.
+
+Each part has one notebook; a part whose input is absent is not run (the report
+says it was not assessed). Notebooks get every input as a parameter, are run in
+separate processes (one kernel each) and written into the output folder.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from playbook.core.engagement import Engagement
+from playbook.core.resources import notebooks_dir
+
+# part -> notebook file
+NOTEBOOKS = {
+    "self_evaluation": "self_evaluation.ipynb",
+    "credibility": "credibility_stage.ipynb",
+    "kpis": "kpi_scorecard.ipynb",
+    "economics": "prospecting_economics.ipynb",
+}
+
+
+@dataclass
+class Outcome:
+    part: str
+    path: Path
+    seconds: float
+    error: str = ""
+
+
+def parts_with_input(eng: Engagement) -> list[str]:
+    """The parts worth a notebook run, from the files and the store alone (no pandas, no scoring).
+
+    Mirrors which results.json blocks are not null: answers of the current wave for
+    the self-evaluations, ratings of any wave for the credibility stage, and the
+    data files for the other parts.
+    """
+    from playbook.core.responses import open_store
+
+    with open_store(eng) as store:
+        current = {r["item"].split("-")[0] for r in store.current(wave=eng.period)}
+        rated = any(r["item"].startswith("CS") for r in store.current())
+    parts = []
+    if current & {"MSE", "SSE", "SYM"}:
+        parts.append("self_evaluation")
+    if rated:
+        parts.append("credibility")
+    if eng.file("kpis.csv"):
+        parts.append("kpis")
+    if any(eng.file(f) for f in ("prospecting.yaml", "deals.csv", "experiment.csv")):
+        parts.append("economics")
+    return parts
+
+
+def _execute(src: str, dst: str, parameters: dict, cwd: str) -> float:
+    import papermill as pm
+
+    # The kernel inherits this worker's stderr; its start-up chatter is not for the consultant.
+    # Errors in cells still come back through papermill as the notebook's error.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+
+    start = time.perf_counter()
+    for attempt in (1, 2):
+        try:
+            pm.execute_notebook(src, dst, parameters=parameters, cwd=cwd, progress_bar=False, log_output=False,
+                                kernel_name="python3", request_save_on_cell_execute=False)
+            break
+        except RuntimeError as exc:
+            # Kernels started at the same moment by separate processes can race for the same free
+            # ports, and one dies before it answers. That is a start-up failure, not the notebook's:
+            # try once more. (Errors inside cells are PapermillExecutionError and are not retried.)
+            if attempt == 2 or "Kernel died before replying" not in str(exc):
+                raise
+    return time.perf_counter() - start
+
+
+class Running:
+    """Notebooks executing in worker processes; ``wait`` collects them."""
+
+    def __init__(self, eng: Engagement, parts: list[str], out_dir: Path, progress: Callable[[str], None]):
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.progress = progress
+        jobs = []
+        for part in parts:
+            src = notebooks_dir() / NOTEBOOKS[part]
+            if src.is_file():
+                params = {"engagement_dir": str(eng.path), "mode": "report", "respondent": "", "wave": ""}
+                jobs.append((part, src, out_dir / NOTEBOOKS[part], params))
+        self.pool = None
+        self.futures: dict = {}
+        if jobs:
+            import papermill  # noqa: F401  (imported once here, inherited by the forked workers)
+
+            workers = max(1, min(len(jobs), os.cpu_count() or 1))
+            ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
+            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+            self.futures = {self.pool.submit(_execute, str(src), str(dst), params, str(out_dir)): (part, dst)
+                            for part, src, dst, params in jobs}
+
+    def wait(self) -> list[Outcome]:
+        outcomes: list[Outcome] = []
+        try:
+            for fut in as_completed(self.futures):
+                part, dst = self.futures[fut]
+                try:
+                    outcomes.append(Outcome(part, dst, fut.result()))
+                    self.progress(f"  done  {dst.name} ({outcomes[-1].seconds:.1f} s)")
+                except Exception as exc:  # papermill raises PapermillExecutionError with the cell's error
+                    outcomes.append(Outcome(part, dst, 0.0, _short(exc)))
+                    self.progress(f"  FAILED {dst.name}: {_short(exc)}")
+        finally:
+            self.close()
+        order = list(NOTEBOOKS)
+        return sorted(outcomes, key=lambda o: order.index(o.part))
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
+def _short(exc: Exception) -> str:
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = getattr(exc, "evalue", str(exc))
+    return f"{ename}: {evalue}".strip()[:500]

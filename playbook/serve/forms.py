@@ -1,0 +1,300 @@
+"""Respondent forms: what one respondent is asked and how each answer is saved.
+
+``FormModel`` holds the questions, the saved answers and the rules (validation,
+required parts, submission); two views sit on it. ``RespondentForm`` draws it
+with ipywidgets, for consultants in JupyterLab and in the live views.
+``formpage.FormPage`` draws it as plain HTML for the respondents' personal links.
+
+Imports only the light parts of the package, so a Voilà page with a form does
+not pay for pandas or altair. Every answer is validated again on save (the
+browser is not trusted) and saved as soon as it is given.
+"""
+
+from __future__ import annotations
+
+import html
+from contextlib import nullcontext
+from dataclasses import dataclass
+from datetime import datetime
+
+from playbook.core.engagement import Engagement
+from playbook.core.instruments import RATING, Instrument, Item, instruments, parse_answer
+from playbook.core.responses import answer_store, open_store
+
+YESNO_OPTIONS = [("Yes", "yes"), ("No", "no")]
+RATING_OPTIONS = [("1", 1), ("2", 2), ("3", 3), ("4", 4), ("5", 5)]
+RATING_HELP = "1 = strongly disagree · 3 = neither · 5 = strongly agree"
+COMMENT_MAX = 2000
+INTRO = ("Answers marked * are required. Each answer is saved as soon as you give it; you can close this page "
+         "and come back with the same link.")
+
+
+def _esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+@dataclass
+class Question:
+    item: Item
+    required: bool
+    value: str | int | None = None
+    comment: str = ""
+
+
+class FormModel:
+    """The questions of one respondent for one wave, with their saved answers."""
+
+    def __init__(self, eng: Engagement, respondent: str, codes: list[str], wave: str | None = None,
+                 required: set[str] | None = None):
+        self.eng = eng
+        self.person = eng.respondent(respondent)
+        if self.person is None:
+            raise ValueError(f"unknown respondent {respondent!r}")
+        self.wave = wave or eng.period
+        required_codes = set(codes) if required is None else set(required)
+        with open_store(eng) as store:
+            saved = {a["item"]: a for a in store.current(respondent=respondent, wave=self.wave)}
+            self.submitted_at = store.submitted(respondent, self.wave)
+        self.sections: list[tuple[Instrument, list[Question]]] = []
+        self.questions: dict[str, Question] = {}
+        for code in codes:
+            inst = instruments()[code]
+            qs = []
+            for item in inst.items:
+                q = Question(item, code in required_codes)
+                prev = saved.get(item.id)
+                if prev is not None:
+                    q.value = int(prev["value"]) if item.answer == RATING else prev["value"]
+                    q.comment = prev["comment"] or ""
+                self.questions[item.id] = q
+                qs.append(q)
+            self.sections.append((inst, qs))
+
+    def title(self, inst: Instrument) -> str:
+        if inst.about in ("marketing", "sales") and inst.code in ("MSE", "SSE"):
+            whose = "your department" if inst.about == self.person.side else "the other department"
+            return f"{inst.title} (about {whose})"
+        return inst.title
+
+    def save(self, item_id: str, value: object, comment: str = "", store=None) -> bool:
+        """Validate one answer and write it; False when there is no answer to write yet.
+
+        Raises ValueError naming what is allowed when the item or the value is wrong.
+        """
+        q = self.questions.get(item_id)
+        if q is None:
+            raise ValueError(f"{item_id!r} is not a question of this form")
+        if not isinstance(comment, str):
+            raise ValueError("a comment must be text")
+        comment = comment.strip()[:COMMENT_MAX]
+        if value is None:
+            q.comment = comment
+            return False
+        try:
+            parsed = parse_answer(q.item, value)  # never trust what the browser sent
+        except ValueError as exc:
+            raise ValueError(f"{item_id} takes {exc}") from None
+        with answer_store(self.eng) if store is None else nullcontext(store) as writer:
+            writer.save(self.person.id, item_id, parsed, self.wave, comment, source="form")
+        q.value, q.comment = parsed, comment
+        return True
+
+    def counts(self) -> tuple[int, int, int, int]:
+        """(answered, asked, required answered, required asked)."""
+        qs = self.questions.values()
+        required = [q for q in qs if q.required]
+        return (sum(q.value is not None for q in qs), len(self.questions),
+                sum(q.value is not None for q in required), len(required))
+
+    def missing(self) -> list[tuple[str, list[str]]]:
+        """Required questions without an answer, as (section title, item ids)."""
+        out = []
+        for inst, qs in self.sections:
+            ids = [q.item.id for q in qs if q.required and q.value is None]
+            if ids:
+                out.append((inst.title, ids))
+        return out
+
+    def submit(self) -> bool:
+        """Record the submission when nothing required is missing."""
+        if self.missing():
+            return False
+        with answer_store(self.eng) as store:
+            store.submit(self.person.id, self.wave)
+            self.submitted_at = store.submitted(self.person.id, self.wave)
+        return True
+
+    def status_text(self, what: str = "") -> str:
+        answered, asked, req_done, req_asked = self.counts()
+        note = f" · {what} at {datetime.now().strftime('%H:%M:%S')}" if what else ""
+        return f"{answered} of {asked} answered ({req_done} of {req_asked} required){note}"
+
+    def missing_text(self) -> str:
+        missing = self.missing()
+        n = sum(len(ids) for _, ids in missing)
+        parts = "; ".join(f"{title}: {', '.join(ids)}" for title, ids in missing)
+        return f"Not submitted yet: {n} required answer(s) missing ({parts})."
+
+    def submitted_text(self, just_now: bool) -> str:
+        if just_now:
+            return "Thank you: your answers are submitted. You can still change them with the same link until the workshop."
+        return f"You submitted your answers on {self.submitted_at[:16]} (UTC). You can still change them."
+
+    # Markup both views share; every piece of client text escaped.
+    def who_html(self) -> str:
+        p = self.person
+        return (f"<div class='pb-who'><b>{_esc(p.name)}</b> · {_esc(p.side)} {_esc(p.role)} · "
+                f"{_esc(self.eng.client)} · {_esc(self.wave)}</div>")
+
+    def section_head_html(self, inst: Instrument) -> str:
+        return (f"<h3>{_esc(self.title(inst))}</h3><p class='pb-intro'>{_esc(inst.intro)}"
+                + (f"<br><small>{_esc(RATING_HELP)}</small>" if inst.answer == RATING else "") + "</p>")
+
+    @staticmethod
+    def statement_html(q: Question) -> str:
+        iid = _esc(q.item.id)
+        mark = "<span class='pb-required' title='required'>*</span>" if q.required else ""
+        return (f"<div class='pb-statement' id='pb-q-{iid}'><span class='pb-id'>{iid}</span> {_esc(q.item.text)}"
+                f"{mark}</div>")
+
+
+class Shared:
+    """Layout and style models shared by every row of a widget form.
+
+    Each ipywidget otherwise brings its own Layout and Style model: a 40-question
+    form would open some 450 comms instead of about 170.
+    """
+
+    def __init__(self):
+        import ipywidgets as w
+        from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
+
+        self.toggle_style = w.ToggleButtonsStyle(button_width="56px")
+        self.html_style = HTMLStyle()
+        self.text_style = TextStyle()
+        self.plain = w.Layout()
+        self.comment = w.Layout(width="100%", height="2.6em")
+        self.row = w.Layout(margin="0 0 14px 0")
+
+
+class ItemRow:
+    """One question as widgets: the statement, the answer buttons and an optional comment."""
+
+    def __init__(self, q: Question, shared: Shared):
+        import ipywidgets as w
+
+        self.q = q
+        options = RATING_OPTIONS if q.item.answer == RATING else YESNO_OPTIONS
+        self.answer = w.ToggleButtons(options=options, value=q.value, style=shared.toggle_style, layout=shared.plain)
+        self.answer.add_class("pb-answer")
+        self.answer.add_class(f"pb-item-{q.item.id}")
+        self.comment = w.Textarea(value=q.comment, placeholder="Comment (optional)", continuous_update=False,
+                                  layout=shared.comment, style=shared.text_style)
+        self.comment.add_class(f"pb-comment-{q.item.id}")
+        label = w.HTML(FormModel.statement_html(q), layout=shared.plain, style=shared.html_style)
+        self.widget = w.VBox([label, self.answer, self.comment], layout=shared.row)
+        self.widget.add_class("pb-row")
+
+
+class RespondentForm:
+    """A ``FormModel`` drawn with ipywidgets (JupyterLab and the consultant's live views)."""
+
+    def __init__(self, eng: Engagement, respondent: str, codes: list[str], wave: str | None = None,
+                 required: set[str] | None = None, submit: bool = False):
+        import ipywidgets as w
+
+        self.model = FormModel(eng, respondent, codes, wave, required)
+        self.rows: dict[str, ItemRow] = {}
+        shared = Shared()
+        sections = []
+        for inst, qs in self.model.sections:
+            rows = []
+            for q in qs:
+                row = ItemRow(q, shared)
+                row.answer.observe(lambda ch, r=row: self._changed(r), names="value")
+                row.comment.observe(lambda ch, r=row: self._changed(r), names="value")
+                self.rows[q.item.id] = row
+                rows.append(row.widget)
+            head = w.HTML(self.model.section_head_html(inst), layout=shared.plain, style=shared.html_style)
+            sections.append(w.VBox([head, *rows], layout=shared.plain))
+        self.status = w.HTML()
+        self.status.add_class("pb-status")
+        self.progress = w.IntProgress(value=0, min=0, max=max(1, len(self.rows)), layout=w.Layout(width="100%"))
+        self.progress.add_class("pb-progress-bar")
+        self.message = w.HTML()
+        self.message.add_class("pb-message")
+        label, cls, action = ("Submit", "pb-submit", self.submit) if submit else ("Save", "pb-save", self.save_all)
+        self.button = w.Button(description=label, button_style="primary")
+        self.button.add_class(cls)
+        self.button.on_click(lambda _: action())
+        top = w.HTML(self.model.who_html() + (f"<div class='pb-intro'>{_esc(INTRO)}</div>" if submit else ""))
+        self.widget = w.VBox([top, self.progress, *sections, w.HBox([self.button, self.status]), self.message])
+        self.widget.add_class("pb-form")
+        if self.model.submitted_at:
+            self.message.value = f"<span class='pb-done'>{_esc(self.model.submitted_text(False))}</span>"
+        self._update_status()
+
+    def _changed(self, row: ItemRow) -> None:
+        try:
+            saved = self.model.save(row.q.item.id, row.answer.value, row.comment.value or "")
+        except Exception as exc:  # shown to the respondent, nothing else happens
+            self.status.value = f"<span class='pb-error'>Not saved: {_esc(exc)}</span>"
+            return
+        self._update_status("saved" if saved else "")
+
+    def save_all(self) -> int:
+        n = 0
+        with answer_store(self.model.eng) as store:
+            for item_id, row in self.rows.items():
+                n += self.model.save(item_id, row.answer.value, row.comment.value or "", store=store)
+        self._update_status(f"saved {n} answers")
+        return n
+
+    def submit(self) -> bool:
+        """Check completeness; record the submission when nothing required is missing."""
+        if self.model.missing():
+            self.message.value = f"<span class='pb-missing'>{_esc(self.model.missing_text())}</span>"
+            return False
+        self.save_all()
+        self.model.submit()
+        self.message.value = f"<span class='pb-done'>{_esc(self.model.submitted_text(True))}</span>"
+        return True
+
+    def _update_status(self, what: str = "") -> None:
+        self.progress.value = self.model.counts()[0]
+        self.status.value = f"<span class='pb-progress'>{_esc(self.model.status_text(what))}</span>"
+
+
+def respondent_form(eng: Engagement, respondent: str, codes: list[str], wave: str | None = None) -> RespondentForm:
+    return RespondentForm(eng, respondent, codes, wave)
+
+
+def app_codes(side: str) -> tuple[list[str], set[str]]:
+    """What one respondent is asked, in order, and which parts are required.
+
+    Their own department's self-evaluation, the symptoms and the credibility
+    ratings are required; the other department's self-evaluation (the peer
+    view) is asked too, but optional.
+    """
+    own, other = ("MSE", "SSE") if side == "marketing" else ("SSE", "MSE")
+    codes = [own, "SYM", "CS1", "CS2", "CS3", other]
+    return codes, {own, "SYM", "CS1", "CS2", "CS3"}
+
+
+def _app_plan(eng: Engagement, respondent: str) -> tuple[list[str], set[str]]:
+    person = eng.respondent(respondent)
+    if person is None:
+        raise ValueError(f"unknown respondent {respondent!r}")
+    return app_codes(person.side)
+
+
+def app_model(eng: Engagement, respondent: str, wave: str | None = None) -> FormModel:
+    """Everything one respondent is asked (see ``app_codes``)."""
+    codes, required = _app_plan(eng, respondent)
+    return FormModel(eng, respondent, codes, wave, required)
+
+
+def respondent_app(eng: Engagement, respondent: str, wave: str | None = None) -> RespondentForm:
+    """The respondent app drawn with widgets (for a consultant in JupyterLab)."""
+    codes, required = _app_plan(eng, respondent)
+    return RespondentForm(eng, respondent, codes, wave, required=required, submit=True)

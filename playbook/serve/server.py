@@ -1,0 +1,139 @@
+"""``playbook serve``: Voilà over the package's notebooks for a workspace.
+
+The workspace (one engagement folder, or a folder of them) reaches the kernels
+through the ``PLAYBOOK_WORKSPACE`` environment variable; pages pick the
+engagement and respondent from the link (see ``live.py``). Sources are stripped
+and tracebacks hidden: clients see pages, never code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from playbook.core.engagement import load
+from playbook.core.errors import UserError
+from playbook.core.resources import notebooks_dir, templates_dir
+from playbook.serve import access
+from playbook.serve.live import WORKSPACE_ENV
+
+
+def workspace_engagements(path: Path) -> list[Path]:
+    path = Path(path)
+    if not path.is_dir():
+        raise UserError(f"{path}: no such folder; give an engagement folder or a folder of engagements.")
+    if (path / "engagement.yaml").is_file():
+        load(path)
+        return [path.resolve()]
+    found = sorted(p.resolve() for p in path.iterdir() if (p / "engagement.yaml").is_file())
+    if not found:
+        raise UserError(f"{path}: holds no engagement.yaml, directly or one level down.")
+    for p in found:
+        eng = load(p)
+        if eng.id != p.name:
+            raise UserError(f"{p / 'engagement.yaml'}: id '{eng.id}' must match its folder name '{p.name}' "
+                            "inside a workspace, so links can find it.")
+    return found
+
+
+# Respondents get preheated kernels (forms only: no pandas or altair to import);
+# the consultant's views start on demand.
+POOL_RESPOND = 2
+
+
+# A kernel whose page is closed (no browser connected) and idle this long is stopped.
+IDLE_TIMEOUT = 900
+
+
+def voila_config(config_dir: Path, idle_timeout: int = IDLE_TIMEOUT) -> Path:
+    """Write the server's voila.json: stripped sources, hidden tracebacks, preheated respondent kernels.
+
+    Kernels of closed pages are culled after ``idle_timeout`` seconds without a
+    connected page (Voilà never culls the preheated pool). An open page keeps its
+    kernel however long the respondent takes.
+    """
+    config = {
+        "VoilaConfiguration": {
+            "template": "playbook",
+            "theme": "light",
+            "strip_sources": True,
+            "show_tracebacks": False,
+            "preheat_kernel": True,
+            # Pages need only the widget manager; every other lab extension is a script to fetch.
+            "extension_denylist": ["jupyterlab_pygments", "@voila-dashboards/jupyterlab-preview"],
+        },
+        # Under load (many respondents arriving at once on a small machine) a kernel may take
+        # longer than nbclient's default 4 s to send a cell's output; never drop the form.
+        "VoilaExecutor": {"iopub_timeout": 120},
+        "MappingKernelManager": {
+            "cull_idle_timeout": idle_timeout,
+            "cull_interval": max(1, min(60, idle_timeout // 2)),
+            "cull_connected": False,
+        },
+        "VoilaKernelManager": {
+            "kernel_pools_config": {"respond.ipynb": {"pool_size": POOL_RESPOND}, "default": {"pool_size": 0}},
+        },
+    }
+    path = Path(config_dir) / "voila.json"
+    path.write_text(json.dumps(config, indent=2), encoding="utf-8")
+    return path
+
+
+def voila_command(port: int, host: str, config_dir: Path) -> list[str]:
+    return [
+        sys.executable, "-m", "voila", str(notebooks_dir()),
+        "--no-browser", f"--port={port}", f"--Voila.ip={host}",
+        f"--Voila.config_file_paths={config_dir}", "--Voila.log_level=WARN",
+    ]
+
+
+def environment(path: Path) -> tuple[dict[str, str], str]:
+    """The server's environment (inherited by its kernels) and the session's consultant token."""
+    token = access.new_token()
+    jupyter_path = str(templates_dir() / "jupyter")
+    env = dict(os.environ)
+    env.update({
+        WORKSPACE_ENV: str(Path(path).resolve()),
+        access.CONSULTANT_ENV: access.digest(token),
+        "JUPYTER_PATH": os.pathsep.join(p for p in (jupyter_path, os.environ.get("JUPYTER_PATH", "")) if p),
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    })
+    return env, token
+
+
+def serve(path: Path, port: int = 8866, host: str = "127.0.0.1", echo: Callable[[str], None] = print,
+          idle_timeout: int = IDLE_TIMEOUT) -> int:
+    engagements = [load(p) for p in workspace_engagements(path)]
+    env, token = environment(path)
+    base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    echo(f"Serving {len(engagements)} engagement(s) on {base}/ (Ctrl-C to stop).")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        echo(f"note: listening on {host}: anyone who can reach this machine can open the pages; links still "
+             "need a valid token.")
+    echo("Consultant links (valid until this server stops; do not share them):")
+    for eng in engagements:
+        echo(f"  {eng.client} ({eng.id})")
+        for title, nb in CONSULTANT_VIEWS:
+            if (notebooks_dir() / nb).is_file():
+                echo(f"    {title:<22} {access.link(base, eng, token, nb, key='c')}")
+    echo("Respondent links: playbook invite ENGAGEMENT RESPONDENT (or --all).")
+    with tempfile.TemporaryDirectory(prefix="playbook-serve-") as config_dir:
+        voila_config(Path(config_dir), idle_timeout)
+        try:
+            return subprocess.call(voila_command(port, host, Path(config_dir)), env=env)
+        except KeyboardInterrupt:
+            return 0
+
+
+CONSULTANT_VIEWS = (
+    ("self-evaluations", "self_evaluation.ipynb"),
+    ("credibility stage", "credibility_stage.ipynb"),
+    ("KPI scorecard / setup", "kpi_scorecard.ipynb"),
+    ("prospecting what-if", "prospecting_economics.ipynb"),
+    ("experiment planner", "experiment_design.ipynb"),
+)
