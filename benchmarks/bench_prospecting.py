@@ -83,9 +83,9 @@ def main(n: int = 200_000) -> None:
     results = _time("economics.evaluate (sample engagement)", lambda: economics.evaluate(eng))
     a = results["attribution"]
     results_big = {**results, "attribution": {**a, **result}}
-    _time("report_section (build charts and tables)", lambda: economics.report_section(results_big))
-    sec = economics.report_section(results_big)
-    for title, chart in sec["figures"]:
+    _time("report_section (build charts and tables)", lambda: charts.report_section(results_big))
+    sec = charts.report_section(results_big)
+    for title, chart in sec["figures"].values():
         _time(f"  to SVG: {title[:38]}", lambda c=chart: to_svg(c), repeat=1)
     rows = sum(len(v) for v in charts.attribution(result).to_dict()["datasets"].values())
     print(f"{'data rows behind the attribution chart':<48} {rows:9d}")

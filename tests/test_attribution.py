@@ -9,7 +9,7 @@ import pytest
 
 from playbook.core.engagement import Engagement, sample_path
 from playbook.core.errors import UserError
-from playbook.parts.economics import attribution
+from playbook.parts.economics import attribution, views, words
 
 HEADER = "deal_id,rep,amount,won,source,marketing_touches\n"
 DEALS = HEADER + (
@@ -32,8 +32,8 @@ def test_hand_computed_shares(tmp_path):
     r = attribution.evaluate(deals)
     # won: 100 + 200 + 70 = 370; sourced: 100; influenced: 100 + 200 = 300
     assert r["won_revenue"] == 370 and r["sourced_revenue"] == 100 and r["influenced_revenue"] == 300
-    assert r["sourced_share"] == 0.2703  # 100 / 370
-    assert r["influenced_share"] == 0.8108  # 300 / 370
+    assert r["sourced_share"] == 100 / 370  # 0.27027..., kept at full precision
+    assert r["influenced_share"] == 300 / 370
     assert (r["deals"], r["won_deals"]) == (5, 3)
     assert r["won_by_source"] == {"marketing": 100, "sales": 200, "partner": 0, "other": 70}
     json.dumps(r, allow_nan=False)
@@ -50,18 +50,19 @@ def test_header_case_extra_columns_and_blank_lines(tmp_path):
 def test_no_won_revenue_gives_none(tmp_path):
     r = attribution.evaluate(attribution.parse(write(tmp_path, HEADER + "D1,ann,10,no,marketing,1\n")))
     assert r["sourced_share"] is None and r["influenced_share"] is None and r["won_revenue"] == 0
-    assert "None of the 1 deals" in attribution.findings(r)[0]
+    assert "None of the 1 deals" in words.attribution_findings(r)[0]
 
 
 def test_findings_and_table(tmp_path):
     r = attribution.evaluate(attribution.parse(write(tmp_path, DEALS)))
-    lines = attribution.findings(r)
+    lines = words.attribution_findings(r)
     assert "(27.0%)" in lines[0] and "(81.1%)" in lines[0]
     assert "not proof" in lines[1]
-    assert attribution.findings(None) == ["Not assessed: sourced and influenced revenue, because the engagement "
-                                          "has no deals.csv."]
-    t = attribution.table(r)
+    assert words.attribution_findings(None) == ["Not assessed: sourced and influenced revenue, because the "
+                                                "engagement has no deals.csv."]
+    t = views.attribution_frame(r)
     assert list(t["amount"]) == [370, 300, 100]
+    assert list(views.attribution_table(r)["Share of won revenue"]) == ["100%", "81%", "27%"]
 
 
 BAD = [

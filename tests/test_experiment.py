@@ -12,7 +12,7 @@ from scipy import stats
 
 from playbook.core.engagement import Engagement, sample_path
 from playbook.core.errors import UserError
-from playbook.parts.economics import experiment
+from playbook.parts.economics import experiment, views, words
 
 TREATMENT = [10.0, 12.0, 14.0]  # mean 12, variance 4
 CONTROL = [8.0, 9.0, 10.0]  # mean 9, variance 1
@@ -26,14 +26,15 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_hand_computed_welch():
     r = experiment.evaluate({"treatment": TREATMENT, "control": CONTROL})
-    assert r["lift"] == 3 and r["relative_lift"] == 0.3333  # 12 - 9; 3 / 9
+    assert r["lift"] == pytest.approx(3) and r["relative_lift"] == pytest.approx(1 / 3)  # 12 - 9; 3 / 9
     # se^2 = 4/3 + 1/3 = 5/3; df = (5/3)^2 / ((4/3)^2 / 2 + (1/3)^2 / 2) = (25/9) / (17/18) = 50/17
-    assert r["df"] == round(50 / 17, 2)
+    assert r["df"] == pytest.approx(50 / 17)
     half = stats.t.ppf(0.975, 50 / 17) * math.sqrt(5 / 3)
-    assert r["ci_low"] == round(3 - half, 2) and r["ci_high"] == round(3 + half, 2)
+    assert r["ci_low"] == pytest.approx(3 - half) and r["ci_high"] == pytest.approx(3 + half)
     # t = 3 / sqrt(5/3); two-sided p from the t distribution with 50/17 degrees of freedom
-    assert r["p_value"] == round(2 * stats.t.sf(3 / math.sqrt(5 / 3), 50 / 17), 4)
-    assert (r["treatment"], r["control"]) == ({"n": 3, "mean": 12, "sd": 2}, {"n": 3, "mean": 9, "sd": 1})
+    assert r["p_value"] == pytest.approx(2 * stats.t.sf(3 / math.sqrt(5 / 3), 50 / 17))
+    assert r["treatment"] == pytest.approx({"n": 3, "mean": 12, "sd": 2})
+    assert r["control"] == pytest.approx({"n": 3, "mean": 9, "sd": 1})
 
 
 def test_matches_scipy_on_the_sample(tmp_path):
@@ -41,9 +42,9 @@ def test_matches_scipy_on_the_sample(tmp_path):
     r = experiment.evaluate(groups)
     ref = stats.ttest_ind(groups["treatment"], groups["control"], equal_var=False)
     ci = ref.confidence_interval(0.95)
-    assert r["p_value"] == round(ref.pvalue, 4)
-    assert r["ci_low"] == pytest.approx(ci.low, abs=0.01) and r["ci_high"] == pytest.approx(ci.high, abs=0.01)
-    assert r["df"] == pytest.approx(ref.df, abs=0.01)
+    assert r["p_value"] == pytest.approx(ref.pvalue)
+    assert r["ci_low"] == pytest.approx(ci.low) and r["ci_high"] == pytest.approx(ci.high)
+    assert r["df"] == pytest.approx(ref.df)
     # the sample's story: a positive lift whose interval is wide and includes zero
     assert r["lift"] > 0 and r["ci_low"] < 0 < r["ci_high"] and r["significant"] is False
     assert (r["treatment"]["n"], r["control"]["n"]) == (12, 12)
@@ -59,16 +60,17 @@ def test_no_spread_gives_no_interval():
     r = experiment.evaluate({"treatment": [5.0, 5.0], "control": [3.0, 3.0]})
     assert r["lift"] == 2 and r["ci_low"] is None and r["p_value"] is None and r["significant"] is None
     json.dumps(r, allow_nan=False)
-    assert "no interval" in experiment.findings(r)[1]
+    assert "no interval" in words.experiment_findings(r)[1]
 
 
 def test_findings():
-    lines = experiment.findings(experiment.evaluate({"treatment": [10.0, 11.0, 12.0], "control": [1.0, 2.0, 3.0]}))
+    lines = words.experiment_findings(experiment.evaluate({"treatment": [10.0, 11.0, 12.0],
+                                                           "control": [1.0, 2.0, 3.0]}))
     assert "the leads made a difference" in lines[1]
-    lines = experiment.findings(experiment.evaluate({"treatment": TREATMENT, "control": CONTROL}))
+    lines = words.experiment_findings(experiment.evaluate({"treatment": TREATMENT, "control": CONTROL}))
     assert "includes zero" in lines[1]
-    assert experiment.findings(None) == ["Not assessed: the lead experiment, because the engagement has no "
-                                         "experiment.csv."]
+    assert words.experiment_findings(None) == ["Not assessed: the lead experiment, because the engagement has no "
+                                               "experiment.csv."]
 
 
 def test_parse_and_load(tmp_path):
@@ -172,7 +174,7 @@ def test_reps_per_group_bad_input(args, message):
 
 
 def test_caveats_cover_the_known_risks():
-    text = " ".join(experiment.caveats()).lower()
+    text = " ".join(words.caveats()).lower()
     for word in ("apart", "territor", "sales cycle", "seasonal", "attribution", "too few reps"):
         assert word in text
 
@@ -184,12 +186,13 @@ def test_experiment_planner_and_download_link():
     plan = whatif.experiment_planner(reps, 0.15, 400000, 90000, seed=3)
     assert plan["reps_per_group"] == 36
     assert "each group needs 36 reps" in plan["findings"][0] and "33 short" in plan["findings"][1]
-    assert plan["tables"][0][1].equals(experiment.assign(reps, 3))
+    assert list(plan["tables"]) == ["assignment"] and plan["figures"] == {}
+    assert plan["tables"]["assignment"][1].equals(experiment.assign(reps, 3))
     link = plan["download"]
     assert "<b>" not in link and "&" not in link.replace("&quot;", "").replace("&amp;", "")
     csv = unquote(link.split("charset=utf-8,", 1)[1].split('"', 1)[0])
     assert csv.splitlines()[0] == "rep,group" and "'=HYPERLINK" in csv and "<b>Bo</b>" in csv
-    assert plan["caveats"]["findings"] == experiment.caveats()
+    assert plan["caveats"]["findings"] == words.caveats()
     with pytest.raises(UserError, match="parameter 'target_lift' is -0.1"):
         whatif.experiment_planner(reps, -0.1, 400000, 90000, seed=3)
 
@@ -214,3 +217,10 @@ def test_experiment_chart_renders():
     assert to_svg(charts.experiment(r)).startswith("<svg")
     flat = experiment.evaluate({"treatment": [5.0, 5.0], "control": [3.0, 3.0]})
     assert charts.experiment(flat).to_dict()["mark"]["type"] == "text"
+
+
+def test_a_small_p_value_is_kept_at_full_precision():
+    r = experiment.evaluate({"treatment": [100.0, 101.0, 102.0, 100.5], "control": [1.0, 2.0, 3.0, 1.5]})
+    assert 0 < r["p_value"] < 1e-4  # rounding to 4 places would make it 0.0
+    table = views.experiment_table(r)
+    assert list(table["Mean revenue"]) == ["$101", "$2"]

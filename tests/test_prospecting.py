@@ -13,7 +13,7 @@ import yaml
 from playbook.core.engagement import Engagement, sample_path
 from playbook.core.errors import UserError
 from playbook.parts.economics import model as economics
-from playbook.parts.economics import prospecting
+from playbook.parts.economics import prospecting, views, words
 
 BASE = {
     "reps": 20,
@@ -43,50 +43,51 @@ def test_hand_computed_economics():
     assert r["prospecting_cost"] == 900000
     cold, referral = r["categories"]
     # cold calling: 60 x 0.15 x 40,000 = 360,000; 450,000 / 60 = 7,500 per opportunity; 360,000 / 450,000 = 0.8
-    assert cold == {"name": "Cold calling", "cost": 450000, "opportunities": 60, "revenue": 360000,
-                    "cost_per_opportunity": 7500, "revenue_per_dollar": 0.8}
-    # referral: 20 x 0.4 x 50,000 = 400,000; 450,000 / 20 = 22,500; 400,000 / 450,000 = 0.8889
-    assert (referral["revenue"], referral["cost_per_opportunity"], referral["revenue_per_dollar"]) == (
-        400000, 22500, 0.8889)
-    # total 760,000; 760,000 / 900,000 = 0.8444
-    assert r["total_revenue"] == 760000 and r["revenue_per_dollar"] == 0.8444
+    assert cold == pytest.approx({"name": "Cold calling", "cost": 450000, "opportunities": 60, "revenue": 360000,
+                                  "cost_per_opportunity": 7500, "revenue_per_dollar": 0.8})
+    # referral: 20 x 0.4 x 50,000 = 400,000; 450,000 / 20 = 22,500; 400,000 / 450,000 = 8/9, unrounded
+    assert (referral["revenue"], referral["cost_per_opportunity"], referral["revenue_per_dollar"]) == pytest.approx(
+        (400000, 22500, 8 / 9))
+    # total 760,000; 760,000 / 900,000 = 0.8444...
+    assert r["total_revenue"] == pytest.approx(760000) and r["revenue_per_dollar"] == pytest.approx(76 / 90)
     # marketing: 80 x 0.22 x 45,000 = 792,000; 400,000 / 80 = 5,000; 792,000 / 400,000 = 1.98
-    assert r["marketing"] == {"cost": 400000, "opportunities": 80, "revenue": 792000,
-                              "cost_per_opportunity": 5000, "revenue_per_dollar": 1.98}
+    assert r["marketing"] == pytest.approx({"cost": 400000, "opportunities": 80, "revenue": 792000,
+                                            "cost_per_opportunity": 5000, "revenue_per_dollar": 1.98})
     assert r["baseline"]["name"] == "Cold calling" and r["baseline"]["basis"] == "cold_calling"
     assert r["baseline"]["marketing_beats_baseline"] is True  # 1.98 > 0.8
-    # hire: 400,000 / 150,000 = 2.6667 reps; 760,000 / 20 = 38,000 per rep; 2.6667 x 38,000 = 101,333.33
-    assert r["hire_alternative"] == {"extra_reps": 2.6667, "revenue_per_rep": 38000, "revenue": 101333.33,
-                                     "marketing_beats_hiring": True}
+    # hire: 400,000 / 150,000 = 8/3 reps; 760,000 / 20 = 38,000 per rep; 8/3 x 38,000 = 101,333.33...
+    assert r["hire_alternative"] == pytest.approx({"extra_reps": 8 / 3, "revenue_per_rep": 38000,
+                                                   "revenue": 8 / 3 * 38000, "marketing_beats_hiring": True})
 
 
 def test_sensitivity_exact_shares_and_values():
     r = prospecting.evaluate_economics(data())
     assert [s["prospecting_share"] for s in r["sensitivity"]] == [0.2, 0.25, 0.3, 0.35, 0.4]
     # 20 x 150,000 = 3,000,000 of rep cost; revenue stays 760,000
-    assert [s["cost"] for s in r["sensitivity"]] == [600000, 750000, 900000, 1050000, 1200000]
-    # 760/600, 760/750, 760/900, 760/1050, 760/1200
-    assert [s["revenue_per_dollar"] for s in r["sensitivity"]] == [1.2667, 1.0133, 0.8444, 0.7238, 0.6333]
+    assert [s["cost"] for s in r["sensitivity"]] == pytest.approx([600000, 750000, 900000, 1050000, 1200000])
+    # 760/600, 760/750, 760/900, 760/1050, 760/1200, at full precision
+    assert [s["revenue_per_dollar"] for s in r["sensitivity"]] == pytest.approx(
+        [760 / 600, 760 / 750, 760 / 900, 760 / 1050, 760 / 1200])
 
 
 def test_hiring_beats_weak_marketing_and_findings_say_so():
     weak = {"program_cost": 400000, "opportunities": 4, "win_rate": 0.1, "avg_deal": 45000}
     r = prospecting.evaluate_economics(data(marketing=weak))
     # marketing: 4 x 0.1 x 45,000 = 18,000 < 101,333.33 from 2.67 extra reps
-    assert r["marketing"]["revenue"] == 18000
+    assert r["marketing"]["revenue"] == pytest.approx(18000)
     assert r["hire_alternative"]["marketing_beats_hiring"] is False
     assert r["baseline"]["marketing_beats_baseline"] is False  # 18,000 / 400,000 = 0.045 < 0.8
-    text = " ".join(prospecting.findings(r))
+    text = " ".join(words.prospecting_findings(r))
     assert "hiring more reps would bring more revenue than the marketing leads" in text
     assert "do not beat cold calling" in text
 
 
 def test_findings_name_the_verdict_and_better_sources():
-    lines = prospecting.findings(prospecting.evaluate_economics(data()))
+    lines = words.prospecting_findings(prospecting.evaluate_economics(data()))
     assert any("marketing leads beat hiring more reps" in s for s in lines)
     assert any(s.startswith("Best prospecting return: Referral networking") for s in lines)
-    assert prospecting.findings(None) == ["Not assessed: prospecting economics, because the engagement has no "
-                                          "prospecting.yaml."]
+    assert words.prospecting_findings(None) == ["Not assessed: prospecting economics, because the engagement has "
+                                                "no prospecting.yaml."]
 
 
 @pytest.mark.parametrize("name", ["COLD CALLING", "cold-calling", " Cold  calling "])
@@ -100,10 +101,10 @@ def test_baseline_is_blended_without_cold_calling():
     cats = copy.deepcopy(BASE["categories"])
     cats[0]["name"] = "Social selling"
     base = prospecting.evaluate_economics(data(categories=cats))["baseline"]
-    # all prospecting: 900,000 for 80 opportunities = 11,250; 760,000 / 900,000 = 0.8444
+    # all prospecting: 900,000 for 80 opportunities = 11,250; 760,000 / 900,000 = 0.8444...
     assert base["basis"] == "blended"
-    assert (base["cost"], base["opportunities"], base["revenue"]) == (900000, 80, 760000)
-    assert (base["cost_per_opportunity"], base["revenue_per_dollar"]) == (11250, 0.8444)
+    assert (base["cost"], base["opportunities"], base["revenue"]) == pytest.approx((900000, 80, 760000))
+    assert (base["cost_per_opportunity"], base["revenue_per_dollar"]) == pytest.approx((11250, 76 / 90))
 
 
 def test_division_by_zero_gives_none_and_json_is_safe():
@@ -116,7 +117,7 @@ def test_division_by_zero_gives_none_and_json_is_safe():
                                      "marketing_beats_hiring": None}
     assert all(s["revenue_per_dollar"] is None for s in r["sensitivity"])
     json.dumps(r, allow_nan=False)
-    assert "cannot be compared" in prospecting.findings(r)[-1]
+    assert "cannot be compared" in words.prospecting_findings(r)[-1]
 
 
 def test_overrides_for_the_what_if():
@@ -124,10 +125,10 @@ def test_overrides_for_the_what_if():
     r = prospecting.evaluate_economics(d, {"reps": 10, "prospecting_share": 0.5, "program_cost": 300000,
                                            "cost_per_rep": 100000})
     # 10 x 100,000 x 0.5 = 500,000; revenue unchanged 760,000; 760 / 500 = 1.52
-    assert r["prospecting_cost"] == 500000 and r["revenue_per_dollar"] == 1.52
+    assert r["prospecting_cost"] == pytest.approx(500000) and r["revenue_per_dollar"] == pytest.approx(1.52)
     # marketing 792,000 / 300,000 = 2.64; hire: 3 reps x 76,000 = 228,000
-    assert r["marketing"]["revenue_per_dollar"] == 2.64
-    assert r["hire_alternative"]["extra_reps"] == 3 and r["hire_alternative"]["revenue"] == 228000
+    assert r["marketing"]["revenue_per_dollar"] == pytest.approx(2.64)
+    assert r["hire_alternative"]["extra_reps"] == 3 and r["hire_alternative"]["revenue"] == pytest.approx(228000)
     assert d["marketing"]["program_cost"] == 400000  # the data itself is untouched
     with pytest.raises(UserError, match=r"^what-if: prospecting_share is 1.5; it must be a number from 0 to 1\.$"):
         prospecting.evaluate_economics(d, {"prospecting_share": 1.5})
@@ -208,20 +209,20 @@ def test_load_absent_bad_encoding_and_sample(tmp_path):
 
 def test_tables():
     r = prospecting.evaluate_economics(data())
-    t = prospecting.source_table(r)
+    t = views.source_frame(r)
     assert list(t["source"]) == ["Cold calling", "Referral networking", "Marketing leads"]
     assert list(t.columns) == ["source", "cost", "opportunities", "revenue", "cost_per_opportunity",
                                "revenue_per_dollar"]
-    assert list(prospecting.sensitivity_table(r)["prospecting_share"]) == [0.2, 0.25, 0.3, 0.35, 0.4]
+    assert list(views.sensitivity_frame(r)["prospecting_share"]) == [0.2, 0.25, 0.3, 0.35, 0.4]
 
 
 def test_economics_evaluate_and_report_section_with_every_part_absent(tmp_path):
     eng = engagement(tmp_path)
     results = economics.evaluate(eng)
     assert results == {"prospecting": None, "attribution": None, "experiment": None}
-    economics.validate(eng)
-    sec = economics.report_section({"engagement": "t", **results})
-    assert sec["figures"] == [] and sec["tables"] == []
+    assert economics.read(eng) is None
+    sec = views.report_section({"engagement": "t", **results})
+    assert sec["figures"] == {} and sec["tables"] == {}
     assert sec["findings"] == [
         "Not assessed: prospecting economics, because the engagement has no prospecting.yaml.",
         "Not assessed: sourced and influenced revenue, because the engagement has no deals.csv.",
@@ -232,18 +233,20 @@ def test_economics_evaluate_and_report_section_with_every_part_absent(tmp_path):
 def test_report_section_with_one_part_present(tmp_path):
     shutil.copy(sample_path() / "prospecting.yaml", tmp_path / "prospecting.yaml")
     results = economics.evaluate(engagement(tmp_path))
-    sec = economics.report_section(results)
-    assert [t for t, _ in sec["figures"]] == ["Cost and revenue per source", "Revenue per dollar by source",
-                                              "Sensitivity to prospecting time"]
+    sec = views.report_section(results)
+    assert {k: t for k, (t, _) in sec["figures"].items()} == {
+        "cost_revenue": "Cost and revenue per source", "revenue_per_dollar": "Revenue per dollar by source",
+        "sensitivity": "Sensitivity to prospecting time"}
+    assert list(sec["tables"]) == ["sources", "sensitivity"]
     assert sec["findings"][-2].startswith("Not assessed: sourced and influenced revenue")
-    assert list(sec["tables"][0][1].columns) == ["Source", "Cost", "Opportunities", "Revenue",
+    assert list(sec["tables"]["sources"][1].columns) == ["Source", "Cost", "Opportunities", "Revenue",
                                                  "Cost per opportunity", "Revenue per dollar"]
 
 
 def test_validate_raises_on_a_bad_file(tmp_path):
     (tmp_path / "experiment.csv").write_text("rep,group,revenue\na,treatment,1\n", encoding="utf-8")
     with pytest.raises(UserError, match="experiment.csv"):
-        economics.validate(engagement(tmp_path))
+        economics.read(engagement(tmp_path))
 
 
 def test_sample_engagement_charts_render_to_svg():
@@ -253,9 +256,10 @@ def test_sample_engagement_charts_render_to_svg():
     results = economics.evaluate(load())
     assert all(results[k] is not None for k in economics.KEYS)
     json.dumps(results, allow_nan=False)
-    sec = economics.report_section(results)
-    assert len(sec["figures"]) == 5 and len(sec["tables"]) == 4
-    for title, chart in sec["figures"]:
+    sec = views.report_section(results)
+    assert list(sec["figures"]) == ["cost_revenue", "revenue_per_dollar", "sensitivity", "attribution", "experiment"]
+    assert list(sec["tables"]) == ["sources", "sensitivity", "attribution", "experiment"]
+    for title, chart in sec["figures"].values():
         svg = to_svg(chart)
         assert svg.startswith("<svg") and "<script" not in svg, title
 
@@ -285,3 +289,25 @@ def test_whatif_panel_recomputes(tmp_path):
     assert "$10k would pay for" in out.value
     reset.click()
     assert share.value == 0.3 and "30% of their time" in out.value
+
+
+def test_read_once_then_evaluate_the_snapshot_without_files(tmp_path):
+    from types import SimpleNamespace
+
+    eng = engagement(tmp_path)
+    assert economics.read(eng) is None
+    assert economics.evaluate_snapshot(SimpleNamespace(engagement=eng, answers=[], data={"economics": None})) == {
+        "prospecting": None, "attribution": None, "experiment": None}
+    shutil.copy(sample_path() / "prospecting.yaml", tmp_path / "prospecting.yaml")
+    data = economics.read(eng)
+    assert data["deals"] is None and data["experiment"] is None and data["prospecting"]["reps"] > 0
+    expected = economics.evaluate(eng)
+    (tmp_path / "prospecting.yaml").unlink()  # evaluate_snapshot reads no file: only the snapshot
+    blocks = economics.evaluate_snapshot(SimpleNamespace(engagement=eng, answers=[], data={"economics": data}))
+    assert blocks == expected and blocks["attribution"] is None and blocks["prospecting"] is not None
+
+
+def test_results_keep_full_precision():
+    r = prospecting.evaluate_economics(data())
+    assert r["revenue_per_dollar"] == 760000 / 900000  # not 0.8444
+    assert r["hire_alternative"]["extra_reps"] == 400000 / 150000

@@ -14,7 +14,6 @@ from typing import Any
 
 from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
-from playbook.core.formats import money
 from playbook.core.responses import read_text
 
 FILE = "deals.csv"
@@ -126,7 +125,7 @@ def load(eng: Engagement):
 
 
 def _share(part: float, whole: float) -> float | None:
-    return round(part / whole, 4) if whole > 0 else None
+    return part / whole if whole > 0 else None
 
 
 def evaluate(deals) -> dict[str, Any]:
@@ -137,39 +136,13 @@ def evaluate(deals) -> dict[str, Any]:
     influenced = float(won.loc[won["source"].eq("marketing") | won["marketing_touches"].gt(0), "amount"].sum())
     by_source = won.groupby("source")["amount"].sum()
     return {
-        "sourced_revenue": round(sourced, 2),
-        "influenced_revenue": round(influenced, 2),
+        "sourced_revenue": sourced,
+        "influenced_revenue": influenced,
         "sourced_share": _share(sourced, total),
         "influenced_share": _share(influenced, total),
-        "won_revenue": round(total, 2),
+        "won_revenue": total,
         "deals": int(len(deals)),
         "won_deals": int(len(won)),
-        "won_by_source": {s: round(float(by_source.get(s, 0.0)), 2) for s in SOURCES},
+        "won_by_source": {s: float(by_source.get(s, 0.0)) for s in SOURCES},
     }
 
-
-def findings(result: dict[str, Any] | None) -> list[str]:
-    """Sourced and influenced revenue in plain words, with the seed's warning about attribution."""
-    if result is None:
-        return [f"Not assessed: sourced and influenced revenue, because the engagement has no {FILE}."]
-    if result["sourced_share"] is None:
-        return [f"None of the {result['deals']} deals in {FILE} is won, so no revenue can be attributed."]
-    return [
-        f"Marketing sourced {money(result['sourced_revenue'])} of {money(result['won_revenue'])} won revenue "
-        f"({result['sourced_share']:.1%}) and touched deals worth {money(result['influenced_revenue'])} "
-        f"({result['influenced_share']:.1%}) before they closed.",
-        "Sourced credit is rarely above half of revenue, and influence is not proof that marketing caused the sale: "
-        "an experiment with two groups of reps says more.",
-    ]
-
-
-def table(result: dict[str, Any]):
-    """Won revenue: all, marketing-influenced, marketing-sourced, with shares."""
-    import pandas as pd
-
-    rows = [
-        ("All won deals", result["won_revenue"], 1.0 if result["won_revenue"] else None),
-        ("Marketing-influenced", result["influenced_revenue"], result["influenced_share"]),
-        ("Marketing-sourced", result["sourced_revenue"], result["sourced_share"]),
-    ]
-    return pd.DataFrame(rows, columns=["revenue", "amount", "share"])

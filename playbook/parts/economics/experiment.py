@@ -16,7 +16,6 @@ from typing import Any
 
 from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
-from playbook.core.formats import money
 from playbook.core.responses import read_text
 
 FILE = "experiment.csv"
@@ -90,8 +89,9 @@ def load(eng: Engagement) -> dict[str, list[float]] | None:
     return None if path is None else parse(path)
 
 
-def _r(x: float | None, places: int) -> float | None:
-    return None if x is None or not math.isfinite(x) else round(float(x), places) + 0.0
+def _f(x: float | None) -> float | None:
+    """A number for results.json at full precision; None when absent or not finite."""
+    return None if x is None or not math.isfinite(x) else float(x)
 
 
 def _describe(values: list[float]) -> dict[str, Any]:
@@ -116,39 +116,19 @@ def evaluate(groups: dict[str, list[float]], confidence: float = 0.95) -> dict[s
         low, high = lift - half, lift + half
     else:  # every rep in each group has the same revenue: no spread, no test
         dof = low = high = p = None
-    rnd = {k: {"n": v["n"], "mean": _r(v["mean"], 2), "sd": _r(v["sd"], 2)} for k, v in (("treatment", t),
-                                                                                          ("control", c))}
+    described = {k: {"n": v["n"], "mean": _f(v["mean"]), "sd": _f(v["sd"])} for k, v in (("treatment", t),
+                                                                                           ("control", c))}
     return {
-        "lift": _r(lift, 2),
-        "relative_lift": _r(lift / c["mean"], 4) if c["mean"] else None,
-        "ci_low": _r(low, 2),
-        "ci_high": _r(high, 2),
-        "p_value": _r(p, 4),
+        "lift": _f(lift),
+        "relative_lift": _f(lift / c["mean"]) if c["mean"] else None,
+        "ci_low": _f(low),
+        "ci_high": _f(high),
+        "p_value": _f(p),
         "confidence": confidence,
-        "df": _r(dof, 2),
+        "df": _f(dof),
         "significant": None if p is None else p < 1 - confidence,
-        **rnd,
+        **described,
     }
-
-
-def findings(result: dict[str, Any] | None) -> list[str]:
-    if result is None:
-        return [f"Not assessed: the lead experiment, because the engagement has no {FILE}."]
-    t, c = result["treatment"], result["control"]
-    rel = "" if result["relative_lift"] is None else f" ({result['relative_lift']:+.1%})"
-    lines = [f"Reps given marketing leads ({t['n']}) averaged {money(t['mean'])} against {money(c['mean'])} for the "
-             f"{c['n']} reps without: a difference of {money(result['lift'])}{rel} per rep."]
-    if result["p_value"] is None:
-        lines.append("Every rep within each group has the same revenue, so no interval can be computed.")
-    elif result["significant"]:
-        effect = "the leads made a difference" if result["lift"] > 0 else "reps with the leads did worse"
-        lines.append(f"With 95% confidence the true difference lies between {money(result['ci_low'])} and "
-                     f"{money(result['ci_high'])} per rep (p = {result['p_value']:.3f}): {effect}.")
-    else:
-        lines.append(f"The 95% interval runs from {money(result['ci_low'])} to {money(result['ci_high'])} per rep "
-                     f"(p = {result['p_value']:.3f}) and includes zero, so the experiment cannot tell yet whether the "
-                     "leads help; more reps or a longer run would narrow it.")
-    return lines
 
 
 def parse_reps(text: str | list[str]) -> list[str]:
@@ -202,18 +182,3 @@ def reps_per_group(control_mean: float, control_sd: float, relative_lift: float,
     n = 2 * z**2 * control_sd**2 / delta**2
     return max(MIN_PER_GROUP, math.ceil(n - 1e-9))
 
-
-def caveats() -> list[str]:
-    """What can spoil the experiment, in plain words."""
-    return [
-        "Keep the groups apart: if control reps get the leads from treatment colleagues, or marketing works their "
-        "accounts anyway, the difference shrinks and the test says less than it should.",
-        "Territories differ: a random split spreads strong and weak territories over both groups, but with few reps "
-        "one lucky territory can still decide the result; compare the groups' past revenue before starting.",
-        "Run it long enough: B2B deals take months to close, so measure over at least one full sales cycle and "
-        "avoid comparing a seasonal peak with a quiet period.",
-        "Attribution credit (sourced or influenced revenue) is weak proof on its own; the experiment is the stronger "
-        "evidence, which is why it is worth the effort.",
-        "Too few reps give a wide interval: use the reps-per-group figure, and if there are not enough reps, expect "
-        "an answer only for a large lift.",
-    ]

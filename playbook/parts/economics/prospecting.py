@@ -17,7 +17,6 @@ import yaml
 
 from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
-from playbook.core.formats import money
 from playbook.core.responses import read_text
 
 FILE = "prospecting.yaml"
@@ -115,8 +114,9 @@ def _div(a: float, b: float) -> float | None:
     return a / b if b else None
 
 
-def _r(x: float | None, places: int) -> float | None:
-    return None if x is None or not math.isfinite(x) else round(float(x), places) + 0.0
+def _f(x: float | None) -> float | None:
+    """A number for results.json at full precision; None when absent or not finite (an overflow)."""
+    return None if x is None or not math.isfinite(x) else float(x)
 
 
 def _line(name: str, cost: float, opportunities: float, win_rate: float, avg_deal: float) -> dict[str, Any]:
@@ -125,13 +125,8 @@ def _line(name: str, cost: float, opportunities: float, win_rate: float, avg_dea
             "cost_per_opportunity": _div(cost, opportunities), "revenue_per_dollar": _div(revenue, cost)}
 
 
-def _rounded(line: dict[str, Any]) -> dict[str, Any]:
-    out = dict(line)
-    for k in ("cost", "revenue", "cost_per_opportunity"):
-        out[k] = _r(line[k], 2)
-    out["revenue_per_dollar"] = _r(line["revenue_per_dollar"], 4)
-    out["opportunities"] = _r(line["opportunities"], 2)
-    return out
+def _finite(line: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v if k == "name" else _f(v)) for k, v in line.items()}
 
 
 def _apply(data: dict[str, Any], overrides: dict[str, Any] | None) -> dict[str, Any]:
@@ -170,80 +165,20 @@ def evaluate_economics(data: dict[str, Any], overrides: dict[str, Any] | None = 
     rev_per_rep = _div(total, reps)
     hire = extra * rev_per_rep if extra is not None and rev_per_rep is not None else None
     return {
-        "reps": _r(reps, 2), "cost_per_rep": _r(per_rep, 2), "prospecting_share": _r(share, 4),
-        "prospecting_cost": _r(cost, 2),
-        "total_revenue": _r(total, 2),
-        "revenue_per_dollar": _r(_div(total, cost), 4),
-        "categories": [_rounded(c) for c in cats],
-        "marketing": {k: v for k, v in _rounded(mkt).items() if k != "name"},
-        "baseline": {**_rounded(base), "basis": basis, "marketing_beats_baseline": beats_base},
+        "reps": _f(reps), "cost_per_rep": _f(per_rep), "prospecting_share": _f(share),
+        "prospecting_cost": _f(cost),
+        "total_revenue": _f(total),
+        "revenue_per_dollar": _f(_div(total, cost)),
+        "categories": [_finite(c) for c in cats],
+        "marketing": {k: v for k, v in _finite(mkt).items() if k != "name"},
+        "baseline": {**_finite(base), "basis": basis, "marketing_beats_baseline": beats_base},
         "hire_alternative": {
-            "extra_reps": _r(extra, 4), "revenue_per_rep": _r(rev_per_rep, 2), "revenue": _r(hire, 2),
+            "extra_reps": _f(extra), "revenue_per_rep": _f(rev_per_rep), "revenue": _f(hire),
             "marketing_beats_hiring": None if hire is None else mkt["revenue"] > hire,
         },
         "sensitivity": [
-            {"prospecting_share": s, "cost": _r(reps * per_rep * s, 2),
-             "revenue_per_dollar": _r(_div(total, reps * per_rep * s), 4)}
+            {"prospecting_share": s, "cost": _f(reps * per_rep * s),
+             "revenue_per_dollar": _f(_div(total, reps * per_rep * s))}
             for s in SENSITIVITY
         ],
     }
-
-
-def per_dollar(x: float | None) -> str:
-    """Revenue per dollar for people: ``$1.98 per dollar``."""
-    return "n/a" if x is None else f"${x:,.2f} per dollar"
-
-
-def findings(result: dict[str, Any] | None) -> list[str]:
-    """The prospecting economics and the hire-or-leads verdict in plain words."""
-    if result is None:
-        return [f"Not assessed: prospecting economics, because the engagement has no {FILE}."]
-    lines = [f"Rep prospecting costs {money(result['prospecting_cost'])} ({result['reps']:g} reps at "
-             f"{money(result['cost_per_rep'])} each, {result['prospecting_share']:.0%} of their time) and brings "
-             f"{money(result['total_revenue'])} of revenue: " + (
-                 per_dollar(result["revenue_per_dollar"]) if result["revenue_per_dollar"] is not None
-                 else "with no cost, there is no return per dollar to compute") + "."]
-    ranked = sorted((c for c in result["categories"] if c["revenue_per_dollar"] is not None),
-                    key=lambda c: c["revenue_per_dollar"], reverse=True)
-    if len(ranked) > 1:
-        lines.append(f"Best prospecting return: {ranked[0]['name']} ({per_dollar(ranked[0]['revenue_per_dollar'])}); "
-                     f"weakest: {ranked[-1]['name']} ({per_dollar(ranked[-1]['revenue_per_dollar'])}).")
-    mkt, base = result["marketing"], result["baseline"]
-    label = "cold calling, the baseline" if base["basis"] == "cold_calling" else "prospecting as a whole, the baseline"
-    if base["marketing_beats_baseline"] is not None:
-        verb = "beat" if base["marketing_beats_baseline"] else "do not beat"
-        lines.append(f"Marketing leads return {per_dollar(mkt['revenue_per_dollar'])} and {verb} {label} "
-                     f"({per_dollar(base['revenue_per_dollar'])}).")
-        better = [c["name"] for c in ranked if mkt["revenue_per_dollar"] < c["revenue_per_dollar"]]
-        if better:
-            lines.append(f"Per dollar, {', '.join(better)} still returns more than marketing leads.")
-    lines.append(_hire_sentence(result))
-    return lines
-
-
-def _hire_sentence(result: dict[str, Any]) -> str:
-    hire, mkt = result["hire_alternative"], result["marketing"]
-    if hire["marketing_beats_hiring"] is None:
-        return "Hire or buy leads: cannot be compared, because the cost per rep or the number of reps is zero."
-    head = (f"The marketing program's {money(mkt['cost'])} would pay for {hire['extra_reps']:.1f} more reps, who at "
-            f"today's prospecting revenue per rep ({money(hire['revenue_per_rep'])}) would bring about "
-            f"{money(hire['revenue'])}; the program brings {money(mkt['revenue'])}")
-    if hire["marketing_beats_hiring"]:
-        return head + ", so marketing leads beat hiring more reps."
-    return head + ", so hiring more reps would bring more revenue than the marketing leads."
-
-
-def source_table(result: dict[str, Any]):
-    """Cost, opportunities, revenue, cost per opportunity and revenue per dollar, per source."""
-    import pandas as pd
-
-    cols = ["source", "cost", "opportunities", "revenue", "cost_per_opportunity", "revenue_per_dollar"]
-    rows = [{**c, "source": c["name"]} for c in result["categories"]]
-    rows.append({**result["marketing"], "source": MARKETING})
-    return pd.DataFrame(rows)[cols]
-
-
-def sensitivity_table(result: dict[str, Any]):
-    import pandas as pd
-
-    return pd.DataFrame(result["sensitivity"])[["prospecting_share", "cost", "revenue_per_dollar"]]

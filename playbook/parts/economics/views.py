@@ -1,16 +1,21 @@
-"""Charts for prospecting economics, attribution and the lead experiment.
+"""Charts, tables and the report section for prospecting economics, attribution and the lead experiment.
 
-Every chart takes a results.json block (already aggregated), so a chart has a
-handful of marks however many deals or reps are behind it.
+Every chart and table takes a results.json block (already aggregated), so a chart
+has a handful of marks however many deals or reps are behind it. The blocks keep
+full precision; tables and chart labels round as they format for people.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from playbook.core.formats import money, share
 from playbook.parts.charts import PALETTE, base, empty
+from playbook.parts.economics.experiment import GROUPS
+from playbook.parts.economics.model import KEYS
+from playbook.parts.economics.prospecting import MARKETING
+from playbook.parts.economics.words import findings
 
-MARKETING = "Marketing leads"
 MONEY = "$,.0f"
 WIDTH = 420
 
@@ -146,3 +151,90 @@ def experiment(result: dict[str, Any] | None):
                                   alt.Tooltip("high:Q", format=MONEY)])
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color=PALETTE["off_track"], strokeDash=[4, 3]).encode(x="x:Q")
     return (bar + point + zero).properties(width=WIDTH, height=70, title="Lead experiment: lift per rep")
+
+
+def _ratio(v: float | None) -> str:
+    return "–" if v is None else f"${v:,.2f}"
+
+
+def source_frame(result: dict[str, Any]):
+    """Cost, opportunities, revenue, cost per opportunity and revenue per dollar, per source (numbers unformatted)."""
+    import pandas as pd
+
+    cols = ["source", "cost", "opportunities", "revenue", "cost_per_opportunity", "revenue_per_dollar"]
+    return pd.DataFrame(_sources(result))[cols]
+
+
+def source_table(result: dict[str, Any]):
+    """Per source, formatted for people."""
+    df = source_frame(result)
+    out = df[["source"]].copy()
+    out["Cost"] = df["cost"].map(money)
+    out["Opportunities"] = df["opportunities"].map(lambda v: f"{v:g}")
+    out["Revenue"] = df["revenue"].map(money)
+    out["Cost per opportunity"] = df["cost_per_opportunity"].map(money)
+    out["Revenue per dollar"] = df["revenue_per_dollar"].map(_ratio)
+    return out.rename(columns={"source": "Source"})
+
+
+def sensitivity_frame(result: dict[str, Any]):
+    """Prospecting cost and revenue per dollar at each share of rep time (numbers unformatted)."""
+    import pandas as pd
+
+    return pd.DataFrame(result["sensitivity"])[["prospecting_share", "cost", "revenue_per_dollar"]]
+
+
+def sensitivity_table(result: dict[str, Any]):
+    df = sensitivity_frame(result)
+    return df.assign(
+        prospecting_share=df["prospecting_share"].map(share),
+        cost=df["cost"].map(money),
+        revenue_per_dollar=df["revenue_per_dollar"].map(_ratio),
+    ).rename(columns={"prospecting_share": "Share of rep time prospecting", "cost": "Prospecting cost",
+                      "revenue_per_dollar": "Revenue per dollar"})
+
+
+def attribution_frame(result: dict[str, Any]):
+    """Won revenue: all, marketing-influenced, marketing-sourced, with shares (numbers unformatted)."""
+    import pandas as pd
+
+    rows = [
+        ("All won deals", result["won_revenue"], 1.0 if result["won_revenue"] else None),
+        ("Marketing-influenced", result["influenced_revenue"], result["influenced_share"]),
+        ("Marketing-sourced", result["sourced_revenue"], result["sourced_share"]),
+    ]
+    return pd.DataFrame(rows, columns=["revenue", "amount", "share"])
+
+
+def attribution_table(result: dict[str, Any]):
+    df = attribution_frame(result)
+    return df.assign(amount=df["amount"].map(money), share=df["share"].map(lambda v: share(v)))\
+        .rename(columns={"revenue": "Revenue", "amount": "Amount", "share": "Share of won revenue"})
+
+
+def experiment_table(result: dict[str, Any]):
+    import pandas as pd
+
+    rows = [{"Group": g, "Reps": result[g]["n"], "Mean revenue": money(result[g]["mean"]),
+             "Standard deviation": money(result[g]["sd"])} for g in GROUPS]
+    return pd.DataFrame(rows)
+
+
+def report_section(results: dict[str, Any]) -> dict[str, Any]:
+    """Findings, figures and tables of the economics part, by name; absent parts are reported as not assessed."""
+    figures: dict[str, tuple[str, Any]] = {}
+    tables: dict[str, tuple[str, Any]] = {}
+    p, a, e = (results.get(k) for k in KEYS)
+    if p:
+        figures["cost_revenue"] = ("Cost and revenue per source", cost_revenue(p))
+        figures["revenue_per_dollar"] = ("Revenue per dollar by source", revenue_per_dollar(p))
+        figures["sensitivity"] = ("Sensitivity to prospecting time", sensitivity(p))
+        tables["sources"] = ("Cost per opportunity and revenue per dollar, by source", source_table(p))
+        tables["sensitivity"] = ("Prospecting return at 20–40% of rep time", sensitivity_table(p))
+    if a:
+        figures["attribution"] = ("Sourced and influenced revenue", attribution(a))
+        tables["attribution"] = ("Sourced and influenced revenue", attribution_table(a))
+    if e:
+        figures["experiment"] = ("Lead experiment: lift with its 95% interval", experiment(e))
+        tables["experiment"] = ("Lead experiment: the two groups", experiment_table(e))
+    return {"findings": findings(results), "figures": figures, "tables": tables}

@@ -18,6 +18,7 @@ from playbook.core.formats import money
 from playbook.parts.charts import to_svg
 from playbook.parts.economics import experiment, prospecting
 from playbook.parts.economics import views as charts
+from playbook.parts.economics.words import caveats, prospecting_findings
 
 CSV_NAME = "experiment_assignment.csv"
 # Jupyter and Voilà run MathJax over HTML output: without this, "$480k ... $950k" turns into math.
@@ -31,20 +32,18 @@ def _findings_html(lines: list[str]) -> str:
 
 def _render(data: dict[str, Any], overrides: dict[str, Any]) -> str:
     """Findings, the per-source table and the three charts for one set of what-if values, as HTML."""
-    from playbook.parts.economics.model import source_table
-
     result = prospecting.evaluate_economics(data, overrides)
-    table = source_table(result).to_html(index=False, escape=True, classes="pb-table", border=0)
+    table = charts.source_table(result).to_html(index=False, escape=True, classes="pb-table", border=0)
     svgs = "".join(f"<div class='pb-figure'>{to_svg(c(result))}</div>"
                    for c in (charts.cost_revenue, charts.revenue_per_dollar, charts.sensitivity))
-    return f"<div class='{NO_MATH}'>" + _findings_html(prospecting.findings(result)) + table + svgs + "</div>"
+    return f"<div class='{NO_MATH}'>" + _findings_html(prospecting_findings(result)) + table + svgs + "</div>"
 
 
 def whatif_panel(eng: Engagement) -> w.Widget:
     """Sliders for reps, cost per rep, prospecting share (0-60%) and marketing spend; figures recompute live."""
     data = prospecting.load(eng)
     if data is None:
-        return w.HTML(f"<p>{html.escape(prospecting.findings(None)[0])}</p>")
+        return w.HTML(f"<p>{html.escape(prospecting_findings(None)[0])}</p>")
     style = {"description_width": "190px"}
     layout = w.Layout(width="460px")
     reps = w.BoundedFloatText(value=data["reps"], min=0, max=max(1000.0, data["reps"] * 10), step=1,
@@ -118,12 +117,12 @@ def experiment_planner(reps: list[str] | str, target_lift: float, control_mean: 
     return {
         "part": "experiment_design",
         "findings": lines,
-        "figures": [],
-        "tables": [("Random assignment of reps (seed " + str(seed) + ")", table)],
+        "figures": {},
+        "tables": {"assignment": ("Random assignment of reps (seed " + str(seed) + ")", table)},
         "reps_per_group": n,
         "assignment": table,
         "download": download_link(table),
-        "caveats": {"part": "experiment_design", "findings": experiment.caveats()},
+        "caveats": {"part": "experiment_design", "findings": caveats()},
     }
 
 
