@@ -127,23 +127,44 @@ def export(directory: Path, out: Path | None) -> None:
 @click.option("--no-pdf", is_flag=True, help="Skip report.pdf.")
 @user_errors
 def report(directory: Path, out: Path, no_pdf: bool) -> None:
-    """Rebuild report.html (and report.pdf) from an earlier run's results and notebooks."""
+    """Rebuild report.html (and report.pdf) from an earlier run's results, notebooks and snapshot."""
+    from playbook.core import snapshot
     from playbook.core.engagement import load
-    from playbook.core.errors import UserError
-    from playbook.report import document as rep
+    from playbook.report import document, pdf
 
     eng = load(directory)
     if not (out / "results.json").is_file():
         raise UserError(f"{out}: no results.json here; run 'playbook run {directory} --out {out}' first.")
-    html_path = rep.build(out, eng)
+    snap = snapshot.load(out / snapshot.FILE)
+    if snap.engagement.id != eng.id:
+        raise UserError(f"{out}: this run is of engagement '{snap.engagement.id}', not '{eng.id}'; give the folder "
+                        f"that 'playbook run {directory}' wrote.")
+    html_path = document.build(out, snap)
     click.echo(f"Report: {html_path}")
     if not no_pdf:
         try:
-            pdf_path = rep.pdf(html_path, out / "report.pdf")
+            pdf_path = pdf.pdf(html_path, out / "report.pdf")
         except RuntimeError as exc:
             click.echo(f"error: report.pdf was not written: {exc}", err=True)
             sys.exit(1)
-        click.echo(f"PDF:    {pdf_path}" if pdf_path else f"note: {rep.CHROMIUM_HELP}", err=pdf_path is None)
+        click.echo(f"PDF:    {pdf_path}" if pdf_path else f"note: {pdf.CHROMIUM_HELP}", err=pdf_path is None)
+
+
+@main.command("import")
+@engagement_arg
+@user_errors
+def import_(directory: Path) -> None:
+    """Import DIRECTORY's responses.csv into its answer store (repeating it adds nothing)."""
+    from playbook.core.engagement import load
+    from playbook.core.responses import FILE, import_file
+
+    eng = load(directory)
+    counts = import_file(eng)
+    if counts is None:
+        raise UserError(f"{eng.path}: there is no {FILE} to import; its columns are respondent, item, answer and "
+                        "optionally comment and wave (see 'playbook new').")
+    added, unchanged = counts
+    click.echo(f"Imported {FILE} into {eng.store_path.name}: {added} answer(s) added, {unchanged} unchanged.")
 
 
 @main.command()

@@ -10,8 +10,7 @@ under papermill, in JupyterLab and in Voilà.
 from __future__ import annotations
 
 import html
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from playbook.core.errors import UserError
@@ -27,6 +26,21 @@ class Page:
     ctx: Context | None
     wave: str = ""
     error: str = ""
+    snapshot_path: str = ""
+    _snap: Any = field(default=None, repr=False)
+
+    def snapshot(self):
+        """The run's snapshot (the ``snapshot`` parameter), else the engagement read now, without writing."""
+        if self._snap is None:
+            if self.snapshot_path:
+                from playbook.core import snapshot
+
+                self._snap = snapshot.load(self.snapshot_path)
+            else:
+                from playbook.parts import take_snapshot
+
+                self._snap = take_snapshot(self.ctx.engagement)
+        return self._snap
 
     @property
     def form_mode(self) -> bool:
@@ -70,12 +84,15 @@ def _preload(what: str) -> None:
 
 
 def start(engagement_dir: str = "", mode: str = "auto", respondent: str = "", wave: str = "",
-          preload: str = "analysis") -> Page:
+          preload: str = "analysis", snapshot: str = "") -> Page:
     """Validate the notebook's parameters. Live pages show a plain message instead of failing.
 
     ``preload`` ("analysis" or "forms") says what a preheated kernel imports
-    before it waits for its visitor.
+    before it waits for its visitor. ``snapshot`` is the path of a run's snapshot
+    (``playbook run`` passes it); without it the page reads the engagement itself.
     """
+    if not isinstance(snapshot, str):
+        raise UserError("parameter 'snapshot' must be the path of a run's snapshot (text).")
     _preload(preload)
     try:
         ctx = context(engagement_dir, mode, respondent)
@@ -84,7 +101,7 @@ def start(engagement_dir: str = "", mode: str = "auto", respondent: str = "", wa
             raise  # headless: papermill reports the one clear message
         _html(f"<div class='pb-invalid'>{html.escape(INVALID)}</div>")
         return Page(None, error=exc.message)
-    return Page(ctx, wave or ctx.engagement.period)
+    return Page(ctx, wave or ctx.engagement.period, snapshot_path=snapshot if ctx.mode == "report" else "")
 
 
 def form(page: Page, *codes: str):
@@ -158,18 +175,20 @@ def _questionnaire(page: Page) -> str:
 
 
 def section(page: Page, part: str) -> dict[str, Any] | None:
-    """Compute one part and return its findings, figures and tables (None on form pages)."""
+    """Compute one part from the snapshot and return its findings, figures and tables (None on form pages)."""
     if not page.analysis:
         return None
-    from playbook.run import results
+    from playbook import parts
+    from playbook.run import outputs, results
 
-    res = results.compute(page.ctx.engagement, (part,), page.wave)
+    the_part = parts.get(part)
+    res = results.compute(page.snapshot(), (the_part,), page.wave)
     if not page.ctx.live:
-        # The part's results.json block rides along in the executed notebook (invisible: empty
+        # The part's results.json blocks ride along in the executed notebook (invisible: empty
         # text/plain), so `playbook run` takes its numbers from the very run the report shows.
-        block = json.loads(results.dumps({k: res[k] for k in results.KEYS[part]}))
-        _display({results.MIME: block, "text/plain": ""}, {"kind": "results", "part": part}, raw=True)
-    return {**results.section(part, res), "part": part}
+        _display({outputs.RESULTS_MIME: results.blocks(the_part, res), "text/plain": ""},
+                 {"kind": "results", "part": part}, raw=True)
+    return {**the_part.section(res), "part": part}
 
 
 def heading(page: Page, title: str) -> None:
@@ -185,33 +204,24 @@ def findings(sec: dict[str, Any] | None) -> None:
               {"kind": "findings", "part": sec.get("part"), "lines": list(sec["findings"])})
 
 
-def figure(sec: dict[str, Any] | None, index: int = 0) -> None:
-    """Show a figure of the section as SVG (renders with no network)."""
-    if sec and index < len(sec["figures"]):
+def figure(sec: dict[str, Any] | None, name: str) -> None:
+    """Show the section's figure ``name`` as SVG (renders with no network); nothing when it has none."""
+    if sec and name in sec["figures"]:
         from IPython.display import SVG
 
         from playbook.parts.charts import to_svg
 
-        title, chart = sec["figures"][index]
-        _display(SVG(to_svg(chart)), {"kind": "figure", "part": sec.get("part"), "title": title})
+        title, chart = sec["figures"][name]
+        _display(SVG(to_svg(chart)), {"kind": "figure", "part": sec.get("part"), "name": name, "title": title})
 
 
-def figures(sec: dict[str, Any] | None) -> None:
-    for i in range(len(sec["figures"]) if sec else 0):
-        figure(sec, i)
-
-
-def table(sec: dict[str, Any] | None, index: int = 0) -> None:
-    if sec and index < len(sec["tables"]):
-        title, df = sec["tables"][index]
+def table(sec: dict[str, Any] | None, name: str) -> None:
+    """Show the section's table ``name``; nothing when it has none."""
+    if sec and name in sec["tables"]:
+        title, df = sec["tables"][name]
         body = table_html(df)
         _html(f"<div class='{NO_MATH}'><h4>{html.escape(title)}</h4>{body}</div>",
-              {"kind": "table", "part": sec.get("part"), "title": title, "html": body})
-
-
-def tables(sec: dict[str, Any] | None) -> None:
-    for i in range(len(sec["tables"]) if sec else 0):
-        table(sec, i)
+              {"kind": "table", "part": sec.get("part"), "name": name, "title": title, "html": body})
 
 
 def widget(page: Page, factory, *args) -> Any:

@@ -14,15 +14,6 @@ class UserError(Exception):
         super().__init__(message)
         self.message = message
 
-    def __str__(self) -> str:  # pragma: no cover - trivial
+    def __str__(self) -> str:
         return self.message
 
-
-def where(path, row: int | None = None, field: str | None = None) -> str:
-    """Format a location such as ``responses.csv, row 4, column answer``."""
-    parts = [str(getattr(path, "name", path))]
-    if row is not None:
-        parts.append(f"row {row}")
-    if field is not None:
-        parts.append(f"field {field!r}")
-    return ", ".join(parts)

@@ -1,4 +1,8 @@
-"""``playbook export``: the current answers, with their history, as CSV and XLSX."""
+"""``playbook export``: the current answers, with their history, as CSV and XLSX.
+
+Both files hold client text (names, comments), so every cell goes through ``safe_cell``:
+text that a spreadsheet would run as a formula is written as text.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,10 @@ import csv
 from pathlib import Path
 
 from playbook.core.engagement import Engagement
+from playbook.core.files import atomic, safe_cell
 from playbook.core.instruments import items
-from playbook.core.responses import open_store
+from playbook.core.responses import current_answers
+from playbook.core.store import Store
 
 COLUMNS = ["wave", "respondent", "name", "side", "role", "item", "statement", "answer", "comment", "source",
            "recorded_at"]
@@ -19,23 +25,26 @@ def _rows(eng: Engagement, records: list[dict]) -> list[list]:
     for r in records:
         p = people.get(r["respondent"])
         item = known.get(r["item"])
-        out.append([r["wave"], r["respondent"], p.name if p else "", p.side if p else "", p.role if p else "",
-                    r["item"], item.text if item else "", r["value"], r["comment"], r["source"], r["recorded_at"]])
+        row = [r["wave"], r["respondent"], p.name if p else "", p.side if p else "", p.role if p else "",
+               r["item"], item.text if item else "", str(r["value"]), r["comment"], r["source"], r["recorded_at"]]
+        out.append([safe_cell(v) for v in row])
     return out
 
 
 def export_answers(eng: Engagement, base: Path) -> tuple[Path, Path]:
+    """Write ``base``.csv (current answers) and ``base``.xlsx (current answers and every earlier one).
+
+    Reads without writing: responses.csv rows not imported yet count among the current answers.
+    """
     from openpyxl import Workbook
 
     base = Path(base)
-    with open_store(eng) as store:
-        current, history = store.current(), store.history()
+    current = current_answers(eng)
+    history: list[dict] = []
+    if eng.store_path.is_file():
+        with Store.reader(eng.store_path) as store:
+            history = store.history()
     csv_path, xlsx_path = base.with_suffix(".csv"), base.with_suffix(".xlsx")
-    tmp_csv = csv_path.with_name(csv_path.name + ".tmp")
-    with tmp_csv.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(COLUMNS)
-        writer.writerows(_rows(eng, current))
     wb = Workbook()
     sheet = wb.active
     sheet.title = "answers"
@@ -43,11 +52,12 @@ def export_answers(eng: Engagement, base: Path) -> tuple[Path, Path]:
         ws = sheet if title == "answers" else wb.create_sheet(title)
         ws.append(COLUMNS)
         for row in _rows(eng, records):
-            # openpyxl writes text starting with "=" as a formula: keep client text as text.
-            ws.append([f"'{v}" if isinstance(v, str) and v.startswith("=") else v for v in row])
+            ws.append(row)
         ws.freeze_panes = "A2"
-    tmp_xlsx = xlsx_path.with_name(xlsx_path.name + ".tmp")
-    wb.save(tmp_xlsx)
-    tmp_csv.replace(csv_path)
-    tmp_xlsx.replace(xlsx_path)
+    with atomic(csv_path) as tmp_csv, atomic(xlsx_path) as tmp_xlsx:
+        with tmp_csv.open("w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f)
+            writer.writerow(COLUMNS)
+            writer.writerows(_rows(eng, current))
+        wb.save(tmp_xlsx)
     return csv_path, xlsx_path

@@ -14,21 +14,13 @@ from pathlib import Path
 
 from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
+from playbook.core.files import read_text
 from playbook.core.instruments import items, parse_answer
 from playbook.core.store import Store
 
 REQUIRED = ("respondent", "item", "answer")
 OPTIONAL = ("comment", "wave")
 FILE = "responses.csv"
-
-
-def read_text(path: Path) -> str:
-    """A data file's text; a clear error when it is not UTF-8."""
-    try:
-        return path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UserError(f"{path.name}: the file is not UTF-8 text (bad byte at position {exc.start}); "
-                        "save it as UTF-8 CSV.") from None
 
 
 def parse(eng: Engagement, path: Path) -> list[tuple[str, str, str, str, str]]:
@@ -68,42 +60,77 @@ def parse(eng: Engagement, path: Path) -> list[tuple[str, str, str, str, str]]:
     return rows
 
 
-def answer_store(eng: Engagement) -> Store:
-    """The engagement's store as it is (no import): for writes on a form's hot path.
-
-    The shipped sample, and any read-only folder, gets an in-memory store.
-    """
+def writable(eng: Engagement) -> bool:
+    """Whether answers may be stored in the engagement's folder (never in the shipped sample)."""
     from playbook.core.engagement import sample_path
 
-    writable = os.access(eng.path, os.W_OK) and eng.path != sample_path().resolve()
-    return Store(eng.store_path if writable else None)
+    return os.access(eng.path, os.W_OK) and eng.path != sample_path().resolve()
 
 
-def open_store(eng: Engagement) -> Store:
-    """The engagement's store, with ``responses.csv`` imported (idempotent).
+def answer_store(eng: Engagement) -> Store:
+    """The engagement's store, for writing (forms, links, imports).
 
     The shipped sample, and any read-only folder, gets an in-memory store: the
-    sample is never written to, and reading never needs write access.
+    sample is never written to.
     """
-    store = answer_store(eng)
+    return Store(eng.store_path if writable(eng) else None)
+
+
+def import_file(eng: Engagement, rows: list[tuple[str, str, str, str, str]] | None = None) -> tuple[int, int] | None:
+    """Import ``responses.csv`` (or its already parsed ``rows``) into the store: (added, unchanged).
+
+    None when the engagement has no responses.csv. Idempotent. This is the only place
+    file answers are written; it runs on ``playbook run``, ``playbook serve`` and
+    ``playbook import``, never when a page only reads.
+    """
     path = eng.file(FILE)
-    if path is not None:
-        try:
-            store.import_file_answers(parse(eng, path))
-        except BaseException:
-            store.close()
-            raise
-    return store
+    if path is None:
+        return None
+    if not writable(eng):
+        raise UserError(f"{eng.path}: answers cannot be stored in this folder (it is read-only or the shipped "
+                        "sample); copy the engagement folder somewhere writable first.")
+    if rows is None:
+        rows = parse(eng, path)
+    with answer_store(eng) as store:
+        return store.import_file_answers(rows)
 
 
-def current_answers(eng: Engagement, wave: str | None = None) -> list[dict]:
-    """Winning answers with the respondent's side and role, typed values, for all or one wave."""
-    with open_store(eng) as store:
-        rows = store.current(wave=wave)
+def _overlay(stored: list[dict], file_rows: list[tuple[str, str, str, str, str]]) -> list[dict]:
+    """The store's winning answers with responses.csv rows laid over them as an import would (METHOD 5).
+
+    A file row wins over a stored file answer (it is the newer file) and never over a form answer.
+    """
+    merged = {(r["respondent"], r["item"], r["wave"]): r for r in stored}
+    for respondent, item, value, comment, wave in file_rows:
+        key = (respondent, item, wave)
+        old = merged.get(key)
+        if old is not None and (old["source"] == "form" or (old["value"], old["comment"]) == (value, comment or "")):
+            continue
+        merged[key] = {"respondent": respondent, "item": item, "value": value, "comment": comment or "",
+                       "source": "file", "wave": wave, "recorded_at": ""}
+    return sorted(merged.values(), key=lambda r: (r["wave"], r["respondent"]))
+
+
+def current_answers(eng: Engagement, wave: str | None = None, file_rows: list | str | None = "read") -> list[dict]:
+    """Winning answers with the respondent's side, role and name, typed values, for all or one wave.
+
+    Reads the store without writing to it (a missing store has no answers) and lays
+    responses.csv over it as an import would: ``file_rows`` "read" parses the file (if
+    any), a list gives rows parsed already, None leaves the file out (it was imported).
+    """
+    stored = []
+    if eng.store_path.is_file():
+        with Store.reader(eng.store_path) as store:
+            stored = store.current(wave=wave)
+    if file_rows == "read":
+        path = eng.file(FILE)
+        file_rows = parse(eng, path) if path else None
+    if file_rows:
+        stored = _overlay(stored, [r for r in file_rows if wave is None or r[4] == wave])
     people = eng.by_id
     known = items()
     out = []
-    for r in rows:
+    for r in stored:
         person = people.get(r["respondent"])
         item = known.get(r["item"])
         if person is None or item is None:  # respondent removed from engagement.yaml since

@@ -61,14 +61,20 @@ def now() -> str:
 class Store:
     """Answers of one engagement. ``path=None`` keeps them in memory (read-only samples)."""
 
-    def __init__(self, path: str | Path | None):
+    def __init__(self, path: str | Path | None, create: bool = True):
         self.path = Path(path) if path else None
         self._conn = sqlite3.connect(str(path) if path else ":memory:", timeout=30, isolation_level=None)
         self._conn.execute("PRAGMA busy_timeout = 30000")
-        if self.path:
-            self._conn.execute("PRAGMA journal_mode = WAL")
-            self._conn.execute("PRAGMA synchronous = NORMAL")
-        self._conn.executescript(SCHEMA)
+        if create:
+            if self.path:
+                self._conn.execute("PRAGMA journal_mode = WAL")
+                self._conn.execute("PRAGMA synchronous = NORMAL")
+            self._conn.executescript(SCHEMA)
+
+    @classmethod
+    def reader(cls, path: str | Path) -> Store:
+        """An existing store opened for reading only: no schema set-up, no write transaction."""
+        return cls(path, create=False)
 
     def close(self) -> None:
         self._conn.close()

@@ -20,10 +20,19 @@ class Part:
     keys: tuple[str, ...]  # the results.json keys the part fills in
     inputs: tuple[str, ...]  # input files of the engagement folder it reads
     absent: str  # why it was not assessed, when its input is missing
+    items: tuple[str, ...] = ()  # answer item prefixes it scores (parts scored from answers)
+    all_waves: bool = False  # whether answers of any wave make it assessed (else the period's)
 
     def module(self, kind: str):
         """The part's ``model``, ``words`` or ``views`` module (imported on first use)."""
         return import_module(f"playbook.parts.{self.name}.{kind}")
+
+    def assessed(self, snap) -> bool:
+        """Whether the snapshot holds this part's input (answers, or its files)."""
+        if self.items:
+            answers = snap.answers if self.all_waves else snap.wave_answers()
+            return any(a["item"].startswith(self.items) for a in answers)
+        return snap.data.get(self.name) is not None
 
     def evaluate(self, snap, wave: str | None = None) -> dict[str, Any]:
         """This part's results.json blocks, computed from a run's snapshot."""
@@ -37,10 +46,10 @@ class Part:
 PARTS: tuple[Part, ...] = (
     Part("self_evaluation", "Self-evaluations and symptoms", "self_evaluation.ipynb",
          ("self_evaluation", "symptoms"), ("responses.csv",),
-         "no self-evaluation or symptom answers were collected"),
+         "no self-evaluation or symptom answers were collected", items=("MSE", "SSE", "SYM")),
     Part("credibility", "Credibility stage", "credibility_stage.ipynb",
          ("credibility",), ("responses.csv",),
-         "no credibility-stage ratings were collected"),
+         "no credibility-stage ratings were collected", items=("CS",), all_waves=True),
     Part("kpis", "Shared KPIs: goals against actuals", "kpi_scorecard.ipynb",
          ("kpis",), ("kpis.csv", "kpi_values.csv"),
          "the engagement has no shared KPIs (kpis.csv and kpi_values.csv)"),
@@ -53,3 +62,10 @@ BY_NAME: dict[str, Part] = {p.name: p for p in PARTS}
 
 def get(name: str) -> Part:
     return BY_NAME[name]
+
+
+def take_snapshot(eng, import_answers: bool = False):
+    """Every input of ``eng`` read once (see ``playbook.core.snapshot``), each part's files by its own reader."""
+    from playbook.core import snapshot
+
+    return snapshot.take(eng, {p.name: p.module("model").read for p in PARTS}, import_answers)

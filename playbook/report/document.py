@@ -12,57 +12,33 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
-import tempfile
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from playbook.core.errors import UserError
+from playbook.core.files import atomic
 from playbook.core.instruments import items
 from playbook.core.resources import templates_dir
+from playbook.parts import PARTS
 from playbook.report.summary import executive, glance, rules
-from playbook.run.results import KEYS, PARTS
-from playbook.run.runner import NOTEBOOKS
+from playbook.run.outputs import tagged
 
-TITLES = {
-    "self_evaluation": "Self-evaluations and symptoms",
-    "credibility": "Credibility stage",
-    "kpis": "Shared KPIs: goals against actuals",
-    "economics": "Prospecting economics, attribution and the lead experiment",
-}
-ABSENT = {
-    "self_evaluation": "no self-evaluation or symptom answers were collected",
-    "credibility": "no credibility-stage ratings were collected",
-    "kpis": "the engagement has no shared KPIs (kpis.csv and kpi_values.csv)",
-    "economics": "the engagement has no prospecting.yaml, deals.csv or experiment.csv",
-}
 QUESTIONNAIRES = {"MSE": "marketing self-evaluation", "SSE": "sales self-evaluation", "SYM": "symptoms",
                   "CS": "credibility ratings"}
 WIDE_COLUMNS = 6  # tables with this many columns or more get a smaller font in print
-CHROMIUM_HELP = ("no Chromium found, so report.pdf was not written (report.html was); install it with "
-                 "'sudo apt-get install chromium' (Debian/Ubuntu) and run 'playbook report' again.")
-
 
 def collect(notebook: Path) -> dict[str, list]:
     """The tagged outputs of an executed notebook: findings, then figures and tables in notebook order."""
     found: dict[str, list] = {"findings": [], "blocks": []}
-    nb = nbformat.read(str(notebook), as_version=4)
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            meta = out.get("metadata", {}).get("playbook")
-            if not isinstance(meta, dict):
-                continue
-            if meta.get("kind") == "findings":
-                found["findings"].extend(str(line) for line in meta.get("lines", []))
-            elif meta.get("kind") == "figure":
-                found["blocks"].append(_figure(meta.get("title", ""), out.get("data", {}).get("image/svg+xml", "")))
-            elif meta.get("kind") == "table":
-                found["blocks"].append(_table(meta.get("title", ""), meta.get("html", "")))
+    for meta, out in tagged(notebook):
+        if meta["kind"] == "findings":
+            found["findings"].extend(str(line) for line in meta.get("lines", []))
+        elif meta["kind"] == "figure":
+            found["blocks"].append(_figure(meta.get("title", ""), out.get("data", {}).get("image/svg+xml", "")))
+        elif meta["kind"] == "table":
+            found["blocks"].append(_table(meta.get("title", ""), meta.get("html", "")))
     return found
 
 
@@ -109,15 +85,15 @@ def sections(results: dict[str, Any], notebooks: Path) -> list[dict[str, Any]]:
     out = []
     for number, part in enumerate(PARTS, start=1):
         content = None
-        if any(results.get(k) is not None for k in KEYS[part]):
-            nb = notebooks / NOTEBOOKS[part]
+        if any(results.get(k) is not None for k in part.keys):
+            nb = notebooks / part.notebook
             content = collect(nb) if nb.is_file() else None
             if not content or not (content["findings"] or content["blocks"]):
                 content = _from_results(part, results)
             content["blocks"] = [b for b in content["blocks"] if b["kind"] == "table" or b["svg"]]
             _number(content["blocks"], number)
-        out.append({"part": part, "number": number, "title": TITLES[part], "content": content,
-                    "absent": ABSENT[part]})
+        out.append({"part": part.name, "number": number, "title": part.title, "content": content,
+                    "absent": part.absent})
     return out
 
 
@@ -162,7 +138,8 @@ def _long_date(d: date) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
-def render(results: dict[str, Any], notebooks: Path, eng=None) -> str:
+def render(results: dict[str, Any], notebooks: Path, snap=None) -> str:
+    """The report's HTML; the appendix (who answered what) comes from the run's snapshot ``snap``."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     from playbook.core.settings import defaults
@@ -171,11 +148,8 @@ def render(results: dict[str, Any], notebooks: Path, eng=None) -> str:
                       autoescape=select_autoescape(disabled_extensions=("css",), default_for_string=True, default=True))
     env.filters["css_string"] = css_string
     settings = results.get("settings") or {}
-    answers = []
-    if eng is not None:
-        from playbook.core.responses import current_answers
-
-        answers = current_answers(eng, wave=results.get("wave"))
+    eng = snap.engagement if snap is not None else None
+    answers = snap.wave_answers(results.get("wave")) if snap is not None else []
     paper = settings.get("paper_size", "A4")
     return env.get_template("report.html.j2").render(
         r=results,
@@ -192,8 +166,11 @@ def render(results: dict[str, Any], notebooks: Path, eng=None) -> str:
     )
 
 
-def build(out: Path, eng=None) -> Path:
-    """Write ``out/report.html`` from ``out/results.json`` and ``out/notebooks``."""
+def build(out: Path, snap=None) -> Path:
+    """Write ``out/report.html`` from ``out/results.json``, ``out/notebooks`` and the run's snapshot.
+
+    ``snap`` defaults to the snapshot the run left in ``out``.
+    """
     source = out / "results.json"
     try:
         results = json.loads(source.read_text(encoding="utf-8"))
@@ -201,51 +178,12 @@ def build(out: Path, eng=None) -> Path:
         raise UserError(f"{source}: not a results.json written by 'playbook run' ({exc}); run it again.") from None
     if not isinstance(results, dict):
         raise UserError(f"{source}: not a results.json written by 'playbook run'; run it again.")
-    html = render(results, out / "notebooks", eng)
+    if snap is None:
+        from playbook.core import snapshot
+
+        snap = snapshot.load(out / snapshot.FILE)
+    html = render(results, out / "notebooks", snap)
     path = out / "report.html"
-    tmp = path.with_suffix(".html.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(path)
+    with atomic(path) as tmp:
+        tmp.write_text(html, encoding="utf-8")
     return path
-
-
-def chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
-def pdf(html_path: Path, pdf_path: Path, timeout: int = 120) -> Path | None:
-    """Print the HTML report to PDF with headless Chromium; None when Chromium is missing.
-
-    The paper size comes from the report's CSS (``@page``); the PDF gets an outline
-    from the headings. Without Chromium an older PDF at ``pdf_path`` is removed, so
-    it never contradicts the new HTML. Raises RuntimeError when Chromium runs but
-    writes no PDF.
-    """
-    exe = chromium()
-    if exe is None:
-        pdf_path.unlink(missing_ok=True)
-        return None
-    tmp = pdf_path.with_suffix(".pdf.tmp")
-    tmp.unlink(missing_ok=True)
-    with tempfile.TemporaryDirectory() as profile:
-        cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-               "--no-first-run", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--disable-extensions", f"--user-data-dir={profile}",
-               "--no-pdf-header-footer", "--generate-pdf-document-outline",
-               "--run-all-compositor-stages-before-draw", f"--print-to-pdf={tmp}", html_path.resolve().as_uri()]
-        try:
-            proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=timeout,
-                                  check=False, text=True)
-        except subprocess.TimeoutExpired:
-            tmp.unlink(missing_ok=True)
-            raise RuntimeError(f"Chromium ({exe}) took more than {timeout} s to print the report") from None
-    if not tmp.is_file() or tmp.stat().st_size == 0:
-        tmp.unlink(missing_ok=True)
-        detail = (proc.stderr or "").strip().splitlines()[-1:] or ["no output"]
-        raise RuntimeError(f"Chromium ({exe}) did not produce a PDF: {detail[0][:300]}")
-    tmp.replace(pdf_path)
-    return pdf_path

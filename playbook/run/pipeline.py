@@ -1,7 +1,11 @@
-"""``playbook run``: validate, import, execute the notebooks, write results and the report.
+"""``playbook run``: read the engagement once, execute the notebooks, write results and the report.
 
-Everything is built in a temporary folder beside the output and moved into
-place at the end, so a failure never leaves a half-written report.
+One way through: the engagement folder is read and validated once into a snapshot
+(responses.csv imported into the store on the way); every notebook computes from that
+snapshot; results.json is assembled from the executed notebooks' tagged outputs and the
+report from those outputs and the same snapshot. Everything is built in a temporary
+folder beside the output and moved into place at the end, so a failure never leaves a
+half-written report.
 """
 
 from __future__ import annotations
@@ -13,13 +17,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from playbook.core import snapshot as snapshots
 from playbook.core.engagement import Engagement, load
 from playbook.core.errors import UserError
+from playbook.parts import PARTS, take_snapshot
 from playbook.report import document as report
-from playbook.run import results
-from playbook.run.runner import Running, parts_with_input
+from playbook.report import pdf as printer
+from playbook.run import outputs, results
+from playbook.run.runner import Running
 
-ARTIFACTS = ("notebooks", "results.json", "report.html", "report.pdf")
+ARTIFACTS = ("notebooks", snapshots.FILE, "results.json", "report.html", "report.pdf")
 
 
 class RunFailed(Exception):
@@ -68,41 +75,44 @@ def run(directory: str | Path, out: str | Path, progress: Callable[[str], None] 
     eng = load(directory)
     out = Path(out)
     _check_out(out, eng)
-    results.validate(eng)
-    parts = parts_with_input(eng)  # also imports responses.csv into the store (idempotent)
+    snap = take_snapshot(eng, import_answers=True)  # every input read and validated, once
+    parts = [p for p in PARTS if p.assessed(snap)]
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     notes: list[str] = []
     pdf_path = None
     running = None
     try:
-        progress(f"Running {len(parts)} notebook(s) for {eng.client} ({eng.id}): {', '.join(parts)}")
-        running = Running(eng, parts, tmp / "notebooks", progress)
+        snap_path = snapshots.save(snap, tmp / snapshots.FILE)
+        names = [p.name for p in parts]
+        progress(f"Running {len(parts)} notebook(s) for {eng.client} ({eng.id}): {', '.join(names)}")
+        running = Running(eng, parts, tmp / "notebooks", snap_path, progress)
         outcomes = running.wait()
         failed = [o for o in outcomes if o.error]
         if failed:
             raise RunFailed("; ".join(f"notebook {o.path.name} failed: {o.error}" for o in failed))
-        res = results.from_notebooks(eng, [o.path for o in outcomes])
-        missing = [p for p in parts if all(res[k] is None for k in results.KEYS[p])]
+        res = results.header(eng)
+        res.update(outputs.results_blocks([o.path for o in outcomes]))
+        missing = [p.name for p in parts if all(res[k] is None for k in p.keys)]
         if missing:
             raise RunFailed(f"the notebooks gave no results for {', '.join(missing)}")
         results.write(res, tmp / "results.json")
-        html_path = report.build(tmp, eng)
+        html_path = report.build(tmp, snap)
         if make_pdf:
             progress("Printing report.pdf with headless Chromium")
             try:
-                pdf_path = report.pdf(html_path, tmp / "report.pdf")
+                pdf_path = printer.pdf(html_path, tmp / "report.pdf")
             except RuntimeError as exc:  # Chromium is there but failed: the HTML report still stands
                 pdf_path = None
                 notes.append(f"report.pdf was not written: {exc}")
             if pdf_path is None and not notes:
-                notes.append(report.CHROMIUM_HELP)
+                notes.append(printer.CHROMIUM_HELP)
         _place(tmp, out)
     finally:
         if running is not None:
             running.close()
         shutil.rmtree(tmp, ignore_errors=True)
-    return RunSummary(eng, out, parts, time.perf_counter() - start,
+    return RunSummary(eng, out, [p.name for p in parts], time.perf_counter() - start,
                       out / "report.pdf" if pdf_path else None, notes)
 
 

@@ -1,8 +1,8 @@
 """Execute the engagement's notebooks with papermill, in parallel.
 
 Each part has one notebook; a part whose input is absent is not run (the report
-says it was not assessed). Notebooks get every input as a parameter, are run in
-separate processes (one kernel each) and written into the output folder.
+says it was not assessed). Every notebook gets the run's snapshot as a parameter,
+runs in its own process (one kernel each) and is written into the output folder.
 """
 
 from __future__ import annotations
@@ -17,14 +17,7 @@ from pathlib import Path
 
 from playbook.core.engagement import Engagement
 from playbook.core.resources import notebooks_dir
-
-# part -> notebook file
-NOTEBOOKS = {
-    "self_evaluation": "self_evaluation.ipynb",
-    "credibility": "credibility_stage.ipynb",
-    "kpis": "kpi_scorecard.ipynb",
-    "economics": "prospecting_economics.ipynb",
-}
+from playbook.parts import PARTS, Part
 
 
 @dataclass
@@ -33,30 +26,6 @@ class Outcome:
     path: Path
     seconds: float
     error: str = ""
-
-
-def parts_with_input(eng: Engagement) -> list[str]:
-    """The parts worth a notebook run, from the files and the store alone (no pandas, no scoring).
-
-    Mirrors which results.json blocks are not null: answers of the current wave for
-    the self-evaluations, ratings of any wave for the credibility stage, and the
-    data files for the other parts.
-    """
-    from playbook.core.responses import open_store
-
-    with open_store(eng) as store:
-        current = {r["item"].split("-")[0] for r in store.current(wave=eng.period)}
-        rated = any(r["item"].startswith("CS") for r in store.current())
-    parts = []
-    if current & {"MSE", "SSE", "SYM"}:
-        parts.append("self_evaluation")
-    if rated:
-        parts.append("credibility")
-    if eng.file("kpis.csv"):
-        parts.append("kpis")
-    if any(eng.file(f) for f in ("prospecting.yaml", "deals.csv", "experiment.csv")):
-        parts.append("economics")
-    return parts
 
 
 def _execute(src: str, dst: str, parameters: dict, cwd: str) -> float:
@@ -85,15 +54,15 @@ def _execute(src: str, dst: str, parameters: dict, cwd: str) -> float:
 class Running:
     """Notebooks executing in worker processes; ``wait`` collects them."""
 
-    def __init__(self, eng: Engagement, parts: list[str], out_dir: Path, progress: Callable[[str], None]):
+    def __init__(self, eng: Engagement, parts: list[Part], out_dir: Path, snapshot: Path,
+                 progress: Callable[[str], None]):
         out_dir.mkdir(parents=True, exist_ok=True)
         self.progress = progress
-        jobs = []
-        for part in parts:
-            src = notebooks_dir() / NOTEBOOKS[part]
-            if src.is_file():
-                params = {"engagement_dir": str(eng.path), "mode": "report", "respondent": "", "wave": ""}
-                jobs.append((part, src, out_dir / NOTEBOOKS[part], params))
+        # The snapshot's path relative to the notebooks, so an executed notebook opened later
+        # beside its run's snapshot still finds it.
+        rel = os.path.relpath(snapshot, out_dir)
+        params = {"engagement_dir": str(eng.path), "mode": "report", "respondent": "", "wave": "", "snapshot": rel}
+        jobs = [(part.name, notebooks_dir() / part.notebook, out_dir / part.notebook, params) for part in parts]
         self.pool = None
         self.futures: dict = {}
         if jobs:
@@ -118,7 +87,7 @@ class Running:
                     self.progress(f"  FAILED {dst.name}: {_short(exc)}")
         finally:
             self.close()
-        order = list(NOTEBOOKS)
+        order = [p.name for p in PARTS]
         return sorted(outcomes, key=lambda o: order.index(o.part))
 
     def close(self) -> None:

@@ -19,6 +19,8 @@ from pathlib import Path
 from playbook.core.engagement import load
 from playbook.core.errors import UserError
 from playbook.core.resources import notebooks_dir, templates_dir
+from playbook.core.responses import FILE as RESPONSES
+from playbook.core.responses import import_file, writable
 from playbook.serve import access
 from playbook.serve.live import WORKSPACE_ENV
 
@@ -109,6 +111,11 @@ def environment(path: Path) -> tuple[dict[str, str], str]:
 def serve(path: Path, port: int = 8866, host: str = "127.0.0.1", echo: Callable[[str], None] = print,
           idle_timeout: int = IDLE_TIMEOUT) -> int:
     engagements = [load(p) for p in workspace_engagements(path)]
+    for eng in engagements:  # answers collected on paper reach the store before any page opens
+        if eng.file(RESPONSES) and writable(eng):
+            added, _ = import_file(eng)
+            if added:
+                echo(f"Imported {added} answer(s) from {eng.id}/{RESPONSES}.")
     env, token = environment(path)
     base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     echo(f"Serving {len(engagements)} engagement(s) on {base}/ (Ctrl-C to stop).")

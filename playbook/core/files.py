@@ -1,0 +1,89 @@
+"""Reading and writing the engagement's files: text in, atomic writes out, spreadsheet-safe cells.
+
+Every writer in the package goes through ``atomic`` (or ``write_atomic`` for several files at
+once), so a failure never leaves a half-written file; every CSV or XLSX export that holds
+client text goes through ``safe_cell``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from playbook.core.errors import UserError
+
+# A cell starting with one of these is taken as a formula by Excel, LibreOffice or Google Sheets
+# (tab and carriage return hide the formula sign from a quick look).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def read_text(path: Path) -> str:
+    """A data file's text (UTF-8, a BOM allowed); a clear error when it is not UTF-8."""
+    try:
+        return Path(path).read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{Path(path).name}: the file is not UTF-8 text (bad byte at position {exc.start}); "
+                        "save it as UTF-8.") from None
+
+
+def safe_cell(value: object) -> object:
+    """``value`` as a spreadsheet shows it, never run: text that starts like a formula gets a leading quote.
+
+    Numbers, booleans and None pass unchanged, so a negative number stays a number.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def file_mode(target: Path) -> int:
+    """The permission bits a rewritten file keeps (an existing file's, else 0644 less the umask)."""
+    try:
+        return os.stat(target).st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+@contextmanager
+def atomic(target: str | Path, mode: str = "w") -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; on success it replaces ``target`` in one rename.
+
+    On failure the temporary file is removed and ``target`` is untouched.
+    """
+    target = Path(target)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.chmod(tmp, file_mode(target))
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_atomic(folder: Path, files: dict[str, str | bytes]) -> None:
+    """Write each ``{name: text}`` to a temporary file in ``folder``, then rename them all into place."""
+    temps: list[tuple[str, Path]] = []
+    try:
+        for name, content in files.items():
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+            temps.append((tmp, folder / name))
+            if isinstance(content, bytes):
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(content)
+            else:
+                with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                    fh.write(content)
+            os.chmod(tmp, file_mode(folder / name))
+        for tmp, target in temps:
+            os.replace(tmp, target)
+    finally:
+        for tmp, _ in temps:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
