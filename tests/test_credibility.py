@@ -13,9 +13,11 @@ from playbook.core.engagement import Engagement, Respondent
 from playbook.core.errors import UserError
 from playbook.core.instruments import level_items
 from playbook.core.responses import current_answers
+from playbook.core.snapshot import Snapshot
 from playbook.parts.charts import to_svg
 from playbook.parts.credibility import model as credibility
 from playbook.parts.credibility import views as charts
+from playbook.parts.credibility import words
 
 PERIOD = "2026-Q4"
 PEOPLE = [
@@ -64,7 +66,7 @@ def test_threshold_reached_despite_float_noise():
     answers += [rate("sls-lead", "CS1-2", 4), rate("sls-rep", "CS1-2", 4), rate("sls-rep-2", "CS1-2", 3)]
     res = credibility.evaluate(make_eng(), answers)
     assert res["established"]["1"] is True
-    assert res["item_scores"]["CS1-1"] == 4.3333
+    assert res["item_scores"]["CS1-1"] == pytest.approx(13 / 3)
 
 
 def test_score_just_below_threshold_is_not_established():
@@ -99,7 +101,7 @@ def test_level_with_no_ratings_is_insufficient_data():
 def test_unanswered_items_are_left_out():
     answers = [rate("sls-lead", "CS1-1", 5), rate("sls-lead", "CS1-2", 4)]
     res = credibility.evaluate(make_eng(), answers)
-    assert res["level_scores"]["1"] == round((4.5 - 1) / 4, 4)
+    assert res["level_scores"]["1"] == pytest.approx((4.5 - 1) / 4)
     assert res["item_scores"]["CS1-3"] is None
 
 
@@ -124,14 +126,14 @@ def test_stage_zero():
     assert res["stage"] == 0 and res["focus"] == 1
     assert res["level_scores"] == {"1": 0.25, "2": 0.25, "3": 0.25}
     assert [s["item"] for s in res["next_steps"]] == level_items(1)
-    assert credibility.findings(res)[0].startswith("Stage 0 of 3")
+    assert words.findings(res)[0].startswith("Stage 0 of 3")
 
 
 def test_stage_three():
     res = credibility.evaluate(make_eng(), [a for lv in (1, 2, 3) for a in everyone(lv, 5, "sales")])
     assert res["stage"] == 3 and res["focus"] is None
     assert res["next_steps"] == [] and res["warnings"] == []
-    assert credibility.findings(res)[0].startswith("Stage 3 of 3")
+    assert words.findings(res)[0].startswith("Stage 3 of 3")
 
 
 def test_building_on_sand_warning():
@@ -180,9 +182,10 @@ def test_perception_gap_flag_exactly_at_the_flag_value():
                rate("mkt-lead", "CS1-3", 4), rate("sls-lead", "CS1-3", 3), rate("sls-rep", "CS1-3", 4),
                rate("mkt-lead", "CS1-4", 5)]
     gaps = {g["item"]: g for g in credibility.evaluate(make_eng(), answers)["perception_gap"]}
-    assert gaps["CS1-1"]["gap"] == 1.0 and gaps["CS1-1"]["flagged"] is True  # 13/3 - 10/3
-    assert gaps["CS1-2"]["gap"] == -1.0 and gaps["CS1-2"]["flagged"] is True
-    assert gaps["CS1-3"]["gap"] == 0.5 and gaps["CS1-3"]["flagged"] is False
+    assert gaps["CS1-1"]["gap"] == pytest.approx(1.0) and gaps["CS1-1"]["flagged"] is True  # 13/3 - 10/3
+    assert gaps["CS1-1"]["marketing_mean"] == pytest.approx(13 / 3)  # full precision in results
+    assert gaps["CS1-2"]["gap"] == pytest.approx(-1.0) and gaps["CS1-2"]["flagged"] is True
+    assert gaps["CS1-3"]["gap"] == pytest.approx(0.5) and gaps["CS1-3"]["flagged"] is False
     assert gaps["CS1-4"] == {"item": "CS1-4", "marketing_mean": 5.0, "sales_mean": None, "gap": None,
                              "flagged": False}
     assert len(gaps) == 20
@@ -219,7 +222,7 @@ def test_by_wave_with_two_waves():
     assert [w["stage"] for w in waves] == [0, 2]
     assert waves[0]["level_scores"] == {"1": 0.5, "2": None, "3": None}
     assert waves[1]["focus"] == 3
-    assert list(credibility.wave_table(waves)["stage"]) == [0, 2]
+    assert list(charts.wave_table(waves)["stage"]) == [0, 2]
 
 
 def test_evaluate_picks_the_period_wave_from_mixed_answers():
@@ -227,6 +230,42 @@ def test_evaluate_picks_the_period_wave_from_mixed_answers():
     res = credibility.evaluate(make_eng(), answers)
     assert res["wave"] == PERIOD and res["stage"] == 0
     assert credibility.evaluate(make_eng(), answers, wave="2026-Q2")["stage"] == 1
+
+
+# --- the run's snapshot -------------------------------------------------------------
+
+def test_evaluate_snapshot_is_the_wave_plus_every_wave():
+    answers = everyone(1, 3, "sales", wave="2026-Q2") + everyone(1, 5, "sales") + everyone(2, 4, "sales")
+    snap = Snapshot(make_eng(), answers)
+    block = credibility.evaluate_snapshot(snap)["credibility"]
+    assert block["wave"] == PERIOD and block["stage"] == 2
+    assert [(w["wave"], w["stage"]) for w in block["waves"]] == [("2026-Q2", 0), (PERIOD, 2)]
+    earlier = credibility.evaluate_snapshot(snap, "2026-Q2")["credibility"]
+    assert earlier["wave"] == "2026-Q2" and earlier["stage"] == 0 and len(earlier["waves"]) == 2
+
+
+def test_evaluate_snapshot_without_ratings_is_none():
+    yes = {**rate("mkt-lead", "MSE-1", 1), "value": "yes"}
+    assert credibility.evaluate_snapshot(Snapshot(make_eng(), [yes])) == {"credibility": None}
+    assert credibility.read(make_eng()) is None
+
+
+def test_evaluate_snapshot_for_a_wave_without_ratings():
+    snap = Snapshot(make_eng(), everyone(1, 5, "sales", wave="2026-Q2"))
+    block = credibility.evaluate_snapshot(snap)["credibility"]  # ratings in another wave: assessed, no data now
+    assert block["wave"] == PERIOD and block["level_status"]["1"] == "insufficient data"
+    assert [w["wave"] for w in block["waves"]] == ["2026-Q2"]
+
+
+def test_results_keep_full_precision_and_words_round():
+    answers = [rate("sls-lead", "CS1-1", 5), rate("sls-rep", "CS1-1", 4), rate("sls-rep-2", "CS1-1", 4)]
+    res = credibility.evaluate(make_eng(), answers)
+    assert res["item_scores"]["CS1-1"] == 13 / 3
+    assert res["level_scores"]["1"] == (13 / 3 - 1) / 4
+    assert words.percent(res["level_scores"]["1"]) == "83%"
+    assert words.one_decimal(13 / 3) == "4.3"
+    assert words.one_decimal(3.75) == "3.8" and words.one_decimal(4.25 - 3.2, signed=True) == "+1.1"
+    assert words.one_decimal(None) == "–" and words.percent(None) == "insufficient data"
 
 
 # --- output shape, words, report, charts ----------------------------------------------
@@ -242,9 +281,9 @@ def test_result_has_method_keys_and_is_json_safe():
 
 
 def test_report_section_when_not_assessed():
-    sec = credibility.report_section({"credibility": None})
+    sec = charts.report_section({"credibility": None})
     assert sec["findings"][0].startswith("Not assessed")
-    assert sec["figures"] == [] and sec["tables"] == []
+    assert sec["figures"] == {} and sec["tables"] == {}
 
 
 def test_charts_convert_to_svg():
@@ -288,14 +327,23 @@ def test_sample_engagement_stage_and_focus(sample):
 
 def test_sample_report_section(sample):
     _, res = sample
-    sec = credibility.report_section({"credibility": res})
+    sec = charts.report_section({"credibility": res})
     assert sec["findings"][0].startswith("Stage 1 of 3")
     assert any("2026-Q2" in line for line in sec["findings"])
-    assert len(sec["figures"]) == 3
-    for _, chart in sec["figures"]:
+    assert list(sec["figures"]) == ["levels", "perception_gap", "waves"]
+    for _, chart in sec["figures"].values():
         assert to_svg(chart).lstrip().startswith("<svg")
-    titles = [t for t, _ in sec["tables"]]
-    assert "Next steps for level 2" in titles and "Stage per wave" in titles
+    assert list(sec["tables"]) == ["levels", "next_steps", "perception_gap", "waves"]
+    assert sec["tables"]["next_steps"][0] == "Next steps for level 2"
+    assert sec["tables"]["waves"][0] == "Stage per wave"
+
+
+def test_equal_gaps_keep_the_items_order(sample):
+    eng, _ = sample
+    earlier = credibility.evaluate_snapshot(Snapshot(eng, current_answers(eng)), "2026-Q2")["credibility"]
+    gaps = {g["item"]: g["gap"] for g in earlier["perception_gap"]}
+    assert gaps["CS1-3"] == pytest.approx(gaps["CS2-2"])  # 5/3 both, up to float noise
+    assert any("the widest: CS3-3 (+2.3), CS2-3 (+2.0), CS1-3 (+1.7)." in line for line in words.findings(earlier))
 
 
 def test_live_view_switches_between_views(sample):

@@ -2,7 +2,11 @@ import pytest
 
 from playbook import load
 from playbook.core.responses import current_answers
-from playbook.parts.self_evaluation.model import evaluate, findings
+from playbook.core.snapshot import Snapshot
+from playbook.parts.charts import to_svg
+from playbook.parts.self_evaluation.model import evaluate, evaluate_snapshot, read
+from playbook.parts.self_evaluation.views import report_section
+from playbook.parts.self_evaluation.words import findings
 
 from .conftest import yes_no
 
@@ -55,7 +59,8 @@ def test_perception_gap_is_peer_minus_self(make_engagement):
             ("sls-lead", "MSE-1", "yes"), ("sls-1", "MSE-1", "yes"),  # peer view: 2 of 2
             ("sls-lead", "SSE-2", "no"), ("mkt-lead", "SSE-2", "yes")]
     gaps = {g["item"]: g for g in run(make_engagement, rows)["self_evaluation"]["perception_gap"]}
-    assert (gaps["MSE-1"]["self_yes_share"], gaps["MSE-1"]["peer_yes_share"], gaps["MSE-1"]["difference"]) == (0.5, 1.0, 0.5)
+    g = gaps["MSE-1"]
+    assert (g["self_yes_share"], g["peer_yes_share"], g["difference"]) == pytest.approx((0.5, 1.0, 0.5))
     assert gaps["SSE-2"]["difference"] == 1.0
     assert gaps["SSE-2"]["about"] == "sales"
 
@@ -83,6 +88,42 @@ def test_symptom_shares_and_present(make_engagement):
     rows = yes_no("sls-1", "SYM", {2}, 8) + yes_no("mkt-1", "SYM", {2, 5}, 8) + [("sls-lead", "SYM-2", "no")]
     sym = run(make_engagement, rows)["symptoms"]
     assert sym["present"] == ["SYM-2", "SYM-5"]
-    assert sym["shares"]["SYM-2"] == pytest.approx(2 / 3, abs=1e-4)
+    assert sym["shares"]["SYM-2"] == 2 / 3  # full precision in results
     assert sym["shares"]["SYM-5"] == 0.5
     assert sym["shares"]["SYM-1"] == 0.0
+
+
+def test_a_fifty_point_gap_is_wide_despite_float_noise(make_engagement):
+    # self view 1 of 5 yes, peer view 7 of 10 yes: 7/10 - 1/5 is 0.49999999999999994 in floats
+    rows = [("mkt-lead", "MSE-1", "yes")] + [(f"m{i}", "MSE-1", "no") for i in range(4)]
+    rows += [(f"s{i}", "MSE-1", "yes" if i < 7 else "no") for i in range(10)]
+    people = [{"id": "mkt-lead", "name": "Mara Quill", "side": "marketing", "role": "leader"}]
+    people += [{"id": f"m{i}", "name": f"M {i}", "side": "marketing", "role": "member"} for i in range(4)]
+    people += [{"id": f"s{i}", "name": f"S {i}", "side": "sales", "role": "member"} for i in range(10)]
+    res = run(make_engagement, rows, respondents=people)
+    difference = res["self_evaluation"]["perception_gap"][0]["difference"]
+    assert difference < 0.5 and difference == pytest.approx(0.5)
+    assert any("very differently" in line and "MSE-1" in line for line in findings(res))
+
+
+def test_evaluate_snapshot_takes_the_wave_and_is_none_without_answers(make_engagement):
+    eng = load(make_engagement(rows=yes_no("mkt-lead", "MSE", {1, 2}, 6)))
+    snap = Snapshot(eng, current_answers(eng))
+    assert read(eng) is None
+    assert evaluate_snapshot(snap) == evaluate(eng, current_answers(eng))
+    assert evaluate_snapshot(snap, "2025-Q1") == {"self_evaluation": None, "symptoms": None}
+    cs_only = [{**a, "item": "CS1-1", "value": 4} for a in snap.answers[:1]]
+    assert evaluate_snapshot(Snapshot(eng, cs_only)) == {"self_evaluation": None, "symptoms": None}
+
+
+def test_report_section_by_name(make_engagement):
+    rows = yes_no("mkt-lead", "MSE", {1, 2}, 6) + yes_no("sls-1", "MSE", {1}, 6) + yes_no("sls-1", "SYM", {2}, 8)
+    sec = report_section(run(make_engagement, rows))
+    assert list(sec["figures"]) == ["perception_gap", "symptoms"]
+    assert list(sec["tables"]) == ["perception_gap", "symptoms"]
+    assert all(to_svg(chart).lstrip().startswith("<svg") for _, chart in sec["figures"].values())
+    title, gaps = sec["tables"]["perception_gap"]
+    assert title == "Self-evaluation statements: each side's view"
+    assert list(gaps["Difference"])[:2] == ["+0%", "-100%"]
+    assert report_section({"self_evaluation": None}) == {
+        "findings": ["Not assessed: no self-evaluation answers."], "figures": {}, "tables": {}}

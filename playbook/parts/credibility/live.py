@@ -14,7 +14,10 @@ import ipywidgets as w
 
 from playbook.core.engagement import Engagement
 from playbook.core.responses import current_answers
-from playbook.parts.credibility import model as credibility
+from playbook.parts.charts import to_svg
+from playbook.parts.credibility.model import evaluate
+from playbook.parts.credibility.views import levels, next_steps_shown, perception_gap
+from playbook.parts.credibility.words import findings
 
 OPTIONS = [("Sales view", "sales"), ("Marketing view", "marketing"), ("All raters", "all")]
 
@@ -26,9 +29,7 @@ def _list(lines: list[str]) -> str:
 def _steps_html(result: dict[str, Any]) -> str:
     if not result["next_steps"]:
         return ""
-    df = credibility.next_steps_table(result)
-    df["mean"] = df["mean"].map(credibility.one_decimal)
-    df.columns = ["Item", "Statement", "Mean rating", "Next step"]
+    df = next_steps_shown(result)
     title = f"Next steps for level {result['focus']} ({html.escape(dict((v, k) for k, v in OPTIONS)[result['basis']])})"
     return f"<h4>{title}</h4>" + df.to_html(index=False, escape=True, classes="pb-table", border=0)
 
@@ -62,14 +63,11 @@ class LiveView:
         self.redraw()
 
     def redraw(self) -> None:
-        from playbook.parts.charts import to_svg
-        from playbook.parts.credibility import views as charts
-
         basis = self.toggle.value
         try:
-            self.result = credibility.evaluate(self.eng, self.answers, basis=basis, wave=self.wave)
-            lines = credibility.findings(self.result)
-            svgs = [to_svg(charts.levels(self.result, views=(basis,))), to_svg(charts.perception_gap(self.result))]
+            self.result = evaluate(self.eng, self.answers, basis=basis, wave=self.wave)
+            lines = findings(self.result)
+            svgs = [to_svg(levels(self.result, views=(basis,))), to_svg(perception_gap(self.result))]
         except Exception as exc:  # shown in the page, the widget stays usable
             self.summary.value = f"<p class='pb-error'>Could not compute this view: {html.escape(str(exc))}</p>"
             return

@@ -1,11 +1,14 @@
-"""Charts for the credibility stage: the three levels, the perception gap, the waves."""
+"""Charts, tables and the report section for the credibility stage: the levels, the perception gap, the waves."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
+from playbook.core.instruments import items
 from playbook.parts.charts import PALETTE, base, empty
+from playbook.parts.credibility.model import LEVELS, VIEWS, level_name
+from playbook.parts.credibility.words import findings, one_decimal, percent, waves_sentence
 
 VIEW_LABELS = {"sales": "Sales view", "marketing": "Marketing view", "all": "All raters"}
 STATUS_COLOURS = {
@@ -17,14 +20,10 @@ LEVEL_COLOURS = ["#9ecae1", "#4a8fc7", "#133f73"]
 
 
 def _level_label(level: int) -> str:
-    from playbook.parts.credibility.model import level_name
-
     return f"{level} {level_name(level)}"
 
 
 def _level_rows(result: dict[str, Any], views: tuple[str, ...]) -> list[dict[str, Any]]:
-    from playbook.parts.credibility.model import LEVELS
-
     rows = []
     for v in views:
         view = result["views"][v]
@@ -39,7 +38,7 @@ def _level_rows(result: dict[str, Any], views: tuple[str, ...]) -> list[dict[str
                 "score": score,
                 "status": status,
                 "text_x": score or 0.0,
-                "label": status if score is None else f"{score * 100:.0f}%",
+                "label": status if score is None else percent(score),
             })
     return rows
 
@@ -127,3 +126,97 @@ def waves(waves: list[dict[str, Any]], threshold: float = 0.75):
     stages = " → ".join(f"{w['stage']} in {w['wave']}" for w in waves)
     return alt.layer(line, rule).properties(width=max(240, 90 * len(order)), height=200,
                                             title=f"Level scores per wave (stage {stages})")
+
+
+# --- tables and the report section ------------------------------------------------
+
+def level_table(result: dict[str, Any]):
+    """One row per level: the score in each view and its status on the result's basis."""
+    import pandas as pd
+
+    rows = []
+    for level in LEVELS:
+        k = str(level)
+        row = {"level": level, "name": level_name(level)}
+        row.update({f"{v}_score": result["views"][v]["level_scores"][k] for v in VIEWS})
+        row.update({"score": result["level_scores"][k], "status": result["level_status"][k]})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def gap_table(result: dict[str, Any]):
+    import pandas as pd
+
+    rows = [{**g, "statement": items()[g["item"]].text} for g in result["perception_gap"]]
+    return pd.DataFrame(rows)[["item", "statement", "marketing_mean", "sales_mean", "gap", "flagged"]]
+
+
+def next_steps_table(result: dict[str, Any]):
+    import pandas as pd
+
+    rows = [{"item": s["item"], "statement": items()[s["item"]].text, "mean": s.get("mean"), "action": s["action"]}
+            for s in result["next_steps"]]
+    return pd.DataFrame(rows, columns=["item", "statement", "mean", "action"])
+
+
+def next_steps_shown(result: dict[str, Any]):
+    """The next steps as people read them: mean rating to one decimal, plain column names."""
+    steps = next_steps_table(result)
+    steps["mean"] = steps["mean"].map(one_decimal)
+    steps.columns = ["Item", "Statement", "Mean rating", "Next step"]
+    return steps
+
+
+def wave_table(waves: list[dict[str, Any]]):
+    import pandas as pd
+
+    rows = [{"wave": w["wave"], "stage": w["stage"], "focus": w["focus"],
+             **{f"level_{k}": s for k, s in w["level_scores"].items()}} for w in waves]
+    return pd.DataFrame(rows, columns=["wave", "stage", "focus", "level_1", "level_2", "level_3"])
+
+
+def _levels_shown(cred: dict[str, Any]):
+    levels = level_table(cred)
+    levels = levels.assign(**{c: levels[c].map(percent) for c in ("sales_score", "marketing_score", "all_score")})
+    levels = levels[["level", "name", "sales_score", "marketing_score", "all_score", "status"]]
+    levels.columns = ["Level", "Name", "Sales view", "Marketing view", "All raters", f"Status ({cred['basis']} view)"]
+    return levels
+
+
+def _gaps_shown(cred: dict[str, Any]):
+    gaps = gap_table(cred)
+    for col in ("marketing_mean", "sales_mean", "gap"):
+        gaps[col] = gaps[col].map(lambda v, c=col: one_decimal(v, signed=c == "gap"))
+    gaps["flagged"] = gaps["flagged"].map({True: "yes", False: ""})
+    gaps.columns = ["Item", "Statement", "Marketing mean", "Sales mean", "Gap", "Flagged"]
+    return gaps
+
+
+def _waves_shown(waves: list[dict[str, Any]]):
+    wt = wave_table(waves)
+    for k in LEVELS:
+        wt[f"level_{k}"] = wt[f"level_{k}"].map(percent)
+    wt["focus"] = wt["focus"].map(lambda v: "–" if v is None or v != v else str(int(v)))
+    wt.columns = ["Wave", "Stage", "Focus", "Level 1", "Level 2", "Level 3"]
+    return wt
+
+
+def report_section(results: dict[str, Any]) -> dict[str, Any]:
+    """Findings, figures and tables by name (``results`` is the whole results.json dict)."""
+    cred = results.get("credibility")
+    if not cred:
+        return {"findings": ["Not assessed: no credibility-stage ratings were collected."], "figures": {},
+                "tables": {}}
+    figures = {"levels": ("Credibility levels: sales view beside marketing view", levels(cred)),
+               "perception_gap": ("Perception gap per item", perception_gap(cred))}
+    tables = {"levels": ("Credibility levels", _levels_shown(cred)),
+              "next_steps": (f"Next steps for level {cred['focus']}" if cred["focus"] else "Next steps",
+                             next_steps_shown(cred)),
+              "perception_gap": ("Perception gap per item", _gaps_shown(cred))}
+    lines = findings(cred)
+    history = cred.get("waves") or []
+    if len(history) > 1:
+        figures["waves"] = ("Level scores per wave", waves(history, cred["stage_threshold"]))
+        tables["waves"] = ("Stage per wave", _waves_shown(history))
+        lines.append(waves_sentence(history))
+    return {"findings": lines, "figures": figures, "tables": tables}

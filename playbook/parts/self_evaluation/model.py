@@ -1,7 +1,8 @@
-"""Self-evaluations, perception gap and misalignment symptoms (METHOD 1).
+"""Self-evaluations, perception gap and misalignment symptoms (METHOD 1): the rules, on plain data.
 
 Pure computation over answer dicts (as from ``responses.current_answers``):
-``respondent``, ``item``, ``value``, ``side``, ``role``.
+``respondent``, ``item``, ``value``, ``side``, ``role``. Numbers are kept at full
+precision; ``words`` and ``views`` round them for people.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from playbook.core.instruments import instruments, item_ids
 # Rules given by the seed article, not settings.
 GAP_MORE_THAN = 1  # more than one marketing-leader "yes" means a credibility gap
 MEET_AT_LEAST = 1  # one or more sales-leader "yes" means the leaders should meet
+CODES = ("MSE", "SSE", "SYM")  # the instruments this part reads
 
 
 def _yes_share(values: list[str]) -> float | None:
-    return round(sum(v == "yes" for v in values) / len(values), 4) if values else None
+    return sum(v == "yes" for v in values) / len(values) if values else None
 
 
 def _leader_check(eng: Engagement, answers: list[dict], side: str, code: str) -> dict[str, Any]:
@@ -57,7 +59,7 @@ def perception_gap(answers: list[dict]) -> list[dict[str, Any]]:
                 "about": own_side,
                 "self_yes_share": s,
                 "peer_yes_share": p,
-                "difference": round(p - s, 4) if s is not None and p is not None else None,
+                "difference": p - s if s is not None and p is not None else None,
                 "self_n": len(self_v),
                 "peer_n": len(peer_v),
             })
@@ -99,74 +101,18 @@ def evaluate(eng: Engagement, answers: list[dict]) -> dict[str, Any]:
     }
 
 
-def findings(result: dict[str, Any]) -> list[str]:
-    """The self-evaluation findings in plain words, for the notebook and the report."""
-    se, sym = result["self_evaluation"], result["symptoms"]
-    lines = []
-    m = se["marketing"]
-    if m["credibility_gap"] is None:
-        lines.append("The marketing leader has not answered the marketing self-evaluation yet.")
-    elif m["credibility_gap"]:
-        lines.append(f"A credibility gap exists: the marketing leader agreed with {m['yes_count']} of 6 statements "
-                     "(more than one is the sign).")
-    else:
-        lines.append(f"No credibility gap from the marketing leader's own view ({m['yes_count']} of 6 statements).")
-    s = se["sales"]
-    if s["meet_marketing_peer"] is None:
-        lines.append("The sales leader has not answered the sales self-evaluation yet.")
-    elif s["meet_marketing_peer"]:
-        lines.append(f"The sales leader should meet the marketing leader: {s['yes_count']} of 3 statements about "
-                     "sales were answered yes.")
-    else:
-        lines.append("The sales leader answered no to every statement about sales; no meeting is called for on that basis.")
-    wide = [g for g in se["perception_gap"] if g["difference"] is not None and abs(g["difference"]) >= 0.5]
-    if wide:
-        ids = ", ".join(g["item"] for g in wide)
-        lines.append(f"The two sides see {len(wide)} statement(s) very differently (gap of 50 points or more): {ids}.")
-    lines.append(f"{sym['count']} of 8 symptoms of misalignment were reported ({sym['severity']}).")
-    return lines
+def read(eng: Engagement) -> None:
+    """This part's input is the answers, which the run's snapshot already holds: nothing else to read."""
+    return None
 
 
-def gap_table(result: dict[str, Any]):
-    """The perception gap as a DataFrame with the item text."""
-    import pandas as pd
+def evaluate_snapshot(snap, wave: str | None = None) -> dict[str, Any]:
+    """The part's results.json blocks for one wave (default: the engagement's period), from the snapshot only.
 
-    from playbook.core.instruments import items
-
-    rows = [{**g, "statement": items()[g["item"]].text} for g in result["self_evaluation"]["perception_gap"]]
-    return pd.DataFrame(rows)[["item", "about", "statement", "self_yes_share", "peer_yes_share", "difference"]]
-
-
-def symptom_table(result: dict[str, Any]):
-    import pandas as pd
-
-    from playbook.core.instruments import items
-
-    sym = result["symptoms"]
-    return pd.DataFrame([
-        {"item": i, "symptom": items()[i].text, "reported": i in sym["present"], "share": share}
-        for i, share in sym["shares"].items()
-    ])
-
-
-def report_section(results: dict[str, Any]) -> dict[str, Any]:
-    """Findings, figures and tables for the report."""
-    if not results.get("self_evaluation"):
-        return {"findings": ["Not assessed: no self-evaluation answers."], "figures": [], "tables": []}
-    from playbook.core.formats import share
-    from playbook.parts.self_evaluation import views as charts
-
-    part = {"self_evaluation": results["self_evaluation"], "symptoms": results["symptoms"]}
-    gaps = gap_table(part)
-    for col in ("self_yes_share", "peer_yes_share", "difference"):
-        gaps[col] = gaps[col].map(lambda v, c=col: share(v, signed=c == "difference"))
-    gaps.columns = ["Item", "About", "Statement", "Own view (yes)", "Other side (yes)", "Difference"]
-    sym = symptom_table(part)
-    sym["share"] = sym["share"].map(share)
-    sym["reported"] = sym["reported"].map({True: "yes", False: "no"})
-    sym.columns = ["Item", "Symptom", "Reported", "Share of respondents"]
-    return {
-        "findings": findings(part),
-        "figures": [("Perception gap", charts.perception_gap(part)), ("Symptoms", charts.symptoms(part))],
-        "tables": [("Self-evaluation statements: each side's view", gaps), ("Symptoms of misalignment", sym)],
-    }
+    Both blocks are None when the wave has no self-evaluation or symptom answer.
+    """
+    eng = snap.engagement
+    answers = snap.wave_answers(wave or eng.period)
+    if not any(a["item"].startswith(CODES) for a in answers):
+        return {"self_evaluation": None, "symptoms": None}
+    return evaluate(eng, answers)
