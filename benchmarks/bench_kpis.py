@@ -52,24 +52,25 @@ def main(metrics: int = 60, periods: int = 60) -> None:
     from playbook.core.engagement import load
     from playbook.parts.charts import to_svg
     from playbook.parts.kpis import model as kpis
+    from playbook.parts.kpis import views
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         build(folder, metrics, periods)
         print(f"{metrics} metrics x {periods} monthly periods = {metrics * periods} values")
         eng = load(folder)
-        timed("load + validate kpis.csv and kpi_values.csv", lambda: kpis.validate(eng))
+        timed("load + validate kpis.csv and kpi_values.csv", lambda: kpis.read(eng))
         result = timed("evaluate (load, validate, score)", lambda: kpis.evaluate(eng))
         size_json = len(json.dumps({"kpis": result}))
         timed("import altair and pandas (once per process)", lambda: __import__("playbook.parts.kpis.views") and
               __import__("altair") and __import__("pandas"))
-        section = timed("report_section (findings, charts, table)", lambda: kpis.report_section({"kpis": result}))
+        section = timed("report_section (findings, charts, table)", lambda: views.report_section({"kpis": result}))
         total_svg = 0
-        for title, chart in section["figures"]:
+        for title, chart in section["figures"].values():
             svg = timed(f"  to SVG: {title[:34]}", lambda chart=chart: to_svg(chart))
             total_svg += len(svg.encode())
             print(f"{'':<44} {len(svg.encode()) / 1024:8.1f} KiB")
-        table = sum(len(t.to_html().encode()) for _, t in section["tables"])
+        table = sum(len(t.to_html().encode()) for _, t in section["tables"].values())
         print(f"{'results.json kpis block':<44} {size_json / 1024:8.1f} KiB")
         print(f"{'scorecard table as HTML':<44} {table / 1024:8.1f} KiB")
         total = total_svg + table

@@ -8,6 +8,7 @@ from playbook.core.engagement import load, sample_path
 from playbook.parts.charts import to_svg
 from playbook.parts.kpis import model as kpis
 from playbook.parts.kpis import views as charts
+from playbook.parts.kpis import words
 from playbook.parts.kpis.files import KpiData, Metric, Value
 
 
@@ -29,7 +30,7 @@ def big(n_metrics: int = 60, n_periods: int = 60) -> dict:
 
 
 def test_findings_list_managed_off_track_then_watch_with_owner_first(sample):
-    lines = kpis.findings(sample)
+    lines = words.findings(sample)
     managed = [r for r in sample["to_date"] if r["designation"] == "managed"]
     off = [r for r in managed if r["status"] == "off_track"]
     watch = [r for r in managed if r["status"] == "watch"]
@@ -48,17 +49,17 @@ def test_findings_list_managed_off_track_then_watch_with_owner_first(sample):
 def test_findings_when_everything_managed_is_on_track():
     m = Metric("x", "X", "count", "higher", "sales", "managed", "leading")
     result = kpis.score(KpiData({"x": m}, [Value("x", "2026-07", 10, 12)]), 0.9)
-    lines = kpis.findings(result)
+    lines = words.findings(result)
     assert "Every managed metric is on track to date." in lines
     assert not any(line.startswith(("Off track", "On watch")) for line in lines)
 
 
 def test_findings_with_no_metrics_defined():
-    assert "defines no metrics" in kpis.findings(kpis.score(KpiData(), 0.9))[0]
+    assert "defines no metrics" in words.findings(kpis.score(KpiData(), 0.9))[0]
 
 
 def test_scorecard_table_formats_for_people(sample):
-    table = kpis.scorecard_table(sample)
+    table = charts.scorecard_table(sample)
     row = table[table["Metric"] == "Share of marketing leads with sales feedback"].iloc[0]
     assert (row["Goal"], row["Actual"], row["Attainment"], row["Status"]) == ("70.0%", "64.2%", "91.7%", "watch")
     hours = table.iloc[0]
@@ -69,25 +70,26 @@ def test_scorecard_table_formats_for_people(sample):
 def test_styled_scorecard_colours_status_and_escapes_client_text():
     m = Metric("x", "<b>Leads</b> & more", "count", "higher", "sales", "managed", "leading")
     result = kpis.score(KpiData({"x": m}, [Value("x", "2026-07", 10, 5)]), 0.9)
-    page = kpis.styled_scorecard(result).to_html()
+    page = charts.styled_scorecard(result).to_html()
     assert "&lt;b&gt;Leads&lt;/b&gt; &amp; more" in page and "<b>Leads" not in page
     assert "#c8443a" in page  # off-track colour
 
 
 def test_report_section_without_kpis():
-    section = kpis.report_section({"engagement": "x", "kpis": None})
-    assert section["figures"] == [] and section["tables"] == []
+    section = charts.report_section({"engagement": "x", "kpis": None})
+    assert section["figures"] == {} and section["tables"] == {}
     assert len(section["findings"]) == 1 and section["findings"][0].startswith("Not assessed: ")
 
 
 def test_report_section_with_the_sample(sample):
-    section = kpis.report_section({"kpis": sample})
-    assert section["findings"] == kpis.findings(sample)
-    assert len(section["figures"]) == 3
-    for title, chart in section["figures"]:
+    section = charts.report_section({"kpis": sample})
+    assert section["findings"] == words.findings(sample)
+    assert list(section["figures"]) == ["status_counts", "attainment", "goal_vs_actual"]
+    for title, chart in section["figures"].values():
         svg = to_svg(chart)
         assert title and svg.startswith("<svg") and "<script" not in svg
-    (title, table), = section["tables"]
+    assert list(section["tables"]) == ["scorecard"]
+    title, table = section["tables"]["scorecard"]
     assert len(table) == len(sample["to_date"])
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from playbook.core.engagement import load, sample_path
 from playbook.parts.kpis import model as kpis
+from playbook.parts.kpis.files import KpiData
 from playbook.parts.kpis.setup import default_periods, setup_sheet
 
 
@@ -90,4 +91,4 @@ def test_the_sample_cannot_be_overwritten():
 
 def test_default_periods_for_a_non_quarter_period(make_engagement):
     eng = load(make_engagement(period="Spring review"))
-    assert default_periods(eng, kpis.KpiData()) == []
+    assert default_periods(eng, KpiData()) == []

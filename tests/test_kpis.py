@@ -1,4 +1,4 @@
-"""KPI goal-vs-actual (METHOD 3): files, scoring at each boundary, findings, tables, report section."""
+"""KPI goal-vs-actual (METHOD 3): files, scoring at each boundary, findings, tables, the snapshot."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from playbook.core.engagement import load, sample_path
 from playbook.core.errors import UserError
 from playbook.parts.kpis import model as kpis
+from playbook.parts.kpis import views, words
 from playbook.parts.kpis.files import KpiData, Metric, Value, period_key
 
 HEADER = "metric,name,unit,direction,owner,designation,indicator,aggregation\n"
@@ -52,7 +53,7 @@ def scored(values: list[tuple[str, float, float | None]], watch: float = 0.9, **
     (0.05, 0.045, "higher", "watch", 0.9),       # 0.045 / 0.05 is 0.8999999999999999 in floats
     (0.045, 0.05, "lower", "watch", 0.9),
     (0.3, 0.1 + 0.2, "lower", "on_track", 1.0),   # 0.3 / 0.30000000000000004 is 0.9999999999999998
-    (100, 99.999999, "higher", "watch", 1.0),    # rounds to 1.0 in results but is below goal
+    (100, 99.999999, "higher", "watch", 0.99999999),  # below goal, and results say so (no rounding)
     (24, 24, "lower", "on_track", 1.0),
     (9, 10, "lower", "watch", 0.9),              # lower is better: goal / actual
     (24, 30, "lower", "off_track", 0.8),
@@ -68,7 +69,7 @@ def scored(values: list[tuple[str, float, float | None]], watch: float = 0.9, **
 def test_status_boundaries(goal, actual, direction, expected, ratio):
     row = scored([("2026-07", goal, actual)], direction=direction)["periods"][0]
     assert row["status"] == expected
-    assert row["attainment"] == ratio
+    assert row["attainment"] == (None if ratio is None else pytest.approx(ratio))
 
 
 def test_direct_comparison_when_denominator_is_zero():
@@ -82,7 +83,7 @@ def test_direct_comparison_when_denominator_is_zero():
 def test_watch_threshold_comes_from_settings(make_engagement):
     folder = kpi_engagement(make_engagement, values=VALUES + "pipeline,2026-07,100,85\n", settings={"kpi_watch": 0.8})
     row = kpis.evaluate(load(folder))["periods"][0]
-    assert row["status"] == "watch" and row["attainment"] == 0.85
+    assert row["status"] == "watch" and row["attainment"] == pytest.approx(0.85)
     assert kpis.evaluate(load(folder))["watch_threshold"] == 0.8
     assert scored([("2026-07", 100, 85)], watch=0.9)["periods"][0]["status"] == "off_track"
 
@@ -97,13 +98,13 @@ def test_to_date_sum_for_counts_skips_periods_without_actual():
 
 def test_to_date_sum_absorbs_float_error():
     r = scored([("2026-07", 0.1, 0.3), ("2026-08", 0.2, 0.0)], unit="currency")["to_date"][0]
-    assert r["status"] == "on_track" and r["attainment"] == 1.0
+    assert r["status"] == "on_track" and r["attainment"] == pytest.approx(1.0)
 
 
 def test_to_date_mean_is_default_for_percent_and_values_become_fractions():
     r = scored([("2026-07", 60, 50), ("2026-08", 80, 70), ("2026-09", 90, None)], unit="percent")["to_date"][0]
     assert r["aggregation"] == "mean"
-    assert (r["goal"], r["actual"], r["attainment"], r["status"]) == (0.7, 0.6, 0.8571, "off_track")
+    assert (r["goal"], r["actual"], r["attainment"]) == pytest.approx((0.7, 0.6, 6 / 7)) and r["status"] == "off_track"
 
 
 @pytest.mark.parametrize("unit, default", [("count", "sum"), ("currency", "sum"), ("percent", "mean"),
@@ -138,14 +139,14 @@ def test_periods_sort_chronologically_with_a_quarter_after_its_months():
 
 def test_no_kpis_file_means_not_assessed(make_engagement):
     folder = kpi_engagement(make_engagement, defs=None, values=None)
-    assert kpis.load(load(folder)) is None and kpis.evaluate(load(folder)) is None
-    assert kpis.findings(None)[0].startswith("Not assessed")
+    assert kpis.read(load(folder)) is None and kpis.evaluate(load(folder)) is None
+    assert words.findings(None)[0].startswith("Not assessed")
 
 
 def test_values_without_definitions_is_an_error(make_engagement):
     folder = kpi_engagement(make_engagement, defs=None, values=VALUES + "x,2026-07,1,1\n")
     with pytest.raises(UserError, match=r"kpi_values\.csv: .*no kpis\.csv"):
-        kpis.validate(load(folder))
+        kpis.read(load(folder))
 
 
 def test_definitions_without_values_are_all_no_data(make_engagement):
@@ -159,7 +160,7 @@ def test_order_is_managed_first_then_leading_before_lagging(make_engagement):
     result = kpis.evaluate(load(kpi_engagement(make_engagement)))
     assert [r["metric"] for r in result["to_date"]] == [
         "follow-up", "feedback", "pipeline", "coverage", "bookings", "win-rate"]
-    table = kpis.scorecard(result)
+    table = views.scorecard(result)
     assert list(table["metric"]) == [r["metric"] for r in result["to_date"]]
     assert list(table["designation"]) == ["managed"] * 5 + ["monitored"]
 
@@ -173,7 +174,7 @@ def test_sample_results_are_json_safe_and_worth_discussing():
     for row in result["periods"] + result["to_date"]:
         for key in ("goal", "actual", "attainment"):
             v = row[key]
-            assert v is None or round(v, 4) == v
+            assert v is None or (isinstance(v, float) and v >= 0)
     assert sum(result["counts"].values()) == result["metric_count"] == len(result["to_date"])
 
 
@@ -197,7 +198,7 @@ BAD_DEFS = [
 def test_bad_definitions_are_named(make_engagement, line, where, what):
     folder = kpi_engagement(make_engagement, defs=HEADER + line + "\n", values=None)
     with pytest.raises(UserError) as exc:
-        kpis.validate(load(folder))
+        kpis.read(load(folder))
     assert exc.value.message.startswith(f"kpis.csv, {where}: ")
     assert what in exc.value.message
 
@@ -223,7 +224,7 @@ BAD_VALUES = [
 def test_bad_values_are_named(make_engagement, line, where, what):
     folder = kpi_engagement(make_engagement, values=VALUES + line + "\n")
     with pytest.raises(UserError) as exc:
-        kpis.validate(load(folder))
+        kpis.read(load(folder))
     assert exc.value.message.startswith(f"kpi_values.csv, {where}: ")
     assert what in exc.value.message
 
@@ -236,22 +237,22 @@ def test_bad_values_are_named(make_engagement, line, where, what):
 ])
 def test_bad_definition_files(make_engagement, defs, message):
     with pytest.raises(UserError, match=message.replace("(", r"\(")):
-        kpis.validate(load(kpi_engagement(make_engagement, defs=defs, values=None)))
+        kpis.read(load(kpi_engagement(make_engagement, defs=defs, values=None)))
 
 
 def test_values_missing_a_column_and_non_utf8(make_engagement):
     folder = kpi_engagement(make_engagement, values="metric,period,goal\n")
     with pytest.raises(UserError, match="kpi_values.csv: column 'actual' is missing"):
-        kpis.validate(load(folder))
+        kpis.read(load(folder))
     (folder / "kpi_values.csv").write_bytes(VALUES.encode() + "pipeline,2026-07,1,\xe9\n".encode("latin-1"))
     with pytest.raises(UserError, match="kpi_values.csv: the file is not UTF-8"):
-        kpis.validate(load(folder))
+        kpis.read(load(folder))
 
 
 def test_input_is_forgiving_where_it_is_harmless(make_engagement):
     defs = "Metric, Name ,UNIT,direction,owner,designation,indicator\nx,X,Count,HIGHER,Sales,Managed,Leading\n"
     folder = kpi_engagement(make_engagement, defs=defs, values=VALUES + "x,2026-q3,10, \n\n")
-    data = kpis.load(load(folder))
+    data = kpis.read(load(folder))
     assert data.metrics["x"].unit == "count" and data.metrics["x"].how == "sum"
     assert data.values == [Value("x", "2026-Q3", 10.0, None)]
 
@@ -260,7 +261,7 @@ def test_input_is_forgiving_where_it_is_harmless(make_engagement):
 
 def test_save_validates_and_writes_both_files(make_engagement):
     eng = load(kpi_engagement(make_engagement, values=VALUES + "pipeline,2026-07,100,\n"))
-    data = kpis.load(eng)
+    data = kpis.read(eng)
     data.values.append(Value("pipeline", "2026-08", 100.0, 95.5))
     kpis.save(eng, data)
     assert (eng.path / "kpi_values.csv").read_text() == VALUES + "pipeline,2026-07,100,\npipeline,2026-08,100,95.5\n"
@@ -270,7 +271,7 @@ def test_save_validates_and_writes_both_files(make_engagement):
 def test_save_writes_nothing_when_invalid(make_engagement):
     eng = load(kpi_engagement(make_engagement, values=VALUES + "pipeline,2026-07,100,\n"))
     before = {p.name: p.read_bytes() for p in eng.path.iterdir()}
-    data = kpis.load(eng)
+    data = kpis.read(eng)
     data.values.append(Value("ghost", "2026-08", 1.0, None))
     with pytest.raises(UserError, match="'ghost' is not defined"):
         kpis.save(eng, data)
@@ -280,7 +281,7 @@ def test_save_writes_nothing_when_invalid(make_engagement):
 def test_the_sample_is_never_written():
     eng = load(sample_path())
     with pytest.raises(UserError, match="read-only"):
-        kpis.save(eng, kpis.load(eng))
+        kpis.save(eng, kpis.read(eng))
 
 
 def test_starter_library_covers_the_method():
@@ -307,3 +308,25 @@ def test_engagement_template_loads_with_goals_and_no_actuals(tmp_path):
                                             "  - {id: a, name: A, side: sales, role: leader}\n")
     result = kpis.evaluate(load(folder))
     assert result["periods"] and all(p["status"] == "no_data" and p["goal"] is not None for p in result["periods"])
+
+
+def test_results_keep_full_precision():
+    r = scored([("2026-07", 3, 1)])["to_date"][0]
+    assert r["attainment"] == 1 / 3  # not 0.3333
+    r = scored([("2026-07", 60, 50), ("2026-08", 80, 71)], unit="percent")["to_date"][0]
+    assert r["actual"] == 60.5 / 100
+
+
+def test_read_once_then_evaluate_the_snapshot_without_files(make_engagement):
+    from types import SimpleNamespace
+
+    folder = kpi_engagement(make_engagement, values=VALUES + "pipeline,2026-07,100,85\n", settings={"kpi_watch": 0.8})
+    eng = load(folder)
+    data = kpis.read(eng)
+    expected = kpis.evaluate(eng)
+    for name in ("kpis.csv", "kpi_values.csv"):
+        (folder / name).unlink()  # evaluate_snapshot reads no file: only the snapshot
+    blocks = kpis.evaluate_snapshot(SimpleNamespace(engagement=eng, answers=[], data={"kpis": data}))
+    assert blocks == {"kpis": expected} and blocks["kpis"]["watch_threshold"] == 0.8
+    assert kpis.read(eng) is None
+    assert kpis.evaluate_snapshot(SimpleNamespace(engagement=eng, answers=[], data={"kpis": None})) == {"kpis": None}

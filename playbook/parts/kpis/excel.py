@@ -90,7 +90,7 @@ def export_xlsx(eng: Engagement, path: str | Path) -> Path:
         raise UserError(f"{target.name}: the export must be an .xlsx file.")
     if not target.parent.is_dir():
         raise UserError(f"{target}: the folder {target.parent} does not exist.")
-    data = kpis.load(eng) or KpiData()
+    data = kpis.read(eng) or KpiData()
     wb = Workbook()
     wb.remove(wb.active)
     header = DEF_COLUMNS + DEF_OPTIONAL
@@ -174,7 +174,7 @@ def _import_csv(eng: Engagement, path: Path) -> tuple[KpiData, tuple[str, ...]]:
     text = read_text(path)
     first = text.strip().splitlines()[0] if text.strip() else ""
     header = {h.strip().lower() for h in first.split(",")}
-    current = kpis.load(eng)
+    current = kpis.read(eng)
     if "period" in header:
         if current is None:
             raise UserError(f"{path.name}: these are KPI values, but the engagement has no {DEFINITIONS} yet; import "

@@ -4,7 +4,7 @@ Seed 002: grade sales and marketing on some of the same metrics, leading
 indicators both can affect, with goals set against actual performance and each
 metric designated managed (the team acts on it) or monitored (shown, not actioned).
 
-Files (parsed and written by ``kpi_files``): ``kpis.csv`` defines the metrics,
+Files (parsed and written by ``files``): ``kpis.csv`` defines the metrics,
 ``kpi_values.csv`` holds a goal and an actual per metric and period.
 
 Scoring, per metric and period, and to date:
@@ -20,7 +20,8 @@ Scoring, per metric and period, and to date:
 
 Periods sort chronologically; a quarter sorts right after its last month.
 In results, percent values become fractions (60 in the file is 0.6), like every
-share in results.json; numbers are rounded to 4 places.
+share in results.json; numbers keep full precision (``words`` and ``views`` round
+them as they write them for people).
 """
 
 from __future__ import annotations
@@ -47,18 +48,13 @@ from playbook.parts.kpis.files import (
     period_key,
     write,
 )
-from playbook.parts.kpis.words import STATUSES, findings, report_section, scorecard, scorecard_table, styled_scorecard
 
-__all__ = [
-    "STATUSES", "KpiData", "Metric", "Value", "aggregate", "attainment", "evaluate", "findings", "library", "load",
-    "report_section", "save", "scorecard", "scorecard_table", "score", "status", "styled_scorecard", "validate",
-]
-
+STATUSES = ("on_track", "watch", "off_track", "no_data")
 LIBRARY = "kpi-library.csv"
 EPS = 1e-9  # tolerance for floating-point error at the thresholds
 
 
-def load(eng: Engagement) -> KpiData | None:
+def read(eng: Engagement) -> KpiData | None:
     """The engagement's validated KPI definitions and values; None when it has no ``kpis.csv``."""
     defs, vals = eng.file(DEFINITIONS), eng.file(VALUES)
     if defs is None:
@@ -77,11 +73,6 @@ def library() -> dict[str, Metric]:
 
     path = templates_dir() / LIBRARY
     return parse_definitions(csv_rows(read_text(path), LIBRARY, DEF_COLUMNS, DEF_OPTIONAL), LIBRARY)
-
-
-def validate(eng: Engagement) -> None:
-    """Raise UserError for the first problem in the engagement's KPI files."""
-    load(eng)
 
 
 def save(eng: Engagement, data: KpiData, which: tuple[str, ...] = (DEFINITIONS, VALUES)) -> None:
@@ -128,8 +119,11 @@ def aggregate(values: list[Value], how: str) -> tuple[float | None, float | None
     return goal, actual
 
 
-def _r(x: float | None, scale: float = 1.0) -> float | None:
-    return None if x is None else round(x * scale, 4) + 0.0
+def _in_results(x: float | None, unit: str) -> float | None:
+    """A goal or actual as results.json keeps it: percent values as fractions (60 -> 0.6), at full precision."""
+    if x is None:
+        return None
+    return x / 100 if unit == "percent" else x
 
 
 def order(metrics: dict[str, Metric]) -> list[Metric]:
@@ -152,12 +146,11 @@ def score(data: KpiData, watch: float) -> dict[str, Any]:
     periods: list[dict] = []
     to_date: list[dict] = []
     for m in order(data.metrics):
-        scale = 0.01 if m.unit == "percent" else 1.0
         values = sorted(by_metric[m.metric], key=lambda v: period_key(v.period))
         for v in values:
             periods.append({
-                "metric": m.metric, "period": v.period, "goal": _r(v.goal, scale), "actual": _r(v.actual, scale),
-                "attainment": _r(attainment(v.goal, v.actual, m.direction)),
+                "metric": m.metric, "period": v.period, "goal": _in_results(v.goal, m.unit),
+                "actual": _in_results(v.actual, m.unit), "attainment": attainment(v.goal, v.actual, m.direction),
                 "status": status(v.goal, v.actual, m.direction, watch),
             })
         goal, actual = aggregate(values, m.how)
@@ -165,8 +158,8 @@ def score(data: KpiData, watch: float) -> dict[str, Any]:
         to_date.append({
             "metric": m.metric, "name": m.name, "unit": m.unit, "direction": m.direction, "owner": m.owner,
             "designation": m.designation, "indicator": m.indicator, "aggregation": m.how,
-            "goal": _r(goal, scale), "actual": _r(actual, scale),
-            "attainment": _r(attainment(goal, actual, m.direction)),
+            "goal": _in_results(goal, m.unit), "actual": _in_results(actual, m.unit),
+            "attainment": attainment(goal, actual, m.direction),
             "status": status(goal, actual, m.direction, watch),
             "periods": len(values), "periods_with_actual": len(with_actual),
             "through": with_actual[-1] if with_actual else None,
@@ -184,7 +177,16 @@ def score(data: KpiData, watch: float) -> dict[str, Any]:
     }
 
 
+def evaluate_snapshot(snap, wave: str | None = None) -> dict[str, Any]:
+    """The ``kpis`` block of results.json from a run's snapshot; None when the engagement has no ``kpis.csv``.
+
+    KPI goals and actuals carry their own periods, so the wave does not change them.
+    """
+    data = snap.data.get("kpis")
+    return {"kpis": None if data is None else score(data, float(snap.engagement.settings["kpi_watch"]))}
+
+
 def evaluate(eng: Engagement) -> dict[str, Any] | None:
-    """``kpis`` of results.json (METHOD 6), or None when the engagement has no ``kpis.csv``."""
-    data = load(eng)
+    """``kpis`` of results.json (METHOD 6) read from the engagement's files, or None without ``kpis.csv``."""
+    data = read(eng)
     return None if data is None else score(data, float(eng.settings["kpi_watch"]))

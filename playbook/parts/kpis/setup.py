@@ -49,7 +49,7 @@ class SetupSheet(widgets.VBox):
         self.eng = eng
         self.message = widgets.HTML()
         try:
-            data = kpis.load(eng) or KpiData()
+            data = kpis.read(eng) or KpiData()
         except UserError as exc:  # broken files: say so, start from the library
             data = KpiData()
             self._say(f"The current KPI files could not be read, so the sheet starts empty: {exc.message}", ok=False)

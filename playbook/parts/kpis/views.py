@@ -1,9 +1,9 @@
-"""Charts of the shared KPIs (METHOD 3), from the ``kpis`` block of results.json.
+"""Charts, the scorecard table and the report section of the shared KPIs (METHOD 3).
 
-Sized for the report at scale: the scorecard has one bar per metric; the
-goal-against-actual small multiples show the managed metrics (at most
-``max_metrics``) over their latest ``max_periods`` periods, so 60 metrics by 60
-months stays a few hundred marks and a small SVG.
+Everything here reads the ``kpis`` block of results.json. Sized for the report at
+scale: the scorecard has one bar per metric; the goal-against-actual small multiples
+show the managed metrics (at most ``max_metrics``) over their latest ``max_periods``
+periods, so 60 metrics by 60 months stays a few hundred marks and a small SVG.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from playbook.parts.charts import PALETTE, base, empty
+from playbook.parts.kpis.model import STATUSES
+from playbook.parts.kpis.words import LABELS, NOT_ASSESSED, findings, fmt, pct
 
-STATUSES = ("on_track", "watch", "off_track", "no_data")
-LABELS = {"on_track": "on track", "watch": "watch", "off_track": "off track", "no_data": "no data"}
 SHOWN_MAX = 1.5  # attainment bars are cut at 150% so one outlier does not squash the rest
 Y_FORMAT = {"percent": ".0%", "currency": "~s", "count": "~s", "ratio": ".1f", "days": "~r", "hours": "~r"}
 
@@ -153,3 +153,72 @@ def goal_vs_actual(result: dict[str, Any] | None, metrics: list[str] | None = No
     if notes:
         chart = chart.properties(title=alt.TitleParams("; ".join(notes), fontSize=10, color=PALETTE["all"]))
     return chart
+
+
+def scorecard(result: dict[str, Any] | None):
+    """To-date scorecard as a DataFrame: managed before monitored, leading before lagging (numbers unformatted)."""
+    import pandas as pd
+
+    cols = ["metric", "name", "owner", "designation", "indicator", "unit", "direction", "aggregation", "goal",
+            "actual", "attainment", "status", "periods_with_actual", "periods", "through"]
+    rows = [] if result is None else result["to_date"]
+    df = pd.DataFrame(rows, columns=cols)
+    rank = (df["designation"] != "managed").astype(int) * 2 + (df["indicator"] != "leading").astype(int)
+    return df.assign(_rank=rank).sort_values("_rank", kind="stable").drop(columns="_rank").reset_index(drop=True)
+
+
+def scorecard_table(result: dict[str, Any] | None):
+    """The scorecard formatted for people (text cells), as the report and the notebook show it."""
+    import pandas as pd
+
+    df = scorecard(result)
+    out = pd.DataFrame({
+        "Metric": df["name"],
+        "Owner": df["owner"],
+        "Designation": df["designation"],
+        "Indicator": df["indicator"],
+        "Better": df["direction"].map({"higher": "higher", "lower": "lower"}),
+        "Goal": [fmt(g, u) for g, u in zip(df["goal"], df["unit"], strict=True)],
+        "Actual": [fmt(a, u) for a, u in zip(df["actual"], df["unit"], strict=True)],
+        "Attainment": [pct(a) for a in df["attainment"]],
+        "Status": df["status"].map(LABELS),
+        "Periods with actual": [f"{k} of {n}" for k, n in zip(df["periods_with_actual"], df["periods"], strict=True)],
+    })
+    # A hint for whoever renders the table as HTML: which column holds a status, and its colours.
+    out.attrs["status_column"] = "Status"
+    out.attrs["status_colours"] = _status_colours()
+    return out
+
+
+def _status_colours() -> dict[str, str]:
+    """Status label -> its colour."""
+    return {LABELS[s]: PALETTE[s] for s in STATUSES}
+
+
+def styled_scorecard(result: dict[str, Any] | None):
+    """The formatted scorecard with the status cells in the status colours (a pandas Styler, escaped)."""
+    colours = _status_colours()
+
+    def paint(cell: str) -> str:
+        colour = colours.get(cell)
+        return f"background-color: {colour}; color: white; font-weight: bold" if colour else ""
+
+    table = scorecard_table(result)
+    return table.style.map(paint, subset=["Status"]).hide(axis="index").format(escape="html")
+
+
+def report_section(results: dict[str, Any]) -> dict[str, Any]:
+    """The KPI section: findings, figures ``{name: (title, chart)}`` and tables ``{name: (title, DataFrame)}``."""
+    result = results.get("kpis")
+    if result is None:
+        return {"findings": [NOT_ASSESSED], "figures": {}, "tables": {}}
+    lines = findings(result)
+    if not result["to_date"]:
+        return {"findings": lines, "figures": {}, "tables": {}}
+    figures = {
+        "status_counts": ("Metrics by status, to date", status_counts(result)),
+        "attainment": ("Shared KPIs to date: attainment against goal", scorecard_chart(result)),
+        "goal_vs_actual": ("Goal against actual by period", goal_vs_actual(result)),
+    }
+    return {"findings": lines, "figures": figures, "tables": {"scorecard": ("KPI scorecard, to date",
+                                                                            scorecard_table(result))}}

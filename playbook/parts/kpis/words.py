@@ -1,15 +1,15 @@
-"""Shared KPIs in plain words, tables and the report section (METHOD 3).
+"""Shared KPIs in plain words (METHOD 3).
 
-Everything here reads the ``kpis`` block of results.json (``kpis.score``), so the
-notebook and the report show the same numbers. Managed metrics that are off track
-or on watch come first, with their owner; monitored metrics are shown, not actioned.
+Everything here reads the ``kpis`` block of results.json (``model.score``), so the
+notebook and the report show the same numbers, rounded only as they are written.
+Managed metrics that are off track or on watch come first, with their owner;
+monitored metrics are shown, not actioned.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-STATUSES = ("on_track", "watch", "off_track", "no_data")
 LABELS = {"on_track": "on track", "watch": "watch", "off_track": "off track", "no_data": "no data"}
 NOT_ASSESSED = ("Not assessed: the engagement has no kpis.csv, so no shared KPIs were graded "
                 "(start from the starter library with 'playbook kpis export' or the KPI setup sheet).")
@@ -94,73 +94,3 @@ def _latest(result: dict[str, Any]) -> list[str]:
     return [f"{len(missing)} of {len(last)} metrics have no actual yet for their latest period "
             f"({', '.join(when[:4])}{', ...' if len(when) > 4 else ''}); to-date figures use only periods with an actual."]
 
-
-def scorecard(result: dict[str, Any] | None):
-    """To-date scorecard as a DataFrame: managed before monitored, leading before lagging (numbers unformatted)."""
-    import pandas as pd
-
-    cols = ["metric", "name", "owner", "designation", "indicator", "unit", "direction", "aggregation", "goal",
-            "actual", "attainment", "status", "periods_with_actual", "periods", "through"]
-    rows = [] if result is None else result["to_date"]
-    df = pd.DataFrame(rows, columns=cols)
-    rank = (df["designation"] != "managed").astype(int) * 2 + (df["indicator"] != "leading").astype(int)
-    return df.assign(_rank=rank).sort_values("_rank", kind="stable").drop(columns="_rank").reset_index(drop=True)
-
-
-def scorecard_table(result: dict[str, Any] | None):
-    """The scorecard formatted for people (text cells), as the report and the notebook show it."""
-    import pandas as pd
-
-    df = scorecard(result)
-    out = pd.DataFrame({
-        "Metric": df["name"],
-        "Owner": df["owner"],
-        "Designation": df["designation"],
-        "Indicator": df["indicator"],
-        "Better": df["direction"].map({"higher": "higher", "lower": "lower"}),
-        "Goal": [fmt(g, u) for g, u in zip(df["goal"], df["unit"], strict=True)],
-        "Actual": [fmt(a, u) for a, u in zip(df["actual"], df["unit"], strict=True)],
-        "Attainment": [pct(a) for a in df["attainment"]],
-        "Status": df["status"].map(LABELS),
-        "Periods with actual": [f"{k} of {n}" for k, n in zip(df["periods_with_actual"], df["periods"], strict=True)],
-    })
-    # A hint for whoever renders the table as HTML: which column holds a status, and its colours.
-    out.attrs["status_column"] = "Status"
-    out.attrs["status_colours"] = {LABELS[s]: colour for s, colour in _colours().items()}
-    return out
-
-
-def _colours() -> dict[str, str]:
-    from playbook.parts.charts import PALETTE
-
-    return {s: PALETTE[s] for s in STATUSES}
-
-
-def styled_scorecard(result: dict[str, Any] | None):
-    """The formatted scorecard with the status cells in the status colours (a pandas Styler, escaped)."""
-    colours = {LABELS[s]: c for s, c in _colours().items()}
-
-    def paint(cell: str) -> str:
-        colour = colours.get(cell)
-        return f"background-color: {colour}; color: white; font-weight: bold" if colour else ""
-
-    table = scorecard_table(result)
-    return table.style.map(paint, subset=["Status"]).hide(axis="index").format(escape="html")
-
-
-def report_section(results: dict[str, Any]) -> dict[str, list]:
-    """The report's KPI section: findings, figures ``(title, chart)`` and tables ``(title, DataFrame)``."""
-    result = results.get("kpis")
-    if result is None:
-        return {"findings": [NOT_ASSESSED], "figures": [], "tables": []}
-    lines = findings(result)
-    if not result["to_date"]:
-        return {"findings": lines, "figures": [], "tables": []}
-    from playbook.parts.kpis import views as charts
-
-    figures = [
-        ("Metrics by status, to date", charts.status_counts(result)),
-        ("Shared KPIs to date: attainment against goal", charts.scorecard_chart(result)),
-        ("Goal against actual by period", charts.goal_vs_actual(result)),
-    ]
-    return {"findings": lines, "figures": figures, "tables": [("KPI scorecard, to date", scorecard_table(result))]}
