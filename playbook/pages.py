@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from playbook.core.errors import UserError
+from playbook.core.html import render, table_html
 from playbook.serve.live import Context, context, in_voila
 
 # Money such as "$1.2M ... $160k" must never be typeset as maths by MathJax (JupyterLab, nbconvert).
@@ -99,7 +100,7 @@ def start(engagement_dir: str = "", mode: str = "auto", respondent: str = "", wa
     except UserError as exc:
         if mode == "report" or not in_voila():
             raise  # headless: papermill reports the one clear message
-        _html(f"<div class='pb-invalid'>{html.escape(INVALID)}</div>")
+        _html(render("message.html.j2", tag="div", cls="pb-invalid", text=INVALID))
         return Page(None, error=exc.message)
     return Page(ctx, wave or ctx.engagement.period, snapshot_path=snapshot if ctx.mode == "report" else "")
 
@@ -121,9 +122,7 @@ def banner(page: Page) -> None:
     eng = page.ctx.engagement
     firm = eng.settings.get("firm_name", "")
     logo = _logo(eng)
-    _html("<div class='pb-banner'>" + (f"<img alt='' src='{logo}'>" if logo else "")
-          + f"<div><div class='pb-firm'>{html.escape(firm)}</div>"
-          f"<div class='pb-client'>{html.escape(eng.client)}</div></div></div>")
+    _html(render("banner.html.j2", logo=logo, firm=firm, client=eng.client))
 
 
 def _logo(eng) -> str:
@@ -162,16 +161,8 @@ def _questionnaire(page: Page) -> str:
     from playbook.core.instruments import instruments
     from playbook.serve.forms import app_codes
 
-    eng = page.ctx.engagement
-    out = [f"<h2>Questionnaire · {html.escape(eng.client)} · {html.escape(page.wave)}</h2>",
-           "<p>Yes/no statements are answered yes or no; ratings run from 1 (strongly disagree) to 5 "
-           "(strongly agree). Marketing respondents are asked the marketing self-evaluation first, sales "
-           "respondents the sales one; the other department's list is optional.</p>"]
-    for code in app_codes("marketing")[0][:-1] + ["SSE"]:
-        inst = instruments()[code]
-        rows = "".join(f"<tr><td>{i.id}</td><td>{html.escape(i.text)}</td></tr>" for i in inst.items)
-        out.append(f"<h3>{html.escape(inst.title)}</h3><table class='pb-table'>{rows}</table>")
-    return "".join(out)
+    asked = [instruments()[code] for code in app_codes("marketing")[0][:-1] + ["SSE"]]
+    return render("questionnaire.html.j2", client=page.ctx.engagement.client, wave=page.wave, instruments=asked)
 
 
 def section(page: Page, part: str) -> dict[str, Any] | None:
@@ -193,14 +184,12 @@ def section(page: Page, part: str) -> dict[str, Any] | None:
 
 def heading(page: Page, title: str) -> None:
     if page.analysis:
-        eng = page.ctx.engagement
-        _html(f"<h2>{html.escape(title)}</h2><p>{html.escape(eng.client)} · {html.escape(page.wave)}</p>")
+        _html(render("heading.html.j2", title=title, client=page.ctx.engagement.client, wave=page.wave))
 
 
 def findings(sec: dict[str, Any] | None) -> None:
     if sec:
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in sec["findings"])
-        _html(f"<ul class='pb-findings {NO_MATH}'>{items}</ul>",
+        _html(render("findings.html.j2", lines=sec["findings"], classes=NO_MATH),
               {"kind": "findings", "part": sec.get("part"), "lines": list(sec["findings"])})
 
 
@@ -232,26 +221,3 @@ def widget(page: Page, factory, *args) -> Any:
         return wdg
     return None
 
-
-def table_html(df) -> str:
-    """A DataFrame as an escaped HTML table; a status column is coloured when the frame says so.
-
-    A frame may carry ``attrs["status_column"]`` and ``attrs["status_colours"]``
-    (label -> colour); the colour goes into a class-free inline style on that cell.
-    """
-    col = df.attrs.get("status_column")
-    colours = df.attrs.get("status_colours") or {}
-    if not col or col not in df.columns:
-        return df.to_html(index=False, escape=True, classes="pb-table", border=0)
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
-    rows = []
-    for rec in df.itertuples(index=False):
-        cells = []
-        for name, value in zip(df.columns, rec):
-            text = html.escape("" if value is None else str(value))
-            colour = colours.get(str(value)) if name == col else None
-            style = f" style='background:{html.escape(colour)};color:#fff;font-weight:600'" if colour else ""
-            cells.append(f"<td{style}>{text}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return (f"<table class='pb-table'><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")

@@ -3,7 +3,7 @@
 A personal link must give a usable form fast, on a phone as on a laptop. Drawn
 with ipywidgets, a 40-question form is some 170 widget models, and the browser
 first loads Voilà's whole JavaScript application before it draws any of them.
-Here the kernel renders the form as HTML (every piece of client text escaped),
+Here the kernel renders the form as HTML (``templates/html/formpage.html.j2``, every value escaped),
 the playbook Voilà template puts it straight into the page, and a small script
 (``templates/.../static/playbook-form.js``) opens one comm to this kernel:
 
@@ -20,8 +20,9 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from playbook.core.html import render
 from playbook.core.instruments import RATING
-from playbook.serve.forms import INTRO, RATING_OPTIONS, YESNO_OPTIONS, FormModel, _esc
+from playbook.serve.forms import COMMENT_MAX, INTRO, RATING_OPTIONS, YESNO_OPTIONS, FormModel
 
 COMM_TARGET = "playbook.form"
 # The notebook metadata that tells the playbook template to render the page without Voilà's JavaScript.
@@ -39,39 +40,10 @@ class FormPage:
     def html(self) -> str:
         m = self.model
         answered, asked, _, _ = m.counts()
-        out = [f"<div class='pb-form pb-lite' data-form='{_esc(self.id)}' data-target='{COMM_TARGET}'>",
-               m.who_html(),
-               f"<p class='pb-intro'>{_esc(INTRO)}</p>",
-               f"<progress class='pb-progress-bar' max='{asked}' value='{answered}' "
-               f"aria-label='answered questions'></progress>"]
-        for inst, qs in m.sections:
-            out.append(f"<section class='pb-section'>{m.section_head_html(inst)}")
-            out.extend(self._row(q) for q in qs)
-            out.append("</section>")
-        status = m.status_text()
-        message = (f"<span class='pb-done'>{_esc(m.submitted_text(False))}</span>" if m.submitted_at else "")
-        out.append("<div class='pb-actions'><button type='button' class='pb-submit'>Submit</button>"
-                   f"<span class='pb-status' role='status'>{_esc(status)}</span></div>"
-                   f"<div class='pb-message' aria-live='polite'>{message}</div>"
-                   "<noscript><p class='pb-error'>This form needs JavaScript to save your answers.</p></noscript>"
-                   "</div>")
-        return "".join(out)
-
-    @staticmethod
-    def _row(q) -> str:
-        iid = _esc(q.item.id)
-        options = RATING_OPTIONS if q.item.answer == RATING else YESNO_OPTIONS
-        buttons = "".join(
-            f"<button type='button' role='radio' data-value='{_esc(value)}' "
-            f"aria-checked='{'true' if q.value == value else 'false'}'"
-            + (" class='mod-active'" if q.value == value else "") + f">{_esc(label)}</button>"
-            for label, value in options)
-        return (f"<div class='pb-row pb-item-{iid}' data-item='{iid}'{' data-required' if q.required else ''}>"
-                f"{FormModel.statement_html(q)}"
-                f"<div class='pb-answer' role='radiogroup' aria-labelledby='pb-q-{iid}'>{buttons}"
-                "<span class='pb-saved' aria-hidden='true'></span></div>"
-                f"<div class='pb-comment-{iid}'><textarea rows='1' maxlength='2000' placeholder='Comment (optional)'"
-                f" aria-label='Comment on {iid}'>{_esc(q.comment)}</textarea></div></div>")
+        return render("formpage.html.j2", m=m, form_id=self.id, target=COMM_TARGET, intro=INTRO, asked=asked,
+                      answered=answered, rating=RATING, rating_options=RATING_OPTIONS, yesno_options=YESNO_OPTIONS,
+                      comment_max=COMMENT_MAX, status=m.status_text(),
+                      submitted=m.submitted_text(False) if m.submitted_at else "")
 
     def display(self) -> None:
         """Show the form and listen for its page (inside a kernel)."""

@@ -12,12 +12,12 @@ browser is not trusted) and saved as soon as it is given.
 
 from __future__ import annotations
 
-import html
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 
 from playbook.core.engagement import Engagement
+from playbook.core.html import macro, render
 from playbook.core.instruments import RATING, Instrument, Item, instruments, parse_answer
 from playbook.core.responses import answer_store, open_store
 
@@ -29,8 +29,9 @@ INTRO = ("Answers marked * are required. Each answer is saved as soon as you giv
          "and come back with the same link.")
 
 
-def _esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
+def _text(tag: str, cls: str, text: object) -> str:
+    """One line of text for the respondent, in one element (escaped by the template)."""
+    return render("message.html.j2", tag=tag, cls=cls, text=text)
 
 
 @dataclass
@@ -140,22 +141,17 @@ class FormModel:
             return "Thank you: your answers are submitted. You can still change them with the same link until the workshop."
         return f"You submitted your answers on {self.submitted_at[:16]} (UTC). You can still change them."
 
-    # Markup both views share; every piece of client text escaped.
+    # Markup both views share (templates/html/form.html.j2).
     def who_html(self) -> str:
-        p = self.person
-        return (f"<div class='pb-who'><b>{_esc(p.name)}</b> · {_esc(p.side)} {_esc(p.role)} · "
-                f"{_esc(self.eng.client)} · {_esc(self.wave)}</div>")
+        return macro("form.html.j2", "who", self.person, self.eng.client, self.wave)
 
     def section_head_html(self, inst: Instrument) -> str:
-        return (f"<h3>{_esc(self.title(inst))}</h3><p class='pb-intro'>{_esc(inst.intro)}"
-                + (f"<br><small>{_esc(RATING_HELP)}</small>" if inst.answer == RATING else "") + "</p>")
+        return macro("form.html.j2", "section_head", self.title(inst), inst.intro,
+                     RATING_HELP if inst.answer == RATING else "")
 
     @staticmethod
     def statement_html(q: Question) -> str:
-        iid = _esc(q.item.id)
-        mark = "<span class='pb-required' title='required'>*</span>" if q.required else ""
-        return (f"<div class='pb-statement' id='pb-q-{iid}'><span class='pb-id'>{iid}</span> {_esc(q.item.text)}"
-                f"{mark}</div>")
+        return macro("form.html.j2", "statement", q)
 
 
 class Shared:
@@ -227,18 +223,18 @@ class RespondentForm:
         self.button = w.Button(description=label, button_style="primary")
         self.button.add_class(cls)
         self.button.on_click(lambda _: action())
-        top = w.HTML(self.model.who_html() + (f"<div class='pb-intro'>{_esc(INTRO)}</div>" if submit else ""))
+        top = w.HTML(self.model.who_html() + (_text("div", "pb-intro", INTRO) if submit else ""))
         self.widget = w.VBox([top, self.progress, *sections, w.HBox([self.button, self.status]), self.message])
         self.widget.add_class("pb-form")
         if self.model.submitted_at:
-            self.message.value = f"<span class='pb-done'>{_esc(self.model.submitted_text(False))}</span>"
+            self.message.value = _text("span", "pb-done", self.model.submitted_text(False))
         self._update_status()
 
     def _changed(self, row: ItemRow) -> None:
         try:
             saved = self.model.save(row.q.item.id, row.answer.value, row.comment.value or "")
         except Exception as exc:  # shown to the respondent, nothing else happens
-            self.status.value = f"<span class='pb-error'>Not saved: {_esc(exc)}</span>"
+            self.status.value = _text("span", "pb-error", f"Not saved: {exc}")
             return
         self._update_status("saved" if saved else "")
 
@@ -253,16 +249,16 @@ class RespondentForm:
     def submit(self) -> bool:
         """Check completeness; record the submission when nothing required is missing."""
         if self.model.missing():
-            self.message.value = f"<span class='pb-missing'>{_esc(self.model.missing_text())}</span>"
+            self.message.value = _text("span", "pb-missing", self.model.missing_text())
             return False
         self.save_all()
         self.model.submit()
-        self.message.value = f"<span class='pb-done'>{_esc(self.model.submitted_text(True))}</span>"
+        self.message.value = _text("span", "pb-done", self.model.submitted_text(True))
         return True
 
     def _update_status(self, what: str = "") -> None:
         self.progress.value = self.model.counts()[0]
-        self.status.value = f"<span class='pb-progress'>{_esc(self.model.status_text(what))}</span>"
+        self.status.value = _text("span", "pb-progress", self.model.status_text(what))
 
 
 def respondent_form(eng: Engagement, respondent: str, codes: list[str], wave: str | None = None) -> RespondentForm:

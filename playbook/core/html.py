@@ -1,0 +1,79 @@
+"""HTML pieces from templates, with every value escaped.
+
+The pages, forms and live views build their HTML from the small templates in
+``templates/html`` through ``render``. The environment escapes every value a
+template prints, so client text (names, comments, KPI names, the client's and
+the firm's names) can never become markup, without anyone remembering to
+escape it. Markup that is already safe (a rendered piece, a macro's output, an
+SVG chart) is passed in with ``|safe`` in the template.
+
+Templates are written one element per line for reading; line breaks and the
+indentation at the start of a line are dropped when a template is loaded, so the
+output is as compact as hand-written HTML (a space between inline buttons would
+show). Every template tag stays on one line.
+
+Imports no pandas, altair or ipywidgets: the respondent's form page uses it.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from functools import cache
+from typing import Any
+
+import jinja2
+from jinja2.ext import Extension
+from markupsafe import Markup
+
+from playbook.core.resources import templates_dir
+
+
+class _Compact(Extension):
+    """Drops line breaks and leading indentation from template source."""
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        return "".join(line.lstrip() for line in source.splitlines())
+
+
+def _escaped(value: Any) -> Any:
+    """Every printed value escaped the way ``html.escape`` does (so ' becomes &#x27;, as it always has)."""
+    return value if hasattr(value, "__html__") else Markup(html.escape(str(value), quote=True))
+
+
+@cache
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir() / "html")), autoescape=True,
+                              finalize=_escaped, extensions=[_Compact], undefined=jinja2.StrictUndefined)
+
+
+def render(template_name: str, **context: Any) -> str:
+    """The template ``templates/html/<template_name>`` rendered with ``context``, every value escaped."""
+    return environment().get_template(template_name).render(**context)
+
+
+def macro(template_name: str, name: str, *args: Any, **kwargs: Any) -> str:
+    """One macro of a template file, called with these arguments (its output, as a plain string)."""
+    return str(getattr(environment().get_template(template_name).module, name)(*args, **kwargs))
+
+
+def _cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
+def table_html(df: Any) -> str:
+    """A DataFrame as an HTML table; a status column is coloured when the frame says so.
+
+    A frame may carry ``attrs["status_column"]`` and ``attrs["status_colours"]``
+    (label -> colour); the colour goes into an inline style on that cell. The
+    frame is read as plain lists (columns and rows), so this needs no pandas.
+    """
+    columns = [str(c) for c in df.columns]
+    col = df.attrs.get("status_column")
+    colours = df.attrs.get("status_colours") or {}
+    status = columns.index(col) if col in columns else -1
+    rows = [[(_cell(v), colours.get(str(v)) if i == status else None) for i, v in enumerate(rec)]
+            for rec in df.itertuples(index=False)]
+    return render("table.html.j2", columns=columns, rows=rows)
