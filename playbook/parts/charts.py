@@ -9,7 +9,6 @@ embeds the same SVG. Nothing is loaded from a CDN. One module per part:
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 # Colours used by every part (status colours are shared with the report's CSS).
@@ -78,7 +77,3 @@ def empty(message: str):
         .encode(text="text:N")
         .properties(width=420, height=60)
     )
-
-
-def escape(text: object) -> str:
-    return html.escape("" if text is None else str(text), quote=True)
