@@ -27,20 +27,14 @@ class Page:
     ctx: Context | None
     wave: str = ""
     error: str = ""
-    snapshot_path: str = ""
     _snap: Any = field(default=None, repr=False)
 
     def snapshot(self):
         """The run's snapshot (the ``snapshot`` parameter), else the engagement read now, without writing."""
         if self._snap is None:
-            if self.snapshot_path:
-                from playbook.core import snapshot
+            from playbook.parts import take_snapshot
 
-                self._snap = snapshot.load(self.snapshot_path)
-            else:
-                from playbook.parts import take_snapshot
-
-                self._snap = take_snapshot(self.ctx.engagement)
+            self._snap = take_snapshot(self.ctx.engagement)
         return self._snap
 
     @property
@@ -95,14 +89,19 @@ def start(engagement_dir: str = "", mode: str = "auto", respondent: str = "", wa
     if not isinstance(snapshot, str):
         raise UserError("parameter 'snapshot' must be the path of a run's snapshot (text).")
     _preload(preload)
+    snap = None
+    if snapshot and not in_voila():  # a run: the engagement comes from its snapshot, read once by the run
+        from playbook.core import snapshot as snapshots
+
+        snap = snapshots.load(snapshot)
     try:
-        ctx = context(engagement_dir, mode, respondent)
+        ctx = context(engagement_dir, mode, respondent, snap.engagement if snap else None)
     except UserError as exc:
         if mode == "report" or not in_voila():
             raise  # headless: papermill reports the one clear message
         _html(render("message.html.j2", tag="div", cls="pb-invalid", text=INVALID))
         return Page(None, error=exc.message)
-    return Page(ctx, wave or ctx.engagement.period, snapshot_path=snapshot if ctx.mode == "report" else "")
+    return Page(ctx, wave or ctx.engagement.period, _snap=snap)
 
 
 def form(page: Page, *codes: str):

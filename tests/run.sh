@@ -4,10 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages: Chromium for the browser tests and report.pdf, poppler for PDF checks.
+# System packages: Chromium for the browser tests and report.pdf, poppler for PDF checks,
+# strace to count how often a run opens each input file.
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+command -v strace >/dev/null 2>&1 || need+=(strace)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
@@ -16,7 +18,8 @@ fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[test]'
+# The versions CI tested (constraints.txt, refreshed on purpose: see the README).
+.venv/bin/python -m pip install -q -e '.[test]' -c constraints.txt
 .venv/bin/python -m ruff check playbook tests benchmarks
 # One pytest run: the test suite plus nbval over every notebook. --dist loadfile keeps the cells
 # of one notebook on one worker (nbval runs them in order in one kernel).

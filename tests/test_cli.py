@@ -96,3 +96,36 @@ def test_demo_end_to_end_as_a_user_runs_it(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "Using the demo engagement already" in proc.stderr
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".demo.")]  # no temp folders left
+
+
+def test_import_loads_responses_into_the_store_once(sample_copy):
+    res = invoke("import", sample_copy)
+    assert res.exit_code == 0, res.output
+    assert "unchanged" in res.output and (sample_copy / "answers.sqlite").is_file()
+    added = int(res.output.split(":", 1)[1].split()[0])
+    assert added > 0
+    again = invoke("import", sample_copy)
+    assert again.exit_code == 0 and ": 0 answer(s) added" in again.output
+
+
+def test_import_without_responses_csv_exits_2(sample_copy):
+    (sample_copy / "responses.csv").unlink()
+    res = invoke("import", sample_copy)
+    assert res.exit_code == 2
+    assert "no responses.csv to import" in res.output and "Traceback" not in res.output
+    assert not (sample_copy / "answers.sqlite").exists()
+
+
+def test_export_neutralises_formulas_in_client_text(sample_copy):
+    from playbook.core.store import Store
+
+    with Store(sample_copy / "answers.sqlite") as s:
+        s.save("mkt-lead", "MSE-1", "yes", "2026-Q4", comment="=HYPERLINK(\"http://x\",\"y\")")
+        s.save("mkt-lead", "MSE-2", "no", "2026-Q4", comment="@SUM(A1)")
+    assert invoke("export", sample_copy).exit_code == 0
+    csv_text = (sample_copy / "answers-export.csv").read_text()
+    assert "'=HYPERLINK" in csv_text and "'@SUM(A1)" in csv_text
+    wb = load_workbook(sample_copy / "answers-export.xlsx")
+    comments = [c.value for c in wb["answers"]["I"]]
+    assert "'=HYPERLINK(\"http://x\",\"y\")" in comments and "'@SUM(A1)" in comments
+    assert all(c.data_type != "f" for row in wb["answers"].iter_rows() for c in row)

@@ -23,7 +23,7 @@ from playbook.cli import main
 from playbook.core.engagement import sample_path
 from playbook.core.settings import defaults
 from playbook.report import document as report
-from playbook.report import summary
+from playbook.report import pdf, summary
 from playbook.run.pipeline import run
 
 from .conftest import RESPONDENTS, write_engagement, yes_no
@@ -210,7 +210,7 @@ def test_pdf_without_chromium_writes_html_and_says_how_to_install(partial_run, t
     empty = tmp_path / "bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
-    assert report.chromium() is None
+    assert pdf.chromium() is None
     res = CliRunner().invoke(main, ["report", str(partial_run.parent / "eng"), "--out", str(out)])
     assert res.exit_code == 0, res.output
     assert "apt-get install chromium" in res.output
@@ -249,7 +249,7 @@ def test_report_is_rebuilt_from_results_when_notebooks_are_missing(partial_run, 
     out = tmp_path / "out"
     shutil.copytree(partial_run, out)
     shutil.rmtree(out / "notebooks")
-    report.build(out, load(partial_run.parent / "eng"))
+    report.build(out)  # from the snapshot the run left beside results.json
     parts = _sections((out / "report.html").read_text())
     assert parts["self_evaluation"].count("<figure>") >= 1 and "<svg" in parts["self_evaluation"]
 
@@ -307,3 +307,26 @@ def test_css_strings_and_svg_cleaning_refuse_active_content():
     assert report._clean_svg("<svg><script>alert(1)</script></svg>") == ""
     assert report._clean_svg('<svg><image href="https://example.com/x.png"/></svg>') == ""
     assert report._clean_svg('<?xml version="1.0"?><svg width="1"></svg>') == '<svg width="1"></svg>'
+
+
+def test_report_appendix_comes_from_the_run_not_from_todays_store(partial_run, tmp_path):
+    """Answers saved after the run change nothing in a rebuilt report: sections and appendix share one snapshot."""
+    from playbook.core.store import Store
+
+    out, eng_dir = tmp_path / "out", tmp_path / "eng"
+    shutil.copytree(partial_run, out)
+    shutil.copytree(partial_run.parent / "eng", eng_dir)
+    before = (out / "report.html").read_text().split('id="appendix"', 1)[1]
+    eng = load(eng_dir)
+    with Store(eng.store_path) as store:
+        for r in eng.respondents:
+            store.save(r.id, "CS1-1", 5, eng.period)
+    res = CliRunner().invoke(main, ["report", str(eng_dir), "--out", str(out), "--no-pdf"])
+    assert res.exit_code == 0, res.output
+    after = (out / "report.html").read_text().split('id="appendix"', 1)[1]
+    assert "credibility ratings" not in after and after.count("<tr") == before.count("<tr")
+
+
+def test_report_command_refuses_a_run_of_another_engagement(partial_run, sample_copy, tmp_path):
+    res = CliRunner().invoke(main, ["report", str(sample_copy), "--out", str(partial_run), "--no-pdf"])
+    assert res.exit_code == 2 and "not 'halvorsen" in res.output and "Traceback" not in res.output

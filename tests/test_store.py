@@ -2,7 +2,7 @@ import sqlite3
 import threading
 
 from playbook import load
-from playbook.core.responses import current_answers, open_store
+from playbook.core.responses import current_answers, import_file
 from playbook.core.store import Store
 
 
@@ -46,14 +46,36 @@ def test_waves_are_kept_apart(tmp_path):
 
 def test_import_is_idempotent(sample_copy):
     eng = load(sample_copy)
-    with open_store(eng) as s:
+    added, unchanged = import_file(eng)
+    assert added > 0 and unchanged == 0
+    assert import_file(eng) == (0, added)
+    with Store(eng.store_path) as s:
         first = len(s.history())
-    with open_store(eng) as s:
-        assert len(s.history()) == first
         mse1 = next(r for r in s.current(respondent="mkt-lead") if r["item"] == "MSE-1")
-        added, unchanged = s.import_file_answers([("mkt-lead", "MSE-1", mse1["value"], mse1["comment"], "2026-Q4")])
-        assert (added, unchanged) == (0, 1)
-    assert (sample_copy / "answers.sqlite").is_file()
+        assert s.import_file_answers([("mkt-lead", "MSE-1", mse1["value"], mse1["comment"], "2026-Q4")]) == (0, 1)
+        assert len(s.history()) == first
+
+
+def test_reading_never_writes(sample_copy):
+    """Answers are read (file rows laid over the store) without creating or changing the store."""
+    eng = load(sample_copy)
+    from_file = current_answers(eng)
+    assert from_file and not eng.store_path.exists()
+    import_file(eng)
+    stamp = eng.store_path.stat().st_mtime_ns
+    assert current_answers(eng, file_rows=None) == current_answers(eng)
+    assert [(a["respondent"], a["item"], a["value"]) for a in current_answers(eng)] == \
+        [(a["respondent"], a["item"], a["value"]) for a in from_file]
+    assert eng.store_path.stat().st_mtime_ns == stamp
+
+
+def test_a_form_answer_beats_a_file_row_not_yet_imported(sample_copy):
+    eng = load(sample_copy)
+    with Store(eng.store_path) as s:
+        s.save("mkt-lead", "MSE-1", "no", "2026-Q4")
+    mine = {a["item"]: a for a in current_answers(eng) if a["respondent"] == "mkt-lead"}
+    assert mine["MSE-1"]["value"] == "no" and mine["MSE-1"]["source"] == "form"
+    assert mine["MSE-2"]["source"] == "file"
 
 
 def test_sample_is_never_written(tmp_path):

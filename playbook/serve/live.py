@@ -89,13 +89,16 @@ def _workspace_engagement(eid: str) -> Engagement:
     raise UserError("this link is not valid.")
 
 
-def context(engagement_dir: str = "", mode: str = "auto", respondent: str = "") -> Context:
+def context(engagement_dir: str = "", mode: str = "auto", respondent: str = "",
+            engagement: Engagement | None = None) -> Context:
     """Validate a notebook's parameters and find out what the page should show.
 
     Live pages served by ``playbook serve`` admit two kinds of visitor: a
     respondent with a personal token (``t``), who sees only their own form, and
     the consultant with the session's token (``c``), who sees the live views and
     may open anyone's form (``r``). Anything else is "this link is not valid".
+    Away from a server, ``engagement`` (already loaded, from a run's snapshot)
+    spares reading ``engagement_dir`` again.
     """
     if mode not in MODES:
         raise UserError(f"parameter 'mode' is {mode!r}; allowed: {', '.join(MODES)}.")
@@ -110,7 +113,7 @@ def context(engagement_dir: str = "", mode: str = "auto", respondent: str = "") 
         q = query()
         eng, respondent, consultant = _admit(q)
     else:
-        eng = load(engagement_dir)
+        eng = engagement if engagement is not None else load(engagement_dir)
     if respondent and eng.respondent(respondent) is None:
         raise UserError(f"respondent '{respondent}' is not part of engagement '{eng.id}'.")
     return Context("live" if live else "report", eng, respondent, q, consultant)

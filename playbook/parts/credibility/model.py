@@ -59,10 +59,14 @@ def ratings(answers: list[dict]) -> list[dict]:
 
 
 def _item_means(cs: list[dict], side: str | None) -> dict[str, float | None]:
-    out: dict[str, float | None] = {}
-    for item in cs_items():
-        out[item] = _mean([a["value"] for a in cs if a["item"] == item and (side is None or a["side"] == side)])
-    return out
+    """Mean rating per CS item among the raters of ``side`` (None: everyone), in one pass over the ratings."""
+    sums: dict[str, list[float]] = {item: [0, 0] for item in cs_items()}
+    for a in cs:
+        if side is None or a["side"] == side:
+            acc = sums[a["item"]]
+            acc[0] += a["value"]
+            acc[1] += 1
+    return {item: (total / n if n else None) for item, (total, n) in sums.items()}
 
 
 def _view(cs: list[dict], side: str | None, threshold: float) -> dict[str, Any]:
