@@ -224,3 +224,12 @@ def test_a_small_p_value_is_kept_at_full_precision():
     assert 0 < r["p_value"] < 1e-4  # rounding to 4 places would make it 0.0
     table = views.experiment_table(r)
     assert list(table["Mean revenue"]) == ["$101", "$2"]
+
+
+def test_a_tiny_p_value_reads_as_below_a_thousandth():
+    from playbook.parts.economics.words import experiment_findings
+
+    groups = {"treatment": [500.0 + i for i in range(40)], "control": [100.0 + i for i in range(40)]}
+    r = experiment.evaluate(groups)
+    text = " ".join(experiment_findings(r))
+    assert r["p_value"] < 1e-6 and "p < 0.001" in text and "p = 0.000" not in text

@@ -32,3 +32,10 @@ def number(v, digits: int = 1) -> str:
     if _missing(v):
         return "–"
     return f"{v:,.{digits}f}"
+
+
+def p_value(v) -> str:
+    """A p-value for people: 'p = 0.012', or 'p < 0.001' below that (never 'p = 0.000')."""
+    if _missing(v):
+        return "p not available"
+    return "p < 0.001" if v < 0.001 else f"p = {v:.3f}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from playbook.core.formats import money
+from playbook.core.formats import money, p_value
 from playbook.parts.economics import attribution, experiment, prospecting
 
 
@@ -85,10 +85,10 @@ def experiment_findings(result: dict[str, Any] | None) -> list[str]:
     elif result["significant"]:
         effect = "the leads made a difference" if result["lift"] > 0 else "reps with the leads did worse"
         lines.append(f"With 95% confidence the true difference lies between {money(result['ci_low'])} and "
-                     f"{money(result['ci_high'])} per rep (p = {result['p_value']:.3f}): {effect}.")
+                     f"{money(result['ci_high'])} per rep ({p_value(result['p_value'])}): {effect}.")
     else:
         lines.append(f"The 95% interval runs from {money(result['ci_low'])} to {money(result['ci_high'])} per rep "
-                     f"(p = {result['p_value']:.3f}) and includes zero, so the experiment cannot tell yet whether the "
+                     f"({p_value(result['p_value'])}) and includes zero, so the experiment cannot tell yet whether the "
                      "leads help; more reps or a longer run would narrow it.")
     return lines
 
