@@ -133,3 +133,38 @@ def test_widget_form_messages(eng):
 def test_macro_output_is_plain_text():
     got = macro("form.html.j2", "who", types.SimpleNamespace(name=HOSTILE, side="s", role="r"), "c", "w")
     assert type(got) is str and safe(got)
+
+
+def test_live_view_pieces():
+    from playbook.parts.credibility.live import _list
+
+    assert safe(_list([HOSTILE])) == f"<ul class='pb-findings'><li>{ESCAPED}</li></ul>"
+    assert render("figures.html.j2", svgs=["<svg></svg>", "<svg/>"]) == \
+        "<div class='pb-figure'><svg></svg></div><div class='pb-figure'><svg/></div>"
+    error = render("message.html.j2", tag="p", cls="pb-error", text=f"Could not compute this view: {HOSTILE}")
+    assert safe(error) == f"<p class='pb-error'>Could not compute this view: {ESCAPED}</p>"
+
+
+def test_whatif_and_planner_pieces():
+    from playbook.parts.economics import whatif
+
+    df = pd.DataFrame({"rep": ["Ann", HOSTILE, "=cmd()", "Ed"], "group": ["treatment", "control"] * 2})
+    link = whatif.download_link(df, filename=HOSTILE)
+    assert safe(link, 2).startswith(f'<a class="{whatif.NO_MATH}" download="{ESCAPED}" href="data:text/csv;')
+    assert "<script" not in link and link.endswith(f">Download the assignment ({ESCAPED})</a>")
+    plan = macro("economics.html.j2", "plan", whatif.NO_MATH, [HOSTILE], link, table_html(df), ["careful " + HOSTILE])
+    assert safe(plan, 5).startswith(f"<div class='{whatif.NO_MATH}'><ul class='pb-findings'><li>{ESCAPED}</li></ul>"
+                                    f"<a class=")
+    assert "</a><table class='pb-table'>" in plan and plan.endswith(
+        f"</table><h4>Caveats</h4><ul class='pb-findings'><li>careful {ESCAPED}</li></ul></div>")
+    shown = macro("economics.html.j2", "whatif", whatif.NO_MATH, [HOSTILE], table_html(df), ["<svg/>"])
+    assert safe(shown, 2).endswith("</table><div class='pb-figure'><svg/></div></div>")
+
+
+def test_kpi_setup_sheet_pieces(eng):
+    from playbook.parts.kpis.setup import setup_sheet
+
+    sheet = setup_sheet(eng)
+    assert safe(sheet.children[0].value).startswith(f"<h3>Shared KPIs for Acme {ESCAPED}</h3><p>1. Tick the ")
+    sheet._say("Not saved: " + HOSTILE, ok=False)
+    assert sheet.message.value == f'<p style="color:#c8443a; font-weight:bold">Not saved: {ESCAPED}</p>'

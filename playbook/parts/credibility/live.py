@@ -7,12 +7,12 @@ up answers saved by respondents since the page was opened.
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import ipywidgets as w
 
 from playbook.core.engagement import Engagement
+from playbook.core.html import render, table_html
 from playbook.core.responses import current_answers
 from playbook.parts.charts import to_svg
 from playbook.parts.credibility.model import evaluate
@@ -23,15 +23,15 @@ OPTIONS = [("Sales view", "sales"), ("Marketing view", "marketing"), ("All rater
 
 
 def _list(lines: list[str]) -> str:
-    return "<ul class='pb-findings'>" + "".join(f"<li>{html.escape(line)}</li>" for line in lines) + "</ul>"
+    return render("findings.html.j2", lines=lines, classes="")
 
 
 def _steps_html(result: dict[str, Any]) -> str:
     if not result["next_steps"]:
         return ""
     df = next_steps_shown(result)
-    title = f"Next steps for level {result['focus']} ({html.escape(dict((v, k) for k, v in OPTIONS)[result['basis']])})"
-    return f"<h4>{title}</h4>" + df.to_html(index=False, escape=True, classes="pb-table", border=0)
+    title = f"Next steps for level {result['focus']} ({dict((v, k) for k, v in OPTIONS)[result['basis']]})"
+    return render("titled_table.html.j2", title=title, table=table_html(df), classes="")
 
 
 class LiveView:
@@ -69,10 +69,11 @@ class LiveView:
             lines = findings(self.result)
             svgs = [to_svg(levels(self.result, views=(basis,))), to_svg(perception_gap(self.result))]
         except Exception as exc:  # shown in the page, the widget stays usable
-            self.summary.value = f"<p class='pb-error'>Could not compute this view: {html.escape(str(exc))}</p>"
+            self.summary.value = render("message.html.j2", tag="p", cls="pb-error",
+                                        text=f"Could not compute this view: {exc}")
             return
         self.summary.value = _list(lines)
-        self.charts.value = "".join(f"<div class='pb-figure'>{svg}</div>" for svg in svgs)
+        self.charts.value = render("figures.html.j2", svgs=svgs)
         self.steps.value = _steps_html(self.result)
 
 

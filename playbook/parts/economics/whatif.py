@@ -6,7 +6,6 @@ to SVG in the kernel (``charts.to_svg``), so nothing loads from the network.
 
 from __future__ import annotations
 
-import html
 from typing import Any
 from urllib.parse import quote
 
@@ -15,6 +14,7 @@ import ipywidgets as w
 from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
 from playbook.core.formats import money
+from playbook.core.html import macro, render, table_html
 from playbook.parts.charts import to_svg
 from playbook.parts.economics import experiment, prospecting
 from playbook.parts.economics import views as charts
@@ -26,24 +26,19 @@ NO_MATH = "tex2jax_ignore mathjax_ignore"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _findings_html(lines: list[str]) -> str:
-    return "<ul class='pb-findings'>" + "".join(f"<li>{html.escape(s)}</li>" for s in lines) + "</ul>"
-
-
 def _render(data: dict[str, Any], overrides: dict[str, Any]) -> str:
     """Findings, the per-source table and the three charts for one set of what-if values, as HTML."""
     result = prospecting.evaluate_economics(data, overrides)
-    table = charts.source_table(result).to_html(index=False, escape=True, classes="pb-table", border=0)
-    svgs = "".join(f"<div class='pb-figure'>{to_svg(c(result))}</div>"
-                   for c in (charts.cost_revenue, charts.revenue_per_dollar, charts.sensitivity))
-    return f"<div class='{NO_MATH}'>" + _findings_html(prospecting_findings(result)) + table + svgs + "</div>"
+    svgs = [to_svg(c(result)) for c in (charts.cost_revenue, charts.revenue_per_dollar, charts.sensitivity)]
+    return macro("economics.html.j2", "whatif", NO_MATH, prospecting_findings(result),
+                 table_html(charts.source_table(result)), svgs)
 
 
 def whatif_panel(eng: Engagement) -> w.Widget:
     """Sliders for reps, cost per rep, prospecting share (0-60%) and marketing spend; figures recompute live."""
     data = prospecting.load(eng)
     if data is None:
-        return w.HTML(f"<p>{html.escape(prospecting_findings(None)[0])}</p>")
+        return w.HTML(render("message.html.j2", tag="p", cls="", text=prospecting_findings(None)[0]))
     style = {"description_width": "190px"}
     layout = w.Layout(width="460px")
     reps = w.BoundedFloatText(value=data["reps"], min=0, max=max(1000.0, data["reps"] * 10), step=1,
@@ -64,7 +59,7 @@ def whatif_panel(eng: Engagement) -> w.Widget:
         try:
             out.value = _render(data, {k: c.value for k, c in controls.items()})
         except UserError as exc:
-            out.value = f"<p class='pb-invalid'>{html.escape(exc.message)}</p>"
+            out.value = render("message.html.j2", tag="p", cls="pb-invalid", text=exc.message)
 
     def restore(_button: Any) -> None:
         for k, c in controls.items():
@@ -86,8 +81,7 @@ def assignment_csv(table) -> str:
 def download_link(table, filename: str = CSV_NAME) -> str:
     """An HTML link that downloads the assignment as CSV (a data: URI; every name is percent-encoded)."""
     uri = "data:text/csv;charset=utf-8," + quote(assignment_csv(table), safe="")
-    return (f"<a class=\"{NO_MATH}\" download=\"{html.escape(filename)}\" href=\"{html.escape(uri)}\">"
-            f"Download the assignment ({html.escape(filename)})</a>")
+    return macro("economics.html.j2", "download", NO_MATH, filename, uri)
 
 
 def experiment_planner(reps: list[str] | str, target_lift: float, control_mean: float, control_sd: float,
@@ -165,11 +159,10 @@ def planner_panel(eng: Engagement | None, reps: str, target_lift: float, control
         try:
             plan = experiment_planner(names.value, lift.value, mean.value, sd.value, seed_box.value)
         except UserError as exc:
-            out.value = f"<p class='pb-invalid'>{html.escape(exc.message)}</p>"
+            out.value = render("message.html.j2", tag="p", cls="pb-invalid", text=exc.message)
             return
-        table = plan["assignment"].to_html(index=False, escape=True, classes="pb-table", border=0)
-        out.value = (f"<div class='{NO_MATH}'>" + _findings_html(plan["findings"]) + plan["download"] + table
-                     + "<h4>Caveats</h4>" + _findings_html(plan["caveats"]["findings"]) + "</div>")
+        out.value = macro("economics.html.j2", "plan", NO_MATH, plan["findings"], plan["download"],
+                          table_html(plan["assignment"]), plan["caveats"]["findings"])
 
     for c in (names, lift, mean, sd, seed_box):
         c.observe(update, names="value")

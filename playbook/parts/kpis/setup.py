@@ -14,7 +14,6 @@ outside the library are added in the files or the spreadsheet (``playbook kpis``
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import datetime
 
@@ -22,6 +21,7 @@ import ipywidgets as widgets
 
 from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
+from playbook.core.html import macro
 from playbook.parts.kpis import model as kpis
 from playbook.parts.kpis.files import CHOICES, KpiData, Metric, number_text, parse_definitions, parse_values, period_key
 
@@ -73,10 +73,7 @@ class SetupSheet(widgets.VBox):
         self.save_button = widgets.Button(description="Save", button_style="primary", icon="save")
         self.save_button.on_click(lambda _: self.save())
         self.children = [
-            widgets.HTML(f"<h3>Shared KPIs for {html.escape(eng.client)}</h3>"
-                         "<p>1. Tick the metrics both teams will be graded on and mark each managed (acted on) or "
-                         "monitored (shown). 2. List the periods. 3. Type goals and, when known, actuals "
-                         "(leave an actual empty when there is no data yet). Percentages are written 0-100.</p>"),
+            widgets.HTML(macro("kpis.html.j2", "intro", eng.client)),
             widgets.VBox([self._pick_row(mid) for mid in self.catalogue]),
             widgets.HBox([self.periods, self.apply_button]),
             self.grid,
@@ -155,8 +152,7 @@ class SetupSheet(widgets.VBox):
         return True
 
     def _say(self, text: str, ok: bool) -> None:
-        colour = "#2e8b57" if ok else "#c8443a"
-        self.message.value = f'<p style="color:{colour}; font-weight:bold">{html.escape(text)}</p>'
+        self.message.value = macro("kpis.html.j2", "message", text, ok)
 
 
 def setup_sheet(eng: Engagement) -> SetupSheet:
