@@ -9,7 +9,6 @@ under papermill, in JupyterLab and in Voilà.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -208,7 +207,7 @@ def table(sec: dict[str, Any] | None, name: str) -> None:
     if sec and name in sec["tables"]:
         title, df = sec["tables"][name]
         body = table_html(df)
-        _html(f"<div class='{NO_MATH}'><h4>{html.escape(title)}</h4>{body}</div>",
+        _html(render("titled_table.html.j2", title=title, table=body, classes=NO_MATH),
               {"kind": "table", "part": sec.get("part"), "name": name, "title": title, "html": body})
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from playbook import load
 from playbook.core.instruments import instruments
+from playbook.core.responses import import_file
 from playbook.core.store import Store
 from playbook.serve.formpage import FormPage
 from playbook.serve.forms import app_codes, app_model
@@ -18,8 +19,10 @@ PEOPLE = [{"id": "mk-1", "name": "Zoë <script>alert(1)</script>", "side": "mark
 
 @pytest.fixture
 def eng(make_engagement):
-    return load(make_engagement(rows=[("mk-1", "MSE-1", "yes", "we <b>do</b>")], respondents=PEOPLE,
-                                client="Acme & <Co>"))
+    eng = load(make_engagement(rows=[("mk-1", "MSE-1", "yes", "we <b>do</b>")], respondents=PEOPLE,
+                               client="Acme & <Co>"))
+    import_file(eng)  # as 'playbook serve' does on start: a form only reads the store
+    return eng
 
 
 def stored(eng, who="mk-1"):
@@ -112,3 +115,9 @@ def test_a_comm_for_another_form_is_closed(eng):
 def test_unknown_respondent_is_refused(eng):
     with pytest.raises(ValueError, match="unknown respondent"):
         app_model(eng, "nobody")
+
+
+def test_opening_a_form_writes_nothing(make_engagement):
+    eng = load(make_engagement(rows=[("mk-1", "MSE-1", "yes")], respondents=PEOPLE, name="fresh"))
+    FormPage(app_model(eng, "mk-1")).html()
+    assert not (eng.path / "answers.sqlite").exists()

@@ -75,8 +75,8 @@ def _from_results(part: str, results: dict[str, Any]) -> dict[str, list]:
     from playbook.run import results as results_mod
 
     sec = results_mod.section(part, results)
-    blocks = [_figure(title, to_svg(chart)) for title, chart in sec["figures"]]
-    blocks += [_table(title, table_html(df)) for title, df in sec["tables"]]
+    blocks = [_figure(title, to_svg(chart)) for title, chart in sec["figures"].values()]
+    blocks += [_table(title, table_html(df)) for title, df in sec["tables"].values()]
     return {"findings": [str(line) for line in sec["findings"]], "blocks": blocks}
 
 

@@ -19,7 +19,8 @@ from datetime import datetime
 from playbook.core.engagement import Engagement
 from playbook.core.html import macro, render
 from playbook.core.instruments import RATING, Instrument, Item, instruments, parse_answer
-from playbook.core.responses import answer_store, open_store
+from playbook.core.responses import answer_store
+from playbook.core.store import Store
 
 YESNO_OPTIONS = [("Yes", "yes"), ("No", "no")]
 RATING_OPTIONS = [("1", 1), ("2", 2), ("3", 3), ("4", 4), ("5", 5)]
@@ -53,9 +54,11 @@ class FormModel:
             raise ValueError(f"unknown respondent {respondent!r}")
         self.wave = wave or eng.period
         required_codes = set(codes) if required is None else set(required)
-        with open_store(eng) as store:
-            saved = {a["item"]: a for a in store.current(respondent=respondent, wave=self.wave)}
-            self.submitted_at = store.submitted(respondent, self.wave)
+        saved, self.submitted_at = {}, None
+        if eng.store_path.is_file():  # reading only: no write transaction when a form opens
+            with Store.reader(eng.store_path) as store:
+                saved = {a["item"]: a for a in store.current(respondent=respondent, wave=self.wave)}
+                self.submitted_at = store.submitted(respondent, self.wave)
         self.sections: list[tuple[Instrument, list[Question]]] = []
         self.questions: dict[str, Question] = {}
         for code in codes:
