@@ -2,7 +2,9 @@ import pytest
 import yaml
 
 from playbook import UserError, load
-from playbook.core.settings import RULES, defaults
+from playbook.core import schema
+from playbook.core.engagement import SLUG
+from playbook.core.settings import declared, defaults, resolve
 
 from .conftest import RESPONDENTS
 
@@ -22,7 +24,9 @@ def test_sample_engagement_loads_with_defaults():
 
 
 def test_defaults_file_lists_exactly_the_declared_settings():
-    assert set(defaults()) == set(RULES)
+    assert list(defaults()) == list(declared())
+    assert resolve(defaults()) == defaults()  # the defaults pass their own schema
+    assert all(rule.get("x-allowed") for rule in declared().values())
 
 
 def test_settings_override(make_engagement):
@@ -73,7 +77,7 @@ def test_id_must_be_a_slug(make_engagement, eid):
         ({"side": "finance"}, "side 'finance' is unknown; allowed: marketing, sales"),
         ({"role": "boss"}, "role 'boss' is unknown; allowed: leader, manager, member"),
         ({"id": "../../etc"}, "id '../../etc' is not allowed"),
-        ({"name": ""}, "field 'name' is missing"),
+        ({"name": ""}, r"'respondents\[1\].name' is ''; it must be one line of text of at most 200 characters"),
     ],
 )
 def test_bad_respondent(make_engagement, change, expected):
@@ -115,3 +119,77 @@ def test_settings_must_be_mapping(tmp_path):
     data = {"id": "x", "client": "C", "period": "2026-Q1", "respondents": RESPONDENTS, "settings": [1, 2]}
     with pytest.raises(UserError, match="'settings' must be a mapping"):
         load(write(tmp_path / "e", yaml.safe_dump(data)))
+
+
+def _nodes(node):
+    """Every schema node that declares what a key accepts (properties, items and $defs, recursively)."""
+    yield node
+    for key in ("properties", "$defs"):
+        for child in node.get(key, {}).values():
+            yield from _nodes(child)
+    if isinstance(node.get("items"), dict):
+        yield from _nodes(node["items"])
+
+
+@pytest.mark.parametrize("name", ["engagement", "prospecting"])
+def test_schemas_are_valid_and_say_what_each_key_accepts(name):
+    from jsonschema import Draft202012Validator
+
+    root = schema.load(name)
+    Draft202012Validator.check_schema(root)
+    for node in _nodes(root):
+        assert "$ref" in node or node.get("x-allowed"), node
+
+
+def test_schema_ids_are_the_slugs_of_the_code():
+    root = schema.load("engagement")
+    assert root["properties"]["id"]["pattern"] == SLUG.pattern
+    assert root["$defs"]["respondent"]["properties"]["id"]["pattern"] == SLUG.pattern
+
+
+def test_new_engagement_lists_every_setting_with_what_it_accepts():
+    from playbook.core.scaffold import _settings_block
+
+    block = _settings_block()
+    for key, rule in declared().items():
+        line = next(x for x in block.splitlines() if x.startswith(f"  # {key}: "))
+        assert line.endswith(f"# {rule['x-allowed']}")
+    assert yaml.safe_load("settings:\n" + block) == {"settings": None}
+
+
+@pytest.mark.parametrize(
+    "fields, expected",
+    [
+        ({"client": None}, "engagement.yaml: 'client' is missing; it must be one line of text of at most 200 "
+                           "characters."),
+        ({"client": "a\nb"}, "'client' is 'a\\nb'; it must be one line of text"),
+        ({"client": True}, "'client' is True; it must be one line of text"),
+        ({"period": "2026/Q4"}, "'period' is '2026/Q4'; it must be one line of at most 40 letters, digits"),
+        ({"respondents": []}, "'respondents' must be a non-empty list of respondents (id, name, side, role)."),
+        ({"respondents": [*RESPONDENTS, "x"]}, "'respondents[5]' is 'x'; it must be a mapping with id, name, side "
+                                               "and role."),
+        ({"respondents": [*RESPONDENTS[:2], dict(RESPONDENTS[2], side="hr")]},
+         "respondents[3].side 'hr' is unknown; allowed: marketing, sales."),
+        ({"settings": {"kpi_watch": True}}, "'settings.kpi_watch' is True; it must be a number between 0 and 1"),
+        ({"settings": {"symptoms_low_max": 2.0}}, "'settings.symptoms_low_max' is 2.0; it must be a whole number"),
+        ({"settings": {"stage_threshold": float("nan")}}, "'settings.stage_threshold' is nan; it must be a number"),
+        ({"settings": {"paper_size": "A3"}}, "'settings.paper_size' is 'A3'; it must be A4 or Letter."),
+        ({"settings": {"colour": "red"}}, "unknown setting 'settings.colour'; allowed settings are symptoms_low_max, "
+                                          "symptoms_moderate_max, stage_threshold, perception_gap_flag, kpi_watch, "
+                                          "firm_name, paper_size, show_individual_answers."),
+        # several problems: the first in the file's order of keys is reported
+        ({"id": "Bad", "client": None, "settings": {"colour": "red"}}, "engagement.yaml: id 'Bad' is not allowed"),
+    ],
+)
+def test_messages_name_the_key_path_the_value_and_what_is_allowed(tmp_path, fields, expected):
+    data = {"id": "x", "client": "C", "period": "2026-Q1", "respondents": RESPONDENTS, **fields}
+    with pytest.raises(UserError) as err:
+        load(write(tmp_path / "e", yaml.safe_dump(data)))
+    assert expected in err.value.message
+    assert err.value.message.startswith(str(tmp_path / "e" / "engagement.yaml"))
+
+
+def test_text_fields_are_trimmed_and_numbers_read_as_text(make_engagement):
+    eng = load(make_engagement(client="  Acme  ", consultant=None, period=2026))
+    assert (eng.client, eng.consultant, eng.period) == ("Acme", "", "2026")
+    assert eng.respondent("mkt-1").role == "member"

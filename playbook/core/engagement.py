@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from playbook.core import schema
 from playbook.core import settings as settings_mod
 from playbook.core.errors import UserError
 
@@ -77,45 +78,22 @@ def is_slug(text: object) -> bool:
     return isinstance(text, str) and bool(SLUG.match(text))
 
 
-def _text(data: dict, key: str, source: str, required: bool = True, limit: int = 200) -> str:
-    value = data.get(key)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise UserError(f"{source}: field '{key}' is missing; it must be non-empty text.")
-        return ""
-    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-        raise UserError(f"{source}: field '{key}' must be text, not {type(value).__name__}.")
-    value = str(value).strip()
-    if len(value) > limit or "\n" in value:
-        raise UserError(f"{source}: field '{key}' must be one line of at most {limit} characters.")
-    return value
+def _text(value: Any) -> str:
+    """A text field the schema has checked (a string or a number, or nothing), as one trimmed line."""
+    return "" if value is None else str(value).strip()
 
 
-def _respondents(raw: Any, source: str) -> list[Respondent]:
-    if not isinstance(raw, list) or not raw:
-        raise UserError(f"{source}: field 'respondents' must be a non-empty list of respondents (id, name, side, role).")
-    seen: set[str] = set()
+def _respondents(raw: list[dict[str, Any]], source: str) -> list[Respondent]:
+    """The respondents the schema has checked; ids unique and at most one leader per side."""
+    first: dict[str, int] = {}
     out: list[Respondent] = []
     for n, entry in enumerate(raw, start=1):
-        at = f"{source}: respondents[{n}]"
-        if not isinstance(entry, dict):
-            raise UserError(f"{at} must be a mapping with id, name, side and role.")
-        rid = entry.get("id")
-        if not is_slug(rid):
-            raise UserError(
-                f"{at}: id {rid!r} is not allowed; use lowercase letters, digits and hyphens (for example 'mkt-lead')."
-            )
-        if rid in seen:
-            raise UserError(f"{at}: respondent id '{rid}' is used twice; ids must be unique.")
-        seen.add(rid)
-        name = _text(entry, "name", at)
-        side = entry.get("side")
-        if side not in SIDES:
-            raise UserError(f"{at} ('{rid}'): side {side!r} is unknown; allowed: {', '.join(SIDES)}.")
-        role = entry.get("role", "member")
-        if role not in ROLES:
-            raise UserError(f"{at} ('{rid}'): role {role!r} is unknown; allowed: {', '.join(ROLES)}.")
-        out.append(Respondent(rid, name, side, role))
+        rid = entry["id"]
+        if rid in first:
+            raise UserError(f"{source}: respondents[{n}].id '{rid}' is used twice (first in respondents[{first[rid]}]); "
+                            "ids must be unique.")
+        first[rid] = n
+        out.append(Respondent(rid, _text(entry["name"]), entry["side"], entry.get("role", "member")))
     for side in SIDES:
         leaders = [r.id for r in out if r.side == side and r.is_leader]
         if len(leaders) > 1:
@@ -126,39 +104,39 @@ def _respondents(raw: Any, source: str) -> list[Respondent]:
     return out
 
 
-def load(path: str | Path | None = None) -> Engagement:
-    """Load and validate an engagement folder (the shipped sample when ``path`` is empty)."""
-    folder = Path(path) if path else sample_path()
-    if not folder.is_dir():
-        raise UserError(f"{folder}: no such engagement folder.")
-    config = folder / CONFIG
+def _read(config: Path) -> Any:
     source = str(config)
     if not config.is_file():
         raise UserError(f"{source}: file not found; an engagement folder needs an {CONFIG} (see 'playbook new').")
     try:
-        data = yaml.safe_load(config.read_bytes().decode("utf-8"))
+        return yaml.safe_load(config.read_bytes().decode("utf-8"))
     except UnicodeDecodeError:
         raise UserError(f"{source}: the file is not UTF-8 text.") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" at line {mark.line + 1}" if mark else ""
         raise UserError(f"{source}: not valid YAML{line} ({getattr(exc, 'problem', exc)}).") from None
-    if not isinstance(data, dict):
-        raise UserError(f"{source}: must be a mapping with id, client, consultant, period and respondents.")
-    eid = data.get("id")
-    if not is_slug(eid):
-        raise UserError(
-            f"{source}: id {eid!r} is not allowed; use lowercase letters, digits and hyphens (for example 'acme-2026')."
-        )
-    period = _text(data, "period", source, limit=40)
-    if not re.match(r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$", period):
-        raise UserError(f"{source}: period {period!r} may hold only letters, digits, spaces, '.', '_' and '-'.")
+
+
+def load(path: str | Path | None = None) -> Engagement:
+    """Load and validate an engagement folder (the shipped sample when ``path`` is empty).
+
+    ``playbook/data/engagement.schema.json`` declares the file's format; the rules across keys
+    (unique ids, one leader per side, the symptom bands' order) follow here.
+    """
+    folder = Path(path) if path else sample_path()
+    if not folder.is_dir():
+        raise UserError(f"{folder}: no such engagement folder.")
+    config = folder / CONFIG
+    data = _read(config)
+    source = str(config)
+    schema.check(data, "engagement", source)
     return Engagement(
         path=folder.resolve(),
-        id=eid,
-        client=_text(data, "client", source),
-        consultant=_text(data, "consultant", source, required=False),
-        period=period,
-        respondents=_respondents(data.get("respondents"), source),
+        id=data["id"],
+        client=_text(data["client"]),
+        consultant=_text(data.get("consultant")),
+        period=_text(data["period"]),
+        respondents=_respondents(data["respondents"], source),
         settings=settings_mod.resolve(data.get("settings"), source),
     )

@@ -9,6 +9,7 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
+from playbook.core import settings
 from playbook.core.engagement import is_slug, load
 from playbook.core.errors import UserError
 from playbook.core.resources import templates_dir
@@ -23,12 +24,18 @@ def _quarter(today: date) -> str:
 
 
 def _settings_block() -> str:
+    """The commented defaults file, every setting commented out with what it accepts (from the schema)."""
     text = resources.files("playbook").joinpath("data/defaults.yaml").read_text("utf-8")
+    allowed = {key: rule["x-allowed"] for key, rule in settings.declared().items()}
     lines = []
     for line in text.splitlines():
         if not line.strip():
             continue
-        lines.append("  # " + line if not line.startswith("#") else "  " + line)
+        if line.startswith("#"):
+            lines.append("  " + line)
+        else:
+            key = line.split(":", 1)[0].strip()
+            lines.append(f"  # {line:<36} # {allowed[key]}")
     return "\n".join(lines)
 
 
