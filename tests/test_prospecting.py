@@ -132,6 +132,8 @@ def test_overrides_for_the_what_if():
     assert d["marketing"]["program_cost"] == 400000  # the data itself is untouched
     with pytest.raises(UserError, match=r"^what-if: prospecting_share is 1.5; it must be a number from 0 to 1\.$"):
         prospecting.evaluate_economics(d, {"prospecting_share": 1.5})
+    with pytest.raises(UserError, match=r"^what-if: reps is True; it must be a number of 0 or more\.$"):
+        prospecting.evaluate_economics(d, {"reps": True})
     with pytest.raises(UserError, match="what-if: 'win_rate' cannot be changed"):
         prospecting.evaluate_economics(d, {"win_rate": 0.5})
 
@@ -179,6 +181,16 @@ BAD = [
     ("- a\n- b\n", "prospecting.yaml must be a mapping with categories, marketing, reps"),
     ("", "prospecting.yaml must be a mapping"),
     ("reps: [1, 2\n", "prospecting.yaml: not valid YAML at line 2"),
+    # from the schema (playbook/data/prospecting.schema.json): unknown keys, shapes, .inf, the first problem in order
+    (_set("region", "EMEA"), "prospecting.yaml: region is not a known field; allowed fields are reps, cost_per_rep, "
+                             "prospecting_share, categories, marketing."),
+    (_set("marketing.budget", 1), "prospecting.yaml: marketing.budget is not a known field; allowed fields are "
+                                  "program_cost, opportunities, win_rate, avg_deal."),
+    (yaml.safe_dump({**BASE, "categories": [BASE["categories"][0], "x"]}),
+     "prospecting.yaml: categories[2] is 'x'; it must be a mapping with name, time_share"),
+    (_set("categories.0.name", DELETE), "prospecting.yaml: categories[1].name is missing; it must be one line of text"),
+    ("reps: .inf\n", "prospecting.yaml: reps is inf; it must be a number of 0 or more."),
+    ("marketing: 3\nreps: -1\n", "prospecting.yaml: reps is -1; it must be a number of 0 or more."),
 ]
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from playbook.core import schema
 from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
 from playbook.core.responses import read_text
@@ -26,57 +27,35 @@ SENSITIVITY = [float(Decimal("0.20") + Decimal("0.05") * i) for i in range(5)]
 BASELINE = "cold calling"  # the seed's baseline activity, matched by name
 MARKETING = "Marketing leads"
 
-_MONEY = "a number of 0 or more"
-_SHARE = "a number from 0 to 1"
-TOP = {"reps": _MONEY, "cost_per_rep": _MONEY, "prospecting_share": _SHARE}
-CATEGORY = {"time_share": _SHARE, "opportunities": _MONEY, "win_rate": _SHARE, "avg_deal": _MONEY}
-PROGRAM = {"program_cost": _MONEY, "opportunities": _MONEY, "win_rate": _SHARE, "avg_deal": _MONEY}
+# The number rules of the what-if: their names in prospecting.schema.json's $defs, which declares the file's format.
+_MONEY = "amount"
+_SHARE = "share"
 OVERRIDES = {"reps": _MONEY, "cost_per_rep": _MONEY, "prospecting_share": _SHARE, "program_cost": _MONEY}
 
 
-def _number(value: Any, at: str, allowed: str) -> float:
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-    if not ok or value < 0 or (allowed == _SHARE and value > 1):
-        raise UserError(f"{at} is {value!r}; it must be {allowed}.")
+def _number(value: Any, at: str, rule: str) -> float:
+    """``value`` checked against the schema's number rule ``rule`` (``amount``, ``share``); ``at`` names it."""
+    schema.check_value(value, "prospecting", rule, at)
     return float(value)
 
 
-def _fields(raw: Any, src: str, at: str, spec: dict[str, str], extra: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Numbers ``spec`` of the mapping ``raw``, found at ``at`` (``""``, ``"marketing"``, ``"categories[2]"``)."""
-    where = f"{src}: {at}" if at else src
-    allowed = ", ".join((*extra, *spec))
-    if not isinstance(raw, dict):
-        raise UserError(f"{where} must be a mapping with {allowed}.")
-    prefix = f"{src}: {at}." if at else f"{src}: "
-    unknown = [k for k in raw if k not in spec and k not in extra]
-    if unknown:
-        raise UserError(f"{prefix}{unknown[0]} is not a known field; allowed fields are {allowed}.")
-    out: dict[str, Any] = {}
-    for key, rule in spec.items():
-        if raw.get(key) is None:
-            raise UserError(f"{prefix}{key} is missing; it must be {rule}.")
-        out[key] = _number(raw[key], f"{prefix}{key}", rule)
-    return out
+def _fields(raw: dict[str, Any], *keys: str) -> dict[str, float]:
+    """The numbers ``keys`` of a mapping the schema has checked, as floats."""
+    return {key: float(raw[key]) for key in keys}
 
 
-def _categories(raw: Any, src: str) -> list[dict[str, Any]]:
-    if not isinstance(raw, list) or not raw:
-        raise UserError(f"{src}: categories must be a non-empty list of prospecting categories "
-                        f"(name, {', '.join(CATEGORY)}).")
+def _categories(raw: list[dict[str, Any]], src: str) -> list[dict[str, Any]]:
+    """The categories the schema has checked; their names must be unique and their time shares add up to 1."""
     seen: dict[str, int] = {}
     out = []
     for n, entry in enumerate(raw, start=1):
-        at = f"categories[{n}]"
-        cat = _fields(entry, src, at, CATEGORY, extra=("name",))
-        name = entry.get("name")
-        if not isinstance(name, str) or not name.strip() or len(name) > 80 or "\n" in name.strip():
-            raise UserError(f"{src}: {at}.name is {name!r}; it must be one line of text of at most 80 characters.")
+        name = entry["name"].strip()
         key = _key(name)
         if key in seen:
-            raise UserError(f"{src}: {at}.name {name.strip()!r} repeats categories[{seen[key]}]; category names "
+            raise UserError(f"{src}: categories[{n}].name {name!r} repeats categories[{seen[key]}]; category names "
                             "must be unique.")
         seen[key] = n
-        out.append({"name": name.strip(), **cat})
+        out.append({"name": name, **_fields(entry, "time_share", "opportunities", "win_rate", "avg_deal")})
     total = sum(c["time_share"] for c in out)
     if abs(total - 1) > SHARE_TOLERANCE:
         raise UserError(f"{src}: the categories' time_share values add up to {round(total, 4)}; they must add up "
@@ -92,11 +71,10 @@ def parse(text: str, source: str = FILE) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         line = f" at line {mark.line + 1}" if mark else ""
         raise UserError(f"{source}: not valid YAML{line} ({getattr(exc, 'problem', exc)}).") from None
-    data = _fields(raw, source, "", TOP, extra=("categories", "marketing"))
-    data["categories"] = _categories(raw.get("categories"), source)
-    if raw.get("marketing") is None:
-        raise UserError(f"{source}: marketing is missing; it must be a mapping with {', '.join(PROGRAM)}.")
-    data["marketing"] = _fields(raw["marketing"], source, "marketing", PROGRAM)
+    schema.check(raw, "prospecting", source)  # playbook/data/prospecting.schema.json: each key's type and range
+    data = _fields(raw, "reps", "cost_per_rep", "prospecting_share")
+    data["categories"] = _categories(raw["categories"], source)
+    data["marketing"] = _fields(raw["marketing"], "program_cost", "opportunities", "win_rate", "avg_deal")
     return data
 
 
