@@ -29,3 +29,44 @@ def test_the_respondent_form_page_and_the_core_import_no_pandas_altair_or_ipywid
 
 def test_the_check_sees_a_heavy_import():
     assert loaded_after("playbook.core.engagement", "pandas") == ["pandas"]
+
+
+def _imports_of(path, package_root) -> set[str]:
+    """Every playbook module ``path`` imports, at the top or inside a function."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("playbook"):
+            for alias in node.names:
+                sub = f"{node.module}.{alias.name}"
+                where = package_root.parent / sub.replace(".", "/")
+                is_module = where.with_suffix(".py").is_file() or (where / "__init__.py").is_file()
+                found.add(sub if is_module else node.module)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith("playbook"))
+    return found
+
+
+def test_no_import_cycles():
+    """Parts below faces, model below words below views: no module reaches back to one that imports it."""
+    from pathlib import Path
+
+    root = Path(playbook.core.__file__).resolve().parent.parent
+    graph = {}
+    for path in root.rglob("*.py"):
+        name = ".".join(path.relative_to(root.parent).with_suffix("").parts).removesuffix(".__init__")
+        graph[name] = {m for m in _imports_of(path, root) if m != name and not name.startswith(m + ".")}
+    cycles = []
+
+    def visit(node, trail):
+        for nxt in graph.get(node, ()):
+            if nxt in trail:
+                cycles.append(trail[trail.index(nxt):] + [nxt])
+            elif len(trail) < 12:
+                visit(nxt, trail + [nxt])
+
+    for start in graph:
+        visit(start, [start])
+    assert cycles == []
