@@ -85,9 +85,14 @@ def check(instance: Any, name: str, source: str, at: tuple[str, ...] = ()) -> No
 
 def check_value(value: Any, name: str, rule: str, label: str) -> None:
     """Raise ``UserError`` when ``value`` breaks the rule ``$defs/<rule>`` of schema ``name``; ``label`` names it."""
-    node = load(name)["$defs"][rule]
-    if not Validator(node).is_valid(value):
-        raise UserError(MESSAGES["invalid"].format(path=label, value=_show(value), allowed=node["x-allowed"]))
+    if not _rule(name, rule).is_valid(value):
+        allowed = load(name)["$defs"][rule]["x-allowed"]
+        raise UserError(MESSAGES["invalid"].format(path=label, value=_show(value), allowed=allowed))
+
+
+@cache
+def _rule(name: str, rule: str) -> Any:
+    return Validator(load(name)["$defs"][rule])
 
 
 def _issues(error: ValidationError, at: tuple[str, ...]) -> Iterator[tuple[tuple, str, Any]]:
