@@ -68,13 +68,12 @@ def _clean_svg(svg: str | list) -> str:
     return text
 
 
-def _from_results(part: str, results: dict[str, Any]) -> dict[str, list]:
+def _from_results(part, results: dict[str, Any]) -> dict[str, list]:
     """A part's content computed from results.json, for a run without its executed notebook."""
     from playbook.core.html import table_html
     from playbook.parts.charts import to_svg
-    from playbook.run import results as results_mod
 
-    sec = results_mod.section(part, results)
+    sec = part.section(results)
     blocks = [_figure(title, to_svg(chart)) for title, chart in sec["figures"].values()]
     blocks += [_table(title, table_html(df)) for title, df in sec["tables"].values()]
     return {"findings": [str(line) for line in sec["findings"]], "blocks": blocks}
