@@ -129,3 +129,17 @@ def test_export_neutralises_formulas_in_client_text(sample_copy):
     comments = [c.value for c in wb["answers"]["I"]]
     assert "'=HYPERLINK(\"http://x\",\"y\")" in comments and "'@SUM(A1)" in comments
     assert all(c.data_type != "f" for row in wb["answers"].iter_rows() for c in row)
+
+
+def test_invite_all_writes_a_mail_merge_csv_that_runs_no_formula(make_engagement):
+    import csv
+
+    people = [{"id": "mk-1", "name": "=cmd|' /C calc'!A0", "side": "marketing", "role": "leader"},
+              {"id": "sl-1", "name": "Sam Vale", "side": "sales", "role": "leader"}]
+    folder = make_engagement(respondents=people)
+    res = invoke("invite", folder, "--all", "--base-url", "https://survey.example.org")
+    assert res.exit_code == 0, res.output
+    rows = list(csv.DictReader((folder / "invites.csv").open(encoding="utf-8")))
+    assert [r["name"] for r in rows] == ["'=cmd|' /C calc'!A0", "Sam Vale"]
+    assert all(r["link"].startswith("https://survey.example.org/") for r in rows)
+    assert not list(folder.glob(".*.tmp"))

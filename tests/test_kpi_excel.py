@@ -180,3 +180,21 @@ def test_cli_refuses_to_write_into_the_sample(tmp_path):
 def test_cli_missing_engagement_exits_2(tmp_path):
     result = CliRunner().invoke(kpis_group, ["export", str(tmp_path / "nope"), str(tmp_path / "x.xlsx")])
     assert result.exit_code == 2 and "no such engagement folder" in result.output
+
+
+def test_client_text_that_looks_like_a_formula_stays_text_and_round_trips(halvorsen, tmp_path):
+    import dataclasses
+
+    from playbook.parts.kpis import files
+    from playbook.parts.kpis import model as kpis
+
+    data = kpis.read(load(halvorsen))
+    first = next(iter(data.metrics))
+    data.metrics[first] = dataclasses.replace(data.metrics[first], name='=HYPERLINK("http://x","click")')
+    files.write(halvorsen, data)
+    before = snapshot(halvorsen)
+    book = export_xlsx(load(halvorsen), tmp_path / "kpis.xlsx")
+    cell = load_workbook(book)["kpis"]["B2"]
+    assert cell.data_type == "s" and cell.value.startswith("'=HYPERLINK")
+    import_file(load(halvorsen), book)
+    assert snapshot(halvorsen) == before

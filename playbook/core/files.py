@@ -39,14 +39,16 @@ def safe_cell(value: object) -> object:
     return value
 
 
+def plain_cell(value: object) -> object:
+    """The value ``safe_cell`` was given: its leading quote taken off again (for files read back in)."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
+
+
 def file_mode(target: Path) -> int:
-    """The permission bits a rewritten file keeps (an existing file's, else 0644 less the umask)."""
-    try:
-        return os.stat(target).st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+    """Keep an existing file's permissions; a new file gets rw-r--r-- (temporary files start private)."""
+    return target.stat().st_mode & 0o777 if target.exists() else 0o644
 
 
 @contextmanager

@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 
 from playbook.core.engagement import load
 from playbook.core.errors import UserError
+from playbook.core.files import atomic, safe_cell
 from playbook.serve import access
 
 
@@ -27,12 +28,10 @@ def invite(directory: Path, respondent: str | None, base_url: str, revoke: bool 
             raise UserError("--all takes no RESPONDENT and cannot be combined with --revoke.")
         target = Path(csv_path) if csv_path else eng.path / "invites.csv"
         rows = [(p.name, p.side, p.role, access.link(base, eng, access.issue(eng, p.id))) for p in eng.respondents]
-        tmp = target.with_name(target.name + ".tmp")
-        with tmp.open("w", newline="", encoding="utf-8") as f:
+        with atomic(target) as tmp, tmp.open("w", newline="", encoding="utf-8") as f:
             writer = csv.writer(f)
             writer.writerow(["name", "side", "role", "link"])
-            writer.writerows(rows)
-        tmp.replace(target)
+            writer.writerows([safe_cell(v) for v in row] for row in rows)
         return [f"Wrote {len(rows)} personal links to {target}. Treat it like a password list: each link opens "
                 "that person's form."]
     if not respondent:

@@ -16,7 +16,7 @@ from typing import Any
 
 from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
-from playbook.core.responses import read_text
+from playbook.core.files import read_text
 
 FILE = "experiment.csv"
 COLUMNS = ("rep", "group", "revenue")

@@ -18,7 +18,7 @@ import yaml
 from playbook.core import schema
 from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
-from playbook.core.responses import read_text
+from playbook.core.files import read_text
 
 FILE = "prospecting.yaml"
 SHARE_TOLERANCE = 0.001  # category time shares must add up to 1 within this

@@ -13,6 +13,7 @@ import ipywidgets as w
 
 from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
+from playbook.core.files import safe_cell
 from playbook.core.formats import money
 from playbook.core.html import macro, render, table_html
 from playbook.parts.charts import to_svg
@@ -23,7 +24,6 @@ from playbook.parts.economics.words import caveats, prospecting_findings
 CSV_NAME = "experiment_assignment.csv"
 # Jupyter and Voilà run MathJax over HTML output: without this, "$480k ... $950k" turns into math.
 NO_MATH = "tex2jax_ignore mathjax_ignore"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _render(data: dict[str, Any], overrides: dict[str, Any]) -> str:
@@ -74,8 +74,7 @@ def whatif_panel(eng: Engagement) -> w.Widget:
 
 def assignment_csv(table) -> str:
     """The assignment as CSV text; cells that a spreadsheet would run as a formula are quoted with '."""
-    safe = table.map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
-    return safe.to_csv(index=False)
+    return table.map(safe_cell).to_csv(index=False)
 
 
 def download_link(table, filename: str = CSV_NAME) -> str:

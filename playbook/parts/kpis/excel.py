@@ -20,13 +20,11 @@ files are written atomically: on any error the engagement is left as it was.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 
 from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
-from playbook.core.responses import read_text
+from playbook.core.files import atomic, plain_cell, read_text, safe_cell
 from playbook.parts.kpis import model as kpis
 from playbook.parts.kpis.files import (
     CHOICES,
@@ -37,7 +35,6 @@ from playbook.parts.kpis.files import (
     VALUES,
     KpiData,
     csv_rows,
-    file_mode,
     number_text,
     parse_definitions,
     parse_values,
@@ -56,7 +53,7 @@ def _sheet(wb, title: str, header: tuple[str, ...], rows: list[list]) -> object:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(row)
+        ws.append([safe_cell(v) for v in row])  # KPI names are client text: never a formula
     ws.freeze_panes = "A2"
     return ws
 
@@ -106,15 +103,8 @@ def export_xlsx(eng: Engagement, path: str | Path) -> Path:
     for sheet in wb.worksheets:
         sheet.column_dimensions["A"].width = 30
         sheet.column_dimensions["B"].width = 16 if sheet.title == "kpi_values" else 48
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
+    with atomic(target) as tmp:
         wb.save(tmp)
-        os.chmod(tmp, file_mode(target))
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return target
 
 
@@ -130,7 +120,7 @@ def _cell_text(cell) -> str:
         if "%" in (getattr(cell, "number_format", "") or ""):
             value = round(value * 100, 10)
         return number_text(float(value))
-    return str(value)
+    return str(plain_cell(value))
 
 
 def _read_sheet(wb, name: str, source: str, required: tuple[str, ...], optional: tuple[str, ...] = ()):

@@ -21,14 +21,13 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from playbook.core.errors import UserError
+from playbook.core.files import write_atomic
 
 DEFINITIONS = "kpis.csv"
 VALUES = "kpi_values.csv"
@@ -256,29 +255,6 @@ def check(data: KpiData) -> KpiData:
     metrics = parse_definitions(csv_rows(definitions_text(data), DEFINITIONS, DEF_COLUMNS, DEF_OPTIONAL))
     values = parse_values(csv_rows(values_text(data), VALUES, VALUE_COLUMNS), metrics)
     return KpiData(metrics, values)
-
-
-def file_mode(target: Path) -> int:
-    """Keep an existing file's permissions; a new file gets rw-r--r-- (temp files start private)."""
-    return target.stat().st_mode & 0o777 if target.exists() else 0o644
-
-
-def write_atomic(folder: Path, files: dict[str, str]) -> None:
-    """Write each ``{name: text}`` to a temp file in ``folder``, then rename them all into place."""
-    temps: list[tuple[str, Path]] = []
-    try:
-        for name, text in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-            temps.append((tmp, folder / name))
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
-            os.chmod(tmp, file_mode(folder / name))
-        for tmp, target in temps:
-            os.replace(tmp, target)
-    finally:
-        for tmp, _ in temps:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
 
 
 def write(folder: Path, data: KpiData, which: tuple[str, ...] = (DEFINITIONS, VALUES)) -> None:

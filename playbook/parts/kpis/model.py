@@ -32,7 +32,7 @@ from typing import Any
 
 from playbook.core.engagement import Engagement, sample_path
 from playbook.core.errors import UserError
-from playbook.core.responses import read_text
+from playbook.core.files import read_text
 from playbook.parts.kpis.files import (
     DEF_COLUMNS,
     DEF_OPTIONAL,
