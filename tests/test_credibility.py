@@ -14,6 +14,7 @@ from playbook.core.errors import UserError
 from playbook.core.instruments import level_items
 from playbook.core.responses import current_answers
 from playbook.core.snapshot import Snapshot
+from playbook.parts import take_snapshot
 from playbook.parts.charts import to_svg
 from playbook.parts.credibility import model as credibility
 from playbook.parts.credibility import views as charts
@@ -376,7 +377,7 @@ def test_bad_rating_in_responses_csv(tmp_path, answer):
                                             encoding="utf-8")
     eng = playbook.load(tmp_path)
     with pytest.raises(UserError) as err:
-        credibility.validate(eng)
+        take_snapshot(eng)
     msg = err.value.message
     assert "responses.csv, row 3" in msg and "CS1-2" in msg and repr(answer) in msg and "1 to 5" in msg
 
@@ -385,7 +386,7 @@ def test_item_of_no_level_in_responses_csv(tmp_path):
     (tmp_path / "engagement.yaml").write_text(ENGAGEMENT_YAML, encoding="utf-8")
     (tmp_path / "responses.csv").write_text("respondent,item,answer\nsls-lead,CS4-1,4\n", encoding="utf-8")
     with pytest.raises(UserError, match="row 2.*'CS4-1' is unknown"):
-        credibility.validate(playbook.load(tmp_path))
+        take_snapshot(playbook.load(tmp_path))
 
 
 @pytest.mark.parametrize("setting", ["stage_threshold: 0", "stage_threshold: 1.5", "perception_gap_flag: -0.5"])
@@ -393,13 +394,6 @@ def test_bad_settings_are_refused(tmp_path, setting):
     (tmp_path / "engagement.yaml").write_text(ENGAGEMENT_YAML + f"settings:\n  {setting}\n", encoding="utf-8")
     with pytest.raises(UserError, match=f"settings.{setting.split(':')[0]}"):
         playbook.load(tmp_path)
-
-
-def test_validate_guards_engagements_built_in_code():
-    eng = make_eng()
-    eng.settings["stage_threshold"] = 0
-    with pytest.raises(UserError, match="stage_threshold"):
-        credibility.validate(eng)
 
 
 @pytest.mark.notebook

@@ -67,14 +67,6 @@ def test_scorecard_table_formats_for_people(sample):
     assert list(table.columns)[:4] == ["Metric", "Owner", "Designation", "Indicator"]
 
 
-def test_styled_scorecard_colours_status_and_escapes_client_text():
-    m = Metric("x", "<b>Leads</b> & more", "count", "higher", "sales", "managed", "leading")
-    result = kpis.score(KpiData({"x": m}, [Value("x", "2026-07", 10, 5)]), 0.9)
-    page = charts.styled_scorecard(result).to_html()
-    assert "&lt;b&gt;Leads&lt;/b&gt; &amp; more" in page and "<b>Leads" not in page
-    assert "#c8443a" in page  # off-track colour
-
-
 def test_report_section_without_kpis():
     section = charts.report_section({"engagement": "x", "kpis": None})
     assert section["figures"] == {} and section["tables"] == {}

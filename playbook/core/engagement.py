@@ -18,11 +18,8 @@ from playbook.core.errors import UserError
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 SIDES = ("marketing", "sales")
-ROLES = ("leader", "manager", "member")
 CONFIG = "engagement.yaml"
 STORE = "answers.sqlite"
-# Optional inputs, by part of the engagement (METHOD 3, 4, 5).
-DATA_FILES = ("responses.csv", "kpis.csv", "kpi_values.csv", "prospecting.yaml", "deals.csv", "experiment.csv")
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ class Part:
     title: str  # section title in the report and on pages
     notebook: str  # file in notebooks/
     keys: tuple[str, ...]  # the results.json keys the part fills in
-    inputs: tuple[str, ...]  # input files of the engagement folder it reads
     absent: str  # why it was not assessed, when its input is missing
     items: tuple[str, ...] = ()  # answer item prefixes it scores (parts scored from answers)
     all_waves: bool = False  # whether answers of any wave make it assessed (else the period's)
@@ -45,16 +44,15 @@ class Part:
 
 PARTS: tuple[Part, ...] = (
     Part("self_evaluation", "Self-evaluations and symptoms", "self_evaluation.ipynb",
-         ("self_evaluation", "symptoms"), ("responses.csv",),
-         "no self-evaluation or symptom answers were collected", items=("MSE", "SSE", "SYM")),
+         ("self_evaluation", "symptoms"), "no self-evaluation or symptom answers were collected",
+         items=("MSE", "SSE", "SYM")),
     Part("credibility", "Credibility stage", "credibility_stage.ipynb",
-         ("credibility",), ("responses.csv",),
-         "no credibility-stage ratings were collected", items=("CS",), all_waves=True),
+         ("credibility",), "no credibility-stage ratings were collected",
+         items=("CS",), all_waves=True),
     Part("kpis", "Shared KPIs: goals against actuals", "kpi_scorecard.ipynb",
-         ("kpis",), ("kpis.csv", "kpi_values.csv"),
-         "the engagement has no shared KPIs (kpis.csv and kpi_values.csv)"),
+         ("kpis",), "the engagement has no shared KPIs (kpis.csv and kpi_values.csv)"),
     Part("economics", "Prospecting economics, attribution and the lead experiment", "prospecting_economics.ipynb",
-         ("prospecting", "attribution", "experiment"), ("prospecting.yaml", "deals.csv", "experiment.csv"),
+         ("prospecting", "attribution", "experiment"),
          "the engagement has no prospecting.yaml, deals.csv or experiment.csv"),
 )
 BY_NAME: dict[str, Part] = {p.name: p for p in PARTS}

@@ -25,8 +25,6 @@ from playbook.core.instruments import RATING
 from playbook.serve.forms import COMMENT_MAX, INTRO, RATING_OPTIONS, YESNO_OPTIONS, FormModel
 
 COMM_TARGET = "playbook.form"
-# The notebook metadata that tells the playbook template to render the page without Voilà's JavaScript.
-PAGE_METADATA = {"page": "form"}
 
 
 class FormPage:

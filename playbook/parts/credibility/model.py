@@ -198,24 +198,6 @@ def by_wave(eng: Engagement, answers_all_waves: list[dict]) -> list[dict[str, An
     return out
 
 
-def validate(eng: Engagement) -> None:
-    """Check the credibility inputs: the two settings, and the ratings in ``responses.csv``.
-
-    Loading an engagement already checks both; this also guards engagements built in code.
-    """
-    from playbook.core.responses import FILE, parse
-
-    t, f = eng.settings.get("stage_threshold"), eng.settings.get("perception_gap_flag")
-    if isinstance(t, bool) or not isinstance(t, (int, float)) or not 0 < t <= 1:
-        raise UserError(f"engagement.yaml: setting 'settings.stage_threshold' is {t!r}; it must be a number greater "
-                        "than 0 and at most 1.")
-    if isinstance(f, bool) or not isinstance(f, (int, float)) or f < 0:
-        raise UserError(f"engagement.yaml: setting 'settings.perception_gap_flag' is {f!r}; it must be a number of 0 "
-                        "or more.")
-    if eng.file(FILE):
-        parse(eng, eng.file(FILE))
-
-
 def read(eng: Engagement) -> None:
     """This part's input is the answers, which the run's snapshot already holds: nothing else to read."""
     return None

@@ -195,18 +195,6 @@ def _status_colours() -> dict[str, str]:
     return {LABELS[s]: PALETTE[s] for s in STATUSES}
 
 
-def styled_scorecard(result: dict[str, Any] | None):
-    """The formatted scorecard with the status cells in the status colours (a pandas Styler, escaped)."""
-    colours = _status_colours()
-
-    def paint(cell: str) -> str:
-        colour = colours.get(cell)
-        return f"background-color: {colour}; color: white; font-weight: bold" if colour else ""
-
-    table = scorecard_table(result)
-    return table.style.map(paint, subset=["Status"]).hide(axis="index").format(escape="html")
-
-
 def report_section(results: dict[str, Any]) -> dict[str, Any]:
     """The KPI section: findings, figures ``{name: (title, chart)}`` and tables ``{name: (title, DataFrame)}``."""
     result = results.get("kpis")
