@@ -174,8 +174,16 @@ def test_new_engagement_lists_every_setting_with_what_it_accepts():
         ({"settings": {"symptoms_low_max": 2.0}}, "'settings.symptoms_low_max' is 2.0; it must be a whole number"),
         ({"settings": {"stage_threshold": float("nan")}}, "'settings.stage_threshold' is nan; it must be a number"),
         ({"settings": {"paper_size": "A3"}}, "'settings.paper_size' is 'A3'; it must be A4 or Letter."),
+        ({"settings": {"target_stage": 4}}, "'settings.target_stage' is 4; it must be a whole number from 1 to 3."),
+        ({"settings": {"target_stage": 0}}, "'settings.target_stage' is 0; it must be a whole number from 1 to 3."),
+        ({"settings": {"min_group_size": 0}}, "'settings.min_group_size' is 0; it must be a whole number of 1 or more."),
+        ({"settings": {"dont_know_flag": 0}}, "'settings.dont_know_flag' is 0; it must be a number greater than 0 and "
+                                              "at most 1."),
+        ({"settings": {"dont_know_flag": 1.2}}, "'settings.dont_know_flag' is 1.2; it must be a number greater than 0 "
+                                                "and at most 1."),
         ({"settings": {"colour": "red"}}, "unknown setting 'settings.colour'; allowed settings are symptoms_low_max, "
-                                          "symptoms_moderate_max, stage_threshold, perception_gap_flag, kpi_watch, "
+                                          "symptoms_moderate_max, stage_threshold, perception_gap_flag, target_stage, "
+                                          "dont_know_flag, min_group_size, kpi_watch, "
                                           "firm_name, paper_size, show_individual_answers."),
         # several problems: the first in the file's order of keys is reported
         ({"id": "Bad", "client": None, "settings": {"colour": "red"}}, "engagement.yaml: id 'Bad' is not allowed"),

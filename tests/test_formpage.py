@@ -55,8 +55,8 @@ def test_answers_are_validated_and_saved_one_by_one(eng):
     assert got["op"] == "saved" and got["seq"] == 3 and got["written"] and got["answered"] == 2
     assert stored(eng)["CS1-2"]["value"] == "4" and stored(eng)["CS1-2"]["comment"] == "fine"
     before = stored(eng)
-    for bad, says in [({"item": "CS1-2", "value": "9"}, "CS1-2 takes a whole number from 1 to 5"),
-                      ({"item": "MSE-2", "value": "maybe"}, "MSE-2 takes yes or no"),
+    for bad, says in [({"item": "CS1-2", "value": "9"}, "CS1-2 takes a whole number from 1 to 5, or dont_know"),
+                      ({"item": "MSE-2", "value": "maybe"}, "MSE-2 takes yes, no or dont_know"),
                       ({"item": "XX-1", "value": "yes"}, "'XX-1' is not a question of this form"),
                       ({"item": ["MSE-2"], "value": "yes"}, "must name its question"),
                       ({"item": "MSE-2", "value": "yes", "comment": {"x": 1}}, "a comment must be text")]:

@@ -10,6 +10,9 @@ import yaml
 
 YESNO = "yesno"
 RATING = "rating"
+# "Don't know" is an answer to every item (METHOD 7): it completes the item and counts in no share or mean.
+DONT_KNOW = "dont_know"
+DONT_KNOW_SPELLINGS = ("dont_know", "don't know", "?")
 
 
 @dataclass(frozen=True)
@@ -60,14 +63,25 @@ def level_items(level: int) -> list[str]:
     return item_ids(f"CS{level}")
 
 
+def is_scored(value: object) -> bool:
+    """Whether an answer counts in shares and means: yes/no or a rating, not "don't know"."""
+    return value != DONT_KNOW
+
+
 def parse_answer(item: Item, raw: object) -> str | int:
-    """Normalise one answer; raise ValueError with the allowed values when it is wrong."""
+    """Normalise one answer; raise ValueError with the allowed values when it is wrong.
+
+    Every item also takes "don't know" (``dont_know``, ``don't know`` or ``?``, in any case),
+    normalised to ``dont_know``.
+    """
     text = str(raw).strip()
+    low = text.lower().replace("\u2019", "'")  # a typographic apostrophe, as phones type it
+    if low in DONT_KNOW_SPELLINGS:
+        return DONT_KNOW
     if item.answer == YESNO:
-        low = text.lower()
         if low in ("yes", "no"):
             return low
-        raise ValueError("yes or no")
+        raise ValueError("yes, no or dont_know")
     try:
         value = int(text)
     except ValueError:
@@ -75,10 +89,10 @@ def parse_answer(item: Item, raw: object) -> str | int:
         try:
             number = float(text)
         except ValueError:
-            raise ValueError("a whole number from 1 to 5") from None
+            raise ValueError("a whole number from 1 to 5, or dont_know") from None
         if not number.is_integer():
-            raise ValueError("a whole number from 1 to 5") from None
+            raise ValueError("a whole number from 1 to 5, or dont_know") from None
         value = int(number)
     if not 1 <= value <= 5:
-        raise ValueError("a whole number from 1 to 5")
+        raise ValueError("a whole number from 1 to 5, or dont_know")
     return value

@@ -15,7 +15,7 @@ from pathlib import Path
 from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
 from playbook.core.files import read_text
-from playbook.core.instruments import items, parse_answer
+from playbook.core.instruments import DONT_KNOW, RATING, items, parse_answer
 from playbook.core.store import Store
 
 REQUIRED = ("respondent", "item", "answer")
@@ -135,6 +135,6 @@ def current_answers(eng: Engagement, wave: str | None = None, file_rows: list | 
         item = known.get(r["item"])
         if person is None or item is None:  # respondent removed from engagement.yaml since
             continue
-        value = int(r["value"]) if item.answer == "rating" else r["value"]
+        value = int(r["value"]) if item.answer == RATING and r["value"] != DONT_KNOW else r["value"]
         out.append({**r, "value": value, "side": person.side, "role": person.role, "name": person.name})
     return out

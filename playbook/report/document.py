@@ -29,10 +29,12 @@ QUESTIONNAIRES = {"MSE": "marketing self-evaluation", "SSE": "sales self-evaluat
                   "CS": "credibility ratings"}
 WIDE_COLUMNS = 6  # tables with this many columns or more get a smaller font in print
 
-def collect(notebook: Path) -> dict[str, list]:
+def collect(notebook: Path, part: str) -> dict[str, list]:
     """The tagged outputs of an executed notebook: findings, then figures and tables in notebook order."""
     found: dict[str, list] = {"findings": [], "blocks": []}
     for meta, out in tagged(notebook):
+        if meta.get("part") != part:
+            continue
         if meta["kind"] == "findings":
             found["findings"].extend(str(line) for line in meta.get("lines", []))
         elif meta["kind"] == "figure":
@@ -86,7 +88,7 @@ def sections(results: dict[str, Any], notebooks: Path) -> list[dict[str, Any]]:
         content = None
         if any(results.get(k) is not None for k in part.keys):
             nb = notebooks / part.notebook
-            content = collect(nb) if nb.is_file() else None
+            content = collect(nb, part.name) if nb.is_file() else None
             if not content or not (content["findings"] or content["blocks"]):
                 content = _from_results(part, results)
             content["blocks"] = [b for b in content["blocks"] if b["kind"] == "table" or b["svg"]]

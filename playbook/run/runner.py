@@ -1,7 +1,7 @@
 """Execute the engagement's notebooks with papermill, in parallel.
 
-Each part has one notebook; a part whose input is absent is not run (the report
-says it was not assessed). Every notebook gets the run's snapshot as a parameter,
+Each part names the notebook that shows it (several parts may share one); a notebook
+none of whose parts has input is not run (the report says those parts were not assessed). Every notebook gets the run's snapshot as a parameter,
 runs in its own process (one kernel each) and is written into the output folder.
 """
 
@@ -22,7 +22,7 @@ from playbook.parts import PARTS, Part
 
 @dataclass
 class Outcome:
-    part: str
+    notebook: str
     path: Path
     seconds: float
     error: str = ""
@@ -62,7 +62,9 @@ class Running:
         # beside its run's snapshot still finds it.
         rel = os.path.relpath(snapshot, out_dir)
         params = {"engagement_dir": str(eng.path), "mode": "report", "respondent": "", "wave": "", "snapshot": rel}
-        jobs = [(part.name, notebooks_dir() / part.notebook, out_dir / part.notebook, params) for part in parts]
+        # A notebook may show several parts (each output says which): run each notebook once.
+        notebooks = dict.fromkeys(part.notebook for part in parts)
+        jobs = [(name, notebooks_dir() / name, out_dir / name, params) for name in notebooks]
         self.pool = None
         self.futures: dict = {}
         if jobs:
@@ -71,24 +73,24 @@ class Running:
             workers = max(1, min(len(jobs), os.cpu_count() or 1))
             ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
             self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
-            self.futures = {self.pool.submit(_execute, str(src), str(dst), params, str(out_dir)): (part, dst)
-                            for part, src, dst, params in jobs}
+            self.futures = {self.pool.submit(_execute, str(src), str(dst), params, str(out_dir)): (name, dst)
+                            for name, src, dst, params in jobs}
 
     def wait(self) -> list[Outcome]:
         outcomes: list[Outcome] = []
         try:
             for fut in as_completed(self.futures):
-                part, dst = self.futures[fut]
+                name, dst = self.futures[fut]
                 try:
-                    outcomes.append(Outcome(part, dst, fut.result()))
+                    outcomes.append(Outcome(name, dst, fut.result()))
                     self.progress(f"  done  {dst.name} ({outcomes[-1].seconds:.1f} s)")
                 except Exception as exc:  # papermill raises PapermillExecutionError with the cell's error
-                    outcomes.append(Outcome(part, dst, 0.0, _short(exc)))
+                    outcomes.append(Outcome(name, dst, 0.0, _short(exc)))
                     self.progress(f"  FAILED {dst.name}: {_short(exc)}")
         finally:
             self.close()
-        order = [p.name for p in PARTS]
-        return sorted(outcomes, key=lambda o: order.index(o.part))
+        order = list(dict.fromkeys(p.notebook for p in PARTS))
+        return sorted(outcomes, key=lambda o: order.index(o.notebook))
 
     def close(self) -> None:
         if self.pool is not None:

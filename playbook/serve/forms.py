@@ -18,7 +18,7 @@ from datetime import datetime
 
 from playbook.core.engagement import Engagement
 from playbook.core.html import macro, render
-from playbook.core.instruments import RATING, Instrument, Item, instruments, parse_answer
+from playbook.core.instruments import DONT_KNOW, RATING, Instrument, Item, instruments, parse_answer
 from playbook.core.responses import answer_store
 from playbook.core.store import Store
 
@@ -68,7 +68,7 @@ class FormModel:
                 q = Question(item, code in required_codes)
                 prev = saved.get(item.id)
                 if prev is not None:
-                    q.value = int(prev["value"]) if item.answer == RATING else prev["value"]
+                    q.value = int(prev["value"]) if item.answer == RATING and prev["value"] != DONT_KNOW else prev["value"]
                     q.comment = prev["comment"] or ""
                 self.questions[item.id] = q
                 qs.append(q)
