@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from playbook.core.formats import money, share
+from playbook.parts.credibility.model import level_name
+from playbook.parts.movement.words import points
 
 STAGE_NAMES = {0: "no foundation yet", 1: "consistent execution", 2: "revenue lifecycle", 3: "strategic partnership"}
 LEVEL_NAMES = {1: "consistent execution", 2: "a part in the revenue lifecycle", 3: "strategic partnership"}
@@ -93,6 +95,61 @@ def _credibility(r: dict) -> list[Point]:
     return [Point("Credibility stage", text, tone)]
 
 
+def _levels_named(levels: list[int]) -> str:
+    names = [level_name(k) for k in levels]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _target(r: dict) -> list[Point]:
+    """How many levels stand between the client and its target stage (METHOD 9); nothing without ratings."""
+    c = r.get("credibility")
+    target = (c or {}).get("target_stage", (r.get("settings") or {}).get("target_stage"))
+    if not c or target is None:
+        return []
+    stage, target, client = c.get("stage") or 0, int(target), r.get("client") or "The client"
+    gap = c.get("gap_to_target")
+    gap = max(0, target - stage) if gap is None else int(gap)
+    if gap <= 0:
+        text = (f"Reached: {client} is at stage {stage}, its target, {level_name(target)}; the work now is to hold "
+                "it." if stage == target else
+                f"Reached: {client} is at stage {stage}, beyond its target of stage {target}, {level_name(target)}.")
+        return [Point("Target stage", text, "good")]
+    missing = list(range(stage + 1, min(3, stage + gap) + 1))
+    count = {1: "One level stands", 2: "Two levels stand", 3: "Three levels stand"}.get(len(missing), "Levels stand")
+    return [Point("Target stage", f"{count} between {client} and its target: {_levels_named(missing)} "
+                  f"(the target is stage {target} of 3).", "watch" if gap == 1 else "alert")]
+
+
+def _stage_moved(m: dict) -> str:
+    old, new = m.get("stage_from"), m.get("stage_to")
+    if old is None or new is None:
+        return "the stage cannot be compared (one wave has no credibility ratings)"
+    if new == old:
+        return f"the stage stayed at {new}"
+    return f"the stage {'rose' if new > old else 'fell'} from {old} to {new}"
+
+
+def _movement(r: dict) -> list[Point]:
+    """What moved between the two latest waves, in one point (METHOD 9)."""
+    waves, m = r.get("waves"), r.get("movement")
+    if not waves:
+        return [Point("What moved", "Not assessed: no answers were collected in any wave.", "none")]
+    if not m:
+        return [Point("What moved", f"Nothing to compare yet: {waves[-1].get('wave', 'this')} is the first wave.",
+                      "info")]
+    parts = [_stage_moved(m)]
+    levels = [f"level {k} {points(d)}" for k, d in (m.get("level_changes") or {}).items() if d is not None]
+    if levels:
+        parts.append(", ".join(levels))
+    if m.get("symptoms_compared", True):
+        new, gone = len(m.get("symptoms_new") or []), len(m.get("symptoms_gone") or [])
+        parts.append("no symptom appeared or went away" if not new and not gone else
+                     f"{_plural(new, 'symptom', 'symptoms')} appeared and {gone} went away")
+    change = m.get("stage_change")
+    tone = "info" if not change else ("good" if change > 0 else "alert")
+    return [Point("What moved", f"Since {m.get('from')}: " + "; ".join(parts) + ".", tone)]
+
+
 def _kpis(r: dict) -> list[Point]:
     k = r.get("kpis")
     if not k:
@@ -162,7 +219,8 @@ def _experiment(r: dict) -> Point:
 
 def executive(results: dict[str, Any]) -> list[Point]:
     """The executive summary: one point per question the engagement answers, in a fixed order."""
-    return (_self_evaluation(results) + _credibility(results) + _kpis(results)
+    return (_self_evaluation(results) + _credibility(results) + _target(results) + _movement(results)
+            + _kpis(results)
             + [_hire(results), _attribution(results), _experiment(results)])
 
 
