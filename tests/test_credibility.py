@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -182,15 +183,16 @@ def test_perception_gap_flag_exactly_at_the_flag_value():
                rate("mkt-lead", "CS1-2", 4), rate("sls-lead", "CS1-2", 5),
                rate("mkt-lead", "CS1-3", 4), rate("sls-lead", "CS1-3", 3), rate("sls-rep", "CS1-3", 4),
                rate("mkt-lead", "CS1-4", 5)]
-    gaps = {g["item"]: g for g in credibility.evaluate(make_eng(), answers)["perception_gap"]}
+    gaps = {g["item"]: g for g in credibility.evaluate(make_eng(min_group_size=1), answers)["perception_gap"]}
     assert gaps["CS1-1"]["gap"] == pytest.approx(1.0) and gaps["CS1-1"]["flagged"] is True  # 13/3 - 10/3
     assert gaps["CS1-1"]["marketing_mean"] == pytest.approx(13 / 3)  # full precision in results
     assert gaps["CS1-2"]["gap"] == pytest.approx(-1.0) and gaps["CS1-2"]["flagged"] is True
     assert gaps["CS1-3"]["gap"] == pytest.approx(0.5) and gaps["CS1-3"]["flagged"] is False
     assert gaps["CS1-4"] == {"item": "CS1-4", "marketing_mean": 5.0, "sales_mean": None, "gap": None,
-                             "flagged": False}
+                             "flagged": False, "marketing_n": 1, "sales_n": 0, "dont_know_share": 0.0,
+                             "suppressed": False}
     assert len(gaps) == 20
-    loose = credibility.evaluate(make_eng(perception_gap_flag=0.5), answers)["perception_gap"]
+    loose = credibility.evaluate(make_eng(perception_gap_flag=0.5, min_group_size=1), answers)["perception_gap"]
     assert {g["item"] for g in loose if g["flagged"]} == {"CS1-1", "CS1-2", "CS1-3"}
 
 
@@ -341,6 +343,7 @@ def test_sample_report_section(sample):
 
 def test_equal_gaps_keep_the_items_order(sample):
     eng, _ = sample
+    eng = dataclasses.replace(eng, settings={**eng.settings, "min_group_size": 1})  # two marketing raters in Q2
     earlier = credibility.evaluate_snapshot(Snapshot(eng, current_answers(eng)), "2026-Q2")["credibility"]
     gaps = {g["item"]: g["gap"] for g in earlier["perception_gap"]}
     assert gaps["CS1-3"] == pytest.approx(gaps["CS2-2"])  # 5/3 both, up to float noise

@@ -1,6 +1,7 @@
 import pytest
 
 from playbook import load
+from playbook.core.formats import share
 from playbook.core.responses import current_answers
 from playbook.core.snapshot import Snapshot
 from playbook.parts.charts import to_svg
@@ -58,7 +59,8 @@ def test_perception_gap_is_peer_minus_self(make_engagement):
     rows = [("mkt-lead", "MSE-1", "no"), ("mkt-1", "MSE-1", "yes"),  # self view: 1 of 2
             ("sls-lead", "MSE-1", "yes"), ("sls-1", "MSE-1", "yes"),  # peer view: 2 of 2
             ("sls-lead", "SSE-2", "no"), ("mkt-lead", "SSE-2", "yes")]
-    gaps = {g["item"]: g for g in run(make_engagement, rows)["self_evaluation"]["perception_gap"]}
+    res = run(make_engagement, rows, settings={"min_group_size": 1})
+    gaps = {g["item"]: g for g in res["self_evaluation"]["perception_gap"]}
     g = gaps["MSE-1"]
     assert (g["self_yes_share"], g["peer_yes_share"], g["difference"]) == pytest.approx((0.5, 1.0, 0.5))
     assert gaps["SSE-2"]["difference"] == 1.0
@@ -66,9 +68,10 @@ def test_perception_gap_is_peer_minus_self(make_engagement):
 
 
 def test_no_peer_answers_gives_no_difference(make_engagement):
-    res = run(make_engagement, yes_no("mkt-lead", "MSE", {1, 2}, 6))
+    res = run(make_engagement, yes_no("mkt-lead", "MSE", {1, 2}, 6), settings={"min_group_size": 1})
     g = res["self_evaluation"]["perception_gap"][0]
     assert g["self_yes_share"] == 1.0 and g["peer_yes_share"] is None and g["difference"] is None
+    assert g["suppressed"] is False  # no peer answer at all: nothing withheld
 
 
 @pytest.mark.parametrize("count, band", [(0, "low"), (1, "low"), (2, "moderate"), (4, "moderate"), (5, "severe"), (8, "severe")])
@@ -118,12 +121,12 @@ def test_evaluate_snapshot_takes_the_wave_and_is_none_without_answers(make_engag
 
 def test_report_section_by_name(make_engagement):
     rows = yes_no("mkt-lead", "MSE", {1, 2}, 6) + yes_no("sls-1", "MSE", {1}, 6) + yes_no("sls-1", "SYM", {2}, 8)
-    sec = report_section(run(make_engagement, rows))
+    sec = report_section(run(make_engagement, rows, settings={"min_group_size": 1}))
     assert list(sec["figures"]) == ["perception_gap", "symptoms"]
     assert list(sec["tables"]) == ["perception_gap", "symptoms"]
     assert all(to_svg(chart).lstrip().startswith("<svg") for _, chart in sec["figures"].values())
     title, gaps = sec["tables"]["perception_gap"]
     assert title == "Self-evaluation statements: each side's view"
-    assert list(gaps["Difference"])[:2] == ["+0%", "-100%"]
+    assert list(gaps["Difference"])[:2] == [share(0.0, signed=True), "-100%"]
     assert report_section({"self_evaluation": None}) == {
         "findings": ["Not assessed: no self-evaluation answers."], "figures": {}, "tables": {}}

@@ -49,6 +49,8 @@ PARTS: tuple[Part, ...] = (
     Part("credibility", "Credibility stage", "credibility_stage.ipynb",
          ("credibility",), "no credibility-stage ratings were collected",
          items=("CS",), all_waves=True),
+    Part("knowledge", "Knowledge gaps: what one side cannot judge", "self_evaluation.ipynb", ("knowledge_gaps",),
+         "no self-evaluation, symptom or credibility answers were collected", items=("MSE", "SSE", "SYM", "CS")),
     Part("movement", "What moved since the last wave", "credibility_stage.ipynb", ("waves", "movement"),
          "no answers were collected in any wave, so there is nothing to follow over time",
          items=("MSE", "SSE", "SYM", "CS"), all_waves=True),

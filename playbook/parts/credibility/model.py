@@ -4,8 +4,11 @@ Pure computation over answer dicts (as from ``responses.current_answers``):
 ``respondent``, ``item``, ``value`` (1-5 for CS items), ``side`` and ``wave``.
 Item score = mean rating of the raters counted; level score = mean of its item
 scores mapped to 0-1 as (mean - 1) / 4. The stage is computed from the sales
-side, since credibility is what sales grants. Numbers are kept at full
-precision; ``words`` and ``views`` round them for people.
+side, since credibility is what sales grants. A "don't know" answer counts in
+no mean and makes nobody a rater (METHOD 7); a side's per-item mean is shown only
+from ``min_group_size`` scored answers (METHOD 8), while level scores and the stage
+are pooled. Numbers are kept at full precision; ``words`` and ``views`` round them
+for people.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import yaml
 
 from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
-from playbook.core.instruments import instruments, level_items
+from playbook.core.instruments import DONT_KNOW, instruments, is_scored, level_items
 
 LEVELS = (1, 2, 3)
 BASES = ("auto", "sales", "marketing", "all")
@@ -52,21 +55,51 @@ def _mean(values: list[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def ratings(answers: list[dict]) -> list[dict]:
-    """The credibility-stage ratings among the answers."""
+def cs_answers(answers: list[dict]) -> list[dict]:
+    """Every credibility-stage answer, "don't know" included (it counts as answered, METHOD 7)."""
     ids = set(cs_items())
-    return [a for a in answers if a["item"] in ids and isinstance(a["value"], int)]
+    return [a for a in answers if a["item"] in ids]
 
 
-def _item_means(cs: list[dict], side: str | None) -> dict[str, float | None]:
-    """Mean rating per CS item among the raters of ``side`` (None: everyone), in one pass over the ratings."""
+def ratings(answers: list[dict]) -> list[dict]:
+    """The credibility-stage ratings among the answers: "don't know" is left out of every mean (METHOD 7)."""
+    return [a for a in cs_answers(answers) if is_scored(a["value"])]
+
+
+def dont_know_shares(answers: list[dict]) -> dict[str, float | None]:
+    """Per CS item: "don't know" answers / all answers of the item; None when nobody answered it."""
+    counts: dict[str, list[int]] = {item: [0, 0] for item in cs_items()}
+    for a in cs_answers(answers):
+        acc = counts[a["item"]]
+        acc[0] += a["value"] == DONT_KNOW
+        acc[1] += 1
+    return {item: (dk / n if n else None) for item, (dk, n) in counts.items()}
+
+
+def _item_sums(cs: list[dict], side: str | None) -> dict[str, list[float]]:
+    """[sum, count] of the scored ratings per CS item among the raters of ``side`` (None: everyone), in one pass."""
     sums: dict[str, list[float]] = {item: [0, 0] for item in cs_items()}
     for a in cs:
-        if side is None or a["side"] == side:
+        if (side is None or a["side"] == side) and is_scored(a["value"]):
             acc = sums[a["item"]]
             acc[0] += a["value"]
             acc[1] += 1
-    return {item: (total / n if n else None) for item, (total, n) in sums.items()}
+    return sums
+
+
+def _item_means(cs: list[dict], side: str | None) -> dict[str, float | None]:
+    """Mean rating per CS item among the raters of ``side`` (None: everyone)."""
+    return {item: (total / n if n else None) for item, (total, n) in _item_sums(cs, side).items()}
+
+
+def _item_counts(cs: list[dict], side: str | None) -> dict[str, int]:
+    """How many scored ratings each CS item has among the raters of ``side`` (None: everyone)."""
+    return {item: int(n) for item, (_, n) in _item_sums(cs, side).items()}
+
+
+def withheld(n_scored: int, min_group_size: int) -> bool:
+    """A figure from some scored answers, but fewer than ``min_group_size``, is not shown (METHOD 8)."""
+    return 0 < n_scored < min_group_size
 
 
 def _view(cs: list[dict], side: str | None, threshold: float) -> dict[str, Any]:
@@ -83,10 +116,11 @@ def _view(cs: list[dict], side: str | None, threshold: float) -> dict[str, Any]:
         if not established[str(level)]:
             break
         stage = level
-    raters = {a["respondent"] for a in cs if side is None or a["side"] == side}
+    raters = {a["respondent"] for a in cs if (side is None or a["side"] == side) and is_scored(a["value"])}
     return {
         "raters": len(raters),
         "item_means": means,
+        "item_counts": _item_counts(cs, side),
         "level_scores": scores,
         "established": established,
         "stage": stage,
@@ -102,12 +136,21 @@ def _one_wave(eng: Engagement, cs: list[dict], wave: str | None) -> tuple[list[d
     return [a for a in cs if (a.get("wave") or eng.period) == wave], wave
 
 
-def perception_gap(cs: list[dict], flag: float) -> list[dict[str, Any]]:
-    """Per CS item: marketing raters' mean - sales raters' mean, flagged when |gap| >= flag."""
+def perception_gap(cs: list[dict], flag: float, min_group_size: int = 1) -> list[dict[str, Any]]:
+    """Per CS item: marketing raters' mean - sales raters' mean, flagged when |gap| >= flag.
+
+    ``cs`` may hold "don't know" answers: they give each record its ``dont_know_share`` and count in no mean.
+    A side's mean from fewer than ``min_group_size`` scored ratings is None (METHOD 8): the record is
+    ``suppressed``, has no gap and is never flagged. ``marketing_n``/``sales_n`` count the scored ratings.
+    """
     mkt, sls = _item_means(cs, "marketing"), _item_means(cs, "sales")
+    mkt_n, sls_n = _item_counts(cs, "marketing"), _item_counts(cs, "sales")
+    dont_know = dont_know_shares(cs)
     out = []
     for item in cs_items():
-        m, s = mkt[item], sls[item]
+        hide_m, hide_s = withheld(mkt_n[item], min_group_size), withheld(sls_n[item], min_group_size)
+        m = None if hide_m else mkt[item]
+        s = None if hide_s else sls[item]
         gap = None if m is None or s is None else m - s
         out.append({
             "item": item,
@@ -115,6 +158,10 @@ def perception_gap(cs: list[dict], flag: float) -> list[dict[str, Any]]:
             "sales_mean": s,
             "gap": gap,
             "flagged": gap is not None and reaches(abs(gap), flag),
+            "marketing_n": mkt_n[item],
+            "sales_n": sls_n[item],
+            "dont_know_share": dont_know[item],
+            "suppressed": hide_m or hide_s,
         })
     return out
 
@@ -135,14 +182,23 @@ def _warnings(view: dict, basis: str, counted_sales: bool) -> list[str]:
     return out
 
 
-def _next_steps(view: dict, threshold: float) -> list[dict[str, Any]]:
+def _shown_means(view: dict, min_group_size: int) -> dict[str, float | None]:
+    """The view's item means as results show them: None where too few scored ratings (METHOD 8)."""
+    return {item: None if withheld(view["item_counts"][item], min_group_size) else mean
+            for item, mean in view["item_means"].items()}
+
+
+def _next_steps(view: dict, threshold: float, dont_know: dict[str, float | None] | None = None,
+                min_group_size: int = 1) -> list[dict[str, Any]]:
     if view["focus"] is None:
         return []
     steps = []
     for item in level_items(view["focus"]):
         mean = view["item_means"][item]
         if not reaches(None if mean is None else (mean - 1) / 4, threshold):
-            steps.append({"item": item, "action": actions()[item], "mean": mean})
+            hidden = withheld(view["item_counts"][item], min_group_size)
+            steps.append({"item": item, "action": actions()[item], "mean": None if hidden else mean,
+                          "dont_know_share": (dont_know or {}).get(item), "suppressed": hidden})
     return steps
 
 
@@ -158,7 +214,11 @@ def evaluate(eng: Engagement, answers: list[dict], basis: str = "auto", wave: st
         raise UserError(f"parameter 'basis' is {basis!r}; allowed: {', '.join(BASES)}.")
     threshold = float(eng.settings["stage_threshold"])
     flag = float(eng.settings["perception_gap_flag"])
-    cs, wave = _one_wave(eng, ratings(answers), wave)
+    group = int(eng.settings.get("min_group_size", 1))
+    target = int(eng.settings.get("target_stage", 3))
+    given, wave = _one_wave(eng, cs_answers(answers), wave)  # "don't know" included, for its shares
+    cs = [a for a in given if is_scored(a["value"])]
+    dont_know = dont_know_shares(given)
     views = {v: _view(cs, None if v == "all" else v, threshold) for v in VIEWS}
     used = basis
     if basis == "auto":
@@ -172,18 +232,22 @@ def evaluate(eng: Engagement, answers: list[dict], basis: str = "auto", wave: st
         "level_scores": view["level_scores"],
         "established": view["established"],
         "warnings": _warnings(view, used, counted_sales),
-        "next_steps": _next_steps(view, threshold),
-        "perception_gap": perception_gap(cs, flag),
+        "target_stage": target,
+        "gap_to_target": max(0, target - view["stage"]),
+        "next_steps": _next_steps(view, threshold, dont_know, group),
+        "perception_gap": perception_gap(given, flag, group),
         "level_status": {k: INSUFFICIENT if s is None else ("established" if view["established"][k] else
                                                                  "not established")
                          for k, s in view["level_scores"].items()},
-        "item_scores": dict(view["item_means"]),
+        "item_scores": _shown_means(view, group),
+        "dont_know_shares": dont_know,
         "raters": {"sales": views["sales"]["raters"], "marketing": views["marketing"]["raters"],
                    "counted": view["raters"]},
         "views": {v: {k: views[v][k] for k in ("raters", "stage", "focus", "level_scores", "established")}
                   for v in VIEWS},
         "stage_threshold": threshold,
         "perception_gap_flag": flag,
+        "min_group_size": group,
         "wave": wave,
     }
 

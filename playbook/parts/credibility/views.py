@@ -8,7 +8,7 @@ from typing import Any
 from playbook.core.instruments import items
 from playbook.parts.charts import PALETTE, base, empty
 from playbook.parts.credibility.model import LEVELS, VIEWS, level_name
-from playbook.parts.credibility.words import findings, one_decimal, percent, waves_sentence
+from playbook.parts.credibility.words import fewer_than, findings, one_decimal, percent, waves_sentence
 
 VIEW_LABELS = {"sales": "Sales view", "marketing": "Marketing view", "all": "All raters"}
 STATUS_COLOURS = {
@@ -79,8 +79,11 @@ def perception_gap(result: dict[str, Any]):
          "direction": "marketing rates higher" if g["gap"] > 0 else "sales rates higher"}
         for g in result["perception_gap"] if g["gap"] is not None
     ]
+    hidden = sum(bool(g.get("suppressed")) for g in result["perception_gap"])
+    note = (f"{hidden} item{'' if hidden == 1 else 's'} left out: {fewer_than(result.get('min_group_size'))}"
+            if hidden else "")
     if not rows:
-        return empty("The perception gap needs ratings from both sides")
+        return empty("The perception gap needs ratings from both sides" + (f" ({note})" if note else ""))
     df = pd.DataFrame(rows)
     flag = result["perception_gap_flag"]
     reach = math.ceil(max(2.0, max(abs(r["gap"]) for r in rows) + 0.25, flag + 0.5))
@@ -100,7 +103,7 @@ def perception_gap(result: dict[str, Any]):
             marks.append(alt.Chart().mark_rule(strokeDash=[4, 3], color=PALETTE["neutral"]).encode(x=alt.datum(side)))
     return alt.layer(*marks).properties(
         width=420, height=alt.Step(14),
-        title=f"Perception gap per item (flagged from {flag:g} point, dashed lines)",
+        title=f"Perception gap per item (flagged from {flag:g} point, dashed lines)" + (f"; {note}" if note else ""),
     )
 
 
@@ -147,22 +150,27 @@ def level_table(result: dict[str, Any]):
 def gap_table(result: dict[str, Any]):
     import pandas as pd
 
-    rows = [{**g, "statement": items()[g["item"]].text} for g in result["perception_gap"]]
-    return pd.DataFrame(rows)[["item", "statement", "marketing_mean", "sales_mean", "gap", "flagged"]]
+    rows = [{"marketing_n": 0, "sales_n": 0, "dont_know_share": None, "suppressed": False, **g,
+             "statement": items()[g["item"]].text} for g in result["perception_gap"]]
+    return pd.DataFrame(rows)[["item", "statement", "marketing_mean", "sales_mean", "gap", "flagged",
+                               "dont_know_share", "marketing_n", "sales_n", "suppressed"]]
 
 
 def next_steps_table(result: dict[str, Any]):
     import pandas as pd
 
-    rows = [{"item": s["item"], "statement": items()[s["item"]].text, "mean": s.get("mean"), "action": s["action"]}
+    rows = [{"item": s["item"], "statement": items()[s["item"]].text, "mean": s.get("mean"), "action": s["action"],
+             "dont_know_share": s.get("dont_know_share"), "suppressed": bool(s.get("suppressed"))}
             for s in result["next_steps"]]
-    return pd.DataFrame(rows, columns=["item", "statement", "mean", "action"])
+    return pd.DataFrame(rows, columns=["item", "statement", "mean", "action", "dont_know_share", "suppressed"])
 
 
 def next_steps_shown(result: dict[str, Any]):
-    """The next steps as people read them: mean rating to one decimal, plain column names."""
+    """The next steps as people read them: mean rating to one decimal, "fewer than N answers" where withheld."""
     steps = next_steps_table(result)
-    steps["mean"] = steps["mean"].map(one_decimal)
+    hidden = fewer_than(result.get("min_group_size"))
+    steps["mean"] = [hidden if h else one_decimal(m) for m, h in zip(steps["mean"], steps["suppressed"])]
+    steps = steps[["item", "statement", "mean", "action"]]
     steps.columns = ["Item", "Statement", "Mean rating", "Next step"]
     return steps
 
@@ -184,11 +192,18 @@ def _levels_shown(cred: dict[str, Any]):
 
 
 def _gaps_shown(cred: dict[str, Any]):
+    from playbook.core.formats import share
+
     gaps = gap_table(cred)
-    for col in ("marketing_mean", "sales_mean", "gap"):
-        gaps[col] = gaps[col].map(lambda v, c=col: one_decimal(v, signed=c == "gap"))
+    hidden = fewer_than(cred.get("min_group_size"))
+    for col, count in (("marketing_mean", "marketing_n"), ("sales_mean", "sales_n")):
+        gaps[col] = [hidden if (v is None or v != v) and n > 0 else one_decimal(v)
+                     for v, n in zip(gaps[col], gaps[count])]
+    gaps["gap"] = gaps["gap"].map(lambda v: one_decimal(v, signed=True))
     gaps["flagged"] = gaps["flagged"].map({True: "yes", False: ""})
-    gaps.columns = ["Item", "Statement", "Marketing mean", "Sales mean", "Gap", "Flagged"]
+    gaps["dont_know_share"] = gaps["dont_know_share"].map(share)
+    gaps = gaps[["item", "statement", "marketing_mean", "sales_mean", "gap", "flagged", "dont_know_share"]]
+    gaps.columns = ["Item", "Statement", "Marketing mean", "Sales mean", "Gap", "Flagged", "Don't know"]
     return gaps
 
 

@@ -26,6 +26,12 @@ def one_decimal(v: float | None, signed: bool = False) -> str:
     return f"{d:+.1f}" if signed else f"{d:.1f}"
 
 
+def fewer_than(min_group_size: int | None) -> str:
+    """What a table writes where a side's figure is withheld (METHOD 8)."""
+    n = min_group_size or 0
+    return f"fewer than {n} answer{'' if n == 1 else 's'}"
+
+
 def stage_sentence(result: dict[str, Any]) -> str:
     """The stage and what to work on next, in one sentence."""
     stage, focus, whose = result["stage"], result["focus"], WHOSE[result["basis"]]
@@ -55,7 +61,29 @@ def _gap_sentence(result: dict[str, Any]) -> str:
                 f"(marketing's mean rating minus sales'); the widest: {top}.")
     if gaps:
         return f"No item shows a perception gap of {points} or more between marketing and sales."
+    if any(g.get("suppressed") for g in result["perception_gap"]):
+        return "No item can be compared between marketing and sales yet: too few answers on one side."
     return "The perception gap needs ratings from both sides; one side has not rated yet."
+
+
+def _withheld_sentence(result: dict[str, Any]) -> str | None:
+    hidden = [g["item"] for g in result["perception_gap"] if g.get("suppressed")]
+    if not hidden:
+        return None
+    return (f"{len(hidden)} item(s) are not compared between the sides because one side gave "
+            f"{fewer_than(result.get('min_group_size'))}, too few to keep answers anonymous.")
+
+
+def target_sentence(result: dict[str, Any]) -> str | None:
+    """How far the stage is from the client's target stage (METHOD 9)."""
+    target, gap = result.get("target_stage"), result.get("gap_to_target")
+    if target is None or gap is None:
+        return None
+    if gap == 0:
+        return f"The target of stage {target} is reached."
+    nxt = result["stage"] + 1
+    return (f"The target is stage {target}: {gap} level{'' if gap == 1 else 's'} to go, starting with level {nxt}, "
+            f"{level_name(nxt)}.")
 
 
 def findings(result: dict[str, Any]) -> list[str]:
@@ -69,9 +97,11 @@ def findings(result: dict[str, Any]) -> list[str]:
     scores = ", ".join(f"level {k} {percent(s)}" for k, s in result["level_scores"].items())
     lines.append(f"Level scores on a 0-100% scale, established from {percent(result['stage_threshold'])}: {scores}.")
     lines.extend(result["warnings"])
+    lines.extend(x for x in (target_sentence(result),) if x)
     lines.append(_gap_sentence(result))
+    lines.extend(x for x in (_withheld_sentence(result),) if x)
     if result["next_steps"]:
-        below = sum(s.get("mean") is not None for s in result["next_steps"])
+        below = sum(s.get("mean") is not None or bool(s.get("suppressed")) for s in result["next_steps"])
         unrated = len(result["next_steps"]) - below
         parts = [f"{below} item(s) are below the threshold"] if below else []
         parts += [f"{unrated} item(s) have no rating yet"] if unrated else []

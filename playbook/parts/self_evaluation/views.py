@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from playbook.parts.charts import PALETTE, base, empty
-from playbook.parts.self_evaluation.words import findings
+from playbook.parts.self_evaluation.words import fewer_than, findings, left_out, withheld
+
+VIEWS = (("own department", "self_yes_share", "self_n"), ("other department", "peer_yes_share", "peer_n"))
 
 
 def perception_gap(result: dict[str, Any]):
@@ -13,13 +15,16 @@ def perception_gap(result: dict[str, Any]):
     alt = base()
     import pandas as pd
 
+    se = result["self_evaluation"]
     rows = []
-    for g in result["self_evaluation"]["perception_gap"]:
-        for view, key in (("own department", "self_yes_share"), ("other department", "peer_yes_share")):
-            if g[key] is not None:
+    for g in se["perception_gap"]:
+        for view, key, _ in VIEWS:
+            if g[key] is not None:  # a side's share from too few answers is left out (METHOD 8)
                 rows.append({"item": g["item"], "about": g["about"], "view": view, "share": g[key]})
+    hidden = withheld(se["perception_gap"])
+    note = left_out(hidden, "figure", se.get("min_group_size"))
     if not rows:
-        return empty("No self-evaluation answers yet")
+        return empty(f"No self-evaluation figures to show{'; ' + note if note else ''}")
     df = pd.DataFrame(rows)
     return (
         alt.Chart(df)
@@ -32,7 +37,8 @@ def perception_gap(result: dict[str, Any]):
                             scale=alt.Scale(range=[PALETTE["neutral"], PALETTE["sales"]])),
             tooltip=["item", "view", alt.Tooltip("share:Q", format=".0%")],
         )
-        .properties(width=420, height=alt.Step(11), title="Perception gap: own view vs the other side's view")
+        .properties(width=420, height=alt.Step(11),
+                    title="Perception gap: own view vs the other side's view" + (f" ({note})" if note else ""))
     )
 
 
@@ -67,7 +73,8 @@ def gap_table(result: dict[str, Any]):
     from playbook.core.instruments import items
 
     rows = [{**g, "statement": items()[g["item"]].text} for g in result["self_evaluation"]["perception_gap"]]
-    return pd.DataFrame(rows)[["item", "about", "statement", "self_yes_share", "peer_yes_share", "difference"]]
+    return pd.DataFrame(rows)[["item", "about", "statement", "self_yes_share", "peer_yes_share", "difference",
+                               "dont_know_share", "self_n", "peer_n", "suppressed"]]
 
 
 def symptom_table(result: dict[str, Any]):
@@ -77,9 +84,25 @@ def symptom_table(result: dict[str, Any]):
 
     sym = result["symptoms"]
     return pd.DataFrame([
-        {"item": i, "symptom": items()[i].text, "reported": i in sym["present"], "share": share}
+        {"item": i, "symptom": items()[i].text, "reported": i in sym["present"], "share": share,
+         "dont_know_share": (sym.get("dont_know_shares") or {}).get(i)}
         for i, share in sym["shares"].items()
     ])
+
+
+def _gaps_shown(se: dict[str, Any]):
+    """The perception gap for people: shares in %, "fewer than N answers" where a side's share is withheld."""
+    from playbook.core.formats import share
+
+    gaps = gap_table({"self_evaluation": se})
+    n = se.get("min_group_size")
+    for col, count in (("self_yes_share", "self_n"), ("peer_yes_share", "peer_n")):
+        gaps[col] = [fewer_than(n) if v is None and k > 0 else share(v) for v, k in zip(gaps[col], gaps[count])]
+    gaps["difference"] = gaps["difference"].map(lambda v: share(v, signed=True))
+    gaps["dont_know_share"] = gaps["dont_know_share"].map(share)
+    gaps = gaps[["item", "about", "statement", "self_yes_share", "peer_yes_share", "difference", "dont_know_share"]]
+    gaps.columns = ["Item", "About", "Statement", "Own view (yes)", "Other side (yes)", "Difference", "Don't know"]
+    return gaps
 
 
 def report_section(results: dict[str, Any]) -> dict[str, Any]:
@@ -89,14 +112,12 @@ def report_section(results: dict[str, Any]) -> dict[str, Any]:
     from playbook.core.formats import share
 
     part = {"self_evaluation": results["self_evaluation"], "symptoms": results["symptoms"]}
-    gaps = gap_table(part)
-    for col in ("self_yes_share", "peer_yes_share", "difference"):
-        gaps[col] = gaps[col].map(lambda v, c=col: share(v, signed=c == "difference"))
-    gaps.columns = ["Item", "About", "Statement", "Own view (yes)", "Other side (yes)", "Difference"]
+    gaps = _gaps_shown(part["self_evaluation"])
     sym = symptom_table(part)
     sym["share"] = sym["share"].map(share)
+    sym["dont_know_share"] = sym["dont_know_share"].map(share)
     sym["reported"] = sym["reported"].map({True: "yes", False: "no"})
-    sym.columns = ["Item", "Symptom", "Reported", "Share of respondents"]
+    sym.columns = ["Item", "Symptom", "Reported", "Share of respondents", "Don't know"]
     return {
         "findings": findings(part),
         "figures": {"perception_gap": ("Perception gap", perception_gap(part)),
