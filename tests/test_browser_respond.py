@@ -44,7 +44,8 @@ def open_form(page, url):  # noqa: F811
 
 
 def answer(page, item, label):  # noqa: F811
-    page.locator(f".pb-item-{item} button", has_text=label).click()
+    # by exact name: "Don't know" holds "no"
+    page.locator(f".pb-item-{item}").get_by_role("radio", name=label, exact=True).click()
 
 
 def form_answers(root, eng_id, respondent):
@@ -98,6 +99,33 @@ def test_fill_in_submit_and_resume(workspace, page):  # noqa: F811
     assert page.locator(".pb-comment-CS1-1 textarea").input_value() == hostile
     assert "You submitted your answers" in page.inner_text(".pb-message")
     assert page.locator("img[src=x]").count() == 0 and dialogs == []
+
+
+def test_dont_know_is_saved_and_kept_on_reload(workspace, page):  # noqa: F811
+    root, _, _ = workspace
+    open_form(page, link(workspace, "solo", "sls-lead"))
+    before = page.locator(".pb-progress-bar").evaluate("e => e.value")
+    answer(page, "CS2-2", "3")
+    answer(page, "CS2-2", "Don't know")  # a second thought: this one they cannot judge
+    dk = page.locator(".pb-item-CS2-2 .pb-dk")
+    assert dk.get_attribute("aria-checked") == "true" and page.locator(".pb-item-CS2-2 .mod-active").count() == 1
+    # set apart from the scale, yet on the same row of choices (a laptop-wide page)
+    five = page.locator(".pb-item-CS2-2").get_by_role("radio", name="5", exact=True).bounding_box()
+    box = dk.bounding_box()
+    assert abs(box["y"] - five["y"]) < 2 and box["x"] - (five["x"] + five["width"]) >= 14
+    # keyboard: the arrow keys reach it from the scale, as a choice of the same radio group
+    answer(page, "CS2-3", "5")
+    page.keyboard.press("ArrowRight")
+    assert page.locator(".pb-item-CS2-3 [aria-checked=true]").inner_text() == "Don't know"
+    assert wait_for(page, lambda: {k: form_answers(root, "solo", "sls-lead").get(k, {}).get("value")
+                                   for k in ("CS2-2", "CS2-3")} == {"CS2-2": "dont_know", "CS2-3": "dont_know"})
+    page.wait_for_selector(".pb-item-CS2-3.pb-ok")
+    assert page.locator(".pb-progress-bar").evaluate("e => e.value") == before + 2  # both count as answered
+    page.reload()
+    page.wait_for_selector(".pb-form.pb-connected", timeout=120_000)
+    for item in ("CS2-2", "CS2-3"):
+        assert page.locator(f".pb-item-{item} .mod-active").inner_text() == "Don't know"
+        assert page.locator(f".pb-item-{item} [aria-checked=true]").count() == 1
 
 
 @pytest.mark.parametrize("query", [

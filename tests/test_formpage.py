@@ -121,3 +121,65 @@ def test_opening_a_form_writes_nothing(make_engagement):
     eng = load(make_engagement(rows=[("mk-1", "MSE-1", "yes")], respondents=PEOPLE, name="fresh"))
     FormPage(app_model(eng, "mk-1")).html()
     assert not (eng.path / "answers.sqlite").exists()
+
+
+def test_dont_know_is_a_choice_of_every_question(eng):
+    html = FormPage(app_model(eng, "mk-1")).html()
+    rows = re.findall(r"<div class='pb-row pb-item-([A-Z0-9-]+)'.*?</textarea>", html)
+    assert len(rows) == html.count("class='pb-row ")
+    for item_id in rows:
+        row = re.search(rf"<div class='pb-row pb-item-{item_id}'.*?</textarea>", html).group(0)
+        group = re.search(r"<div class='pb-answer[^>]*>(.*?)<span class='pb-saved'", row).group(1)
+        # one radio group: the scale, then "don't know" last and marked apart; nothing chosen yet
+        assert group.count("role='radio'") == (6 if item_id.startswith("CS") else 3)
+        assert group.endswith("<button type='button' role='radio' data-value='dont_know' aria-checked='false' "
+                              "class='pb-dk' title='For a statement you cannot judge: it counts as an answer.'>"
+                              "Don&#x27;t know</button>")
+
+
+@pytest.mark.parametrize(("item", "sent"), [("MSE-2", "dont_know"), ("CS2-4", "dont_know"), ("SYM-5", "Don't know"),
+                                            ("CS1-1", "?")])
+def test_dont_know_is_saved_counted_and_shown_again(eng, item, sent):
+    page = FormPage(app_model(eng, "mk-1"))
+    before = page.handle({"op": "hello"})
+    got = page.handle({"op": "answer", "item": item, "value": sent, "comment": "cannot judge", "seq": 1})
+    assert got["op"] == "saved" and got["written"] and got["answered"] == before["answered"] + 1
+    assert got["required_answered"] == before["required_answered"] + 1
+    assert stored(eng)[item]["value"] == "dont_know" and stored(eng)[item]["comment"] == "cannot judge"
+    # Submit no longer lists it as missing.
+    assert item not in page.handle({"op": "submit"})["items"]
+    # Opening the link again shows "don't know" chosen, and nothing else of that question.
+    html = FormPage(app_model(eng, "mk-1")).html()
+    row = re.search(rf"<div class='pb-row pb-item-{item}'.*?</textarea>", html).group(0)
+    assert "data-value='dont_know' aria-checked='true' class='pb-dk mod-active'" in row
+    assert row.count("aria-checked='true'") == 1 and row.count("mod-active") == 1
+
+
+def test_a_form_answered_with_dont_know_everywhere_can_be_submitted(eng):
+    page = FormPage(app_model(eng, "mk-1"))
+    codes, required = app_codes("marketing")
+    for code in required:
+        for item in instruments()[code].items:
+            assert page.handle({"op": "answer", "item": item.id, "value": "dont_know"})["op"] == "saved"
+    reply = page.handle({"op": "submit"})
+    assert reply["op"] == "submitted" and reply["required_answered"] == reply["required_asked"]
+    assert {r["value"] for r in stored(eng).values()} == {"dont_know"}
+
+
+def test_widget_form_offers_dont_know_saves_it_and_shows_it_again(eng):
+    from playbook.serve.forms import respondent_app
+
+    form = respondent_app(eng, "mk-1")
+    answered = form.model.counts()[0]
+    for item in ("MSE-4", "CS3-2"):
+        row = form.rows[item]
+        assert row.answer.options[-1] == ("Don't know", "dont_know") and len(row.answer.options) in (3, 6)
+        assert row.answer.tooltips[-1].startswith("For a statement you cannot judge")
+        row.answer.value = "dont_know"
+        assert stored(eng)[item]["value"] == "dont_know"
+    assert form.model.counts()[0] == answered + 2 and form.progress.value == answered + 2
+    assert "MSE-4" not in form.model.missing_text() and "CS3-2" not in form.model.missing_text()
+    again = respondent_app(eng, "mk-1")
+    assert again.rows["MSE-4"].answer.value == "dont_know" and again.rows["CS3-2"].answer.value == "dont_know"
+    assert again.rows["CS3-2"].answer.label == "Don't know"
+    assert "<style>" in again.widget.children[0].value  # "don't know" is set apart from the scale wherever it shows

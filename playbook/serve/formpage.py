@@ -22,7 +22,15 @@ from typing import Any
 
 from playbook.core.html import render
 from playbook.core.instruments import RATING
-from playbook.serve.forms import COMMENT_MAX, INTRO, RATING_OPTIONS, YESNO_OPTIONS, FormModel
+from playbook.serve.forms import (
+    COMMENT_MAX,
+    DONT_KNOW_OPTION,
+    DONT_KNOW_TIP,
+    INTRO,
+    RATING_OPTIONS,
+    YESNO_OPTIONS,
+    FormModel,
+)
 
 COMM_TARGET = "playbook.form"
 
@@ -40,7 +48,8 @@ class FormPage:
         answered, asked, _, _ = m.counts()
         return render("formpage.html.j2", m=m, form_id=self.id, target=COMM_TARGET, intro=INTRO, asked=asked,
                       answered=answered, rating=RATING, rating_options=RATING_OPTIONS, yesno_options=YESNO_OPTIONS,
-                      comment_max=COMMENT_MAX, status=m.status_text(),
+                      dont_know=DONT_KNOW_OPTION, dont_know_tip=DONT_KNOW_TIP, comment_max=COMMENT_MAX,
+                      status=m.status_text(),
                       submitted=m.submitted_text(False) if m.submitted_at else "")
 
     def display(self) -> None:

@@ -24,6 +24,9 @@ from playbook.core.store import Store
 
 YESNO_OPTIONS = [("Yes", "yes"), ("No", "no")]
 RATING_OPTIONS = [("1", 1), ("2", 2), ("3", 3), ("4", 4), ("5", 5)]
+# Every item also takes "don't know" (METHOD 7): a choice of its own, set apart from the scale.
+DONT_KNOW_OPTION = ("Don't know", DONT_KNOW)
+DONT_KNOW_TIP = "For a statement you cannot judge: it counts as an answer."
 RATING_HELP = "1 = strongly disagree · 3 = neither · 5 = strongly agree"
 COMMENT_MAX = 2000
 INTRO = ("Answers marked * are required. Each answer is saved as soon as you give it; you can close this page "
@@ -183,9 +186,12 @@ class ItemRow:
         import ipywidgets as w
 
         self.q = q
-        options = RATING_OPTIONS if q.item.answer == RATING else YESNO_OPTIONS
-        self.answer = w.ToggleButtons(options=options, value=q.value, style=shared.toggle_style, layout=shared.plain)
+        scale = RATING_OPTIONS if q.item.answer == RATING else YESNO_OPTIONS
+        self.answer = w.ToggleButtons(options=[*scale, DONT_KNOW_OPTION], value=q.value,
+                                      tooltips=[""] * len(scale) + [DONT_KNOW_TIP],
+                                      style=shared.toggle_style, layout=shared.plain)
         self.answer.add_class("pb-answer")
+        self.answer.add_class(f"pb-{q.item.answer}")  # pb-rating or pb-yesno: the style sets "don't know" apart
         self.answer.add_class(f"pb-item-{q.item.id}")
         self.comment = w.Textarea(value=q.comment, placeholder="Comment (optional)", continuous_update=False,
                                   layout=shared.comment, style=shared.text_style)
@@ -226,7 +232,8 @@ class RespondentForm:
         self.button = w.Button(description=label, button_style="primary")
         self.button.add_class(cls)
         self.button.on_click(lambda _: action())
-        top = w.HTML(self.model.who_html() + (_text("div", "pb-intro", INTRO) if submit else ""))
+        top = w.HTML(render("form_style.html.j2") + self.model.who_html()
+                     + (_text("div", "pb-intro", INTRO) if submit else ""))
         self.widget = w.VBox([top, self.progress, *sections, w.HBox([self.button, self.status]), self.message])
         self.widget.add_class("pb-form")
         if self.model.submitted_at:
