@@ -31,8 +31,8 @@ from .conftest import RESPONDENTS, write_engagement, yes_no
 SCRIPT = "<script>alert('script ran')</script>"
 IMG = "<img src=x onerror=\"alert('img ran')\">"
 CLIENT = f"Acme {SCRIPT} & Sons"
-PART_HEADINGS = ("1. Self-evaluations and symptoms", "2. Credibility stage", "3. Shared KPIs",
-                 "4. Prospecting economics", "Appendix A. Method")
+PART_HEADINGS = ("1. Self-evaluations and symptoms", "2. Credibility stage", "3. What moved since the last wave",
+                 "4. Shared KPIs", "5. Prospecting economics", "Appendix A. Method")
 
 
 def _poppler(tool: str) -> str:
@@ -137,7 +137,7 @@ def test_every_chart_renders_with_the_network_refused(sample_run, browser):  # n
         figures = page.evaluate(FIGURES_JS)
         assert len(figures) >= 4  # self-evaluation and credibility at least
         assert all(f is not None and f["w"] > 50 and f["h"] > 20 and f["marks"] > 0 for f in figures), figures
-        assert page.locator("section.part").count() == 4
+        assert page.locator("section.part").count() == 5
         assert page.locator("h1").inner_text() == "Halvorsen Freight Systems"
     finally:
         ctx.close()
@@ -234,6 +234,29 @@ def test_parts_without_input_say_not_assessed(partial_run):
         assert topic in summary_html
     assert summary_html.count("Not assessed") >= 5
     assert "Individual answers are not included" in html  # show_individual_answers defaults to false
+
+
+def test_movement_section_and_summary_follow_the_waves(sample_run, partial_run):
+    """The sample has credibility ratings in 2026-Q2 and 2026-Q4; the partial run has one wave only."""
+    results = json.loads((sample_run / "results.json").read_text())
+    assert [w["wave"] for w in results["waves"]] == ["2026-Q2", "2026-Q4"]
+    moved = results["movement"]
+    assert (moved["from"], moved["to"]) == ("2026-Q2", "2026-Q4")
+    assert moved["stage_change"] == results["waves"][1]["stage"] - results["waves"][0]["stage"]
+    html = (sample_run / "report.html").read_text()
+    section = _sections(html)["movement"]
+    assert "What moved since 2026-Q2" in section and "Not assessed" not in section
+    assert section.count("<figure>") == 1 and section.count("<table") == 2
+    summary_html = html.split('<section class="summary"', 1)[1].split("</section>", 1)[0]
+    assert "Since 2026-Q2: the stage" in summary_html
+    assert "between Halvorsen Freight Systems and its target" in summary_html
+
+    partial = json.loads((partial_run / "results.json").read_text())
+    assert partial["movement"] is None and len(partial["waves"]) == 1
+    html = (partial_run / "report.html").read_text()
+    section = _sections(html)["movement"]
+    assert "There is nothing to compare yet: this is the first wave." in section and "<figure>" not in section
+    assert "Nothing to compare yet: 2026-Q4 is the first wave." in html.split('<section class="summary"', 1)[1]
 
 
 def test_every_setting_is_in_the_appendix(sample_run, hostile_run):
