@@ -417,3 +417,52 @@ def test_notebook_headless_on_the_sample(tmp_path):
     assert lines[0].startswith("Stage 1 of 3") and "level 2" in lines[0]
     svgs = [o["data"]["image/svg+xml"] for o in outputs if "image/svg+xml" in o.get("data", {})]
     assert len(svgs) == 3 and all("http" not in s.replace("http://www.w3.org", "") for s in svgs)
+
+
+# --- "don't know" (METHOD 7) and the target stage (METHOD 9) --------------------------------
+
+def dont_know(rid: str, item: str, wave: str = PERIOD) -> dict:
+    return {**rate(rid, item, 1, wave), "value": "dont_know"}
+
+
+def test_dont_know_is_left_out_of_item_and_level_scores():
+    answers = everyone(1, 4, "sales") + [dont_know("sls-rep", "CS2-1"), rate("sls-lead", "CS2-1", 5)]
+    answers = [a for a in answers if not (a["item"] == "CS1-1" and a["respondent"] == "sls-rep")]
+    answers.append(dont_know("sls-rep", "CS1-1"))
+    res = credibility.evaluate(make_eng(min_group_size=1), answers)
+    assert res["item_scores"]["CS1-1"] == 4.0 and res["level_scores"]["1"] == 0.75
+    assert res["item_scores"]["CS2-1"] == 5.0 and res["level_scores"]["2"] == 1.0
+    assert res["dont_know_shares"]["CS1-1"] == 1 / 3 and res["dont_know_shares"]["CS1-2"] == 0.0
+    assert res["dont_know_shares"]["CS3-1"] is None
+    gaps = {g["item"]: g for g in res["perception_gap"]}
+    assert gaps["CS2-1"]["dont_know_share"] == 0.5 and gaps["CS2-1"]["sales_n"] == 1
+    assert credibility.ratings([dont_know("sls-rep", "CS1-1")]) == []  # explicit: is_scored
+
+
+def test_raters_who_only_said_dont_know_are_not_raters():
+    answers = everyone(1, 5, "marketing") + [dont_know("sls-lead", i) for i in level_items(1)]
+    res = credibility.evaluate(make_eng(), answers)
+    assert res["raters"] == {"sales": 0, "marketing": 3, "counted": 3}
+    assert res["basis"] == "all" and any("self-assessed only" in w for w in res["warnings"])
+
+
+def test_next_steps_carry_the_dont_know_share():
+    answers = everyone(1, 5, "sales") + [rate("sls-lead", "CS2-1", 2), dont_know("sls-rep", "CS2-1"),
+                                          dont_know("sls-rep", "CS2-2")]
+    res = credibility.evaluate(make_eng(min_group_size=1), answers)
+    steps = {s["item"]: s for s in res["next_steps"]}
+    assert steps["CS2-1"]["dont_know_share"] == 0.5 and steps["CS2-1"]["mean"] == 2.0
+    assert steps["CS2-2"]["dont_know_share"] == 1.0 and steps["CS2-2"]["mean"] is None  # unrated: all don't know
+    assert steps["CS2-3"]["dont_know_share"] is None and steps["CS2-3"]["suppressed"] is False
+
+
+@pytest.mark.parametrize("target, levels, gap", [(3, (1,), 2), (1, (1,), 0), (2, (1, 2, 3), 0), (3, (), 3),
+                                                 (2, (1,), 1)])
+def test_target_stage_and_gap_to_target(target, levels, gap):
+    answers = [a for lv in levels for a in everyone(lv, 5, "sales")]
+    res = credibility.evaluate(make_eng(target_stage=target), answers)
+    assert res["target_stage"] == target and res["gap_to_target"] == gap
+    line = words.target_sentence(res)
+    assert line == (f"The target of stage {target} is reached." if gap == 0 else line)
+    if gap:
+        assert f"{gap} level" in line and f"level {res['stage'] + 1}" in line

@@ -130,3 +130,39 @@ def test_report_section_by_name(make_engagement):
     assert list(gaps["Difference"])[:2] == [share(0.0, signed=True), "-100%"]
     assert report_section({"self_evaluation": None}) == {
         "findings": ["Not assessed: no self-evaluation answers."], "figures": {}, "tables": {}}
+
+
+# --- "don't know" (METHOD 7) ------------------------------------------------------------
+
+def test_dont_know_is_answered_but_in_no_share(make_engagement):
+    rows = [("mkt-lead", "MSE-1", "yes"), ("mkt-1", "MSE-1", "don't know"),  # self view: 1 scored, 1 don't know
+            ("sls-lead", "MSE-1", "no"), ("sls-1", "MSE-1", "?")]
+    res = run(make_engagement, rows, settings={"min_group_size": 1})
+    g = res["self_evaluation"]["perception_gap"][0]
+    assert (g["self_yes_share"], g["peer_yes_share"], g["difference"]) == (1.0, 0.0, -1.0)
+    assert g["self_n"] == 1 and g["peer_n"] == 1  # scored answers only
+    assert g["dont_know_share"] == 0.5 and g["suppressed"] is False
+    assert res["self_evaluation"]["perception_gap"][1]["dont_know_share"] is None  # nobody answered MSE-2
+
+
+def test_a_leaders_dont_know_is_not_a_yes_but_is_answered(make_engagement):
+    rows = [("mkt-lead", "MSE-1", "yes"), ("mkt-lead", "MSE-2", "dont_know")]
+    rows += [("mkt-lead", f"MSE-{i}", "no") for i in range(3, 7)]
+    rows += [("sls-lead", f"SSE-{i}", "Don't Know") for i in range(1, 4)]
+    se = run(make_engagement, rows)["self_evaluation"]
+    m, s = se["marketing"], se["sales"]
+    assert m["yes_count"] == 1 and m["credibility_gap"] is False  # a don't know does not make a second yes
+    assert m["answered"] == 6 and m["unanswered"] == [] and m["dont_know_items"] == ["MSE-2"]
+    assert s["yes_count"] == 0 and s["answered"] == 3 and s["meet_marketing_peer"] is False
+    assert s["dont_know_items"] == ["SSE-1", "SSE-2", "SSE-3"]
+
+
+def test_symptoms_leave_dont_know_out_of_shares_and_count(make_engagement):
+    rows = [("sls-1", "SYM-2", "yes"), ("mkt-1", "SYM-2", "dont_know"), ("sls-lead", "SYM-2", "no"),
+            ("sls-1", "SYM-3", "dont_know"), ("mkt-1", "SYM-3", "dont_know")]
+    sym = run(make_engagement, rows)["symptoms"]
+    assert sym["count"] == 1 and sym["present"] == ["SYM-2"]
+    assert sym["shares"]["SYM-2"] == 0.5 and sym["shares"]["SYM-3"] is None  # pooled: never withheld
+    assert sym["dont_know_shares"]["SYM-2"] == 1 / 3 and sym["dont_know_shares"]["SYM-3"] == 1.0
+    assert sym["dont_know_shares"]["SYM-1"] is None
+    assert sym["respondents"] == 3  # a don't know is an answer

@@ -97,7 +97,8 @@ def _gaps_shown(se: dict[str, Any]):
     gaps = gap_table({"self_evaluation": se})
     n = se.get("min_group_size")
     for col, count in (("self_yes_share", "self_n"), ("peer_yes_share", "peer_n")):
-        gaps[col] = [fewer_than(n) if v is None and k > 0 else share(v) for v, k in zip(gaps[col], gaps[count])]
+        gaps[col] = [fewer_than(n) if (v is None or v != v) and k > 0 else share(v)
+                     for v, k in zip(gaps[col], gaps[count])]
     gaps["difference"] = gaps["difference"].map(lambda v: share(v, signed=True))
     gaps["dont_know_share"] = gaps["dont_know_share"].map(share)
     gaps = gaps[["item", "about", "statement", "self_yes_share", "peer_yes_share", "difference", "dont_know_share"]]
