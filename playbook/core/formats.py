@@ -1,41 +1,240 @@
-"""Numbers formatted for people: percentages, money, one decimal."""
+"""Numbers formatted for people, in the client's currency and locale (METHOD §11).
+
+Every amount, percentage and number a person reads goes through this module, which
+formats it with Babel (CLDR data for every locale) rather than hand-written formats:
+``money(1234567)`` is ``$1,234,567`` for USD/en_US, ``1.234.567 €`` for EUR/de_DE and
+``£1,234,567`` for GBP/en_GB; ``share(0.25)`` is ``25%`` or ``25 %``. Missing values
+(None, NaN) read "–". results.json keeps plain numbers: nothing in the models formats.
+
+Which currency and locale apply is the *active style*, held in a context variable
+(default USD/en_US), so the words and views functions keep their signatures:
+
+- ``use(settings)`` makes the engagement's ``currency`` and ``locale`` active. Called
+  plainly it stays in force (``pages.start`` does this in a notebook's kernel, for the
+  whole page); as ``with use(settings):`` it is undone at the end of the block (the
+  report and the deck render inside one).
+- ``known_currency`` / ``known_locale`` say whether a setting's value can be used
+  (the settings check them when an engagement is loaded).
+- ``d3_locale()`` is the active style as a d3/Vega number locale, which the charts'
+  theme puts in ``config.locale.number`` so that chart formats such as ``"$~s"`` (d3's
+  ``$`` is "the locale's currency") and ``",.0f"`` follow it too; ``money_axis()`` gives
+  compact currency labels that are right also where the symbol follows the number.
+
+The formatted strings keep CLDR's no-break spaces (``25\u00a0%``, ``1.234.567\u00a0€``) so
+that a number never wraps away from its unit.
+"""
 
 from __future__ import annotations
 
+import copy
+import json
 import math
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import (
+    NumberPattern,
+    format_compact_currency,
+    get_currency_name,
+    get_currency_precision,
+    get_currency_symbol,
+    is_currency,
+)
+
+DEFAULT_CURRENCY = "USD"
+DEFAULT_LOCALE = "en_US"
+COMPACT_FROM = 10_000  # amounts below this are written in full even where a compact form is asked for
+
+
+@dataclass(frozen=True)
+class Style:
+    """The currency (ISO 4217 code) and locale (``de_DE``) that numbers are formatted in."""
+
+    currency: str = DEFAULT_CURRENCY
+    locale: str = DEFAULT_LOCALE
+
+
+_ACTIVE: ContextVar[Style] = ContextVar("playbook_formats_style", default=Style())  # noqa: B039 (frozen)
+
+
+class use:  # noqa: N801 - read as a verb: ``formats.use(settings)`` / ``with formats.use(settings):``
+    """Make ``settings``' currency and locale active (a mapping with ``currency`` and ``locale``, or a Style).
+
+    Active from the call on; used as a context manager, the previous style returns at the end of the block.
+    Missing keys fall back to the defaults (USD, en_US).
+    """
+
+    def __init__(self, settings: Any = None):
+        self.style = _style(settings)
+        self._token = _ACTIVE.set(self.style)
+
+    def __enter__(self) -> Style:
+        return self.style
+
+    def __exit__(self, *exc) -> None:
+        _ACTIVE.reset(self._token)
+
+
+def active() -> Style:
+    return _ACTIVE.get()
+
+
+def _style(settings: Any) -> Style:
+    if isinstance(settings, Style):
+        return settings
+    settings = settings or {}
+    return Style(str(settings.get("currency") or DEFAULT_CURRENCY),
+                 normal_locale(str(settings.get("locale") or DEFAULT_LOCALE)))
+
+
+def known_currency(code: Any) -> bool:
+    """True for an ISO 4217 currency code that CLDR knows (``EUR``; not ``eur`` or ``EUR0``)."""
+    return isinstance(code, str) and code.isascii() and code.isupper() and len(code) == 3 and is_currency(code)
+
+
+def normal_locale(name: str) -> str:
+    """``de-DE`` and ``de_de`` as Babel writes them (``de_DE``); an unknown name unchanged."""
+    try:
+        return str(_locale(name))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return name
+
+
+def known_locale(name: Any) -> bool:
+    """True for a locale with CLDR data (``en_US``, ``de_DE``, ``fr``); False for ``xx_YY`` or ``''``."""
+    if not isinstance(name, str) or not name.strip():
+        return False
+    try:
+        _locale(name)
+    except (ValueError, TypeError, UnknownLocaleError):
+        return False
+    return True
+
+
+@cache
+def _locale(name: str) -> Locale:
+    return Locale.parse(name.strip().replace("-", "_"))
+
+
+@cache
+def _pattern(locale: str, kind: str, digits: int) -> NumberPattern:
+    """The locale's standard ``kind`` pattern (currency, percent, decimal) with exactly ``digits`` decimals."""
+    loc = _locale(locale)
+    base = {"currency": loc.currency_formats["standard"], "percent": loc.percent_formats[None],
+            "decimal": loc.decimal_formats[None]}[kind]
+    pattern = copy.copy(base)
+    pattern.frac_prec = (digits, digits)
+    return pattern
 
 
 def _missing(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
 
-def share(v, signed: bool = False) -> str:
-    """0.256 -> '26%' (or '+26%')."""
+def money(v, compact: bool = False, cents: bool = False) -> str:
+    """An amount in the active currency: ``$1,234,567``, ``1.234.567 €``; cents only below 100 (``$1.98``).
+
+    ``cents`` always writes the currency's minor unit (``$1,234.50``: a ratio such as revenue per dollar).
+    ``compact`` abbreviates from 10,000 up as the locale does (``$160K``, ``$1.2M``, ``1,2 Mio. €``): for
+    charts' neighbours, headline figures and sentences where the exact amount does not matter.
+    """
     if _missing(v):
         return "–"
-    return f"{v * 100:+.0f}%" if signed else f"{v * 100:.0f}%"
+    style = active()
+    if compact and abs(v) >= COMPACT_FROM:
+        text = format_compact_currency(v, style.currency, locale=style.locale,
+                                       fraction_digits=1 if abs(v) >= 1_000_000 else 0)
+        symbol = get_currency_symbol(style.currency, style.locale)
+        if any(c.isalpha() for c in text.replace(symbol, "")):
+            return text
+        # the locale abbreviates nothing at this size (de: 160000 €): the full amount, grouped, reads better
+    precision = get_currency_precision(style.currency)
+    digits = precision if cents or (abs(v) < 100 and not float(v).is_integer()) else 0
+    return _pattern(style.locale, "currency", digits).apply(v, style.locale, currency=style.currency,
+                                                           currency_digits=False)
 
 
-def money(v, currency: str = "$") -> str:
+def share(v, signed: bool = False, digits: int = 0) -> str:
+    """A fraction as a percentage in the active locale: 0.256 -> ``26%`` (``26 %`` in de_DE), ``+26%`` signed."""
     if _missing(v):
         return "–"
-    sign = "-" if v < 0 else ""
-    v = abs(v)
-    if v >= 1_000_000:
-        return f"{sign}{currency}{v / 1_000_000:.1f}M"
-    if v >= 10_000:
-        return f"{sign}{currency}{v / 1_000:.0f}k"
-    return f"{sign}{currency}{v:,.0f}"
+    locale = active().locale
+    text = _pattern(locale, "percent", digits).apply(v, locale)
+    if signed and not text.startswith(("-", "\u2212")) and round(v * 100, digits) > 0:
+        text = _locale(locale).number_symbols["latn"]["plusSign"] + text
+    return text
 
 
-def number(v, digits: int = 1) -> str:
+def number(v, digits: int | None = 1) -> str:
+    """A number with ``digits`` decimals in the active locale: 1234.5 -> ``1,234.5`` (``1.234,5`` in de_DE).
+
+    ``digits=None``: only the decimals it has, up to three (4 -> ``4``, 4.5 -> ``4.5``).
+    """
     if _missing(v):
         return "–"
-    return f"{v:,.{digits}f}"
+    locale = active().locale
+    if digits is None:
+        return _locale(locale).decimal_formats[None].apply(v, locale)
+    return _pattern(locale, "decimal", digits).apply(v, locale)
 
 
 def p_value(v) -> str:
     """A p-value for people: 'p = 0.012', or 'p < 0.001' below that (never 'p = 0.000')."""
     if _missing(v):
         return "p not available"
-    return "p < 0.001" if v < 0.001 else f"p = {v:.3f}"
+    return f"p < {number(0.001, 3)}" if v < 0.001 else f"p = {number(v, 3)}"
+
+
+def unit() -> str:
+    """One unit of the active currency in English words, for "revenue per dollar": dollar, euro, pound, yen."""
+    return get_currency_name(active().currency, count=1, locale="en").split()[-1].lower()
+
+
+def currency_name(code: str) -> str:
+    """The currency's English name: ``EUR`` -> ``Euro``."""
+    return get_currency_name(code, locale="en")
+
+
+def locale_name(name: str) -> str:
+    """The locale's English name: ``de_DE`` -> ``German (Germany)``."""
+    return _locale(name).get_display_name("en") or name
+
+
+def currency_affixes() -> tuple[str, str]:
+    """What the active locale writes before and after an amount in the active currency: ``("$", "")``,
+    ``("", "\u00a0€")``."""
+    style = active()
+    pattern = _locale(style.locale).currency_formats["standard"]
+    symbol = get_currency_symbol(style.currency, style.locale)
+    return pattern.prefix[0].replace("¤", symbol), pattern.suffix[0].replace("¤", symbol)
+
+
+def d3_locale() -> dict[str, Any]:
+    """The active style as a d3-format locale (Vega-Lite's ``config.locale.number``)."""
+    locale = _locale(active().locale)
+    symbols = locale.number_symbols["latn"]
+    decimal = locale.decimal_formats[None]
+    percent = locale.percent_formats[None]
+    primary, secondary = decimal.grouping
+    return {
+        "decimal": symbols["decimal"],
+        "thousands": symbols["group"],
+        "grouping": [primary] if primary == secondary else [primary, secondary],
+        "currency": list(currency_affixes()),
+        "percent": percent.suffix[0] or "%",
+    }
+
+
+def money_axis_label() -> str:
+    """A Vega expression for compact axis labels in the active currency (``$1.2M``, ``1,2M €``).
+
+    d3's ``$~s`` puts an SI prefix after the currency's suffix (``1,2 €M``), so where the symbol follows the
+    number the label is built from ``~s`` and the symbol; where it leads, ``$~s`` also places a minus well.
+    """
+    prefix, suffix = currency_affixes()
+    if prefix:
+        return 'format(datum.value, "$~s")'
+    return f"format(datum.value, '~s') + {json.dumps(suffix)}"

@@ -28,8 +28,16 @@ FONT = "Helvetica, Arial, sans-serif"
 
 
 def theme() -> dict[str, Any]:
+    """The look of every chart; numbers in the active currency and locale (``formats.use``), read at render time.
+
+    With ``config.locale.number`` set, d3 formats follow the client's locale: ``$`` in ``"$,.0f"`` or ``"$.2f"``
+    is the client's currency, ``","`` its grouping. Compact amounts on an axis use ``formats.money_axis_label()``.
+    """
+    from playbook.core import formats
+
     return {
         "config": {
+            "locale": {"number": formats.d3_locale()},
             "font": FONT,
             "view": {"stroke": None},
             "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e6e6e6"},
