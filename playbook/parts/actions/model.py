@@ -1,0 +1,207 @@
+"""The action plan: next steps and off-track KPIs become actions someone owns (METHOD 10).
+
+``actions.csv`` (parsed and written by ``files``) lists the actions; this module
+reads it, checks it against the rest of the engagement and scores it:
+
+- counts per status, and the overdue actions: due strictly before the day the report
+  is made (the snapshot's date, so one run agrees with itself) and still open or in
+  progress; an action due today is not overdue;
+- for each done action on a credibility item, how that item moved between the two
+  latest waves (``item_change``): the change in its mean rating from sales-side raters,
+  None when there is one wave only, or when either wave has fewer than
+  ``min_group_size`` scored sales ratings of the item (METHOD 8; "don't know" is not a
+  rating). Every other action has ``item_change`` None.
+
+``propose`` turns the engagement's current next steps (credibility items of the focus
+level below threshold) and its off-track managed KPIs into new open actions, never a
+second open or in-progress action for the same item.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+from typing import Any
+
+from playbook.core.engagement import Engagement, Respondent, sample_path
+from playbook.core.errors import UserError
+from playbook.core.files import read_text
+from playbook.core.instruments import items
+from playbook.parts.actions.files import (
+    ACTIVE,
+    COLUMNS,
+    FILE,
+    OPTIONAL,
+    STATUSES,
+    Action,
+    check_items,
+    cs_items,
+    parse,
+    write,
+)
+from playbook.parts.kpis.files import csv_rows
+
+PROPOSED_DUE_DAYS = 30  # a proposed action is due this many days after the day it is proposed
+
+
+def read(eng: Engagement) -> list[Action] | None:
+    """The engagement's actions, validated on their own; None when it has no ``actions.csv``.
+
+    Whether a kpi item is a metric of ``kpis.csv`` is checked by ``check_snapshot`` once every file is read.
+    """
+    path = eng.file(FILE)
+    if path is None:
+        return None
+    return parse(csv_rows(read_text(path), FILE, COLUMNS, OPTIONAL), eng)
+
+
+def check_snapshot(snap) -> None:
+    """The checks across files, run when the snapshot is taken: every kpi item is a metric of kpis.csv."""
+    plan = snap.data.get("actions")
+    if plan:
+        kpis = snap.data.get("kpis")
+        check_items(plan, None if kpis is None else set(kpis.metrics))
+
+
+def _sales_means(answers: list[dict], min_group: int) -> dict[str, float | None]:
+    """Mean sales-side rating per CS item; None with fewer than ``min_group`` scored ratings (dont_know is none)."""
+    sums: dict[str, list[float]] = {}
+    for a in answers:
+        if a["side"] == "sales" and isinstance(a["value"], int) and not isinstance(a["value"], bool):
+            acc = sums.setdefault(a["item"], [0.0, 0])
+            acc[0] += a["value"]
+            acc[1] += 1
+    return {item: (total / n if n >= min_group else None) for item, (total, n) in sums.items()}
+
+
+def item_changes(snap) -> dict[str, float | None]:
+    """Per CS item: mean sales-side rating in the latest wave minus the wave before (empty with one wave)."""
+    waves = snap.waves
+    if len(waves) < 2:
+        return {}
+    min_group = int(snap.engagement.settings.get("min_group_size", 3))
+    before = _sales_means(snap.wave_answers(waves[-2]), min_group)
+    after = _sales_means(snap.wave_answers(waves[-1]), min_group)
+    out: dict[str, float | None] = {}
+    for item in cs_items():
+        b, a = before.get(item), after.get(item)
+        out[item] = None if a is None or b is None else a - b
+    return out
+
+
+def _owner_name(eng: Engagement, rid: str) -> str:
+    person = eng.respondent(rid)
+    return person.name if person else rid
+
+
+def _item_name(a: Action, metric_names: dict[str, str]) -> str:
+    """What the item is, in words: the CS item's statement or the KPI metric's name."""
+    if a.source == "credibility":
+        return items()[a.item].text
+    return metric_names.get(a.item, a.item)
+
+
+def score(plan: list[Action], eng: Engagement, today: date, changes: dict[str, float | None],
+          compared: tuple[str, str] | None = None, metric_names: dict[str, str] | None = None) -> dict[str, Any]:
+    """The ``actions`` block of results.json for a validated plan, as of ``today``."""
+    out = []
+    for a in plan:
+        overdue = a.status in ACTIVE and a.due_date < today
+        change = changes.get(a.item) if a.status == "done" and a.source == "credibility" else None
+        out.append({
+            "action_id": a.action_id, "source": a.source, "item": a.item, "item_name": _item_name(a, metric_names or {}),
+            "action": a.action, "owner": a.owner,
+            "owner_name": _owner_name(eng, a.owner), "due": a.due, "status": a.status, "overdue": overdue,
+            "item_change": change, "note": a.note,
+        })
+    counts = Counter(a.status for a in plan)
+    return {
+        **{s: counts.get(s, 0) for s in STATUSES},
+        "overdue": [r["action_id"] for r in out if r["overdue"]],
+        "items": out,
+        "as_of": today.isoformat(),
+        "compared_waves": list(compared) if compared else None,
+    }
+
+
+def evaluate_snapshot(snap, wave: str | None = None) -> dict[str, Any]:
+    """The ``actions`` block from a run's snapshot; None when the engagement has no ``actions.csv``.
+
+    The plan is not tied to a wave: overdue is decided on the day the snapshot was taken and
+    item changes compare the two latest waves, whatever wave the report shows.
+    """
+    plan = snap.data.get("actions")
+    if plan is None:
+        return {"actions": None}
+    waves = snap.waves
+    compared = (waves[-2], waves[-1]) if len(waves) >= 2 else None
+    today = date.fromisoformat(snap.taken_at[:10])
+    kpis = snap.data.get("kpis")
+    names = {} if kpis is None else {m.metric: m.name for m in kpis.metrics.values()}
+    return {"actions": score(plan, snap.engagement, today, item_changes(snap), compared, names)}
+
+
+# --- proposing actions -------------------------------------------------------------------------------------------
+
+def _lead(eng: Engagement, side: str) -> Respondent:
+    """Who a proposed action goes to: the side's leader, else its first respondent, else anyone."""
+    same_side = [r for r in eng.respondents if r.side == side]
+    found = eng.leader(side) or (same_side[0] if same_side else None) or (eng.respondents[0] if eng.respondents
+                                                                           else None)
+    if found is None:
+        raise UserError("engagement.yaml: the engagement has no respondents, so no one can own an action; add the "
+                        "two leaders under 'respondents'.")
+    return found
+
+
+def _next_number(plan: list[Action]) -> int:
+    numbers = [int(a.action_id[2:]) for a in plan if a.action_id.upper().startswith("A-") and a.action_id[2:].isdigit()]
+    return max(numbers, default=0) + 1
+
+
+def kpi_action(row: dict[str, Any]) -> str:
+    """The proposed action for an off-track managed KPI."""
+    return (f"Get {row['name']} back on track: agree with the owner why it is off track and a change to make "
+            "before the next period's figures.")
+
+
+def propose(snap, today: date | None = None) -> tuple[list[Action], list[Action]]:
+    """(the whole plan, the actions added) from the snapshot's next steps and off-track managed KPIs."""
+    from playbook.parts import get
+
+    eng = snap.engagement
+    today = today or date.today()
+    plan = list(snap.data.get("actions") or [])
+    busy = {a.item for a in plan if a.status in ACTIVE and a.item}
+    due = (today + timedelta(days=PROPOSED_DUE_DAYS)).isoformat()
+    wanted: list[tuple[str, str, str, str]] = []  # (source, item, action, owner)
+    cred = get("credibility").evaluate(snap)["credibility"]
+    for step in (cred or {}).get("next_steps") or []:
+        wanted.append(("credibility", step["item"], step["action"], _lead(eng, "marketing").id))
+    kpis = get("kpis").evaluate(snap)["kpis"]
+    for row in (kpis or {}).get("to_date") or []:
+        if row["designation"] == "managed" and row["status"] == "off_track":
+            side = row["owner"] if row["owner"] in ("marketing", "sales") else "marketing"
+            wanted.append(("kpi", row["metric"], kpi_action(row), _lead(eng, side).id))
+    number = _next_number(plan)
+    taken = {a.action_id.lower() for a in plan}
+    added = []
+    for source, item, text, owner in wanted:
+        if item in busy:
+            continue
+        while f"a-{number:03d}" in taken:
+            number += 1
+        action = Action(f"A-{number:03d}", source, item, text, owner, due, "open",
+                        f"proposed on {today.isoformat()}; assign the owner and the due date")
+        taken.add(action.action_id.lower())
+        busy.add(item)
+        added.append(action)
+    return plan + added, added
+
+
+def save(eng: Engagement, plan: list[Action]) -> None:
+    """Write ``actions.csv`` atomically; never into the shipped sample engagement."""
+    if eng.path.resolve() == sample_path().resolve():
+        raise UserError(f"{eng.path}: the shipped sample engagement is read-only; create your own engagement with "
+                        "'playbook new' (or try 'playbook demo', which works on a copy).")
+    write(eng.path, plan)
