@@ -42,4 +42,19 @@ def resolve(overrides: Any, source: str = "engagement.yaml") -> dict[str, Any]:
             f"{source}: 'settings.symptoms_moderate_max' ({merged['symptoms_moderate_max']}) must be at least "
             f"'settings.symptoms_low_max' ({merged['symptoms_low_max']})."
         )
+    _check_formats(merged, source)
     return merged
+
+
+def _check_formats(merged: dict[str, Any], source: str) -> None:
+    """The currency and the locale must be ones Babel can format (METHOD 11); the schema checks only their shape."""
+    from playbook.core import formats
+
+    rules = declared()
+    if not formats.known_currency(merged["currency"]):
+        raise UserError(f"{source}: 'settings.currency' is {merged['currency']!r}, which is not a known ISO 4217 "
+                        f"currency code; it must be {rules['currency']['x-allowed']}.")
+    if not formats.known_locale(merged["locale"]):
+        raise UserError(f"{source}: 'settings.locale' is {merged['locale']!r}, which is not a known locale; it must "
+                        f"be {rules['locale']['x-allowed']}.")
+    merged["locale"] = formats.normal_locale(merged["locale"])  # de-DE, de_de -> de_DE
