@@ -12,11 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from playbook.core import formats
 from playbook.core.errors import UserError
 from playbook.core.html import render, table_html
 from playbook.serve.live import Context, context, in_voila
 
-# Money such as "$1.2M ... $160k" must never be typeset as maths by MathJax (JupyterLab, nbconvert).
+# Money such as "$1.2M ... $160K" must never be typeset as maths by MathJax (JupyterLab, nbconvert).
 NO_MATH = "tex2jax_ignore mathjax_ignore"
 INVALID = "This link is not valid. Please check the address you were sent, or ask your consultant for a new link."
 
@@ -100,6 +101,7 @@ def start(engagement_dir: str = "", mode: str = "auto", respondent: str = "", wa
             raise  # headless: papermill reports the one clear message
         _html(render("message.html.j2", tag="div", cls="pb-invalid", text=INVALID))
         return Page(None, error=exc.message)
+    formats.use(ctx.engagement.settings)  # every number on this page in the client's currency and locale
     return Page(ctx, wave or ctx.engagement.period, _snap=snap)
 
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from playbook.core.formats import money, share
+from playbook.core.formats import money, money_axis_label, number, share, unit
 from playbook.parts.charts import PALETTE, base, empty
 from playbook.parts.economics.experiment import GROUPS
 from playbook.parts.economics.model import KEYS
 from playbook.parts.economics.prospecting import MARKETING
 from playbook.parts.economics.words import findings
 
-MONEY = "$,.0f"
+MONEY = "$,.0f"  # d3: "$" is the client's currency (the charts' theme sets the locale)
 WIDTH = 420
 
 
@@ -42,7 +42,7 @@ def cost_revenue(result: dict[str, Any] | None):
         .encode(
             y=alt.Y("source:N", title=None, sort=order),
             yOffset=alt.YOffset("measure:N", sort=["Cost", "Revenue"]),
-            x=alt.X("amount:Q", title="per period", axis=alt.Axis(format="$~s")),
+            x=alt.X("amount:Q", title="per period", axis=alt.Axis(labelExpr=money_axis_label())),
             color=alt.Color("measure:N", title=None, sort=["Cost", "Revenue"],
                             scale=alt.Scale(range=[PALETTE["sales"], PALETTE["marketing"]])),
             tooltip=["source", "measure", alt.Tooltip("amount:Q", format=MONEY)],
@@ -52,7 +52,7 @@ def cost_revenue(result: dict[str, Any] | None):
 
 
 def revenue_per_dollar(result: dict[str, Any] | None):
-    """Revenue per dollar per source, with the baseline as a rule."""
+    """Revenue per unit of spend (dollar, euro...) per source, with the baseline as a rule."""
     if not result:
         return empty("Prospecting not assessed")
     alt = base()
@@ -64,12 +64,12 @@ def revenue_per_dollar(result: dict[str, Any] | None):
         return empty("No costs to compare")
     bars = alt.Chart(df).mark_bar().encode(
         y=alt.Y("source:N", title=None, sort="-x"),
-        x=alt.X("rpd:Q", title="revenue per dollar spent", axis=alt.Axis(format="$.2f")),
+        x=alt.X("rpd:Q", title=f"revenue per {unit()} spent", axis=alt.Axis(format="$.2f")),
         color=alt.Color("kind:N", title=None, sort=["rep prospecting", "marketing"],
                         scale=alt.Scale(range=[PALETTE["sales"], PALETTE["marketing"]])),
-        tooltip=["source", alt.Tooltip("rpd:Q", title="revenue per dollar", format="$.2f")],
+        tooltip=["source", alt.Tooltip("rpd:Q", title=f"revenue per {unit()}", format="$.2f")],
     )
-    chart, title = bars, "Revenue per dollar, by source"
+    chart, title = bars, f"Revenue per {unit()}, by source"
     base_rpd = result["baseline"]["revenue_per_dollar"]
     if base_rpd is not None:
         label = f"baseline: {result['baseline']['name']}"
@@ -94,7 +94,7 @@ def sensitivity(result: dict[str, Any] | None):
     line = alt.Chart(df).mark_line(point={"color": PALETTE["sales"]}, color=PALETTE["sales"]).encode(
         x=alt.X("prospecting_share:Q", title="share of rep time spent prospecting",
                 axis=alt.Axis(format="%", values=[s["prospecting_share"] for s in result["sensitivity"]])),
-        y=alt.Y("revenue_per_dollar:Q", title="revenue per dollar", axis=alt.Axis(format="$.2f")),
+        y=alt.Y("revenue_per_dollar:Q", title=f"revenue per {unit()}", axis=alt.Axis(format="$.2f")),
         tooltip=[alt.Tooltip("prospecting_share:Q", format=".0%", title="share"),
                  alt.Tooltip("cost:Q", format=MONEY), alt.Tooltip("revenue_per_dollar:Q", format="$.2f")],
     )
@@ -122,7 +122,7 @@ def attribution(result: dict[str, Any] | None):
     order = list(df["what"])
     chart = alt.Chart(df).encode(
         y=alt.Y("what:N", title=None, sort=order),
-        x=alt.X("amount:Q", title="won revenue", axis=alt.Axis(format="$~s")),
+        x=alt.X("amount:Q", title="won revenue", axis=alt.Axis(labelExpr=money_axis_label())),
         tooltip=["what", alt.Tooltip("amount:Q", format=MONEY), alt.Tooltip("share:Q", format=".1%")],
     )
     bars = chart.mark_bar().encode(
@@ -145,7 +145,8 @@ def experiment(result: dict[str, Any] | None):
                         "high": result["ci_high"]}])
     title = "treatment mean − control mean, with its 95% interval"
     bar = alt.Chart(df).mark_errorbar(ticks=True, color=PALETTE["marketing"]).encode(
-        x=alt.X("low:Q", title=title, axis=alt.Axis(format="$~s")), x2="high:Q", y=alt.Y("what:N", title=None))
+        x=alt.X("low:Q", title=title, axis=alt.Axis(labelExpr=money_axis_label())), x2="high:Q",
+        y=alt.Y("what:N", title=None))
     point = alt.Chart(df).mark_point(filled=True, size=90, color=PALETTE["marketing"]).encode(
         x="lift:Q", y="what:N", tooltip=[alt.Tooltip("lift:Q", format=MONEY), alt.Tooltip("low:Q", format=MONEY),
                                   alt.Tooltip("high:Q", format=MONEY)])
@@ -154,7 +155,8 @@ def experiment(result: dict[str, Any] | None):
 
 
 def _ratio(v: float | None) -> str:
-    return "–" if v is None else f"${v:,.2f}"
+    """Revenue per unit of spend: always with cents (``$12.40``, ``12,40 €``)."""
+    return "–" if v is None else money(v, cents=True)
 
 
 def source_frame(result: dict[str, Any]):
@@ -170,10 +172,10 @@ def source_table(result: dict[str, Any]):
     df = source_frame(result)
     out = df[["source"]].copy()
     out["Cost"] = df["cost"].map(money)
-    out["Opportunities"] = df["opportunities"].map(lambda v: f"{v:g}")
+    out["Opportunities"] = df["opportunities"].map(lambda v: number(v, None))
     out["Revenue"] = df["revenue"].map(money)
     out["Cost per opportunity"] = df["cost_per_opportunity"].map(money)
-    out["Revenue per dollar"] = df["revenue_per_dollar"].map(_ratio)
+    out[f"Revenue per {unit()}"] = df["revenue_per_dollar"].map(_ratio)
     return out.rename(columns={"source": "Source"})
 
 
@@ -191,7 +193,7 @@ def sensitivity_table(result: dict[str, Any]):
         cost=df["cost"].map(money),
         revenue_per_dollar=df["revenue_per_dollar"].map(_ratio),
     ).rename(columns={"prospecting_share": "Share of rep time prospecting", "cost": "Prospecting cost",
-                      "revenue_per_dollar": "Revenue per dollar"})
+                      "revenue_per_dollar": f"Revenue per {unit()}"})
 
 
 def attribution_frame(result: dict[str, Any]):
@@ -227,9 +229,9 @@ def report_section(results: dict[str, Any]) -> dict[str, Any]:
     p, a, e = (results.get(k) for k in KEYS)
     if p:
         figures["cost_revenue"] = ("Cost and revenue per source", cost_revenue(p))
-        figures["revenue_per_dollar"] = ("Revenue per dollar by source", revenue_per_dollar(p))
+        figures["revenue_per_dollar"] = (f"Revenue per {unit()} by source", revenue_per_dollar(p))
         figures["sensitivity"] = ("Sensitivity to prospecting time", sensitivity(p))
-        tables["sources"] = ("Cost per opportunity and revenue per dollar, by source", source_table(p))
+        tables["sources"] = (f"Cost per opportunity and revenue per {unit()}, by source", source_table(p))
         tables["sensitivity"] = ("Prospecting return at 20–40% of rep time", sensitivity_table(p))
     if a:
         figures["attribution"] = ("Sourced and influenced revenue", attribution(a))

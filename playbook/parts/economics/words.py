@@ -9,24 +9,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from playbook.core.formats import money, p_value
+from playbook.core.formats import money, number, p_value, share, unit
 from playbook.parts.economics import attribution, experiment, prospecting
 
 
 def per_dollar(x: float | None) -> str:
-    """Revenue per dollar for people: ``$1.98 per dollar``."""
-    return "n/a" if x is None else f"${x:,.2f} per dollar"
+    """Revenue per unit of spend for people: ``$1.98 per dollar``, ``1,98 € per euro``."""
+    return "n/a" if x is None else f"{money(x)} per {unit()}"
+
+
+def _cash(v) -> str:
+    """An amount in a sentence, abbreviated from 10,000 as the locale does (``$480K``, ``1,2 Mio. €``)."""
+    return money(v, compact=True)
 
 
 def prospecting_findings(result: dict[str, Any] | None) -> list[str]:
     """The prospecting economics and the hire-or-leads verdict in plain words."""
     if result is None:
         return [f"Not assessed: prospecting economics, because the engagement has no {prospecting.FILE}."]
-    lines = [f"Rep prospecting costs {money(result['prospecting_cost'])} ({result['reps']:g} reps at "
-             f"{money(result['cost_per_rep'])} each, {result['prospecting_share']:.0%} of their time) and brings "
-             f"{money(result['total_revenue'])} of revenue: " + (
+    lines = [f"Rep prospecting costs {_cash(result['prospecting_cost'])} ({number(result['reps'], None)} reps at "
+             f"{_cash(result['cost_per_rep'])} each, {share(result['prospecting_share'])} of their time) and brings "
+             f"{_cash(result['total_revenue'])} of revenue: " + (
                  per_dollar(result["revenue_per_dollar"]) if result["revenue_per_dollar"] is not None
-                 else "with no cost, there is no return per dollar to compute") + "."]
+                 else f"with no cost, there is no return per {unit()} to compute") + "."]
     ranked = sorted((c for c in result["categories"] if c["revenue_per_dollar"] is not None),
                     key=lambda c: c["revenue_per_dollar"], reverse=True)
     if len(ranked) > 1:
@@ -40,7 +45,7 @@ def prospecting_findings(result: dict[str, Any] | None) -> list[str]:
                      f"({per_dollar(base['revenue_per_dollar'])}).")
         better = [c["name"] for c in ranked if mkt["revenue_per_dollar"] < c["revenue_per_dollar"]]
         if better:
-            lines.append(f"Per dollar, {', '.join(better)} still returns more than marketing leads.")
+            lines.append(f"Per {unit()}, {', '.join(better)} still returns more than marketing leads.")
     lines.append(_hire_sentence(result))
     return lines
 
@@ -49,9 +54,9 @@ def _hire_sentence(result: dict[str, Any]) -> str:
     hire, mkt = result["hire_alternative"], result["marketing"]
     if hire["marketing_beats_hiring"] is None:
         return "Hire or buy leads: cannot be compared, because the cost per rep or the number of reps is zero."
-    head = (f"The marketing program's {money(mkt['cost'])} would pay for {hire['extra_reps']:.1f} more reps, who at "
-            f"today's prospecting revenue per rep ({money(hire['revenue_per_rep'])}) would bring about "
-            f"{money(hire['revenue'])}; the program brings {money(mkt['revenue'])}")
+    head = (f"The marketing program's {_cash(mkt['cost'])} would pay for {number(hire['extra_reps'], 1)} more reps, "
+            f"who at today's prospecting revenue per rep ({_cash(hire['revenue_per_rep'])}) would bring about "
+            f"{_cash(hire['revenue'])}; the program brings {_cash(mkt['revenue'])}")
     if hire["marketing_beats_hiring"]:
         return head + ", so marketing leads beat hiring more reps."
     return head + ", so hiring more reps would bring more revenue than the marketing leads."
@@ -64,9 +69,9 @@ def attribution_findings(result: dict[str, Any] | None) -> list[str]:
     if result["sourced_share"] is None:
         return [f"None of the {result['deals']} deals in {attribution.FILE} is won, so no revenue can be attributed."]
     return [
-        f"Marketing sourced {money(result['sourced_revenue'])} of {money(result['won_revenue'])} won revenue "
-        f"({result['sourced_share']:.1%}) and touched deals worth {money(result['influenced_revenue'])} "
-        f"({result['influenced_share']:.1%}) before they closed.",
+        f"Marketing sourced {_cash(result['sourced_revenue'])} of {_cash(result['won_revenue'])} won revenue "
+        f"({share(result['sourced_share'], digits=1)}) and touched deals worth {_cash(result['influenced_revenue'])} "
+        f"({share(result['influenced_share'], digits=1)}) before they closed.",
         "Sourced credit is rarely above half of revenue, and influence is not proof that marketing caused the sale: "
         "an experiment with two groups of reps says more.",
     ]
@@ -77,17 +82,17 @@ def experiment_findings(result: dict[str, Any] | None) -> list[str]:
     if result is None:
         return [f"Not assessed: the lead experiment, because the engagement has no {experiment.FILE}."]
     t, c = result["treatment"], result["control"]
-    rel = "" if result["relative_lift"] is None else f" ({result['relative_lift']:+.1%})"
-    lines = [f"Reps given marketing leads ({t['n']}) averaged {money(t['mean'])} against {money(c['mean'])} for the "
-             f"{c['n']} reps without: a difference of {money(result['lift'])}{rel} per rep."]
+    rel = "" if result["relative_lift"] is None else f" ({share(result['relative_lift'], signed=True, digits=1)})"
+    lines = [f"Reps given marketing leads ({t['n']}) averaged {_cash(t['mean'])} against {_cash(c['mean'])} for the "
+             f"{c['n']} reps without: a difference of {_cash(result['lift'])}{rel} per rep."]
     if result["p_value"] is None:
         lines.append("Every rep within each group has the same revenue, so no interval can be computed.")
     elif result["significant"]:
         effect = "the leads made a difference" if result["lift"] > 0 else "reps with the leads did worse"
-        lines.append(f"With 95% confidence the true difference lies between {money(result['ci_low'])} and "
-                     f"{money(result['ci_high'])} per rep ({p_value(result['p_value'])}): {effect}.")
+        lines.append(f"With 95% confidence the true difference lies between {_cash(result['ci_low'])} and "
+                     f"{_cash(result['ci_high'])} per rep ({p_value(result['p_value'])}): {effect}.")
     else:
-        lines.append(f"The 95% interval runs from {money(result['ci_low'])} to {money(result['ci_high'])} per rep "
+        lines.append(f"The 95% interval runs from {_cash(result['ci_low'])} to {_cash(result['ci_high'])} per rep "
                      f"({p_value(result['p_value'])}) and includes zero, so the experiment cannot tell yet whether the "
                      "leads help; more reps or a longer run would narrow it.")
     return lines

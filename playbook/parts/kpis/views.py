@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from playbook.core.formats import money_axis_label, share
 from playbook.parts.charts import PALETTE, base, empty
 from playbook.parts.kpis.model import STATUSES
 from playbook.parts.kpis.words import LABELS, NOT_ASSESSED, findings, fmt, pct
 
 SHOWN_MAX = 1.5  # attainment bars are cut at 150% so one outlier does not squash the rest
-Y_FORMAT = {"percent": ".0%", "currency": "~s", "count": "~s", "ratio": ".1f", "days": "~r", "hours": "~r"}
+Y_FORMAT = {"percent": ".0%", "count": "~s", "ratio": ".1f", "days": "~r", "hours": "~r"}
 
 
 def _status_scale(alt):
@@ -33,7 +34,7 @@ def _note(r: dict) -> str:
         return "no data"
     if r["attainment"] is None:
         return "goal met (zero base)" if r["status"] == "on_track" else "goal missed (zero base)"
-    return f"{r['attainment'] * 100:.0f}%"
+    return share(r["attainment"])
 
 
 def scorecard_chart(result: dict[str, Any] | None):
@@ -110,7 +111,8 @@ def _metric_panel(alt, pd, r: dict, points: list[dict], width: int):
     better = "lower is better" if r["direction"] == "lower" else "higher is better"
     x = alt.X("period:O", sort=order, title=None,
               axis=alt.Axis(labelAngle=-90, labelOverlap=True, labelFontSize=9))
-    y_axis = alt.Axis(format=Y_FORMAT[r["unit"]], title=None, tickCount=4)
+    y_axis = (alt.Axis(labelExpr=money_axis_label(), title=None, tickCount=4) if r["unit"] == "currency"
+              else alt.Axis(format=Y_FORMAT[r["unit"]], title=None, tickCount=4))
     actual = alt.Chart(df).mark_bar().encode(
         x=x, y=alt.Y("actual:Q", axis=y_axis), color=alt.Color("status:N", scale=_status_scale(alt), title="status"))
     goal = alt.Chart(df).mark_line(color=PALETTE["neutral"], strokeDash=[4, 3], point=False).encode(

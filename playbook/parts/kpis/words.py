@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playbook.core.formats import money, number, share
+
 LABELS = {"on_track": "on track", "watch": "watch", "off_track": "off track", "no_data": "no data"}
 NOT_ASSESSED = ("Not assessed: the engagement has no kpis.csv, so no shared KPIs were graded "
                 "(start from the starter library with 'playbook kpis export' or the KPI setup sheet).")
@@ -19,26 +21,22 @@ UNIT_WORDS = {"days": "days", "hours": "hours"}
 
 
 def fmt(value: float | None, unit: str) -> str:
-    """A goal or actual for people: percent values are fractions in results and shown as %."""
+    """A goal or actual for people, in the client's locale: percent values are fractions in results, shown as %."""
     if value is None:
         return "–"
     if unit == "percent":
-        return f"{value * 100:.1f}%"
+        return share(value, digits=1)
     if unit == "ratio":
-        return f"{value:.2f}×"
+        return f"{number(value, 2)}×"
     if unit in UNIT_WORDS:
-        return f"{value:,.1f} {UNIT_WORDS[unit]}"
+        return f"{number(value, 1)} {UNIT_WORDS[unit]}"
     if unit == "currency":
-        from playbook.core.formats import money
-
-        return money(value)
-    if float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:,.2f}" if unit == "currency" else f"{value:,.1f}"
+        return money(value, compact=True)
+    return number(value, 0 if float(value).is_integer() else 1)
 
 
 def pct(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:.1f}%"
+    return share(value, digits=1)
 
 
 def _against(r: dict) -> str:
