@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from playbook.core import formats
 from playbook.core.errors import UserError
 from playbook.core.files import atomic
 from playbook.core.instruments import items
@@ -152,19 +153,20 @@ def render(results: dict[str, Any], notebooks: Path, snap=None) -> str:
     eng = snap.engagement if snap is not None else None
     answers = snap.wave_answers(results.get("wave")) if snap is not None else []
     paper = settings.get("paper_size", "A4")
-    return env.get_template("report.html.j2").render(
-        r=results,
-        today=_long_date(date.today()),
-        summary=executive(results),
-        glance=glance(results),
-        sections=sections(results, notebooks),
-        rules=rules(settings, defaults()),
-        respondents=respondents(eng, answers) if eng is not None else [],
-        individual=individual(eng, answers) if eng is not None and settings.get("show_individual_answers") else [],
-        items=items(),
-        paper="Letter" if paper == "Letter" else "A4",
-        firm=settings.get("firm_name") or "",
-    )
+    with formats.use(settings):  # amounts and numbers in the client's currency and locale
+        return env.get_template("report.html.j2").render(
+            r=results,
+            today=_long_date(date.today()),
+            summary=executive(results),
+            glance=glance(results),
+            sections=sections(results, notebooks),
+            rules=rules(settings, defaults()),
+            respondents=respondents(eng, answers) if eng is not None else [],
+            individual=individual(eng, answers) if eng is not None and settings.get("show_individual_answers") else [],
+            items=items(),
+            paper="Letter" if paper == "Letter" else "A4",
+            firm=settings.get("firm_name") or "",
+        )
 
 
 def build(out: Path, snap=None) -> Path:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from playbook.core.formats import money, share
+from playbook.core.formats import currency_name, locale_name, money, number, p_value, share, unit
 from playbook.parts.credibility.model import level_name
 from playbook.parts.movement.words import points
 
@@ -28,7 +28,8 @@ class Point:
 
 
 def _cash(v) -> str:
-    return money(v).replace("-", "\u2212")  # a real minus sign reads better in print
+    """An amount in the client's currency, abbreviated as the locale does ($1.2M, 1,2 Mio. €)."""
+    return money(v, compact=True).replace("-", "\u2212")  # a real minus sign reads better in print
 
 
 def _names(rows: list[dict]) -> str:
@@ -176,7 +177,7 @@ def _hire(r: dict) -> Point:
     if not h:
         return Point("Hire or leads", "Not assessed: the engagement has no prospecting economics.", "none")
     m = p.get("marketing") or {}
-    reps = f"{h.get('extra_reps') or 0:.1f}"
+    reps = number(h.get("extra_reps") or 0, 1)
     if h.get("marketing_beats_hiring") is None:
         return Point("Hire or leads", "The program cannot be compared with hiring on these numbers (no reps or no "
                      "cost per rep to price the extra reps).", "none")
@@ -212,7 +213,7 @@ def _experiment(r: dict) -> Point:
     if p is None or e.get("ci_low") is None:
         return Point("Lead experiment", text + "; no confidence interval can be computed.", "info")
     significant = e.get("significant", p < 0.05)
-    text += (f"; the 95% interval runs from {_cash(e['ci_low'])} to {_cash(e.get('ci_high'))} (p = {p:.2f}), so ")
+    text += (f"; the 95% interval runs from {_cash(e['ci_low'])} to {_cash(e.get('ci_high'))} ({p_value(p)}), so ")
     text += "the difference is real." if significant else "it cannot yet be told apart from chance."
     return Point("Lead experiment", text, ("good" if lift > 0 else "alert") if significant else "info")
 
@@ -228,12 +229,14 @@ SETTINGS = {
     "symptoms_low_max": ("Symptom severity: low", lambda v: f"{v} or fewer symptoms reported"),
     "symptoms_moderate_max": ("Symptom severity: moderate", lambda v: f"up to {v} symptoms; more is severe"),
     "stage_threshold": ("Credibility level established",
-                        lambda v: f"score of {share(v)} or more (an average rating of {1 + 4 * v:.1f} of 5)"),
+                        lambda v: f"score of {share(v)} or more (an average rating of {number(1 + 4 * v)} of 5)"),
     "perception_gap_flag": ("Credibility perception gap flagged",
-                            lambda v: f"marketing's and sales' mean ratings {v:.1f} points apart or more"),
-    "kpi_watch": ("KPI status: watch", lambda v: f"attainment from {share(v)} up to 100%; below is off track"),
+                            lambda v: f"marketing's and sales' mean ratings {number(v)} points apart or more"),
+    "kpi_watch": ("KPI status: watch", lambda v: f"attainment from {share(v)} up to {share(1)}; below is off track"),
     "firm_name": ("Firm named on the report", lambda v: v or "(none)"),
     "paper_size": ("Paper size of the PDF", str),
+    "currency": ("Currency of amounts", lambda v: f"{v} ({currency_name(v)})"),
+    "locale": ("Numbers written for", lambda v: f"{v} ({locale_name(v)})"),
     "show_individual_answers": ("Individual answers in the appendix", lambda v: "shown" if v else "not shown"),
 }
 FIXED = [
@@ -294,6 +297,7 @@ def glance(results: dict[str, Any]) -> list[dict[str, str]]:
         out.append({"value": share(a["sourced_share"]), "label": "of won revenue sourced by marketing", "tone": "info"})
     p = results.get("prospecting")
     if p and (p.get("marketing") or {}).get("revenue_per_dollar") is not None:
-        out.append({"value": f"${p['marketing']['revenue_per_dollar']:.2f}", "label": "revenue per marketing dollar",
+        out.append({"value": money(p["marketing"]["revenue_per_dollar"], cents=True),
+                    "label": f"revenue per marketing {unit()}",
                     "tone": "info"})
     return out
