@@ -62,14 +62,15 @@ def new(directory: Path, client: str, eid: str | None, consultant: str, period: 
 @engagement_arg
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Folder for the report.")
 @click.option("--no-pdf", is_flag=True, help="Skip report.pdf.")
+@click.option("--no-deck", is_flag=True, help="Skip report.pptx.")
 @user_errors
-def run(directory: Path, out: Path, no_pdf: bool) -> None:
-    """Validate, import responses, run the notebooks and write the report and results.json."""
+def run(directory: Path, out: Path, no_pdf: bool, no_deck: bool) -> None:
+    """Validate, import responses, run the notebooks and write the report, the deck and results.json."""
     from playbook.run.pipeline import RunFailed
     from playbook.run.pipeline import run as run_engagement
 
     try:
-        summary = run_engagement(directory, out, _progress, make_pdf=not no_pdf)
+        summary = run_engagement(directory, out, _progress, make_pdf=not no_pdf, make_deck=not no_deck)
     except RunFailed as exc:
         click.echo(f"error: {exc} (nothing was written to {out})", err=True)
         sys.exit(1)
@@ -82,6 +83,8 @@ def _done(summary) -> None:
     click.echo(f"Report: {summary.out / 'report.html'}")
     if summary.pdf:
         click.echo(f"PDF:    {summary.pdf}")
+    if summary.deck:
+        click.echo(f"Deck:   {summary.deck}")
     click.echo(f"Data:   {summary.out / 'results.json'} ({summary.seconds:.1f} s)")
 
 
@@ -89,14 +92,15 @@ def _done(summary) -> None:
 @click.option("--out", "out", default="demo-out", show_default=True, type=click.Path(path_type=Path),
               help="Folder for the demo engagement and its report.")
 @click.option("--no-pdf", is_flag=True, help="Skip report.pdf.")
+@click.option("--no-deck", is_flag=True, help="Skip report.pptx.")
 @user_errors
-def demo(out: Path, no_pdf: bool) -> None:
+def demo(out: Path, no_pdf: bool, no_deck: bool) -> None:
     """Run the shipped sample engagement (a fictional company) end to end."""
     from playbook.run.pipeline import RunFailed
     from playbook.run.pipeline import demo as run_demo
 
     try:
-        summary = run_demo(out, _progress, make_pdf=not no_pdf)
+        summary = run_demo(out, _progress, make_pdf=not no_pdf, make_deck=not no_deck)
     except RunFailed as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
@@ -125,14 +129,16 @@ def export(directory: Path, out: Path | None) -> None:
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
               help="Folder holding results.json and notebooks/ from 'playbook run'.")
 @click.option("--no-pdf", is_flag=True, help="Skip report.pdf.")
+@click.option("--no-deck", is_flag=True, help="Skip report.pptx.")
 @user_errors
-def report(directory: Path, out: Path, no_pdf: bool) -> None:
-    """Rebuild report.html (and report.pdf) from an earlier run's results, notebooks and snapshot."""
+def report(directory: Path, out: Path, no_pdf: bool, no_deck: bool) -> None:
+    """Rebuild report.html, report.pptx and report.pdf from an earlier run's results, notebooks and snapshot."""
     from playbook.core import snapshot
     from playbook.core.engagement import load
-    from playbook.report import document, pdf
+    from playbook.report import deck, document, pdf
 
     eng = load(directory)
+    branding = None if no_deck else deck.brand(eng)  # the logo and the deck template checked before any work
     if not (out / "results.json").is_file():
         raise UserError(f"{out}: no results.json here; run 'playbook run {directory} --out {out}' first.")
     snap = snapshot.load(out / snapshot.FILE)
@@ -141,6 +147,8 @@ def report(directory: Path, out: Path, no_pdf: bool) -> None:
                         f"that 'playbook run {directory}' wrote.")
     html_path = document.build(out, snap)
     click.echo(f"Report: {html_path}")
+    if branding is not None:
+        click.echo(f"Deck:   {deck.build(out, snap, branding)}")
     if not no_pdf:
         try:
             pdf_path = pdf.pdf(html_path, out / "report.pdf")

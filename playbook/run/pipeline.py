@@ -21,12 +21,13 @@ from playbook.core import snapshot as snapshots
 from playbook.core.engagement import Engagement, load
 from playbook.core.errors import UserError
 from playbook.parts import PARTS, take_snapshot
+from playbook.report import deck
 from playbook.report import document as report
 from playbook.report import pdf as printer
 from playbook.run import outputs, results
 from playbook.run.runner import Running
 
-ARTIFACTS = ("notebooks", snapshots.FILE, "results.json", "report.html", "report.pdf")
+ARTIFACTS = ("notebooks", snapshots.FILE, "results.json", "report.html", "report.pdf", "report.pptx")
 
 
 class RunFailed(Exception):
@@ -41,6 +42,7 @@ class RunSummary:
     seconds: float
     pdf: Path | None
     notes: list[str]
+    deck: Path | None = None
 
 
 def _check_out(out: Path, eng: Engagement) -> None:
@@ -56,7 +58,7 @@ def _place(tmp: Path, out: Path) -> None:
     for name in ARTIFACTS:
         src, dst = tmp / name, out / name
         if not src.exists():
-            if dst.exists() and name == "report.pdf":  # a stale PDF would contradict the new HTML
+            if dst.exists() and name in ("report.pdf", "report.pptx"):  # a stale one would contradict the new HTML
                 dst.unlink()
             continue
         if dst.is_dir():
@@ -70,11 +72,12 @@ def _place(tmp: Path, out: Path) -> None:
 
 
 def run(directory: str | Path, out: str | Path, progress: Callable[[str], None] = lambda s: None,
-        make_pdf: bool = True) -> RunSummary:
+        make_pdf: bool = True, make_deck: bool = True) -> RunSummary:
     start = time.perf_counter()
     eng = load(directory)
     out = Path(out)
     _check_out(out, eng)
+    branding = deck.brand(eng) if make_deck else None  # the logo and the deck template checked before any work
     snap = take_snapshot(eng, import_answers=True)  # every input read and validated, once
     parts = [p for p in PARTS if p.assessed(snap)]
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -98,6 +101,9 @@ def run(directory: str | Path, out: str | Path, progress: Callable[[str], None] 
             raise RunFailed(f"the notebooks gave no results for {', '.join(missing)}")
         results.write(res, tmp / "results.json")
         html_path = report.build(tmp, snap)
+        if branding is not None:
+            progress("Writing report.pptx")
+            deck.build(tmp, snap, branding)
         if make_pdf:
             progress("Printing report.pdf with headless Chromium")
             try:
@@ -113,10 +119,12 @@ def run(directory: str | Path, out: str | Path, progress: Callable[[str], None] 
             running.close()
         shutil.rmtree(tmp, ignore_errors=True)
     return RunSummary(eng, out, [p.name for p in parts], time.perf_counter() - start,
-                      out / "report.pdf" if pdf_path else None, notes)
+                      out / "report.pdf" if pdf_path else None, notes,
+                      out / "report.pptx" if branding is not None else None)
 
 
-def demo(out: str | Path, progress: Callable[[str], None] = lambda s: None, make_pdf: bool = True) -> RunSummary:
+def demo(out: str | Path, progress: Callable[[str], None] = lambda s: None, make_pdf: bool = True,
+         make_deck: bool = True) -> RunSummary:
     """Run the shipped sample engagement, copied into ``out/engagement`` so its forms can be tried."""
     from playbook.core.engagement import sample_path
 
@@ -130,4 +138,4 @@ def demo(out: str | Path, progress: Callable[[str], None] = lambda s: None, make
         progress(f"Copied the sample engagement to {target}")
     else:
         progress(f"Using the demo engagement already in {target}")
-    return run(target, out, progress, make_pdf)
+    return run(target, out, progress, make_pdf, make_deck)
