@@ -209,6 +209,43 @@ def invite(directory: Path, respondent: str | None, base_url: str, revoke: bool,
 
 
 
+@main.command()
+@engagement_arg
+@click.option("--xlsx", "xlsx", type=click.Path(path_type=Path), default=None,
+              help="Also write the plan to this .xlsx workbook, to assign owners and dates in Excel.")
+@click.option("--import", "import_path", type=click.Path(path_type=Path), default=None,
+              help="Replace actions.csv with the plan in this .xlsx (or .csv) file, once it is valid.")
+@click.option("--no-propose", is_flag=True, help="Leave the plan as it is (with --xlsx: only export it).")
+@user_errors
+def actions(directory: Path, xlsx: Path | None, import_path: Path | None, no_propose: bool) -> None:
+    """Propose actions from the next steps and off-track managed KPIs into DIRECTORY's actions.csv."""
+    from playbook.core.engagement import load
+    from playbook.parts import take_snapshot
+    from playbook.parts.actions import excel, model
+
+    eng = load(directory)
+    if import_path is not None:
+        if xlsx is not None:
+            raise UserError("--import and --xlsx do not go together: import the edited workbook first, then export.")
+        plan = excel.import_file(eng, import_path)
+        click.echo(f"imported {len(plan)} action(s) into {eng.path / 'actions.csv'}")
+        return
+    if xlsx is not None:
+        excel.check_target(xlsx)
+    snap = take_snapshot(eng)  # validates every file (actions.csv included) and writes nothing
+    plan, added = (snap.data.get("actions") or [], []) if no_propose else model.propose(snap)
+    if added:
+        model.save(eng, plan)
+        click.echo(f"Added {len(added)} action(s) to {eng.path / 'actions.csv'}; each is open, due in "
+                   f"{model.PROPOSED_DUE_DAYS} days, owned by a leader: reassign as needed.")
+        for a in added:
+            click.echo(f"  {a.action_id}  {a.item:<28} {a.owner:<14} due {a.due}  {a.action}")
+    elif not no_propose:
+        click.echo("Nothing to add: no next step or off-track managed KPI is without an open action.")
+    if xlsx is not None:
+        click.echo(f"wrote {excel.export_xlsx(eng, plan, xlsx)}")
+
+
 @click.group("kpis")
 def kpis() -> None:
     """Shared KPIs: export to and import from a spreadsheet."""

@@ -20,7 +20,7 @@ from playbook.core.errors import UserError
 from playbook.parts import PARTS, take_snapshot
 
 INPUTS = ("engagement.yaml", "responses.csv", "kpis.csv", "kpi_values.csv", "prospecting.yaml", "deals.csv",
-          "experiment.csv")
+          "experiment.csv", "actions.csv")
 
 
 def test_snapshot_holds_every_input_and_reading_writes_nothing(sample_copy):
@@ -29,7 +29,8 @@ def test_snapshot_holds_every_input_and_reading_writes_nothing(sample_copy):
     assert {a["item"][:3] for a in snap.answers} >= {"MSE", "SSE", "SYM", "CS1"}
     assert snap.waves == ["2026-Q2", "2026-Q4"] and all(a["wave"] == "2026-Q4" for a in snap.wave_answers())
     assert snap.data["kpis"] is not None and snap.data["economics"] is not None
-    assert [p.name for p in PARTS if p.assessed(snap)] == ["self_evaluation", "credibility", "kpis", "economics"]
+    assert [p.name for p in PARTS if p.assessed(snap)] == ["self_evaluation", "credibility", "knowledge", "movement",
+                                                            "kpis", "actions", "economics"]
 
 
 def test_snapshot_round_trip_and_refusals(tmp_path):

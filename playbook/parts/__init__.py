@@ -56,6 +56,7 @@ PARTS: tuple[Part, ...] = (
          items=("MSE", "SSE", "SYM", "CS"), all_waves=True),
     Part("kpis", "Shared KPIs: goals against actuals", "kpi_scorecard.ipynb",
          ("kpis",), "the engagement has no shared KPIs (kpis.csv and kpi_values.csv)"),
+    Part("actions", "The action plan", "action_plan.ipynb", ("actions",), "the engagement has no actions.csv"),
     Part("economics", "Prospecting economics, attribution and the lead experiment", "prospecting_economics.ipynb",
          ("prospecting", "attribution", "experiment"),
          "the engagement has no prospecting.yaml, deals.csv or experiment.csv"),
@@ -68,7 +69,16 @@ def get(name: str) -> Part:
 
 
 def take_snapshot(eng, import_answers: bool = False):
-    """Every input of ``eng`` read once (see ``playbook.core.snapshot``), each part's files by its own reader."""
+    """Every input of ``eng`` read once (see ``playbook.core.snapshot``), each part's files by its own reader.
+
+    A part's model may also have ``check_snapshot(snap)``: checks across files (an action's KPI metric
+    against kpis.csv), run once every file is read.
+    """
     from playbook.core import snapshot
 
-    return snapshot.take(eng, {p.name: p.module("model").read for p in PARTS}, import_answers)
+    snap = snapshot.take(eng, {p.name: p.module("model").read for p in PARTS}, import_answers)
+    for part in PARTS:
+        check = getattr(part.module("model"), "check_snapshot", None)
+        if check is not None:
+            check(snap)
+    return snap

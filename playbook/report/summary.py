@@ -171,6 +171,22 @@ def _kpis(r: dict) -> list[Point]:
     return [Point("Shared KPIs", " ".join(parts), "alert" if off else "watch")]
 
 
+def _actions(r: dict) -> list[Point]:
+    a = r.get("actions")
+    if a is None:
+        return [Point("Action plan", "Not assessed: the engagement has no action plan (actions.csv).", "none")]
+    total = len(a.get("items") or [])
+    if not total:
+        return [Point("Action plan", "The plan has no actions yet.", "watch")]
+    text = (f"{_plural(total, 'action', 'actions')}: {a.get('open', 0)} open, {a.get('in_progress', 0)} in progress, "
+            f"{a.get('done', 0)} done, {a.get('dropped', 0)} dropped.")
+    late = a.get("overdue") or []
+    if late:
+        text += f" {_plural(len(late), 'action is', 'actions are')} overdue: {', '.join(late)}."
+    tone = "alert" if late else ("info" if a.get("open") or a.get("in_progress") else "good")
+    return [Point("Action plan", text, tone)]
+
+
 def _hire(r: dict) -> Point:
     p = r.get("prospecting")
     h = (p or {}).get("hire_alternative")
@@ -221,7 +237,7 @@ def _experiment(r: dict) -> Point:
 def executive(results: dict[str, Any]) -> list[Point]:
     """The executive summary: one point per question the engagement answers, in a fixed order."""
     return (_self_evaluation(results) + _credibility(results) + _target(results) + _movement(results)
-            + _kpis(results)
+            + _kpis(results) + _actions(results)
             + [_hire(results), _attribution(results), _experiment(results)])
 
 

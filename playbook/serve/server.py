@@ -141,6 +141,7 @@ CONSULTANT_VIEWS = (
     ("self-evaluations", "self_evaluation.ipynb"),
     ("credibility stage", "credibility_stage.ipynb"),
     ("KPI scorecard / setup", "kpi_scorecard.ipynb"),
+    ("action plan", "action_plan.ipynb"),
     ("prospecting what-if", "prospecting_economics.ipynb"),
     ("experiment planner", "experiment_design.ipynb"),
 )
