@@ -118,7 +118,11 @@ def respondents(eng, answers: list[dict]) -> list[dict[str, str]]:
 
 
 def individual(eng, answers: list[dict]) -> list[dict[str, Any]]:
-    """Each respondent's answers in questionnaire order (shown only when the settings allow)."""
+    """Each respondent's answers and comments in questionnaire order (shown only when the settings allow).
+
+    METHOD 8: leaders are named (their self-evaluations are attributed by design); everyone else is shown by
+    side and role only, leaders first, then by side and role, not in the order of the respondent list.
+    """
     order = {item_id: i for i, item_id in enumerate(items())}
     by_person: dict[str, list[dict]] = defaultdict(list)
     for a in answers:
@@ -127,8 +131,12 @@ def individual(eng, answers: list[dict]) -> list[dict[str, Any]]:
     for p in eng.respondents:
         rows = sorted(by_person.get(p.id, []), key=lambda a: order.get(a["item"], len(order)))
         if rows:
-            out.append({"name": p.name, "side": p.side, "role": p.role, "answers": rows})
-    return out
+            out.append({"name": p.name if p.is_leader else None, "side": p.side, "role": p.role,
+                        "leader": p.is_leader,
+                        "answers": [{k: a.get(k) for k in ("item", "value", "comment")} for a in rows],
+                        "key": [(a["item"], str(a["value"]), a.get("comment") or "") for a in rows]})
+    out.sort(key=lambda x: (not x["leader"], x["side"], x["role"], x["key"]))
+    return [{k: v for k, v in x.items() if k != "key"} for x in out]
 
 
 def css_string(value: Any) -> str:
