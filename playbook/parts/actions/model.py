@@ -7,10 +7,10 @@ reads it, checks it against the rest of the engagement and scores it:
   is made (the snapshot's date, so one run agrees with itself) and still open or in
   progress; an action due today is not overdue;
 - for each done action on a credibility item, how that item moved between the two
-  latest waves (``item_change``): the change in its mean rating from sales-side raters,
-  None when there is one wave only, or when either wave has fewer than
-  ``min_group_size`` scored sales ratings of the item (METHOD 8; "don't know" is not a
-  rating). Every other action has ``item_change`` None.
+  latest waves (``item_change``): the change in its mean rating from sales-side raters
+  as the movement part computes it (METHOD 9), None when there is one wave only, or when
+  either wave has fewer than ``min_group_size`` scored sales ratings of the item
+  (METHOD 8; "don't know" is not a rating). Every other action has ``item_change`` None.
 
 ``propose`` turns the engagement's current next steps (credibility items of the focus
 level below threshold) and its off-track managed KPIs into new open actions, never a
@@ -35,11 +35,11 @@ from playbook.parts.actions.files import (
     STATUSES,
     Action,
     check_items,
-    cs_items,
     parse,
     write,
 )
 from playbook.parts.kpis.files import csv_rows
+from playbook.parts.movement import model as movement
 
 PROPOSED_DUE_DAYS = 30  # a proposed action is due this many days after the day it is proposed
 
@@ -63,30 +63,16 @@ def check_snapshot(snap) -> None:
         check_items(plan, None if kpis is None else set(kpis.metrics))
 
 
-def _sales_means(answers: list[dict], min_group: int) -> dict[str, float | None]:
-    """Mean sales-side rating per CS item; None with fewer than ``min_group`` scored ratings (dont_know is none)."""
-    sums: dict[str, list[float]] = {}
-    for a in answers:
-        if a["side"] == "sales" and isinstance(a["value"], int) and not isinstance(a["value"], bool):
-            acc = sums.setdefault(a["item"], [0.0, 0])
-            acc[0] += a["value"]
-            acc[1] += 1
-    return {item: (total / n if n >= min_group else None) for item, (total, n) in sums.items()}
+def item_changes(snap) -> tuple[dict[str, float | None], tuple[str, str] | None]:
+    """Per CS item, its mean sales-side rating in the latest wave minus the wave before, and those two waves.
 
-
-def item_changes(snap) -> dict[str, float | None]:
-    """Per CS item: mean sales-side rating in the latest wave minus the wave before (empty with one wave)."""
-    waves = snap.waves
-    if len(waves) < 2:
-        return {}
-    min_group = int(snap.engagement.settings.get("min_group_size", 3))
-    before = _sales_means(snap.wave_answers(waves[-2]), min_group)
-    after = _sales_means(snap.wave_answers(waves[-1]), min_group)
-    out: dict[str, float | None] = {}
-    for item in cs_items():
-        b, a = before.get(item), after.get(item)
-        out[item] = None if a is None or b is None else a - b
-    return out
+    The figures are the movement part's (METHOD 9), so the plan and "what moved" agree; with one
+    wave there is nothing to compare: ``({}, None)``.
+    """
+    moved = movement.evaluate_snapshot(snap)["movement"]
+    if moved is None:
+        return {}, None
+    return {i["item"]: i["change"] for i in moved["items"] if i["measure"] == movement.MEAN}, (moved["from"], moved["to"])
 
 
 def _owner_name(eng: Engagement, rid: str) -> str:
@@ -133,12 +119,11 @@ def evaluate_snapshot(snap, wave: str | None = None) -> dict[str, Any]:
     plan = snap.data.get("actions")
     if plan is None:
         return {"actions": None}
-    waves = snap.waves
-    compared = (waves[-2], waves[-1]) if len(waves) >= 2 else None
+    changes, compared = item_changes(snap)
     today = date.fromisoformat(snap.taken_at[:10])
     kpis = snap.data.get("kpis")
     names = {} if kpis is None else {m.metric: m.name for m in kpis.metrics.values()}
-    return {"actions": score(plan, snap.engagement, today, item_changes(snap), compared, names)}
+    return {"actions": score(plan, snap.engagement, today, changes, compared, names)}
 
 
 # --- proposing actions -------------------------------------------------------------------------------------------
