@@ -410,13 +410,14 @@ def test_notebook_headless_on_the_sample(tmp_path):
                         kernel_name="python3")
     outputs = [o for c in nbformat.read(str(out), as_version=4).cells for o in c.get("outputs", [])]
     tagged = [o["metadata"]["playbook"] for o in outputs if o.get("metadata", {}).get("playbook")]
+    tagged = [t for t in tagged if t.get("part") == "credibility"]  # the page also shows what moved
     assert [t["title"] for t in tagged if t["kind"] == "figure"] == [
         "Credibility levels: sales view beside marketing view", "Perception gap per item", "Level scores per wave"]
     assert "Next steps for level 2" in [t["title"] for t in tagged if t["kind"] == "table"]
     lines = next(t["lines"] for t in tagged if t["kind"] == "findings")
     assert lines[0].startswith("Stage 1 of 3") and "level 2" in lines[0]
     svgs = [o["data"]["image/svg+xml"] for o in outputs if "image/svg+xml" in o.get("data", {})]
-    assert len(svgs) == 3 and all("http" not in s.replace("http://www.w3.org", "") for s in svgs)
+    assert len(svgs) >= 3 and all("http" not in s.replace("http://www.w3.org", "") for s in svgs)
 
 
 # --- "don't know" (METHOD 7) and the target stage (METHOD 9) --------------------------------

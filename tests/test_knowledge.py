@@ -121,3 +121,13 @@ def test_registered_after_credibility_in_the_self_evaluation_notebook():
     assert part.notebook == "self_evaluation.ipynb" and part.keys == ("knowledge_gaps",)
     assert part.assessed(Snapshot(eng(), side_answers("sales", "CS1-1", 1, 0)))
     assert not part.assessed(Snapshot(eng(), []))
+
+
+def test_executive_summary_point_only_when_there_is_a_gap():
+    from playbook.report import summary
+
+    rows = side_answers("sales", "CS3-3", 3, 1) + side_answers("marketing", "CS3-3", 0, 3)
+    res = {"knowledge_gaps": model.evaluate(eng(), rows)["knowledge_gaps"], "settings": {"dont_know_flag": 0.34}}
+    point = next(p for p in summary.executive(res) if p.topic == "Knowledge gaps")
+    assert point.tone == "watch" and "(sales on CS3-3)" in point.text and point.text.startswith("1 statement drew")
+    assert not [p for p in summary.executive({"knowledge_gaps": [], "settings": {}}) if p.topic == "Knowledge gaps"]

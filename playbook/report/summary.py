@@ -234,9 +234,18 @@ def _experiment(r: dict) -> Point:
     return Point("Lead experiment", text, ("good" if lift > 0 else "alert") if significant else "info")
 
 
+def _knowledge(r: dict) -> list[Point]:
+    """Items one side cannot judge (METHOD 7): a point only when there is such a gap."""
+    from playbook.parts.knowledge.words import summary_text
+
+    text = summary_text(r)
+    return [Point("Knowledge gaps", text, "watch")] if text else []
+
+
 def executive(results: dict[str, Any]) -> list[Point]:
     """The executive summary: one point per question the engagement answers, in a fixed order."""
-    return (_self_evaluation(results) + _credibility(results) + _target(results) + _movement(results)
+    return (_self_evaluation(results) + _credibility(results) + _target(results) + _knowledge(results)
+            + _movement(results)
             + _kpis(results) + _actions(results)
             + [_hire(results), _attribution(results), _experiment(results)])
 

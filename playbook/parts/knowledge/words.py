@@ -62,3 +62,18 @@ def findings(results: dict[str, Any]) -> list[str]:
              "what the other side does, which is a gap in what the two functions know of each other."]
     lines += [gap_sentence(g, flag) for g in gaps]
     return lines
+
+
+def summary_text(results: dict[str, Any]) -> str | None:
+    """The executive summary's sentence on knowledge gaps; None when there is none (or nothing was assessed)."""
+    gaps = results.get("knowledge_gaps")
+    if not gaps:
+        return None
+    flag = flag_of(results)
+    who = []
+    for g in gaps:
+        short = [s for s in SIDES if reaches(g["sides"].get(s), flag)] or ["people"]
+        who.append(f"{' and '.join(short)} on {g['item']}")
+    n = len(gaps)
+    return (f"{n} statement{'' if n == 1 else 's'} drew don't know from {share(flag)} or more of the answers "
+            f"({'; '.join(who)}): where one function cannot judge the other's work, close that gap first.")
