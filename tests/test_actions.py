@@ -142,11 +142,15 @@ def test_a_kpi_item_needs_kpis_csv(tmp_path):
         take_snapshot(load(folder))
 
 
-def test_a_run_with_a_bad_plan_stops_before_writing_a_report(tmp_path):
-    folder = _bad_folder(tmp_path, "unknown status", BAD[1][1])
-    done = CliRunner().invoke(main, ["run", str(folder), "--out", str(tmp_path / "out"), "--no-pdf"])
-    assert done.exit_code == 2 and "column 'status'" in done.output
+@pytest.mark.parametrize("old,new,column", [(",open,Waiting", ",shelved,Waiting", "status"),
+                                             ("kpi,lead-follow-up-hours", "kpi,lead-velocity", "item")])
+def test_a_run_with_a_bad_plan_writes_nothing(sample_copy, tmp_path, old, new, column):
+    text = (sample_copy / FILE).read_text(encoding="utf-8")
+    (sample_copy / FILE).write_text(text.replace(old, new), encoding="utf-8")
+    done = CliRunner().invoke(main, ["run", str(sample_copy), "--out", str(tmp_path / "out"), "--no-pdf"])
+    assert done.exit_code == 2 and f"actions.csv, row {5 if column == 'status' else 6}, column '{column}'" in done.output
     assert not (tmp_path / "out").exists()
+    assert not (sample_copy / "answers.sqlite").exists()  # responses.csv not imported either
 
 
 def test_a_header_only_plan_is_an_empty_plan(tmp_path):

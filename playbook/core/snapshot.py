@@ -45,10 +45,12 @@ class Snapshot:
         return sorted({a["wave"] for a in self.answers})
 
 
-def take(eng: Engagement, readers: dict[str, Callable[[Engagement], Any]], import_answers: bool) -> Snapshot:
+def take(eng: Engagement, readers: dict[str, Callable[[Engagement], Any]], import_answers: bool,
+         check: Callable[[Engagement, dict[str, Any]], None] | None = None) -> Snapshot:
     """Read and validate every input of ``eng`` once.
 
-    ``readers`` maps a part's name to the function that reads its files. With
+    ``readers`` maps a part's name to the function that reads its files; ``check``, when
+    given, sees everything they read (checks across files) before anything is written. With
     ``import_answers`` (``playbook run``), responses.csv is imported into the store
     before the answers are read; without it nothing is written and the file's rows are
     laid over the stored answers in memory.
@@ -59,6 +61,8 @@ def take(eng: Engagement, readers: dict[str, Callable[[Engagement], Any]], impor
     path = eng.file(RESPONSES)
     rows = parse(eng, path) if path else None
     data = {name: read(eng) for name, read in readers.items()}
+    if check is not None:
+        check(eng, data)
     if rows is not None and import_answers and writable(eng):
         import_file(eng, rows)
         answers = current_answers(eng, file_rows=None)

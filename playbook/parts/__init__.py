@@ -71,14 +71,15 @@ def get(name: str) -> Part:
 def take_snapshot(eng, import_answers: bool = False):
     """Every input of ``eng`` read once (see ``playbook.core.snapshot``), each part's files by its own reader.
 
-    A part's model may also have ``check_snapshot(snap)``: checks across files (an action's KPI metric
-    against kpis.csv), run once every file is read.
+    A part's model may also have ``check(eng, data)``: checks across files (an action's KPI metric
+    against kpis.csv), given what every part read, before anything is written.
     """
     from playbook.core import snapshot
 
-    snap = snapshot.take(eng, {p.name: p.module("model").read for p in PARTS}, import_answers)
-    for part in PARTS:
-        check = getattr(part.module("model"), "check_snapshot", None)
-        if check is not None:
-            check(snap)
-    return snap
+    def check_all(eng, data) -> None:
+        for part in PARTS:
+            check = getattr(part.module("model"), "check", None)
+            if check is not None:
+                check(eng, data)
+
+    return snapshot.take(eng, {p.name: p.module("model").read for p in PARTS}, import_answers, check_all)

@@ -165,6 +165,6 @@ def import_file(eng: Engagement, path: str | Path) -> list[Action]:
     else:
         raise UserError(f"{source.name}: cannot import a '{suffix or 'no extension'}' file; use .xlsx or .csv.")
     metrics = _metrics(eng)
-    check_items(plan, None if metrics is None else set(metrics), where)
+    check_items(plan, None if metrics is None else list(metrics), where)
     model.save(eng, plan)
     return plan

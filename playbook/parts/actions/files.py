@@ -19,7 +19,7 @@ Decisions the method leaves open:
 - Unknown columns are refused, so a misspelt ``status`` column never passes silently.
 
 Whether a kpi item is a metric of the engagement needs ``kpis.csv`` as well:
-``check_items`` does that once both files are read (``model.check_snapshot``).
+``check_items`` does that once both files are read (``model.check``).
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ PROPOSED_DUE_DAYS = 30  # a proposed action is due this many days after the day 
 def read(eng: Engagement) -> list[Action] | None:
     """The engagement's actions, validated on their own; None when it has no ``actions.csv``.
 
-    Whether a kpi item is a metric of ``kpis.csv`` is checked by ``check_snapshot`` once every file is read.
+    Whether a kpi item is a metric of ``kpis.csv`` is checked by ``check`` once every file is read.
     """
     path = eng.file(FILE)
     if path is None:
@@ -55,12 +55,15 @@ def read(eng: Engagement) -> list[Action] | None:
     return parse(csv_rows(read_text(path), FILE, COLUMNS, OPTIONAL), eng)
 
 
-def check_snapshot(snap) -> None:
-    """The checks across files, run when the snapshot is taken: every kpi item is a metric of kpis.csv."""
-    plan = snap.data.get("actions")
+def check(eng: Engagement, data: dict[str, Any]) -> None:
+    """Checks across files, before anything is written (``data``: part name -> what it read).
+
+    Every kpi item is a metric of kpis.csv.
+    """
+    plan = data.get("actions")
     if plan:
-        kpis = snap.data.get("kpis")
-        check_items(plan, None if kpis is None else set(kpis.metrics))
+        kpis = data.get("kpis")
+        check_items(plan, None if kpis is None else list(kpis.metrics))
 
 
 def item_changes(snap) -> tuple[dict[str, float | None], tuple[str, str] | None]:
