@@ -5,11 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages: Chromium for the browser tests and report.pdf, poppler for PDF checks,
-# strace to count how often a run opens each input file.
+# strace to count how often a run opens each input file, LibreOffice Impress (soffice) to
+# render report.pptx to images.
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v strace >/dev/null 2>&1 || need+=(strace)
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-impress)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq

@@ -1,0 +1,466 @@
+"""The client's deck (report.pptx): opened with python-pptx, and rendered by LibreOffice Impress to check
+that every slide shows something and nothing runs over its edges.
+
+Each run is built once per module; the LibreOffice conversion runs once, for every deck of the module.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import io
+import json
+import os
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from PIL import Image
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.util import Emu
+
+from playbook.cli import main
+from playbook.core.engagement import load, sample_path
+from playbook.parts import PARTS
+from playbook.report import deck, fit
+from playbook.report.document import sections
+from playbook.report.summary import executive
+from playbook.run.pipeline import run
+
+from .conftest import write_engagement, yes_no
+
+COLOUR = "#7a1f5c"
+FIRM = "Quarry Lane Partners"
+CLIENT_MAX = 200  # engagement.schema.json: client, one line of at most 200 characters
+KPI_NAME_MAX = 120  # kpis.csv: a metric's name, 1 to 120 characters
+ACTION_MAX = 400  # actions.csv: an action's text, 1 to 400 characters
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def _tool(name: str, package: str) -> str:
+    found = shutil.which(name)
+    if found:
+        return found
+    if os.environ.get("CI"):
+        pytest.fail(f"{name} is missing in CI: the test command must install {package}")
+    pytest.skip(f"{name} is not installed (apt-get install --no-install-recommends {package})")
+
+
+def _logo(path: Path) -> None:
+    img = Image.new("RGB", (240, 80), "#ffffff")
+    img.paste(Image.new("RGB", (200, 50), COLOUR), (20, 15))
+    img.save(path, "PNG")
+
+
+def _settings(folder: Path, **values) -> None:
+    config = folder / "engagement.yaml"
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["settings"] = {**(data.get("settings") or {}), **values}
+    config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+def _partial(folder: Path) -> Path:
+    rows = yes_no("mkt-lead", "MSE", {1, 2}, 6) + yes_no("sls-lead", "SSE", {1}, 3) + yes_no("sls-1", "SYM", {2}, 8)
+    return write_engagement(folder, rows=rows)
+
+
+# --- run outputs, one per module ---------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory) -> Path:
+    """The sample engagement with a logo, the firm's name and colour, run end to end (no PDF)."""
+    base = tmp_path_factory.mktemp("sample")
+    eng = base / "halvorsen"
+    shutil.copytree(sample_path(), eng)
+    _logo(eng / "logo.png")
+    _settings(eng, firm_name=FIRM, brand_colour=COLOUR)
+    run(eng, base / "out", make_pdf=False)
+    return base / "out"
+
+
+@pytest.fixture(scope="module")
+def partial_run(tmp_path_factory) -> Path:
+    """Only self-evaluation and symptom answers, run with --no-deck; the deck rebuilt by 'playbook report'."""
+    base = tmp_path_factory.mktemp("partial")
+    eng = _partial(base / "eng")
+    done = CliRunner().invoke(main, ["run", str(eng), "--out", str(base / "out"), "--no-pdf", "--no-deck"])
+    assert done.exit_code == 0, done.output
+    assert not (base / "out" / "report.pptx").exists() and "Deck:" not in done.output
+    done = CliRunner().invoke(main, ["report", str(eng), "--out", str(base / "out"), "--no-pdf"])
+    assert done.exit_code == 0, done.output
+    assert (base / "out" / "report.pptx").is_file()
+    return base / "out"
+
+
+def _long_results(sample: Path) -> dict:
+    """The sample's results with every client text at the longest the validators allow."""
+    r = copy.deepcopy(json.loads((sample / "results.json").read_text()))
+    words = "Longname Holdings International Group of Regional Freight and Logistics Subsidiaries "
+    r["client"] = (words * 5)[:CLIENT_MAX].strip() + "X"
+    r["consultant"] = ("Alexandra Konstantinopoulou-Vanderbilt " * 6)[:200]
+    r["period"] = "2026-Q4 second half of the fiscal year ab"[:40]
+    r["settings"]["firm_name"] = ("Northbeam Advisory and Partners Consulting Group " * 3)[:120]
+    for i, row in enumerate(r["kpis"]["to_date"]):
+        row["name"] = (f"Metric {i} share of marketing qualified leads accepted by sales within two working days "
+                       "of hand-over, by region and segment")[:KPI_NAME_MAX].ljust(KPI_NAME_MAX, "x")
+    for row in r["kpis"]["periods"]:
+        row["name"] = next(x["name"] for x in r["kpis"]["to_date"] if x["metric"] == row["metric"])
+    step = ("Agree with the sales leader, in writing and before the next quarterly business review, which share of "
+            "pipeline opportunities marketing answers for, how an opportunity counts as accepted, who records it, "
+            "and where both teams see the figure every week; then report it beside sales' own pipeline numbers "
+            "in every forecast call until the target stage is reached.")
+    items = [{"action_id": f"A-{i:02d}", "source": "credibility", "item": "CS2-2", "item_name": "CS2-2",
+              "action": step[:ACTION_MAX].ljust(ACTION_MAX, "."), "owner": "mkt-lead",
+              "owner_name": "Mara " + "Q" * 195, "due": "2026-12-31", "status": "in_progress",
+              "overdue": i % 2 == 0, "item_change": None, "note": ""} for i in range(14)]
+    r["actions"] = {"as_of": "2026-11-30", "open": 0, "in_progress": len(items), "done": 0, "dropped": 0,
+                    "overdue": [a["action_id"] for a in items if a["overdue"]], "items": items}
+    return r
+
+
+@pytest.fixture(scope="module")
+def long_deck(sample_run, tmp_path_factory) -> tuple[Path, dict]:
+    """A deck from results at the validators' caps, its parts rebuilt from those results (no notebooks)."""
+    base = tmp_path_factory.mktemp("long")
+    r = _long_results(sample_run)
+    (base / "notebooks").mkdir()
+    prs = deck.render(r, base / "notebooks", deck.Brand(firm=r["settings"]["firm_name"], colour=COLOUR))
+    prs.save(str(base / "long.pptx"))
+    return base / "long.pptx", r
+
+
+@pytest.fixture(scope="module")
+def template_deck(partial_run, tmp_path_factory) -> Path:
+    """The partial run's deck made with a firm template (4:3, its own slide to drop, renamed layouts)."""
+    base = tmp_path_factory.mktemp("template")
+    tpl = Presentation()
+    tpl.slides.add_slide(tpl.slide_layouts[1]).shapes.title.text = "FIRM TEMPLATE SAMPLE SLIDE"
+    for layout in tpl.slide_layouts:
+        layout.name = f"Firm {layout.name}"
+    eng = _partial(base / "eng")
+    tpl.save(str(eng / "firm.pptx"))
+    _settings(eng, deck_template="firm.pptx")
+    out = base / "out"
+    shutil.copytree(partial_run, out)
+    done = CliRunner().invoke(main, ["report", str(eng), "--out", str(out), "--no-pdf"])
+    assert done.exit_code == 0, done.output
+    return out / "report.pptx"
+
+
+@pytest.fixture(scope="module")
+def rendered(sample_run, partial_run, long_deck, template_deck, tmp_path_factory) -> dict[str, list[Image.Image]]:
+    """Every deck of the module as slide images: one LibreOffice conversion, then pdftoppm per deck."""
+    soffice = _tool("soffice", "libreoffice-impress")
+    pdftoppm = _tool("pdftoppm", "poppler-utils")
+    base = tmp_path_factory.mktemp("impress")
+    decks = {"sample": sample_run / "report.pptx", "partial": partial_run / "report.pptx", "long": long_deck[0],
+             "template": template_deck}
+    for name, path in decks.items():
+        shutil.copy(path, base / f"{name}.pptx")
+    profile = (base / "profile").as_uri()
+    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir",
+                    str(base), *(str(base / f"{n}.pptx") for n in decks)], check=True, capture_output=True,
+                   timeout=300)
+    out = {}
+    for name in decks:
+        subprocess.run([pdftoppm, "-r", "40", "-png", str(base / f"{name}.pdf"), str(base / name)], check=True)
+        out[name] = [Image.open(p).convert("L") for p in sorted(base.glob(f"{name}-*.png"))]
+    return out
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+def _texts(slide) -> str:
+    out = []
+    for shape in slide.shapes:
+        if shape.has_text_frame:
+            out.append(shape.text_frame.text)
+        if shape.has_table:
+            out.extend(c.text for row in shape.table.rows for c in row.cells)
+    return "\n".join(out)
+
+
+def _title(slide) -> str:
+    return slide.shapes.title.text_frame.text if slide.shapes.title is not None else ""
+
+
+def _pictures(slide) -> list:
+    return [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+
+
+def _charts(slide) -> list:
+    """Pictures below the title row (the logo sits in it)."""
+    return [p for p in _pictures(slide) if p.top >= Emu(int(914400 * deck.CONTENT_TOP * 0.9))]
+
+
+def _bullets(slide) -> list:
+    return [p for sh in slide.shapes if sh.has_text_frame for p in sh.text_frame.paragraphs
+            if p._p.pPr is not None and p._p.pPr.find(f"{{{A}}}buChar") is not None]
+
+
+def _part_slides(prs, results) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for sec in sections(results, Path("/nonexistent")):
+        prefix = f"{sec['number']}. {sec['title']}"
+        out[sec["part"]] = [s for s in prs.slides if _title(s).startswith(prefix)]
+    return out
+
+
+def _assessed(results) -> list[str]:
+    return [p.name for p in PARTS if any(results.get(k) is not None for k in p.keys)]
+
+
+# --- the deck, opened with python-pptx ----------------------------------------------------------
+
+def test_deck_has_a_slide_set_per_assessed_part_and_none_for_the_others(sample_run, partial_run):
+    full = json.loads((sample_run / "results.json").read_text())
+    part = json.loads((partial_run / "results.json").read_text())
+    big, small = Presentation(str(sample_run / "report.pptx")), Presentation(str(partial_run / "report.pptx"))
+    for prs, results in ((big, full), (small, part)):
+        by_part = _part_slides(prs, results)
+        for p in PARTS:
+            assert bool(by_part[p.name]) == (p.name in _assessed(results)), p.name
+        assert "Appendix" in _title(prs.slides[len(prs.slides) - 1])
+        assert _title(prs.slides[0]) == results["client"]
+    assert "self_evaluation" in _assessed(part) and not {"credibility", "kpis", "economics"} & set(_assessed(part))
+    assert len(small.slides) < len(big.slides)
+    assert len(_assessed(full)) >= 4
+
+
+def test_part_slides_show_each_chart_as_a_crisp_picture(sample_run):
+    results = json.loads((sample_run / "results.json").read_text())
+    prs = Presentation(str(sample_run / "report.pptx"))
+    secs = {s["part"]: s for s in sections(results, sample_run / "notebooks")}
+    for name, slides in _part_slides(prs, results).items():
+        if not slides:
+            continue
+        figures = [b for b in secs[name]["content"]["blocks"] if b["kind"] == "figure"]
+        charts = [c for s in slides for c in _charts(s)]
+        assert len(charts) == len(figures) and bool(_charts(slides[0])) == bool(figures), name
+        for c in charts:
+            with Image.open(io.BytesIO(c.image.blob)) as img:
+                dpi = img.width / (c.width / 914400)
+            assert dpi >= 150, (name, dpi)
+        for s in slides:  # a few bullets at most
+            assert len(_bullets(s)) <= deck.MOST_BULLETS
+        shown = "\n".join(_texts(s) for s in slides)
+        for line in secs[name]["content"]["findings"]:
+            assert line in shown, (name, line)
+
+
+def test_summary_slides_say_what_the_html_summary_says_with_the_figures_of_results(sample_run):
+    results = json.loads((sample_run / "results.json").read_text())
+    prs = Presentation(str(sample_run / "report.pptx"))
+    summary = [s for s in prs.slides if _title(s).startswith("Executive summary")]
+    assert summary
+    text = "\n".join(_texts(s) for s in summary)
+    page = html.unescape((sample_run / "report.html").read_text(encoding="utf-8"))
+    for point in executive(results):
+        assert f"{point.topic}: {point.text}" in text
+        assert point.text in page
+    tiles = _texts(summary[0])
+    assert f"{results['symptoms']['count']} of 8" in tiles
+    assert f"{results['credibility']['stage']} of 3" in tiles
+    assert ("Yes" if results["self_evaluation"]["marketing"]["credibility_gap"] else "No") in tiles
+
+
+def test_title_plan_and_appendix_come_from_the_run(sample_run):
+    results = json.loads((sample_run / "results.json").read_text())
+    prs = Presentation(str(sample_run / "report.pptx"))
+    cover = _texts(prs.slides[0])
+    for value in (results["client"], results["period"], results["consultant"], FIRM):
+        assert value in cover
+    steps = results["credibility"]["next_steps"]
+    plan = [s for s in prs.slides if _title(s).startswith(("Action plan", "Next steps"))]
+    assert plan and all(s.shapes[-1].has_table or any(sh.has_table for sh in s.shapes) for s in plan)
+    shown = "\n".join(_texts(s) for s in plan)
+    if (results.get("actions") or {}).get("items"):
+        assert all(a["action"] in shown for a in results["actions"]["items"])
+    else:
+        assert all(x["action"] in shown and x["item"] in shown for x in steps)
+    appendix = "\n".join(_texts(s) for s in prs.slides if _title(s).startswith("Appendix"))
+    assert "Credibility level established" in appendix and "Lead experiment" in appendix
+
+
+def test_every_slide_is_branded(sample_run):
+    prs = Presentation(str(sample_run / "report.pptx"))
+    logo = (sample_run.parent / "halvorsen" / "logo.png").read_bytes()
+    for n, s in enumerate(prs.slides, start=1):
+        footer = [sh.text_frame.text for sh in s.shapes if sh.has_text_frame and sh.top > prs.slide_height * 0.85]
+        assert FIRM in footer and any(t.endswith(f"· {n}") for t in footer), n
+        assert any(p.image.blob == logo for p in _pictures(s)), n
+        run = s.shapes.title.text_frame.paragraphs[0].runs[0]
+        assert str(run.font.color.rgb) == COLOUR.lstrip("#").upper()
+    headers = [sh.table.cell(0, 0).fill.fore_color.rgb for s in prs.slides for sh in s.shapes if sh.has_table]
+    assert headers and all(str(c) == COLOUR.lstrip("#").upper() for c in headers)
+
+
+def test_a_firm_template_gives_its_layouts_and_size_and_loses_its_slides(template_deck, partial_run):
+    prs = Presentation(str(template_deck))
+    own = Presentation(str(partial_run / "report.pptx"))
+    assert (prs.slide_width, prs.slide_height) == (Emu(9144000), Emu(6858000))  # the template's 4:3
+    assert len(prs.slides) >= len(own.slides)  # a narrower slide may need more of them
+    assert all(s.slide_layout.name.startswith("Firm ") for s in prs.slides)
+    assert prs.slides[0].slide_layout.name == "Firm Title Slide"
+    assert {s.slide_layout.name for s in list(prs.slides)[1:]} == {"Firm Title and Content"}
+    assert not any("FIRM TEMPLATE SAMPLE SLIDE" in _texts(s) for s in prs.slides)
+    with zipfile.ZipFile(template_deck) as z:  # the dropped slide is gone from the package too
+        assert len([n for n in z.namelist() if n.startswith("ppt/slides/slide")]) == len(prs.slides)
+
+
+def _inside(prs, shape) -> bool:
+    return (shape.left >= 0 and shape.top >= 0 and shape.left + shape.width <= prs.slide_width
+            and shape.top + shape.height <= prs.slide_height)
+
+
+def test_longest_texts_fit_shrink_or_continue_on_a_next_slide(long_deck):
+    path, r = long_deck
+    prs = Presentation(str(path))
+    assert _title(prs.slides[0]) == r["client"]  # 200 characters, shown whole
+    cover = _texts(prs.slides[0])
+    assert r["consultant"] in cover
+    for s in prs.slides:
+        for shape in s.shapes:
+            assert _inside(prs, shape)
+            if not shape.has_text_frame or not shape.text_frame.text.strip():
+                continue
+            paras = [p for p in shape.text_frame.paragraphs]
+            size = max(r.font.size.pt for p in paras for r in p.runs if r.font.size)
+            indent = deck.INDENT if any(p._p.pPr is not None and p._p.pPr.get("marL") for p in paras) else 0
+            need = fit.height([p.text for p in paras], shape.width / 12700 - indent, size,
+                              bold=all(r.font.bold for p in paras for r in p.runs))
+            assert need <= shape.height / 12700 + 0.5, (_title(s), shape.text_frame.text[:60], need)
+    plan = [s for s in prs.slides if _title(s).startswith("Action plan")]
+    assert len(plan) >= 2 and _title(plan[0]).endswith(f"(1 of {len(plan)})")  # rows continue on next slides
+    cells = [row.cells[0].text for s in plan for sh in s.shapes if sh.has_table for row in list(sh.table.rows)[1:]]
+    assert cells == [a["action"] for a in r["actions"]["items"]]  # every action, whole, once
+    for s in plan:
+        table = next(sh for sh in s.shapes if sh.has_table)
+        assert table.top + sum(row.height for row in table.table.rows) <= prs.slide_height - Emu(
+            int(914400 * deck.CONTENT_BOTTOM))
+    summary = "\n".join(_texts(s) for s in prs.slides if _title(s).startswith("Executive summary"))
+    for kpi in r["kpis"]["to_date"]:
+        if kpi["designation"] == "managed" and kpi["status"] in ("off_track", "watch"):
+            assert kpi["name"] in summary  # long KPI names, whole
+    kpi_slides = _part_slides(prs, r)["kpis"]
+    assert kpi_slides and any(r["kpis"]["to_date"][0]["name"][:60] in _texts(s) for s in kpi_slides)
+
+
+# --- the deck, rendered by LibreOffice Impress ------------------------------------------------------
+
+def _ink(img: Image.Image, box: tuple[int, int, int, int]) -> int:
+    """Pixels darker than near-white inside ``box``."""
+    hist = img.crop(box).histogram()
+    return sum(hist[:235])
+
+
+def _check_slides(images: list[Image.Image], name: str, gutter: bool) -> None:
+    for n, img in enumerate(images, start=1):
+        w, h = img.size
+        per_in = w / deck.WIDE[0] if abs(w / h - 16 / 9) < 0.02 else w / 10.0
+        band = int(per_in * 0.2)
+        assert _ink(img, (0, 0, w, h)) > 0.01 * w * h, f"{name} slide {n} is blank"
+        for edge in ((0, 0, w, band), (0, h - band, w, h), (0, 0, band, h), (w - band, 0, w, h)):
+            assert _ink(img, edge) == 0, f"{name} slide {n}: something is drawn in the outer margin {edge}"
+        if gutter:  # between the content and the footer
+            top, bottom = h - int(per_in * (deck.GUTTER[0] - 0.03)), h - int(per_in * (deck.GUTTER[1] + 0.03))
+            assert _ink(img, (band, top, w - band, bottom)) == 0, f"{name} slide {n}: content runs into the footer"
+
+
+def test_impress_renders_every_slide_with_content_and_nothing_over_the_edges(rendered, sample_run, long_deck,
+                                                                             partial_run):
+    counts = {"sample": len(Presentation(str(sample_run / "report.pptx")).slides),
+              "partial": len(Presentation(str(partial_run / "report.pptx")).slides),
+              "long": len(Presentation(str(long_deck[0])).slides)}
+    for name, images in rendered.items():
+        if name in counts:
+            assert len(images) == counts[name], name
+        _check_slides(images, name, gutter=name != "template")
+
+
+# --- bad input: one message, exit 2, nothing written ----------------------------------------------
+
+def _refused(eng: Path, tmp_path: Path, *words: str) -> str:
+    out = tmp_path / "out"
+    done = CliRunner().invoke(main, ["run", str(eng), "--out", str(out), "--no-pdf"])
+    assert done.exit_code == 2, done.output
+    message = done.output.strip()
+    assert message.startswith("error:") and len(message.splitlines()) == 1
+    for word in words:
+        assert word in message
+    assert not out.exists() and not (eng / "answers.sqlite").exists()
+    return message
+
+
+@pytest.mark.parametrize("name, content, words", [
+    ("missing.pptx", None, ("missing.pptx", "file not found", ".pptx")),
+    ("notes.txt", b"hello", ("settings.deck_template", "notes.txt", ".pptx")),
+    ("fake.pptx", b"just text, not a zip", ("fake.pptx", "not a PowerPoint presentation", ".pptx")),
+    ("zip.pptx", "zip", ("zip.pptx", "ppt/presentation.xml")),
+    ("folder.pptx", "dir", ("folder.pptx", ".pptx")),
+])
+def test_a_bad_deck_template_is_refused_before_any_work(tmp_path, name, content, words):
+    eng = _partial(tmp_path / "eng")
+    target = eng / name
+    if content == "zip":
+        with zipfile.ZipFile(target, "w") as z:
+            z.writestr("word/document.xml", "<w/>")
+    elif content == "dir":
+        target.mkdir()
+    elif content is not None:
+        target.write_bytes(content)
+    _settings(eng, deck_template=name)
+    _refused(eng, tmp_path, *words)
+
+
+@pytest.mark.parametrize("name, make", [
+    ("logo.png", lambda p: p.write_text("<svg onload=alert(1)></svg>")),
+    ("logo.png", lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)),  # a PNG header, then nothing
+    ("logo.jpg", lambda p: p.write_bytes(b"\xff\xd8\xff\xe0" + b"junk" * 10)),
+    ("logo.jpg", lambda p: Image.new("RGB", (8, 8)).save(p, "GIF")),  # a GIF named .jpg
+])
+def test_a_logo_that_is_not_a_readable_png_or_jpeg_is_refused(tmp_path, name, make):
+    eng = _partial(tmp_path / "eng")
+    make(eng / name)
+    _refused(eng, tmp_path, name, "PNG", "JPEG")
+
+
+def test_report_command_refuses_a_bad_template_and_leaves_the_run_alone(partial_run, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(partial_run, out)
+    eng = _partial(tmp_path / "eng")
+    _settings(eng, deck_template="nowhere/firm.pptx")
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    done = CliRunner().invoke(main, ["report", str(eng), "--out", str(out), "--no-pdf"])
+    assert done.exit_code == 2 and "nowhere/firm.pptx" in done.output
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
+
+
+def test_brand_reads_a_good_logo_and_template_and_accepts_none(tmp_path):
+    eng_dir = _partial(tmp_path / "eng")
+    b = deck.brand(load(eng_dir))
+    assert b.logo is None and b.template is None and b.colour == deck.DEFAULT_COLOUR and b.firm
+    Image.new("RGB", (30, 10), "red").save(eng_dir / "logo.jpg", "JPEG")
+    Presentation().save(str(eng_dir / "t.pptx"))
+    _settings(eng_dir, deck_template="t.pptx", brand_colour="#00AA11")
+    b = deck.brand(load(eng_dir))
+    assert b.logo == (eng_dir / "logo.jpg").read_bytes() and b.template and b.colour == "#00AA11"
+
+
+def test_fit_shrinks_then_splits_then_trims():
+    short, long = "A short line.", "word " * 300
+    assert fit.size_for([short], 300, 40, (18, 14, 12)) == 18
+    assert fit.size_for([long], 300, 40, (18, 14, 12)) is None
+    runs = fit.pages([long, short, short], 400, 300, (18, 14, 12), 4)
+    assert runs[0][0][0].endswith("…") and len(runs[0][0][0]) < len(long)  # too long for any box: trimmed
+    assert [p for run, _ in runs for p in run][1:] == [short, short]
+    assert len({size for _, size in runs}) == 1
+    many = fit.pages([short] * 10, 400, 300, (18, 14, 12), 4)
+    assert [len(run) for run, _ in many] == [4, 4, 2]
+    assert fit.trim("x" * 500, 200, 40, 12).endswith("…")
+    assert fit.lines("y" * 100, 100, 12) > 1  # a word longer than the line breaks
