@@ -20,7 +20,6 @@ import io
 import json
 import re
 import zipfile
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -575,8 +574,7 @@ def render(results: dict[str, Any], notebooks: Path, b: Brand, snap=None, today:
     """The deck as a python-pptx Presentation."""
     from playbook.report.document import sections
 
-    use = getattr(formats, "use", None)  # the locale's formats, where the package provides them
-    with use(results.get("settings") or {}) if use else nullcontext():
+    with formats.use(results.get("settings") or {}):  # amounts and numbers in the client's currency and locale
         d = Deck(b, str(results.get("client") or ""), str(results.get("period") or ""))
         _title_slide(d, results, today or date.today())
         _summary_slides(d, results)
