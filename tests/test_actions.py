@@ -369,3 +369,14 @@ def test_live_view_filters_by_owner_and_status(sample_copy):
     view.status.value = "done"
     assert view.table.value.count("<tr>") == 2 and "A-001" in view.table.value
     assert "sls-rep-1" not in [rid for _, rid in view.owner.options]  # owns nothing: not offered
+
+
+def test_live_view_shows_a_bad_plan_as_one_message(tmp_path):
+    from playbook.parts.actions.live import plan_view
+
+    folder = _bad_folder(tmp_path, "unknown status", BAD[1][1])
+    view = plan_view(load(folder))._playbook_view
+    from html import unescape
+
+    assert "actions.csv, row 2, column 'status'" in unescape(view.summary.value)
+    assert view.table.value == ""
