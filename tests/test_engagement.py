@@ -183,8 +183,8 @@ def test_new_engagement_lists_every_setting_with_what_it_accepts():
                                                 "and at most 1."),
         ({"settings": {"colour": "red"}}, "unknown setting 'settings.colour'; allowed settings are symptoms_low_max, "
                                           "symptoms_moderate_max, stage_threshold, perception_gap_flag, target_stage, "
-                                          "dont_know_flag, min_group_size, kpi_watch, "
-                                          "firm_name, paper_size, show_individual_answers."),
+                                          "dont_know_flag, min_group_size, kpi_watch, firm_name, brand_colour, "
+                                          "deck_template, paper_size, currency, locale, show_individual_answers."),
         # several problems: the first in the file's order of keys is reported
         ({"id": "Bad", "client": None, "settings": {"colour": "red"}}, "engagement.yaml: id 'Bad' is not allowed"),
     ],

@@ -223,7 +223,7 @@ def test_a_small_p_value_is_kept_at_full_precision():
     r = experiment.evaluate({"treatment": [100.0, 101.0, 102.0, 100.5], "control": [1.0, 2.0, 3.0, 1.5]})
     assert 0 < r["p_value"] < 1e-4  # rounding to 4 places would make it 0.0
     table = views.experiment_table(r)
-    assert list(table["Mean revenue"]) == ["$101", "$2"]
+    assert list(table["Mean revenue"]) == ["$101", "$1.88"]  # amounts under 100 keep their cents
 
 
 def test_a_tiny_p_value_reads_as_below_a_thousandth():

@@ -52,8 +52,10 @@ def test_self_evaluation_shows_findings_and_offline_charts(tmp_path):
     pm.execute_notebook("notebooks/self_evaluation.ipynb", str(out), parameters={"mode": "report"},
                         progress_bar=False, kernel_name="python3")
     outputs = [o for c in nbformat.read(str(out), as_version=4).cells for o in c.get("outputs", [])]
-    kinds = [o.get("metadata", {}).get("playbook", {}).get("kind") for o in outputs]
+    tags = [o.get("metadata", {}).get("playbook", {}) for o in outputs]
+    kinds = [t.get("kind") for t in tags if t.get("part") == "self_evaluation"]
     assert kinds.count("figure") == 2 and kinds.count("table") == 2 and "findings" in kinds
+    assert [t["name"] for t in tags if t.get("part") == "knowledge" and t.get("kind") == "table"] == ["knowledge_gaps"]
     svgs = [o["data"]["image/svg+xml"] for o in outputs if "image/svg+xml" in o.get("data", {})]
     assert all("<svg" in s and "http" not in s.replace("http://www.w3.org", "") for s in svgs)
     findings = next(o for o in outputs if o.get("metadata", {}).get("playbook", {}).get("kind") == "findings")

@@ -298,7 +298,7 @@ def test_whatif_panel_recomputes(tmp_path):
     share.value = 0.5
     assert "50% of their time" in out.value
     spend.value = 10000.0
-    assert "$10k would pay for" in out.value
+    assert "$10K would pay for" in out.value
     reset.click()
     assert share.value == 0.3 and "30% of their time" in out.value
 

@@ -31,8 +31,9 @@ from .conftest import RESPONDENTS, write_engagement, yes_no
 SCRIPT = "<script>alert('script ran')</script>"
 IMG = "<img src=x onerror=\"alert('img ran')\">"
 CLIENT = f"Acme {SCRIPT} & Sons"
-PART_HEADINGS = ("1. Self-evaluations and symptoms", "2. Credibility stage", "3. What moved since the last wave",
-                 "4. Shared KPIs", "5. Prospecting economics", "Appendix A. Method")
+PART_HEADINGS = ("1. Self-evaluations and symptoms", "2. Credibility stage", "3. Knowledge gaps",
+                 "4. What moved since the last wave", "5. Shared KPIs", "6. Prospecting economics", "7. The action plan",
+                 "Appendix A. Method")
 
 
 def _poppler(tool: str) -> str:
@@ -137,7 +138,7 @@ def test_every_chart_renders_with_the_network_refused(sample_run, browser):  # n
         figures = page.evaluate(FIGURES_JS)
         assert len(figures) >= 4  # self-evaluation and credibility at least
         assert all(f is not None and f["w"] > 50 and f["h"] > 20 and f["marks"] > 0 for f in figures), figures
-        assert page.locator("section.part").count() == 5
+        assert page.locator("section.part").count() == 7
         assert page.locator("h1").inner_text() == "Halvorsen Freight Systems"
     finally:
         ctx.close()

@@ -51,7 +51,7 @@ def test_import_is_idempotent(sample_copy):
     assert import_file(eng) == (0, added)
     with Store(eng.store_path) as s:
         first = len(s.history())
-        mse1 = next(r for r in s.current(respondent="mkt-lead") if r["item"] == "MSE-1")
+        mse1 = next(r for r in s.current(respondent="mkt-lead", wave="2026-Q4") if r["item"] == "MSE-1")
         assert s.import_file_answers([("mkt-lead", "MSE-1", mse1["value"], mse1["comment"], "2026-Q4")]) == (0, 1)
         assert len(s.history()) == first
 

@@ -31,6 +31,7 @@ import json
 import math
 from contextvars import ContextVar
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Any
 
@@ -157,28 +158,47 @@ def money(v, compact: bool = False, cents: bool = False) -> str:
                                                            currency_digits=False)
 
 
+def _half_up(v, places: int) -> Decimal:
+    """``v`` rounded half away from zero at ``places`` decimals, float noise dropped first.
+
+    People expect 3.75 to read 3.8 and 0.125 to read 13%; binary floats and Babel's default
+    (half to even) would give 3.7 or 12% depending on the number.
+    """
+    return Decimal(str(round(float(v), 9))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _signed(text: str, rounded: Decimal, locale: str) -> str:
+    if rounded > 0 and not text.startswith(("-", "\u2212")):
+        return _locale(locale).number_symbols["latn"]["plusSign"] + text
+    return text
+
+
 def share(v, signed: bool = False, digits: int = 0) -> str:
     """A fraction as a percentage in the active locale: 0.256 -> ``26%`` (``26 %`` in de_DE), ``+26%`` signed."""
     if _missing(v):
         return "–"
     locale = active().locale
-    text = _pattern(locale, "percent", digits).apply(v, locale)
-    if signed and not text.startswith(("-", "\u2212")) and round(v * 100, digits) > 0:
-        text = _locale(locale).number_symbols["latn"]["plusSign"] + text
-    return text
+    rounded = _half_up(v, digits + 2)
+    text = _pattern(locale, "percent", digits).apply(rounded, locale)
+    return _signed(text, rounded, locale) if signed else text
 
 
-def number(v, digits: int | None = 1) -> str:
+def number(v, digits: int | None = 1, signed: bool = False) -> str:
     """A number with ``digits`` decimals in the active locale: 1234.5 -> ``1,234.5`` (``1.234,5`` in de_DE).
 
-    ``digits=None``: only the decimals it has, up to three (4 -> ``4``, 4.5 -> ``4.5``).
+    ``digits=None``: only the decimals it has, up to three (4 -> ``4``, 4.5 -> ``4.5``). ``signed``
+    writes a plus sign before a positive number (a change or a gap: ``+0.4``).
     """
     if _missing(v):
         return "–"
     locale = active().locale
     if digits is None:
-        return _locale(locale).decimal_formats[None].apply(v, locale)
-    return _pattern(locale, "decimal", digits).apply(v, locale)
+        rounded = _half_up(v, 3)
+        text = _locale(locale).decimal_formats[None].apply(rounded, locale)
+    else:
+        rounded = _half_up(v, digits)
+        text = _pattern(locale, "decimal", digits).apply(rounded, locale)
+    return _signed(text, rounded, locale) if signed else text
 
 
 def p_value(v) -> str:
@@ -203,13 +223,18 @@ def locale_name(name: str) -> str:
     return _locale(name).get_display_name("en") or name
 
 
+def symbol() -> str:
+    """The active currency's symbol in the active locale: ``$``, ``€``, ``£``."""
+    style = active()
+    return get_currency_symbol(style.currency, style.locale)
+
+
 def currency_affixes() -> tuple[str, str]:
     """What the active locale writes before and after an amount in the active currency: ``("$", "")``,
     ``("", "\u00a0€")``."""
-    style = active()
-    pattern = _locale(style.locale).currency_formats["standard"]
-    symbol = get_currency_symbol(style.currency, style.locale)
-    return pattern.prefix[0].replace("¤", symbol), pattern.suffix[0].replace("¤", symbol)
+    pattern = _locale(active().locale).currency_formats["standard"]
+    sign = symbol()
+    return pattern.prefix[0].replace("¤", sign), pattern.suffix[0].replace("¤", sign)
 
 
 def d3_locale() -> dict[str, Any]:

@@ -56,10 +56,10 @@ PARTS: tuple[Part, ...] = (
          items=("MSE", "SSE", "SYM", "CS"), all_waves=True),
     Part("kpis", "Shared KPIs: goals against actuals", "kpi_scorecard.ipynb",
          ("kpis",), "the engagement has no shared KPIs (kpis.csv and kpi_values.csv)"),
-    Part("actions", "The action plan", "action_plan.ipynb", ("actions",), "the engagement has no actions.csv"),
     Part("economics", "Prospecting economics, attribution and the lead experiment", "prospecting_economics.ipynb",
          ("prospecting", "attribution", "experiment"),
          "the engagement has no prospecting.yaml, deals.csv or experiment.csv"),
+    Part("actions", "The action plan", "action_plan.ipynb", ("actions",), "the engagement has no actions.csv"),
 )
 BY_NAME: dict[str, Part] = {p.name: p for p in PARTS}
 

@@ -39,8 +39,10 @@ def _execute(src: str, dst: str, parameters: dict, cwd: str) -> float:
     start = time.perf_counter()
     for attempt in (1, 2):
         try:
+            # A busy machine (kernels of several notebooks starting at once on two cores) can take longer
+            # than nbclient's 60 s to start a kernel: wait longer rather than fail the consultant's run.
             pm.execute_notebook(src, dst, parameters=parameters, cwd=cwd, progress_bar=False, log_output=False,
-                                kernel_name="python3", request_save_on_cell_execute=False)
+                                kernel_name="python3", request_save_on_cell_execute=False, start_timeout=300)
             break
         except RuntimeError as exc:
             # Kernels started at the same moment by separate processes can race for the same free

@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from playbook.core.formats import number, share
 from playbook.core.instruments import items
 from playbook.parts.charts import PALETTE, base, empty
 from playbook.parts.credibility.model import LEVELS, VIEWS, level_name
-from playbook.parts.credibility.words import fewer_than, findings, one_decimal, percent, waves_sentence
+from playbook.parts.credibility.words import fewer_than, findings, percent, waves_sentence
 
 VIEW_LABELS = {"sales": "Sales view", "marketing": "Marketing view", "all": "All raters"}
 STATUS_COLOURS = {
@@ -169,7 +170,7 @@ def next_steps_shown(result: dict[str, Any]):
     """The next steps as people read them: mean rating to one decimal, "fewer than N answers" where withheld."""
     steps = next_steps_table(result)
     hidden = fewer_than(result.get("min_group_size"))
-    steps["mean"] = [hidden if h else one_decimal(m) for m, h in zip(steps["mean"], steps["suppressed"])]
+    steps["mean"] = [hidden if h else number(m, 1) for m, h in zip(steps["mean"], steps["suppressed"])]
     steps = steps[["item", "statement", "mean", "action"]]
     steps.columns = ["Item", "Statement", "Mean rating", "Next step"]
     return steps
@@ -192,14 +193,12 @@ def _levels_shown(cred: dict[str, Any]):
 
 
 def _gaps_shown(cred: dict[str, Any]):
-    from playbook.core.formats import share
-
     gaps = gap_table(cred)
     hidden = fewer_than(cred.get("min_group_size"))
     for col, count in (("marketing_mean", "marketing_n"), ("sales_mean", "sales_n")):
-        gaps[col] = [hidden if (v is None or v != v) and n > 0 else one_decimal(v)
+        gaps[col] = [hidden if (v is None or v != v) and n > 0 else number(v, 1)
                      for v, n in zip(gaps[col], gaps[count])]
-    gaps["gap"] = gaps["gap"].map(lambda v: one_decimal(v, signed=True))
+    gaps["gap"] = gaps["gap"].map(lambda v: number(v, 1, signed=True))
     gaps["flagged"] = gaps["flagged"].map({True: "yes", False: ""})
     gaps["dont_know_share"] = gaps["dont_know_share"].map(share)
     gaps = gaps[["item", "statement", "marketing_mean", "sales_mean", "gap", "flagged", "dont_know_share"]]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from playbook.core.formats import number, share
 from playbook.parts.credibility.model import INSUFFICIENT, level_name
 
 WHOSE = {"sales": "the sales team's eyes", "marketing": "marketing's own eyes", "all": "all raters' eyes"}
@@ -12,18 +12,7 @@ WHOSE = {"sales": "the sales team's eyes", "marketing": "marketing's own eyes", 
 
 def percent(score: float | None) -> str:
     """A level score (0-1) for people: 0.75 -> '75%'; no score -> 'insufficient data'."""
-    return INSUFFICIENT if score is None else f"{score * 100:.0f}%"
-
-
-def one_decimal(v: float | None, signed: bool = False) -> str:
-    """3.75 -> '3.8' (half away from zero, unlike format's half-even on binary floats).
-
-    Float noise is dropped first, so a gap of 4.25 - 3.2 (1.0499999999999998) reads '+1.1'.
-    """
-    if v is None or v != v:
-        return "–"
-    d = Decimal(str(round(v, 9))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{d:+.1f}" if signed else f"{d:.1f}"
+    return INSUFFICIENT if score is None else share(score)
 
 
 def fewer_than(min_group_size: int | None) -> str:
@@ -56,7 +45,7 @@ def _gap_sentence(result: dict[str, Any]) -> str:
     flag = result["perception_gap_flag"]
     points = f"{flag:g} rating point{'' if flag == 1 else 's'}"
     if flagged:
-        top = ", ".join(f"{g['item']} ({one_decimal(g['gap'], signed=True)})" for g in flagged[:3])
+        top = ", ".join(f"{g['item']} ({number(g['gap'], 1, signed=True)})" for g in flagged[:3])
         return (f"{len(flagged)} of {len(gaps)} items show a perception gap of {points} or more "
                 f"(marketing's mean rating minus sales'); the widest: {top}.")
     if gaps:

@@ -14,7 +14,7 @@ import ipywidgets as w
 from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
 from playbook.core.files import safe_cell
-from playbook.core.formats import money
+from playbook.core.formats import money, share, symbol
 from playbook.core.html import macro, render, table_html
 from playbook.parts.charts import to_svg
 from playbook.parts.economics import experiment, prospecting
@@ -44,12 +44,12 @@ def whatif_panel(eng: Engagement) -> w.Widget:
     reps = w.BoundedFloatText(value=data["reps"], min=0, max=max(1000.0, data["reps"] * 10), step=1,
                               description="Quota-carrying reps", style=style, layout=layout)
     cost = w.BoundedFloatText(value=data["cost_per_rep"], min=0, max=max(1e7, data["cost_per_rep"] * 10),
-                              step=5000, description="Cost per rep ($/year)", style=style, layout=layout)
+                              step=5000, description=f"Cost per rep ({symbol()} a year)", style=style, layout=layout)
     share = w.FloatSlider(value=min(data["prospecting_share"], 0.6), min=0, max=0.6, step=0.01,
                           readout_format=".0%", description="Time spent prospecting", style=style, layout=layout)
     spend = w.BoundedFloatText(value=data["marketing"]["program_cost"], min=0,
                                max=max(1e9, data["marketing"]["program_cost"] * 10), step=10000,
-                               description="Marketing spend ($)", style=style, layout=layout)
+                               description=f"Marketing spend ({symbol()})", style=style, layout=layout)
     reset = w.Button(description="Back to the engagement's figures", layout=w.Layout(width="260px"))
     out = w.HTML()
     controls = {"reps": reps, "cost_per_rep": cost, "prospecting_share": share, "program_cost": spend}
@@ -96,7 +96,7 @@ def experiment_planner(reps: list[str] | str, target_lift: float, control_mean: 
                         "(0.1 means +10%).")
     table = experiment.assign(reps, seed)
     n = experiment.reps_per_group(control_mean, control_sd, target_lift)
-    pct = f"{target_lift:.1%}".replace(".0%", "%")
+    pct = share(target_lift, digits=0 if round(target_lift * 100, 9).is_integer() else 1)
     per_group = table["group"].value_counts()
     have = int(per_group.min())
     lines = [f"To detect a lift of {pct} ({money(target_lift * control_mean)} per rep on a control "
@@ -147,9 +147,9 @@ def planner_panel(eng: Engagement | None, reps: str, target_lift: float, control
                        layout=w.Layout(width="560px", height="90px"))
     lift = w.BoundedFloatText(value=target_lift, min=0.001, max=10, step=0.01, description="Target lift (0.1 = 10%)",
                               style=style)
-    mean = w.BoundedFloatText(value=control_mean, min=0.01, max=1e12, step=1000, description="Control mean ($)",
+    mean = w.BoundedFloatText(value=control_mean, min=0.01, max=1e12, step=1000, description=f"Control mean ({symbol()})",
                               style=style)
-    sd = w.BoundedFloatText(value=control_sd, min=0, max=1e12, step=1000, description="Control spread (sd, $)",
+    sd = w.BoundedFloatText(value=control_sd, min=0, max=1e12, step=1000, description=f"Control spread (sd, {symbol()})",
                             style=style)
     seed_box = w.IntText(value=seed, description="Random seed", style=style)
     out = w.HTML()
