@@ -187,12 +187,19 @@ def test_a_locale_is_read_in_either_spelling(make_engagement):
 
 # --- one run, end to end --------------------------------------------------------------------------------------
 
-def test_a_run_in_euros_writes_euros_in_the_report_and_plain_numbers_in_results(sample_copy, tmp_path):
+@pytest.mark.parametrize("settings, symbol, cost, unit", [
+    ({"currency": "EUR", "locale": "de_DE"}, "€", "480.000\u00a0€", "euro"),
+    ({"currency": "GBP", "locale": "en_GB"}, "£", "£480,000", "pound"),
+], ids=["EUR-de_DE", "GBP-en_GB"])
+def test_a_run_in_another_currency_writes_it_in_the_report_deck_and_pages(sample_copy, tmp_path, settings, symbol,
+                                                                          cost, unit):
+    from pptx import Presentation
+
     from playbook.run.pipeline import run
 
     path = sample_copy / "engagement.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data.setdefault("settings", {}).update(EUR_DE)
+    data.setdefault("settings", {}).update(settings)
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     out = tmp_path / "out"
     run(sample_copy, out, make_pdf=False)
@@ -201,9 +208,17 @@ def test_a_run_in_euros_writes_euros_in_the_report_and_plain_numbers_in_results(
     assert isinstance(results["prospecting"]["marketing"]["cost"], float | int)  # numbers, not text
     html = (out / "report.html").read_text(encoding="utf-8")
     economics = html.split('<section class="part" id="economics"', 1)[1].split("</section>", 1)[0]
-    assert "€" in economics and "$" not in economics
-    assert "per euro" in economics and "per dollar" not in economics
-    assert f"480.000{NBSP}€" in economics  # the marketing program's cost, in the sources table
-    assert re.search(r"\d,\d", economics)  # decimal commas
+    assert symbol in economics and "$" not in economics
+    assert f"per {unit}" in economics and "per dollar" not in economics
+    assert cost in economics  # the marketing program's cost, in the sources table
+    if settings["locale"] == "de_DE":
+        assert re.search(r"\d,\d", economics)  # decimal commas
     summary = html.split('<section class="part" id="economics"', 1)[0]
-    assert "€" in summary and not re.search(r"\$\d", summary)
+    assert symbol in summary and not re.search(r"\$\d", summary)
+    # the pages: the executed notebook the report was made from
+    page = (out / "notebooks" / "prospecting_economics.ipynb").read_text(encoding="utf-8")
+    assert symbol in page and not re.search(r"\$\d", page)
+    # the deck
+    deck = " ".join(shape.text_frame.text for slide in Presentation(str(out / "report.pptx")).slides
+                    for shape in slide.shapes if shape.has_text_frame)
+    assert symbol in deck and not re.search(r"\$\d", deck)
