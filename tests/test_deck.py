@@ -27,7 +27,7 @@ from pptx.util import Emu
 from playbook.cli import main
 from playbook.core.engagement import load, sample_path
 from playbook.parts import PARTS
-from playbook.report import deck, fit
+from playbook.report import brand, deck, fit, slide_kit
 from playbook.report.document import sections
 from playbook.report.summary import executive
 from playbook.run.pipeline import run
@@ -195,7 +195,7 @@ def _pictures(slide) -> list:
 
 def _charts(slide) -> list:
     """Pictures below the title row (the logo sits in it)."""
-    return [p for p in _pictures(slide) if p.top >= Emu(int(914400 * deck.CONTENT_TOP * 0.9))]
+    return [p for p in _pictures(slide) if p.top >= Emu(int(914400 * slide_kit.CONTENT_TOP * 0.9))]
 
 
 def _bullets(slide) -> list:
@@ -247,7 +247,7 @@ def test_part_slides_show_each_chart_as_a_crisp_picture(sample_run):
                 dpi = img.width / (c.width / 914400)
             assert dpi >= 150, (name, dpi)
         for s in slides:  # a few bullets at most
-            assert len(_bullets(s)) <= deck.MOST_BULLETS
+            assert len(_bullets(s)) <= slide_kit.MOST_BULLETS
         shown = "\n".join(_texts(s) for s in slides)
         for line in secs[name]["content"]["findings"]:
             assert line in shown, (name, line)
@@ -331,7 +331,7 @@ def test_longest_texts_fit_shrink_or_continue_on_a_next_slide(long_deck):
                 continue
             paras = [p for p in shape.text_frame.paragraphs]
             size = max(r.font.size.pt for p in paras for r in p.runs if r.font.size)
-            indent = deck.INDENT if any(p._p.pPr is not None and p._p.pPr.get("marL") for p in paras) else 0
+            indent = slide_kit.INDENT if any(p._p.pPr is not None and p._p.pPr.get("marL") for p in paras) else 0
             need = fit.height([p.text for p in paras], shape.width / 12700 - indent, size,
                               bold=all(r.font.bold for p in paras for r in p.runs))
             assert need <= shape.height / 12700 + 0.5, (_title(s), shape.text_frame.text[:60], need)
@@ -342,7 +342,7 @@ def test_longest_texts_fit_shrink_or_continue_on_a_next_slide(long_deck):
     for s in plan:
         table = next(sh for sh in s.shapes if sh.has_table)
         assert table.top + sum(row.height for row in table.table.rows) <= prs.slide_height - Emu(
-            int(914400 * deck.CONTENT_BOTTOM))
+            int(914400 * slide_kit.CONTENT_BOTTOM))
     summary = "\n".join(_texts(s) for s in prs.slides if _title(s).startswith("Executive summary"))
     for kpi in r["kpis"]["to_date"]:
         if kpi["designation"] == "managed" and kpi["status"] in ("off_track", "watch"):
@@ -362,13 +362,13 @@ def _ink(img: Image.Image, box: tuple[int, int, int, int]) -> int:
 def _check_slides(images: list[Image.Image], name: str, gutter: bool) -> None:
     for n, img in enumerate(images, start=1):
         w, h = img.size
-        per_in = w / deck.WIDE[0] if abs(w / h - 16 / 9) < 0.02 else w / 10.0
+        per_in = w / slide_kit.WIDE[0] if abs(w / h - 16 / 9) < 0.02 else w / 10.0
         band = int(per_in * 0.2)
         assert _ink(img, (0, 0, w, h)) > 0.01 * w * h, f"{name} slide {n} is blank"
         for edge in ((0, 0, w, band), (0, h - band, w, h), (0, 0, band, h), (w - band, 0, w, h)):
             assert _ink(img, edge) == 0, f"{name} slide {n}: something is drawn in the outer margin {edge}"
         if gutter:  # between the content and the footer
-            top, bottom = h - int(per_in * (deck.GUTTER[0] - 0.03)), h - int(per_in * (deck.GUTTER[1] + 0.03))
+            top, bottom = h - int(per_in * (slide_kit.GUTTER[0] - 0.03)), h - int(per_in * (slide_kit.GUTTER[1] + 0.03))
             assert _ink(img, (band, top, w - band, bottom)) == 0, f"{name} slide {n}: content runs into the footer"
 
 
@@ -444,7 +444,7 @@ def test_report_command_refuses_a_bad_template_and_leaves_the_run_alone(partial_
 def test_brand_reads_a_good_logo_and_template_and_accepts_none(tmp_path):
     eng_dir = _partial(tmp_path / "eng")
     b = deck.brand(load(eng_dir))
-    assert b.logo is None and b.template is None and b.colour == deck.DEFAULT_COLOUR and b.firm
+    assert b.logo is None and b.template is None and b.colour == brand.DEFAULT_COLOUR and b.firm
     Image.new("RGB", (30, 10), "red").save(eng_dir / "logo.jpg", "JPEG")
     Presentation().save(str(eng_dir / "t.pptx"))
     _settings(eng_dir, deck_template="t.pptx", brand_colour="#00AA11")

@@ -16,11 +16,7 @@ and checks those files once, before a run does any work.
 
 from __future__ import annotations
 
-import io
 import json
-import re
-import zipfile
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -29,345 +25,27 @@ from playbook.core import formats
 from playbook.core.errors import UserError
 from playbook.core.files import atomic
 from playbook.report import fit
-
-LOGOS = ("logo.png", "logo.jpg", "logo.jpeg")
-DEFAULT_COLOUR = "#1f3a5f"
-TONES = {"alert": "#c8443a", "watch": "#c98a12", "good": "#2e8b57", "info": "#2f6db5", "none": "#a0a8b0"}
-INK, MUTED, LINE = "#1f2933", "#5f6b76", "#dde3e8"
-DPI = 200  # charts are rendered at this many pixels per inch of their size on the slide
-MOST_BULLETS = 4
-INDENT = 18  # a bullet's hanging indent, in points
-
-# The built-in look: 16:9, and where things go (inches). The outer MARGIN stays empty on every slide,
-# and so does the GUTTER between the content and the footer (the tests check both on rendered slides).
-WIDE = (13.333, 7.5)
-MARGIN = 0.3
-SIDE = 0.5
-TITLE_TOP, TITLE_H = 0.35, 0.9
-CONTENT_TOP = 1.45
-CONTENT_BOTTOM = 0.85  # from the slide's bottom edge
-FOOTER_BOTTOM = 0.32  # the footer's lower edge, from the slide's bottom edge
-FOOTER_H = 0.3
-GUTTER = (CONTENT_BOTTOM, FOOTER_BOTTOM + FOOTER_H)  # the empty band, as distances from the bottom edge
-
-
-@dataclass(frozen=True)
-class Brand:
-    """What makes the deck the firm's: read and checked once, before a run starts."""
-
-    firm: str = ""
-    colour: str = DEFAULT_COLOUR
-    logo: bytes | None = None
-    template: bytes | None = None
-    template_name: str = ""
-
-
-def _logo(folder: Path) -> bytes | None:
-    for name in LOGOS:
-        path = folder / name
-        if not path.is_file():
-            continue
-        data = path.read_bytes()
-        if not (data[:8] == b"\x89PNG\r\n\x1a\n" or data[:3] == b"\xff\xd8\xff") or not _readable(data):
-            raise UserError(f"{path}: not a readable PNG or JPEG image; the logo must be a PNG (logo.png) or a "
-                            "JPEG (logo.jpg) picture, or be removed from the engagement folder.")
-        return data
-    return None
-
-
-def _readable(data: bytes) -> bool:
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(data)) as img:
-            img.load()
-            return img.format in ("PNG", "JPEG") and img.width > 0 and img.height > 0
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        return False
-
-
-def _template(folder: Path, name: str) -> bytes | None:
-    if not name:
-        return None
-    path = folder / name
-    allowed = ("settings.deck_template must name a PowerPoint file (.pptx, saved by PowerPoint, Keynote or "
-               "LibreOffice) relative to the engagement folder, or be left empty for the playbook's own look")
-    if path.suffix.lower() != ".pptx":
-        raise UserError(f"{path}: not a .pptx file; {allowed}.")
-    if not path.is_file():
-        raise UserError(f"{path}: file not found; {allowed}.")
-    data = path.read_bytes()
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            ok = "ppt/presentation.xml" in z.namelist()
-    except zipfile.BadZipFile:
-        ok = False
-    if ok:
-        try:
-            _open(data)
-        except Exception:  # noqa: BLE001 - python-pptx raises many kinds for a damaged package
-            ok = False
-    if not ok:
-        raise UserError(f"{path}: not a PowerPoint presentation (no ppt/presentation.xml inside); {allowed}.")
-    return data
-
-
-def brand(eng) -> Brand:
-    """The engagement's branding, its files checked: a clear UserError for a bad logo or template."""
-    s = eng.settings
-    return Brand(firm=str(s.get("firm_name") or ""), colour=str(s.get("brand_colour") or DEFAULT_COLOUR),
-                 logo=_logo(eng.path), template=_template(eng.path, str(s.get("deck_template") or "")),
-                 template_name=str(s.get("deck_template") or ""))
-
-
-def _open(data: bytes | None):
-    from pptx import Presentation
-
-    return Presentation(io.BytesIO(data)) if data else Presentation()
-
-
-def _rgb(hex_colour: str):
-    from pptx.dml.color import RGBColor
-
-    return RGBColor.from_string(hex_colour.lstrip("#").upper())
+from playbook.report.brand import Brand, brand
+from playbook.report.slide_kit import (
+    CONTENT_BOTTOM,
+    INDENT,
+    INK,
+    MOST_BULLETS,
+    MUTED,
+    SIDE,
+    TONES,
+    Deck,
+    align,
+    chart_png,
+    emu,
+    pt,
+    rgb,
+)
 
 
 def _long_date(d: date) -> str:
     return f"{d.day} {d:%B %Y}"
 
-
-class Deck:
-    """One presentation being built: its layouts by role, geometry and branding."""
-
-    def __init__(self, b: Brand, client: str, period: str):
-        from pptx.util import Inches
-
-        self.brand, self.client, self.period = b, client, period
-        self.prs = _open(b.template)
-        self.builtin = b.template is None
-        if self.builtin:
-            self.prs.slide_width, self.prs.slide_height = Inches(WIDE[0]), Inches(WIDE[1])
-        else:
-            _drop_slides(self.prs)
-        self.layouts = _roles(self.prs)
-        self.w, self.h = self.prs.slide_width, self.prs.slide_height
-        self.count = 0
-
-    # -- geometry (EMU) --------------------------------------------------------------------
-    def title_box(self, layout) -> tuple[int, int, int, int]:
-        from pptx.util import Inches
-
-        ph = _placeholder(layout, ("TITLE", "CENTER_TITLE"))
-        if ph is not None and not self.builtin:
-            return ph.left, ph.top, ph.width, ph.height
-        logo = Inches(1.7) if self.brand.logo else 0
-        return Inches(SIDE), Inches(TITLE_TOP), self.w - Inches(2 * SIDE) - logo, Inches(TITLE_H)
-
-    def content_box(self, layout) -> tuple[int, int, int, int]:
-        from pptx.util import Inches
-
-        bottom = self.h - Inches(CONTENT_BOTTOM)
-        ph = _placeholder(layout, ("BODY", "OBJECT"))
-        if ph is not None and not self.builtin:
-            return ph.left, ph.top, ph.width, min(ph.height, bottom - ph.top)
-        _, top, _, height = self.title_box(layout)
-        top = max(Inches(CONTENT_TOP), top + height + Inches(0.1))
-        return Inches(SIDE), top, self.w - Inches(2 * SIDE), bottom - top
-
-    # -- slides ------------------------------------------------------------------------------
-    def slide(self, role: str, title: str):
-        """A new slide of ``role`` (title or content) with its title set to fit, footer and logo."""
-        layout = self.layouts[role]
-        s = self.prs.slides.add_slide(layout)
-        self.count += 1
-        box = self.title_box(layout)
-        title_ph = next((ph for ph in s.placeholders if ph.placeholder_format.type in _types("TITLE", "CENTER_TITLE")),
-                        None)
-        for ph in list(s.placeholders):  # the deck places its own content; empty placeholders would show prompts
-            if title_ph is None or ph._element is not title_ph._element:
-                ph._element.getparent().remove(ph._element)
-        sizes = (40, 36, 32, 28, 24, 20) if role == "title" else (28, 24, 22, 20, 18, 16)
-        if title_ph is None:
-            title_ph = s.shapes.add_textbox(*box)
-        else:
-            title_ph.left, title_ph.top, title_ph.width, title_ph.height = box
-        self.text(title_ph, [title], sizes, bold=True, colour=self.brand.colour if self.builtin else None,
-                  align=_align("left") if self.builtin else None)
-        if self.builtin and role == "content":
-            self.rect(s, box[0], box[1] + box[3] + _emu(0.02), self.w - 2 * _emu(SIDE), _emu(0.04), self.brand.colour)
-        self.footer(s)
-        return s, layout
-
-    def footer(self, s) -> None:
-        from pptx.enum.text import PP_ALIGN
-
-        top = self.h - _emu(FOOTER_BOTTOM + FOOTER_H)
-        half = (self.w - 2 * _emu(SIDE)) // 2
-        if self.brand.firm:
-            box = s.shapes.add_textbox(_emu(SIDE), top, half, _emu(FOOTER_H))
-            self.text(box, [self.brand.firm], (10, 9, 8), colour=MUTED, trim=True)
-        box = s.shapes.add_textbox(_emu(SIDE) + half, top, half, _emu(FOOTER_H))
-        self.text(box, [f"{self.client} · {self.period} · {self.count}"], (10, 9, 8), colour=MUTED,
-                  align=PP_ALIGN.RIGHT, trim=True)
-        if self.brand.logo:
-            width = _emu(1.4)
-            self.picture(s, self.brand.logo, self.w - _emu(SIDE) - width, _emu(TITLE_TOP), width, _emu(0.7),
-                         align="right")
-
-    def text(self, shape, paragraphs: list[str], sizes, bold: bool = False, colour: str | None = None,
-             align=None, trim: bool = False, bullets: str | None = None, runs=None) -> float:
-        """Fill ``shape`` with ``paragraphs`` at the largest of ``sizes`` that fits it; returns the size.
-
-        ``runs`` gives per paragraph a list of (text, bold) runs instead; ``bullets`` a bullet colour.
-        """
-        from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
-        from pptx.util import Pt
-
-        width, height = _pt(shape.width), _pt(shape.height)
-        indent = INDENT if bullets else 0
-        size = fit.size_for(paragraphs, width - indent, height, sizes, bold) or sizes[-1]
-        if trim or size == sizes[-1]:  # trimmed only when it would not fit even at the smallest size
-            trimmed = [fit.trim(p, width - indent, height, size, bold) for p in paragraphs]
-            runs = runs if trimmed == paragraphs else None
-            paragraphs = trimmed
-        tf = shape.text_frame
-        tf.word_wrap = True
-        tf.auto_size = MSO_AUTO_SIZE.NONE
-        tf.vertical_anchor = MSO_ANCHOR.TOP if bullets or runs else tf.vertical_anchor
-        tf.clear()
-        for i, text in enumerate(paragraphs):
-            p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
-            if align is not None:
-                p.alignment = align
-            if i < len(paragraphs) - 1:
-                p.space_after = Pt(size * fit.PARA_GAP)
-            parts = runs[i] if runs is not None else [(text, bold)]
-            for piece, strong in parts:
-                r = p.add_run()
-                r.text = piece
-                r.font.size = Pt(size)
-                r.font.bold = strong
-                if colour:
-                    r.font.color.rgb = _rgb(colour)
-            if bullets:
-                _bullet(p, Pt(indent), bullets)
-        return size
-
-    def rect(self, s, left, top, width, height, colour: str):
-        from pptx.enum.shapes import MSO_SHAPE
-
-        shape = s.shapes.add_shape(MSO_SHAPE.RECTANGLE, left, top, width, height)
-        shape.fill.solid()
-        shape.fill.fore_color.rgb = _rgb(colour)
-        shape.line.fill.background()
-        shape.shadow.inherit = False
-        return shape
-
-    def picture(self, s, png: bytes, left, top, width, height, align: str = "center"):
-        """``png`` as large as fits the box, keeping its shape."""
-        from PIL import Image
-
-        with Image.open(io.BytesIO(png)) as img:
-            px_w, px_h = img.size
-        scale = min(width / px_w, height / px_h)
-        w, h = int(px_w * scale), int(px_h * scale)
-        x = left + (width - w if align == "right" else (width - w) // 2)
-        return s.shapes.add_picture(io.BytesIO(png), x, top + (height - h) // 2, w, h)
-
-
-def _align(where: str):
-    from pptx.enum.text import PP_ALIGN
-
-    return {"left": PP_ALIGN.LEFT, "right": PP_ALIGN.RIGHT}[where]
-
-
-def _emu(inches: float) -> int:
-    from pptx.util import Inches
-
-    return Inches(inches)
-
-
-def _pt(emu: int) -> float:
-    return emu / 12700
-
-
-def _types(*names: str) -> tuple:
-    from pptx.enum.shapes import PP_PLACEHOLDER
-
-    return tuple(getattr(PP_PLACEHOLDER, n) for n in names)
-
-
-def _placeholder(layout, kinds: tuple[str, ...]):
-    return next((ph for ph in layout.placeholders if ph.placeholder_format.type in _types(*kinds)), None)
-
-
-def _roles(prs) -> dict[str, Any]:
-    """The template's layouts by role: title, content (title and one body) and blank."""
-    furniture = _types("DATE", "FOOTER", "SLIDE_NUMBER")
-
-    def kinds(layout) -> list:
-        return [ph.placeholder_format.type for ph in layout.placeholders if ph.placeholder_format.type not in furniture]
-
-    layouts = list(prs.slide_layouts)
-    title_types, body_types = _types("TITLE"), _types("BODY", "OBJECT")
-    blank = next((lo for lo in layouts if not kinds(lo)), min(layouts, key=lambda lo: len(kinds(lo))))
-    content = next((lo for lo in layouts if len(kinds(lo)) == 2 and kinds(lo)[0] in title_types
-                    and kinds(lo)[1] in body_types), None)
-    content = content or next((lo for lo in layouts if kinds(lo) == [title_types[0]]), blank)
-    title = next((lo for lo in layouts if _types("CENTER_TITLE")[0] in kinds(lo)), content)
-    return {"title": title, "content": content, "blank": blank}
-
-
-def _drop_slides(prs) -> None:
-    """Remove a template's own slides: the deck keeps its masters and layouts only."""
-    ids = prs.slides._sldIdLst
-    for sld in list(ids):
-        prs.part.drop_rel(sld.rId)
-        ids.remove(sld)
-
-
-def _bullet(p, indent, colour: str) -> None:
-    from pptx.oxml.ns import qn
-
-    ppr = p._p.get_or_add_pPr()
-    ppr.set("marL", str(int(indent)))
-    ppr.set("indent", str(-int(indent)))
-    for tag in ("a:buClr", "a:buFont", "a:buChar", "a:buNone"):
-        for old in ppr.findall(qn(tag)):
-            ppr.remove(old)
-    clr = ppr.makeelement(qn("a:buClr"), {})
-    srgb = clr.makeelement(qn("a:srgbClr"), {"val": colour.lstrip("#").upper()})
-    clr.append(srgb)
-    char = ppr.makeelement(qn("a:buChar"), {"char": "■"})
-    # a:buClr and a:buChar come after the spacing elements and before a:defRPr / a:extLst
-    after = ppr.find(qn("a:defRPr"))
-    if after is None:
-        after = ppr.find(qn("a:extLst"))
-    if after is not None:
-        after.addprevious(clr)
-        after.addprevious(char)
-    else:
-        ppr.append(clr)
-        ppr.append(char)
-
-
-# -- charts ---------------------------------------------------------------------------------------
-
-SVG_SIZE = re.compile(r'<svg[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"')
-
-
-def chart_png(svg: str, width_in: float, height_in: float) -> bytes:
-    """The chart's SVG as a PNG crisp at the size it takes on the slide (about ``DPI`` pixels per inch)."""
-    import vl_convert as vlc
-
-    m = SVG_SIZE.search(svg[:2000])
-    w, h = (float(m.group(1)), float(m.group(2))) if m else (800.0, 500.0)
-    shown = min(width_in / w, height_in / h)  # inches per SVG unit on the slide
-    scale = min(4.0, max(1.0, shown * DPI))
-    return vlc.svg_to_png(svg, scale=scale)
-
-
-# -- the slides -----------------------------------------------------------------------------------
 
 def _title_slide(d: Deck, r: dict[str, Any], today: date) -> None:
     from pptx.util import Inches
@@ -379,7 +57,7 @@ def _title_slide(d: Deck, r: dict[str, Any], today: date) -> None:
     if title is not None and d.builtin:
         title.left, title.top, title.width, title.height = left, Inches(1.6), width, Inches(2.6)
         d.text(title, [r.get("client") or ""], (40, 36, 32, 28, 24, 20), bold=True, colour=d.brand.colour,
-               align=_align("left"))
+               align=align("left"))
     top = (title.top + title.height + Inches(0.2)) if title is not None else Inches(4.4)
     lines = [f"Sales and marketing alignment · {r.get('period') or ''}"]
     who = " · ".join(x for x in (r.get("consultant") or "", d.brand.firm) if x)
@@ -420,11 +98,11 @@ def _summary_slides(d: Deck, r: dict[str, Any]) -> None:
     layout = d.layouts["content"]
     left, top, width, height = d.content_box(layout)
     tiles = glance(r)
-    tile_h = _emu(1.3) if tiles else 0
+    tile_h = emu(1.3) if tiles else 0
     sizes = (18, 16, 15, 14)
     indent = INDENT
     runs_of = dict(zip(texts, points))
-    chunks = fit.pages(texts, _pt(width) - indent, _pt(height), sizes, 12, first_height_pt=_pt(height - tile_h))
+    chunks = fit.pages(texts, pt(width) - indent, pt(height), sizes, 12, first_height_pt=pt(height - tile_h))
     for n, (chunk, size) in enumerate(chunks):
         title = "Executive summary" + (f" ({n + 1} of {len(chunks)})" if len(chunks) > 1 else "")
         s, _ = d.slide("content", title)
@@ -459,7 +137,7 @@ def _part_slides(d: Deck, sec: dict[str, Any]) -> None:
     text_w = width - chart_w - gap
     sizes = (18, 16, 15, 14, 13, 12)
     indent = INDENT
-    chunks = fit.pages(content["findings"], _pt(text_w) - indent, _pt(height), sizes, MOST_BULLETS)
+    chunks = fit.pages(content["findings"], pt(text_w) - indent, pt(height), sizes, MOST_BULLETS)
     count = max(len(figures), len(chunks), 1)
     for i in range(count):
         title = f"{sec['number']}. {sec['title']}"
@@ -469,7 +147,7 @@ def _part_slides(d: Deck, sec: dict[str, Any]) -> None:
             caption = s.shapes.add_textbox(left, top, chart_w, Inches(0.4))
             d.text(caption, [f"{fig['label']}. {fig['title']}"], (14, 12, 11, 10), colour=MUTED, trim=True)
             box_h = height - Inches(0.45)
-            png = chart_png(fig["svg"], _pt(chart_w) / 72, _pt(box_h) / 72)
+            png = chart_png(fig["svg"], pt(chart_w) / 72, pt(box_h) / 72)
             d.picture(s, png, left, top + Inches(0.45), chart_w, box_h)
         if i < len(chunks):
             x, w = (left + chart_w + gap, text_w) if i < len(figures) else (left, width)
@@ -487,9 +165,9 @@ def _table_slides(d: Deck, title: str, columns: list[tuple[str, float]], rows: l
     longest = max(len(c) for row in rows for c in row)
     size = 14 if longest <= 60 else (12 if longest <= 220 else 11)
     widths = [int(width * share) for _, share in columns]
-    widths_pt = [_pt(w) for w in widths]
+    widths_pt = [pt(w) for w in widths]
     head_h = fit.rows_height([c for c, _ in columns], widths_pt, size, bold=True)
-    room = _pt(height) - head_h
+    room = pt(height) - head_h
     pages: list[list[tuple[list[str], float]]] = [[]]
     used = 0.0
     for row in rows:
@@ -527,9 +205,9 @@ def _row(d: Deck, table, i: int, cells: list[str], h: float, size: float, header
             for r in p.runs:
                 r.font.size = Pt(size)
                 r.font.bold = header
-                r.font.color.rgb = _rgb("#ffffff" if header else INK)
+                r.font.color.rgb = rgb("#ffffff" if header else INK)
         cell.fill.solid()
-        cell.fill.fore_color.rgb = _rgb(d.brand.colour if header else ("#ffffff" if i % 2 else "#f4f7fa"))
+        cell.fill.fore_color.rgb = rgb(d.brand.colour if header else ("#ffffff" if i % 2 else "#f4f7fa"))
 
 
 def _status(item: dict[str, Any]) -> str:
