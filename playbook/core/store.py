@@ -28,10 +28,14 @@ CREATE TABLE IF NOT EXISTS answers (
 );
 CREATE INDEX IF NOT EXISTS answers_key ON answers (respondent, item, wave, source, id);
 CREATE TABLE IF NOT EXISTS tokens (
-    token_hash  TEXT PRIMARY KEY,
-    respondent  TEXT NOT NULL,
-    created_at  TEXT NOT NULL,
-    revoked_at  TEXT
+    token_hash      TEXT PRIMARY KEY,
+    respondent      TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    revoked_at      TEXT,
+    kind            TEXT NOT NULL DEFAULT 'respondent',
+    name            TEXT NOT NULL DEFAULT '',
+    expires_at      TEXT,
+    first_opened_at TEXT
 );
 CREATE TABLE IF NOT EXISTS submissions (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -53,6 +57,17 @@ SELECT respondent, item, value, comment, source, wave, recorded_at FROM (
 
 COLUMNS = ("respondent", "item", "value", "comment", "source", "wave", "recorded_at")
 
+# Columns added to ``tokens`` after the first release, with their definitions: a store made
+# before them gains them on open (``ALTER TABLE ... ADD COLUMN``), its rows unchanged.
+# kind: respondent | consultant (a consultant token has respondent '' and the consultant's name).
+TOKEN_UPGRADES = (
+    ("kind", "TEXT NOT NULL DEFAULT 'respondent'"),
+    ("name", "TEXT NOT NULL DEFAULT ''"),
+    ("expires_at", "TEXT"),
+    ("first_opened_at", "TEXT"),
+)
+TOKEN_COLUMNS = ("token_hash", "respondent", "created_at", "revoked_at", *(c for c, _ in TOKEN_UPGRADES))
+
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
@@ -70,11 +85,25 @@ class Store:
                 self._conn.execute("PRAGMA journal_mode = WAL")
                 self._conn.execute("PRAGMA synchronous = NORMAL")
             self._conn.executescript(SCHEMA)
+            self._upgrade()
 
     @classmethod
     def reader(cls, path: str | Path) -> Store:
         """An existing store opened for reading only: no schema set-up, no write transaction."""
         return cls(path, create=False)
+
+    def _token_columns(self) -> set[str]:
+        return {row[1] for row in self._conn.execute("PRAGMA table_info(tokens)")}
+
+    def _upgrade(self) -> None:
+        """Add the ``tokens`` columns a store made by an earlier version lacks (idempotent, safe to race)."""
+        if all(c in self._token_columns() for c, _ in TOKEN_UPGRADES):
+            return
+        with self.transaction() as c:  # the write lock first: two processes never add the same column twice
+            have = self._token_columns()
+            for column, definition in TOKEN_UPGRADES:
+                if column not in have:
+                    c.execute(f"ALTER TABLE tokens ADD COLUMN {column} {definition}")
 
     def close(self) -> None:
         self._conn.close()
@@ -163,6 +192,25 @@ class Store:
         rows = self._conn.execute(sql + (" WHERE respondent = ?" if respondent else "") + " ORDER BY id",
                                   (respondent,) if respondent else ()).fetchall()
         return [dict(zip(COLUMNS, r)) for r in rows]
+
+    def tokens(self) -> list[dict]:
+        """Every stored link (hashes only), as dicts of ``TOKEN_COLUMNS``; works on a store not yet upgraded."""
+        have = self._token_columns()
+        if not have:
+            return []
+        cols = ", ".join(c if c in have else f"NULL AS {c}" for c in TOKEN_COLUMNS)
+        rows = [dict(zip(TOKEN_COLUMNS, r)) for r in self._conn.execute(f"SELECT {cols} FROM tokens ORDER BY rowid")]
+        for r in rows:
+            r["kind"] = r["kind"] or "respondent"
+            r["name"] = r["name"] or ""
+        return rows
+
+    def submissions(self, wave: str | None = None) -> dict[str, str]:
+        """The latest submission time per respondent (of one wave, or of any wave)."""
+        sql = "SELECT respondent, MAX(submitted_at) FROM submissions"
+        rows = self._conn.execute(sql + (" WHERE wave = ?" if wave is not None else "") + " GROUP BY respondent",
+                                  (wave,) if wave is not None else ())
+        return dict(rows.fetchall())
 
     def waves(self) -> list[str]:
         return [r[0] for r in self._conn.execute("SELECT DISTINCT wave FROM answers ORDER BY wave")]

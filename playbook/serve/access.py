@@ -1,11 +1,17 @@
-"""Personal links: random tokens, stored only as hashes.
+"""Personal links: random tokens, stored only as hashes; the one place that decides who may open a page.
 
 A respondent's link carries ``?e=<engagement id>&t=<token>``; the store keeps
 the SHA-256 of the token, so a copy of the database gives no working link.
-The consultant's link carries ``c=<token>``: a fresh secret for each
-``playbook serve``, whose hash reaches the kernels through the environment.
-Everything from a query string is checked for shape before it touches the
-filesystem or the database.
+A consultant's link carries ``c=<token>``: either a lasting token issued by
+``playbook invite DIR --consultant NAME`` (stored hashed like respondents' ones,
+revocable, valid across server restarts), or the per-session secret printed by
+``playbook serve``, whose hash reaches the server through the environment.
+Any link may expire (``--expires DAYS``).
+
+``check(eng, query)`` is the one decision: a ``Visitor`` (who, of which kind) or a
+``Refusal`` (invalid, expired or revoked, with the words to show). Everything from
+a query string is checked for shape before it touches the filesystem or the
+database. ``opened`` records the first time a link was used.
 """
 
 from __future__ import annotations
@@ -15,15 +21,49 @@ import hmac
 import os
 import re
 import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
-from playbook.core.engagement import Engagement
+from playbook.core.engagement import Engagement, is_slug
 from playbook.core.errors import UserError
 from playbook.core.store import Store, now
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 CONSULTANT_ENV = "PLAYBOOK_CONSULTANT_HASH"
 RESPOND = "respond.ipynb"
+RESPONDENT, CONSULTANT = "respondent", "consultant"
+INVALID, EXPIRED, REVOKED = "invalid", "expired", "revoked"
+# Pages a respondent's link may open (each shows that respondent's own form); every other page is the consultant's.
+RESPONDENT_PAGES = frozenset({RESPOND, "self_evaluation.ipynb", "credibility_stage.ipynb"})
+NAME_MAX = 80
+MAX_DAYS = 3650
+
+INVALID_TEXT = "This link is not valid. Please check the address you were sent, or ask {consultant} for a new link."
+EXPIRED_TEXT = "This link has expired; ask {consultant} for a new one."
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """Someone a link admits. ``respondent``: a respondent's own id, or the form a consultant opens (``r``)."""
+
+    kind: str  # respondent | consultant
+    respondent: str = ""
+    name: str = ""  # the respondent's name, or the consultant's ("" for the per-session link)
+    token_hash: str = ""  # "" for the per-session consultant link (nothing stored)
+
+    @property
+    def consultant(self) -> bool:
+        return self.kind == CONSULTANT
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A link that opens nothing: ``reason`` is invalid, expired or revoked; ``message`` is for the visitor."""
+
+    reason: str
+    message: str
 
 
 def digest(token: str) -> str:
@@ -38,18 +78,70 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)  # 43 characters, 256 bits
 
 
+def consultant_name(eng: Engagement | None) -> str:
+    """Who a visitor should ask for a new link: engagement.yaml's consultant, else "your consultant"."""
+    return (eng.consultant if eng is not None else "") or "your consultant"
+
+
+def refusal(eng: Engagement | None, reason: str = INVALID) -> Refusal:
+    """The refusal for ``reason``, worded for the visitor (a revoked link reads like any link that is not valid)."""
+    text = EXPIRED_TEXT if reason == EXPIRED else INVALID_TEXT
+    return Refusal(reason, text.format(consultant=consultant_name(eng)))
+
+
+def expiry_days(value: object) -> int | None:
+    """``--expires``: None, or a whole number of days from 1 to 3650 (text such as "14" is accepted)."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text.isdigit() or not 1 <= int(text) <= MAX_DAYS:
+        raise UserError(f"--expires {value!r} must be a whole number of days from 1 to {MAX_DAYS}, such as 14.")
+    return int(text)
+
+
+def _expires_at(days: int | None) -> str | None:
+    days = expiry_days(days)
+    return None if days is None else (datetime.now(UTC) + timedelta(days=days)).isoformat(timespec="microseconds")
+
+
 def _store(eng: Engagement) -> Store:
     return Store(eng.store_path)
 
 
-def issue(eng: Engagement, respondent: str) -> str:
+def _unknown(eng: Engagement, respondent: str) -> UserError:
+    return UserError(f"respondent '{respondent}' is not in {eng.path / 'engagement.yaml'}; known respondents: "
+                     f"{', '.join(eng.by_id)}.")
+
+
+def issue(eng: Engagement, respondent: str, expires_days: int | None = None) -> str:
+    """A new link for ``respondent`` (their earlier links keep working); only its hash is stored."""
     if eng.respondent(respondent) is None:
-        raise UserError(f"respondent '{respondent}' is not in {eng.path / 'engagement.yaml'}; known respondents: "
-                        f"{', '.join(eng.by_id)}.")
+        raise _unknown(eng, respondent)
+    expires = _expires_at(expires_days)
     token = new_token()
     with _store(eng) as store, store.transaction() as c:
-        c.execute("INSERT INTO tokens (token_hash, respondent, created_at) VALUES (?, ?, ?)",
-                  (digest(token), respondent, now()))
+        c.execute("INSERT INTO tokens (token_hash, respondent, created_at, kind, expires_at) VALUES (?, ?, ?, ?, ?)",
+                  (digest(token), respondent, now(), RESPONDENT, expires))
+    return token
+
+
+def check_name(name: object) -> str:
+    """A consultant's name for ``--consultant``: one line of text, 1 to 80 characters."""
+    text = name.strip() if isinstance(name, str) else ""
+    if not text or len(text) > NAME_MAX or any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        raise UserError(f"--consultant {name!r} must be a name of 1 to {NAME_MAX} characters on one line, "
+                        "such as 'Ana Ruiz'.")
+    return text
+
+
+def issue_consultant(eng: Engagement, name: str, expires_days: int | None = None) -> str:
+    """A lasting consultant token for ``name`` (stored hashed; revoke with ``revoke_consultant``)."""
+    name = check_name(name)
+    expires = _expires_at(expires_days)
+    token = new_token()
+    with _store(eng) as store, store.transaction() as c:
+        c.execute("INSERT INTO tokens (token_hash, respondent, created_at, kind, name, expires_at)"
+                  " VALUES (?, '', ?, ?, ?, ?)", (digest(token), now(), CONSULTANT, name, expires))
     return token
 
 
@@ -57,29 +149,111 @@ def revoke(eng: Engagement, respondent: str) -> int:
     if eng.respondent(respondent) is None:
         raise UserError(f"respondent '{respondent}' is not in {eng.path / 'engagement.yaml'}.")
     with _store(eng) as store, store.transaction() as c:
-        cur = c.execute("UPDATE tokens SET revoked_at = ? WHERE respondent = ? AND revoked_at IS NULL",
-                        (now(), respondent))
+        cur = c.execute("UPDATE tokens SET revoked_at = ? WHERE kind = ? AND respondent = ? AND revoked_at IS NULL",
+                        (now(), RESPONDENT, respondent))
         return cur.rowcount
 
 
-def respondent_for(eng: Engagement, token: object) -> str | None:
-    """The respondent a token belongs to, or None (malformed, unknown or revoked)."""
-    if not well_formed(token) or not eng.store_path.is_file():
+def revoke_consultant(eng: Engagement, name: str) -> int:
+    """End every link of consultant ``name``; a name with no live link is a clear error naming those that have."""
+    name = check_name(name)
+    with _store(eng) as store, store.transaction() as c:
+        cur = c.execute("UPDATE tokens SET revoked_at = ? WHERE kind = ? AND name = ? AND revoked_at IS NULL",
+                        (now(), CONSULTANT, name))
+        if cur.rowcount:
+            return cur.rowcount
+        names = [r[0] for r in c.execute("SELECT DISTINCT name FROM tokens WHERE kind = ? AND revoked_at IS NULL"
+                                         " ORDER BY name", (CONSULTANT,))]
+    raise UserError(f"no consultant link named {name!r} to revoke; consultants with links: "
+                    f"{', '.join(names) or 'none'}.")
+
+
+def _session_consultant(token: str) -> bool:
+    expected = os.environ.get(CONSULTANT_ENV, "")
+    return bool(expected) and hmac.compare_digest(digest(token), expected)
+
+
+def _stored(eng: Engagement, token_hash: str) -> dict | None:
+    if not eng.store_path.is_file():
         return None
     with _store(eng) as store:
         row = store.connection.execute(
-            "SELECT respondent FROM tokens WHERE token_hash = ? AND revoked_at IS NULL", (digest(token),)
+            "SELECT kind, respondent, name, revoked_at, expires_at FROM tokens WHERE token_hash = ?", (token_hash,)
         ).fetchone()
-    if row is None or eng.respondent(row[0]) is None:
+    return None if row is None else dict(zip(("kind", "respondent", "name", "revoked_at", "expires_at"), row))
+
+
+def _after(at: datetime, stamp: str | None) -> bool:
+    return stamp is not None and at >= datetime.fromisoformat(stamp)
+
+
+def check(eng: Engagement, query: Mapping[str, str], page: str | None = None,
+          at: datetime | None = None) -> Visitor | Refusal:
+    """Who the link in ``query`` admits to engagement ``eng`` (on ``page``, a notebook name, when given).
+
+    ``query`` holds the link's parameters: ``e`` (must be ``eng``'s id), then ``t``
+    (a respondent's token) or ``c`` (a consultant's token, with ``r`` to open one
+    respondent's form). A respondent's link opens only their own form pages
+    (``RESPONDENT_PAGES``). ``at`` (default now) decides expiry.
+    """
+    at = at or datetime.now(UTC)
+    if query.get("e") != eng.id:
+        return refusal(eng)
+    ctoken, token = query.get("c", ""), query.get("t", "")
+    if bool(ctoken) == bool(token):  # exactly one kind of token
+        return refusal(eng)
+    kind, token = (CONSULTANT, ctoken) if ctoken else (RESPONDENT, token)
+    if not well_formed(token):
+        return refusal(eng)
+    rid = query.get("r", "")
+    if kind == CONSULTANT and rid and (not is_slug(rid) or eng.respondent(rid) is None):
+        return refusal(eng)
+    if kind == RESPONDENT and page is not None and page not in RESPONDENT_PAGES:
+        return refusal(eng)
+    if kind == CONSULTANT and _session_consultant(token):
+        return Visitor(CONSULTANT, rid)
+    token_hash = digest(token)
+    row = _stored(eng, token_hash)
+    if row is None or row["kind"] != kind:
+        return refusal(eng)
+    if row["revoked_at"] is not None:
+        return refusal(eng, REVOKED)
+    if _after(at, row["expires_at"]):
+        return refusal(eng, EXPIRED)
+    if kind == CONSULTANT:
+        return Visitor(CONSULTANT, rid, row["name"], token_hash)
+    person = eng.respondent(row["respondent"])
+    if person is None:  # removed from engagement.yaml since the link was issued
+        return refusal(eng)
+    return Visitor(RESPONDENT, person.id, person.name, token_hash)
+
+
+def opened(eng: Engagement, token_hash: str, at: str | None = None) -> bool:
+    """Record the first time a stored link was used (call once per admitted visit); True the first time."""
+    if not token_hash or not eng.store_path.is_file():
+        return False
+    with _store(eng) as store, store.transaction() as c:
+        cur = c.execute("UPDATE tokens SET first_opened_at = ? WHERE token_hash = ? AND first_opened_at IS NULL",
+                        (at or now(), token_hash))
+        return cur.rowcount == 1
+
+
+def live(row: Mapping[str, object], at: datetime | None = None) -> bool:
+    """Whether a stored link (a row of ``Store.tokens()``) still opens its page."""
+    return row.get("revoked_at") is None and not _after(at or datetime.now(UTC), row.get("expires_at"))
+
+
+def respondent_for(eng: Engagement, token: object) -> str | None:
+    """The respondent a token belongs to, or None (malformed, unknown, revoked or expired)."""
+    if not well_formed(token):
         return None
-    return row[0]
+    found = check(eng, {"e": eng.id, "t": token})
+    return found.respondent if isinstance(found, Visitor) else None
 
 
 def consultant_ok(token: object) -> bool:
-    expected = os.environ.get(CONSULTANT_ENV, "")
-    if not expected or not well_formed(token):
-        return False
-    return hmac.compare_digest(digest(token), expected)
+    """Whether ``token`` is this server session's consultant secret (lasting tokens need ``check``)."""
+    return well_formed(token) and _session_consultant(token)
 
 
 def link(base_url: str, eng: Engagement, token: str, notebook: str = RESPOND, key: str = "t") -> str:

@@ -120,25 +120,15 @@ def context(engagement_dir: str = "", mode: str = "auto", respondent: str = "",
 
 
 def _admit(q: dict[str, str]) -> tuple[Engagement, str, bool]:
+    """The engagement and visitor a link admits (``access.check`` decides); records the link's first opening."""
     from playbook.serve import access
 
-    invalid = UserError("this link is not valid.")
     eid = q.get("e", "")
     if not is_slug(eid):
-        raise invalid
-    token, ctoken = q.get("t", ""), q.get("c", "")
-    if ctoken:
-        if not access.consultant_ok(ctoken):
-            raise invalid
-        eng = _workspace_engagement(eid)
-        rid = q.get("r", "")
-        if rid and not is_slug(rid):
-            raise invalid
-        return eng, rid, True
-    if not access.well_formed(token):
-        raise invalid
+        raise UserError("this link is not valid.")
     eng = _workspace_engagement(eid)
-    rid = access.respondent_for(eng, token)
-    if rid is None:
-        raise invalid
-    return eng, rid, False
+    found = access.check(eng, q)
+    if isinstance(found, access.Refusal):
+        raise UserError(found.message)
+    access.opened(eng, found.token_hash)
+    return eng, found.respondent, found.consultant
