@@ -181,12 +181,19 @@ def import_(directory: Path) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--idle-timeout", default=900, show_default=True, type=click.IntRange(2, 7 * 24 * 3600),
               help="Seconds after which the kernel of a closed page is stopped.")
+@click.option("--base-url", default=None,
+              help="Path the pages live under, such as /survey/ (default: the --public-url's path, else /).")
+@click.option("--public-url", default=None,
+              help="Address people reach the server at through a reverse proxy, such as "
+                   "https://forms.example.org/survey/; printed links start with it.")
 @user_errors
-def serve(path: Path, port: int, host: str, idle_timeout: int) -> None:
+def serve(path: Path, port: int, host: str, idle_timeout: int, base_url: str | None, public_url: str | None) -> None:
     """Serve the forms and live views of PATH (an engagement, or a folder of them) with Voilà."""
     from playbook.serve.server import serve as run_server
+    from playbook.serve.urls import address
 
-    sys.exit(run_server(path, port=port, host=host, echo=click.echo, idle_timeout=idle_timeout))
+    where = address(host, port, base_url, public_url)
+    sys.exit(run_server(path, port=port, host=host, echo=click.echo, idle_timeout=idle_timeout, address=where))
 
 
 @main.command()

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,9 +40,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(path: Path, *extra: str, timeout: float = 90):
-    """``playbook serve PATH`` on a free port; yields (base_url, process)."""
-    port = free_port()
+def served(path: Path, *extra: str, timeout: float = 90, port: int | None = None):
+    """``playbook serve PATH`` on ``port`` (default: a free one); yields (base_url, process)."""
+    port = port or free_port()
     log = open(path.parent / f"serve-{port}.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "playbook", "serve", str(path), "--port", str(port), *extra],
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -52,6 +53,8 @@ def served(path: Path, *extra: str, timeout: float = 90):
             try:
                 urllib.request.urlopen(base + "/", timeout=2)
                 break
+            except urllib.error.HTTPError:  # an answer, even 404 (pages under a --base-url): it is up
+                break
             except Exception:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     log.flush()
@@ -60,6 +63,7 @@ def served(path: Path, *extra: str, timeout: float = 90):
         log.flush()
         found = re.search(r"[?&]c=([A-Za-z0-9_-]+)", Path(log.name).read_text())
         proc.consultant_token = found.group(1) if found else None
+        proc.log_path = Path(log.name)
         yield base, proc
     finally:
         os.killpg(proc.pid, signal.SIGTERM)

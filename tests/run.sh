@@ -6,12 +6,14 @@ cd "$(dirname "$0")/.."
 
 # System packages: Chromium for the browser tests and report.pdf, poppler for PDF checks,
 # strace to count how often a run opens each input file, LibreOffice Impress (soffice) to
-# render report.pptx to images.
+# render report.pptx to images, nginx for the reverse-proxy test (README, "Putting it online"; it is
+# started by the test itself, as the current user, never as a system service).
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v strace >/dev/null 2>&1 || need+=(strace)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-impress)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq

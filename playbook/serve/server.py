@@ -23,6 +23,8 @@ from playbook.core.responses import FILE as RESPONSES
 from playbook.core.responses import import_file, writable
 from playbook.serve import access
 from playbook.serve.live import WORKSPACE_ENV
+from playbook.serve.urls import PUBLIC_URL_ENV, Address
+from playbook.serve.urls import address as local_address
 
 
 def workspace_engagements(path: Path) -> list[Path]:
@@ -86,16 +88,20 @@ def voila_config(config_dir: Path, idle_timeout: int = IDLE_TIMEOUT) -> Path:
     return path
 
 
-def voila_command(port: int, host: str, config_dir: Path) -> list[str]:
+def voila_command(port: int, host: str, config_dir: Path, base_url: str = "/") -> list[str]:
+    """Voilà (``playbook.serve.app``) on ``host:port``, its pages under the path ``base_url``."""
     return [
-        sys.executable, "-m", "voila", str(notebooks_dir()),
-        "--no-browser", f"--port={port}", f"--Voila.ip={host}",
+        sys.executable, "-m", "playbook.serve.app", str(notebooks_dir()),
+        "--no-browser", f"--port={port}", f"--Voila.ip={host}", f"--Voila.base_url={base_url}",
         f"--Voila.config_file_paths={config_dir}", "--Voila.log_level=WARN",
     ]
 
 
-def environment(path: Path) -> tuple[dict[str, str], str]:
-    """The server's environment (inherited by its kernels) and the session's consultant token."""
+def environment(path: Path, public_url: str | None = None) -> tuple[dict[str, str], str]:
+    """The server's environment (inherited by its kernels) and the session's consultant token.
+
+    ``public_url`` (``--public-url``) declares a reverse proxy: its X-Forwarded-* headers are honoured.
+    """
     token = access.new_token()
     jupyter_path = str(templates_dir() / "jupyter")
     env = dict(os.environ)
@@ -105,20 +111,25 @@ def environment(path: Path) -> tuple[dict[str, str], str]:
         "JUPYTER_PATH": os.pathsep.join(p for p in (jupyter_path, os.environ.get("JUPYTER_PATH", "")) if p),
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
     })
+    env.pop(PUBLIC_URL_ENV, None)
+    if public_url:
+        env[PUBLIC_URL_ENV] = public_url
     return env, token
 
 
 def serve(path: Path, port: int = 8866, host: str = "127.0.0.1", echo: Callable[[str], None] = print,
-          idle_timeout: int = IDLE_TIMEOUT) -> int:
+          idle_timeout: int = IDLE_TIMEOUT, address: Address | None = None) -> int:
+    """Serve ``path``; ``address`` (``urls.address``) gives the path prefix and the public address of links."""
     engagements = [load(p) for p in workspace_engagements(path)]
     for eng in engagements:  # answers collected on paper reach the store before any page opens
         if eng.file(RESPONSES) and writable(eng):
             added, _ = import_file(eng)
             if added:
                 echo(f"Imported {added} answer(s) from {eng.id}/{RESPONSES}.")
-    env, token = environment(path)
-    base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
-    echo(f"Serving {len(engagements)} engagement(s) on {base}/ (Ctrl-C to stop).")
+    where = address or local_address(host, port)
+    env, token = environment(path, where.public_url if where.proxied else None)
+    base = where.public_url
+    echo(f"Serving {len(engagements)} engagement(s) on {base} (Ctrl-C to stop).")
     if host not in ("127.0.0.1", "localhost", "::1"):
         echo(f"note: listening on {host}: anyone who can reach this machine can open the pages; links still "
              "need a valid token.")
@@ -132,7 +143,7 @@ def serve(path: Path, port: int = 8866, host: str = "127.0.0.1", echo: Callable[
     with tempfile.TemporaryDirectory(prefix="playbook-serve-") as config_dir:
         voila_config(Path(config_dir), idle_timeout)
         try:
-            return subprocess.call(voila_command(port, host, Path(config_dir)), env=env)
+            return subprocess.call(voila_command(port, host, Path(config_dir), where.base_url), env=env)
         except KeyboardInterrupt:
             return 0
 
