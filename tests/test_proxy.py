@@ -308,3 +308,23 @@ def test_the_pages_live_under_the_base_path_only(through_nginx):
     with pytest.raises(urllib.error.HTTPError) as err:
         urllib.request.urlopen(direct + "/voila/render/respond.ipynb", timeout=10)
     assert err.value.code == 404
+
+
+@pytest.mark.browser
+def test_through_nginx_a_websocket_from_another_site_is_refused(through_nginx):
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
+
+    root, public = through_nginx["root"], through_nginx["public"]
+    eng = load(root / "acme")
+    page_url = access.link(public, eng, access.issue(eng, "mkt-lead"))
+    with urllib.request.urlopen(page_url, timeout=120) as resp:
+        html = resp.read().decode()
+    kernel = re.search(r'"kernelId": "([0-9a-f-]+)"', html).group(1)
+    ws_url = public.replace("http://", "ws://", 1) + f"api/kernels/{kernel}/channels?session_id=x"
+    origin = public.split(PUBLIC_PATH)[0]
+    with pytest.raises(InvalidStatus) as refused:
+        connect(ws_url, origin="https://evil.example", open_timeout=15).close()
+    assert refused.value.response.status_code in (400, 403)
+    with connect(ws_url, origin=origin, open_timeout=15) as ws:  # the public site itself, through the proxy
+        assert ws.protocol.state.name == "OPEN"
