@@ -37,6 +37,15 @@ CREATE TABLE IF NOT EXISTS tokens (
     expires_at      TEXT,
     first_opened_at TEXT
 );
+-- A comment typed on a question not answered yet: kept until the answer comes, which then carries it.
+CREATE TABLE IF NOT EXISTS pending_comments (
+    respondent  TEXT NOT NULL,
+    item        TEXT NOT NULL,
+    wave        TEXT NOT NULL,
+    comment     TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    PRIMARY KEY (respondent, item, wave)
+);
 CREATE TABLE IF NOT EXISTS submissions (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
     respondent   TEXT NOT NULL,
@@ -69,21 +78,36 @@ TOKEN_UPGRADES = (
 TOKEN_COLUMNS = ("token_hash", "respondent", "created_at", "revoked_at", *(c for c, _ in TOKEN_UPGRADES))
 
 
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 class Store:
-    """Answers of one engagement. ``path=None`` keeps them in memory (read-only samples)."""
+    """Answers of one engagement. ``path=None`` keeps them in memory (read-only samples).
 
-    def __init__(self, path: str | Path | None, create: bool = True):
+    ``existing=True`` opens a store that must already be there: a missing file is an
+    error (``sqlite3.OperationalError``), never a new empty store.
+    """
+
+    def __init__(self, path: str | Path | None, create: bool = True, existing: bool = False):
         self.path = Path(path) if path else None
-        self._conn = sqlite3.connect(str(path) if path else ":memory:", timeout=30, isolation_level=None)
+        if self.path and existing:
+            self._conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=rw", uri=True, timeout=30,
+                                         isolation_level=None)
+        else:
+            self._conn = sqlite3.connect(str(path) if path else ":memory:", timeout=30, isolation_level=None)
         self._conn.execute("PRAGMA busy_timeout = 30000")
+        self._conn.text_factory = _text  # text that is not UTF-8 (written by another tool) reads, never fails
         if create:
             if self.path:
                 self._conn.execute("PRAGMA journal_mode = WAL")
-                self._conn.execute("PRAGMA synchronous = NORMAL")
+                # FULL: every commit syncs the write-ahead log, so an answer the page calls "saved"
+                # survives a power cut (NORMAL may lose the last commits then).
+                self._conn.execute("PRAGMA synchronous = FULL")
             self._conn.executescript(SCHEMA)
             self._upgrade()
 
@@ -135,6 +159,39 @@ class Store:
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (respondent, item, str(value), comment or "", source, wave, now()),
             )
+
+    def save_form(self, respondent: str, item: str, value: str | int, wave: str, comment: str = "") -> bool:
+        """Record a form answer unless it equals the current one; True when a row was written.
+
+        The answer takes over a comment kept for the question while it had no answer.
+        """
+        with self.transaction() as c:
+            cur = c.execute(CURRENT.format(where="WHERE respondent = ? AND item = ? AND wave = ?"),
+                            (respondent, item, wave)).fetchone()
+            if cur is not None and (cur[2], cur[3]) == (str(value), comment or ""):
+                return False
+            c.execute(
+                "INSERT INTO answers (respondent, item, value, comment, source, wave, recorded_at)"
+                " VALUES (?, ?, ?, ?, 'form', ?, ?)",
+                (respondent, item, str(value), comment or "", wave, now()),
+            )
+            c.execute("DELETE FROM pending_comments WHERE respondent = ? AND item = ? AND wave = ?",
+                      (respondent, item, wave))
+        return True
+
+    def keep_comment(self, respondent: str, item: str, wave: str, comment: str) -> bool:
+        """Keep a comment typed on a question with no answer yet (an empty one is forgotten); True when changed."""
+        with self.transaction() as c:
+            if comment:
+                cur = c.execute(
+                    "INSERT INTO pending_comments (respondent, item, wave, comment, recorded_at) VALUES (?, ?, ?, ?, ?)"
+                    " ON CONFLICT (respondent, item, wave) DO UPDATE SET comment = excluded.comment,"
+                    " recorded_at = excluded.recorded_at WHERE comment != excluded.comment",
+                    (respondent, item, wave, comment, now()))
+            else:
+                cur = c.execute("DELETE FROM pending_comments WHERE respondent = ? AND item = ? AND wave = ?",
+                                (respondent, item, wave))
+            return cur.rowcount > 0
 
     def import_file_answers(self, rows: Iterable[tuple[str, str, str, str, str]]) -> tuple[int, int]:
         """Add file answers ``(respondent, item, value, comment, wave)``; return (added, unchanged).
@@ -211,6 +268,16 @@ class Store:
         rows = self._conn.execute(sql + (" WHERE wave = ?" if wave is not None else "") + " GROUP BY respondent",
                                   (wave,) if wave is not None else ())
         return dict(rows.fetchall())
+
+    def pending_comments(self, respondent: str | None = None, wave: str | None = None) -> list[dict]:
+        """Comments kept for questions with no answer yet (none in a store older than them)."""
+        if not self._conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'pending_comments'").fetchone():
+            return []
+        rows = self._conn.execute(
+            "SELECT respondent, item, wave, comment, recorded_at FROM pending_comments"
+            " WHERE (?1 IS NULL OR respondent = ?1) AND (?2 IS NULL OR wave = ?2) ORDER BY wave, respondent, item",
+            (respondent, wave)).fetchall()
+        return [dict(zip(("respondent", "item", "wave", "comment", "recorded_at"), r)) for r in rows]
 
     def waves(self) -> list[str]:
         return [r[0] for r in self._conn.execute("SELECT DISTINCT wave FROM answers ORDER BY wave")]
