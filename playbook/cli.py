@@ -199,20 +199,55 @@ def serve(path: Path, port: int, host: str, idle_timeout: int, base_url: str | N
 @main.command()
 @engagement_arg
 @click.argument("respondent", required=False)
-@click.option("--base-url", default="http://127.0.0.1:8866", show_default=True,
-              help="Where 'playbook serve' is reachable for the respondents.")
-@click.option("--revoke", is_flag=True, help="End every link of RESPONDENT.")
+@click.option("--public-url", default=None,
+              help="Address people reach 'playbook serve' at, such as https://forms.example.org/survey/ "
+                   "(default: http://127.0.0.1:8866 plus --base-url).")
+@click.option("--base-url", default=None, help="Path the pages live under, such as /survey/ (as given to serve).")
+@click.option("--revoke", is_flag=True, help="End every link of RESPONDENT (or of --consultant NAME).")
 @click.option("--all", "everyone", is_flag=True, help="A new link for every respondent, written to a CSV.")
+@click.option("--consultant", default=None, metavar="NAME",
+              help="Lasting links to the live views for consultant NAME, valid across server restarts.")
+@click.option("--remind", is_flag=True, help="A new link for everyone who has not submitted this wave, to a CSV.")
+@click.option("--expires", default=None, metavar="DAYS", help="New links stop working after DAYS days.")
+@click.option("--wave", default=None, help="With --remind: the wave (default: the engagement's period).")
 @click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None,
-              help="With --all: where to write the CSV (default: DIRECTORY/invites.csv).")
+              help="With --all or --remind: where to write the CSV (default: DIRECTORY/invites.csv or "
+                   "DIRECTORY/reminders.csv).")
 @user_errors
-def invite(directory: Path, respondent: str | None, base_url: str, revoke: bool, everyone: bool,
+def invite(directory: Path, respondent: str | None, public_url: str | None, base_url: str | None, revoke: bool,
+           everyone: bool, consultant: str | None, remind: bool, expires: str | None, wave: str | None,
            csv_path: Path | None) -> None:
-    """Print RESPONDENT's personal link (or revoke it, or write links for everyone)."""
+    """Print RESPONDENT's personal link (or revoke it, write links for everyone, remind, or link a consultant)."""
+    from playbook.serve.invites import Request
     from playbook.serve.invites import invite as do_invite
 
-    for line in do_invite(directory, respondent, base_url, revoke, everyone, csv_path):
+    req = Request(respondent, public_url, base_url, revoke, everyone, csv_path, consultant, expires, remind, wave)
+    for line in do_invite(directory, req):
         click.echo(line)
+
+
+@main.command()
+@engagement_arg
+@click.option("--wave", default=None, help="The wave (default: the engagement's period).")
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None,
+              help="Also write the table to this CSV file (readable by you only).")
+@user_errors
+def status(directory: Path, wave: str | None, csv_path: Path | None) -> None:
+    """Who has answered: one line per respondent (link, opened, answered, submitted) and the rate per side."""
+    from playbook.core import formats
+    from playbook.core.engagement import load
+    from playbook.serve import status as st
+    from playbook.serve.invites import csv_target
+
+    eng = load(directory)
+    target = csv_target(csv_path, Path("status.csv")) if csv_path else None
+    formats.use(eng.settings)
+    table = st.table(eng, wave)
+    for line in st.lines(eng, table):
+        click.echo(line)
+    if target:
+        st.write_csv(table, target)
+        click.echo(f"Wrote the table to {target}, readable by you only.")
 
 
 

@@ -137,7 +137,7 @@ def test_invite_all_writes_a_mail_merge_csv_that_runs_no_formula(make_engagement
     people = [{"id": "mk-1", "name": "=cmd|' /C calc'!A0", "side": "marketing", "role": "leader"},
               {"id": "sl-1", "name": "Sam Vale", "side": "sales", "role": "leader"}]
     folder = make_engagement(respondents=people)
-    res = invoke("invite", folder, "--all", "--base-url", "https://survey.example.org")
+    res = invoke("invite", folder, "--all", "--public-url", "https://survey.example.org")
     assert res.exit_code == 0, res.output
     rows = list(csv.DictReader((folder / "invites.csv").open(encoding="utf-8")))
     assert [r["name"] for r in rows] == ["'=cmd|' /C calc'!A0", "Sam Vale"]

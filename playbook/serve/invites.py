@@ -1,42 +1,155 @@
-"""``playbook invite``: personal links for respondents, one at a time or for a mail merge."""
+"""``playbook invite``: personal links for respondents and consultants, one at a time, for a mail merge, or as reminders.
+
+Only a hash of each link is stored, so a link is shown once: the CSVs that hold
+links (``invites.csv``, the reminders) are written for the owner only (mode 0600),
+and a reminder is a new link (earlier ones keep working until revoked or expired).
+"""
 
 from __future__ import annotations
 
 import csv
+import os
+import shlex
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse
 
-from playbook.core.engagement import load
+from playbook.core.engagement import Engagement, load
 from playbook.core.errors import UserError
 from playbook.core.files import atomic, safe_cell
 from playbook.serve import access
+from playbook.serve.urls import address
+
+LOCAL_PORT = 8866
+INVITES = "invites.csv"
+REMINDERS = "reminders.csv"
 
 
-def _check_base(base_url: str) -> str:
-    parsed = urlparse(base_url)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc or parsed.query or parsed.fragment:
-        raise UserError(f"--base-url {base_url!r} must be an http(s) address such as https://forms.example.com.")
-    return base_url.rstrip("/")
+@dataclass
+class Request:
+    """What ``playbook invite`` was asked to do (the command line's options)."""
+
+    respondent: str | None = None
+    public_url: str | None = None
+    base_url: str | None = None
+    revoke: bool = False
+    everyone: bool = False
+    csv_path: Path | None = None
+    consultant: str | None = None
+    expires: str | int | None = None
+    remind: bool = False
+    wave: str | None = None
 
 
-def invite(directory: Path, respondent: str | None, base_url: str, revoke: bool = False, everyone: bool = False,
-           csv_path: Path | None = None) -> list[str]:
-    eng = load(directory)
-    base = _check_base(base_url)
-    if everyone:
-        if respondent or revoke:
-            raise UserError("--all takes no RESPONDENT and cannot be combined with --revoke.")
-        target = Path(csv_path) if csv_path else eng.path / "invites.csv"
-        rows = [(p.name, p.side, p.role, access.link(base, eng, access.issue(eng, p.id))) for p in eng.respondents]
+def links_base(public_url: str | None, base_url: str | None) -> str:
+    """Where links start: ``--public-url`` (its path the ``--base-url``), else this machine's ``serve``."""
+    if base_url is not None and "://" in base_url:
+        raise UserError(f"--base-url {base_url!r} is the path the pages live under, such as /survey/; give the "
+                        "whole public address with --public-url, such as --public-url https://forms.example.org/.")
+    return address("127.0.0.1", LOCAL_PORT, base_url, public_url).public_url
+
+
+def private_csv(target: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """Write a CSV readable by its owner only (mode 0600), atomically, every cell spreadsheet-safe."""
+    target = Path(target)
+    created = not target.exists()
+    if created:  # a new file starts private, so the atomic write keeps its mode
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    else:
+        os.chmod(target, 0o600)
+    try:
         with atomic(target) as tmp, tmp.open("w", newline="", encoding="utf-8") as f:
             writer = csv.writer(f)
-            writer.writerow(["name", "side", "role", "link"])
+            writer.writerow(header)
             writer.writerows([safe_cell(v) for v in row] for row in rows)
-        return [f"Wrote {len(rows)} personal links to {target}. Treat it like a password list: each link opens "
-                "that person's form."]
-    if not respondent:
-        raise UserError("give a RESPONDENT id (see engagement.yaml) or --all.")
+    except BaseException:
+        if created and target.exists() and target.stat().st_size == 0:
+            target.unlink()
+        raise
+
+
+def csv_target(given: Path | None, default: Path) -> Path:
+    target = Path(given) if given else default
+    if not target.parent.is_dir():
+        raise UserError(f"--csv {target}: the folder {target.parent} does not exist.")
+    if target.is_dir():
+        raise UserError(f"--csv {target} is a folder; give a file name such as {target / default.name}.")
+    return target
+
+
+def _check_combination(req: Request) -> None:
+    modes = [name for name, on in (("RESPONDENT", req.respondent), ("--all", req.everyone),
+                                   ("--consultant", req.consultant is not None), ("--remind", req.remind)) if on]
+    if len(modes) != 1:
+        raise UserError("give one of RESPONDENT (see engagement.yaml), --all, --consultant NAME or --remind"
+                        + (f" (not {' and '.join(modes)} together)." if modes else "."))
+    if req.revoke and (req.everyone or req.remind):
+        raise UserError("--revoke ends the links of one RESPONDENT or one --consultant NAME.")
+    if req.revoke and req.expires is not None:
+        raise UserError("--expires sets how long new links last; it does not go with --revoke.")
+    if req.csv_path is not None and not (req.everyone or req.remind):
+        raise UserError("--csv goes with --all or --remind.")
+    if req.wave is not None and not req.remind:
+        raise UserError("--wave goes with --remind (status takes it too: playbook status DIR --wave W).")
+
+
+def invite(directory: Path, req: Request) -> list[str]:
+    """Do what ``req`` asks; return the lines to print. Every check comes before anything is written."""
+    _check_combination(req)
+    days = access.expiry_days(req.expires)
+    base = links_base(req.public_url, req.base_url)
+    if req.consultant is not None:
+        access.check_name(req.consultant)
+    eng = load(directory)
+    if req.everyone:
+        return _everyone(eng, base, days, csv_target(req.csv_path, eng.path / INVITES))
+    if req.remind:
+        return _remind(eng, base, days, req.wave or eng.period, req.csv_path)
+    if req.consultant is not None:
+        return _consultant(eng, base, req.consultant, days, req.revoke)
+    if req.revoke:
+        n = access.revoke(eng, req.respondent)
+        return [f"Revoked {n} link(s) of {req.respondent}; they now show 'this link is not valid'."]
+    return [access.link(base, eng, access.issue(eng, req.respondent, days))]
+
+
+def _lasting(days: int | None) -> str:
+    return f"valid for {days} day(s)" if days else "valid until revoked"
+
+
+def _everyone(eng: Engagement, base: str, days: int | None, target: Path) -> list[str]:
+    rows = [(p.name, p.side, p.role, access.link(base, eng, access.issue(eng, p.id, days))) for p in eng.respondents]
+    private_csv(target, ["name", "side", "role", "link"], rows)
+    return [f"Wrote {len(rows)} personal links ({_lasting(days)}) to {target}, readable by you only. Treat it like "
+            "a password list: each link opens that person's form."]
+
+
+def _remind(eng: Engagement, base: str, days: int | None, wave: str, csv_path: Path | None) -> list[str]:
+    from playbook.serve import status
+
+    target = csv_target(csv_path, eng.path / REMINDERS)
+    table = status.table(eng, wave)
+    if not any(r.links for r in table.rows):
+        raise UserError(f"no links have been issued for engagement '{eng.id}' yet, so there is no one to remind; "
+                        f"send the first invitations with: playbook invite {shlex.quote(str(eng.path))} --all")
+    pending = [r for r in table.rows if not r.submitted_at]
+    rows = [(r.name, access.link(base, eng, access.issue(eng, r.id, days)), r.answered_text) for r in pending]
+    private_csv(target, ["name", "link", "answered"], rows)
+    return [f"Wrote {len(rows)} reminder(s) for wave {wave} to {target}, readable by you only "
+            f"({len(table.rows) - len(rows)} of {len(table.rows)} respondents have submitted).",
+            "Each reminder carries a new link (only hashes of links are stored, so an earlier link cannot be shown "
+            f"again); earlier links keep working until revoked or expired. New links are {_lasting(days)}."]
+
+
+def _consultant(eng: Engagement, base: str, name: str, days: int | None, revoke: bool) -> list[str]:
+    from playbook.serve.server import CONSULTANT_VIEWS
+
     if revoke:
-        n = access.revoke(eng, respondent)
-        return [f"Revoked {n} link(s) of {respondent}; they now show 'this link is not valid'."]
-    return [access.link(base, eng, access.issue(eng, respondent))]
+        n = access.revoke_consultant(eng, name)
+        return [f"Revoked {n} consultant link(s) of {access.check_name(name)}; they now show 'this link is not valid'."]
+    token = access.issue_consultant(eng, name, days)
+    lines = [f"Consultant links for {access.check_name(name)} ({_lasting(days)}, across server restarts). They are "
+             "shown only now: keep them private; end them with: "
+             f"playbook invite {shlex.quote(str(eng.path))} --revoke --consultant {shlex.quote(name.strip())}"]
+    lines += [f"  {title:<22} {access.link(base, eng, token, nb, key='c')}" for title, nb in CONSULTANT_VIEWS]
+    return lines

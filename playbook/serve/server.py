@@ -139,7 +139,8 @@ def serve(path: Path, port: int = 8866, host: str = "127.0.0.1", echo: Callable[
         for title, nb in CONSULTANT_VIEWS:
             if (notebooks_dir() / nb).is_file():
                 echo(f"    {title:<22} {access.link(base, eng, token, nb, key='c')}")
-    echo("Respondent links: playbook invite ENGAGEMENT RESPONDENT (or --all).")
+    echo("Respondent links: playbook invite ENGAGEMENT RESPONDENT (or --all); consultant links that last across "
+         "restarts: playbook invite ENGAGEMENT --consultant NAME; who has answered: playbook status ENGAGEMENT.")
     with tempfile.TemporaryDirectory(prefix="playbook-serve-") as config_dir:
         voila_config(Path(config_dir), idle_timeout)
         try:
@@ -149,6 +150,7 @@ def serve(path: Path, port: int = 8866, host: str = "127.0.0.1", echo: Callable[
 
 
 CONSULTANT_VIEWS = (
+    ("who has answered", "status.ipynb"),
     ("self-evaluations", "self_evaluation.ipynb"),
     ("credibility stage", "credibility_stage.ipynb"),
     ("KPI scorecard / setup", "kpi_scorecard.ipynb"),
