@@ -20,7 +20,7 @@ from playbook.core.engagement import load
 from playbook.core.errors import UserError
 from playbook.core.resources import notebooks_dir, templates_dir
 from playbook.core.responses import FILE as RESPONSES
-from playbook.core.responses import import_file, writable
+from playbook.core.responses import check_store, import_file, writable
 from playbook.serve import access
 from playbook.serve.live import WORKSPACE_ENV
 from playbook.serve.urls import PUBLIC_URL_ENV, Address
@@ -121,6 +121,8 @@ def serve(path: Path, port: int = 8866, host: str = "127.0.0.1", echo: Callable[
           idle_timeout: int = IDLE_TIMEOUT, address: Address | None = None) -> int:
     """Serve ``path``; ``address`` (``urls.address``) gives the path prefix and the public address of links."""
     engagements = [load(p) for p in workspace_engagements(path)]
+    for eng in engagements:  # forms must be able to save: the store made if missing, else one message, no server
+        check_store(eng)
     for eng in engagements:  # answers collected on paper reach the store before any page opens
         if eng.file(RESPONSES) and writable(eng):
             added, _ = import_file(eng)
