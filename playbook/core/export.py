@@ -1,7 +1,10 @@
 """``playbook export``: the current answers, with their history, as CSV and XLSX.
 
 Both files hold client text (names, comments), so every cell goes through ``safe_cell``:
-text that a spreadsheet would run as a formula is written as text.
+text that a spreadsheet would run as a formula is written as text. Stored text is cleaned of
+control characters on the way out too (a store from an older version may hold NUL or ESC), so
+no stored text can make an export fail. The workbook also lists comments typed on questions
+that have no answer yet (a third sheet, when there are any).
 """
 
 from __future__ import annotations
@@ -12,11 +15,16 @@ from pathlib import Path
 from playbook.core.engagement import Engagement
 from playbook.core.files import atomic, safe_cell
 from playbook.core.instruments import items
-from playbook.core.responses import current_answers
+from playbook.core.responses import clean_text, current_answers
 from playbook.core.store import Store
 
 COLUMNS = ["wave", "respondent", "name", "side", "role", "item", "statement", "answer", "comment", "source",
            "recorded_at"]
+PENDING = "comments without an answer"
+
+
+def _cell(value: object) -> object:
+    return safe_cell(clean_text(value) if isinstance(value, str) else value)
 
 
 def _rows(eng: Engagement, records: list[dict]) -> list[list]:
@@ -27,8 +35,13 @@ def _rows(eng: Engagement, records: list[dict]) -> list[list]:
         item = known.get(r["item"])
         row = [r["wave"], r["respondent"], p.name if p else "", p.side if p else "", p.role if p else "",
                r["item"], item.text if item else "", str(r["value"]), r["comment"], r["source"], r["recorded_at"]]
-        out.append([safe_cell(v) for v in row])
+        out.append([_cell(v) for v in row])
     return out
+
+
+def _pending_rows(eng: Engagement, records: list[dict]) -> list[list]:
+    """Comments kept for questions not answered yet: the answer column is empty, the source is the form."""
+    return _rows(eng, [{**r, "value": "", "source": "form"} for r in records])
 
 
 def export_answers(eng: Engagement, base: Path) -> tuple[Path, Path]:
@@ -41,17 +54,22 @@ def export_answers(eng: Engagement, base: Path) -> tuple[Path, Path]:
     base = Path(base)
     current = current_answers(eng)
     history: list[dict] = []
+    pending: list[dict] = []
     if eng.store_path.is_file():
         with Store.reader(eng.store_path) as store:
             history = store.history()
+            pending = store.pending_comments()
     csv_path, xlsx_path = base.with_suffix(".csv"), base.with_suffix(".xlsx")
     wb = Workbook()
     sheet = wb.active
     sheet.title = "answers"
-    for title, records in (("answers", current), ("history", history)):
+    sheets = [("answers", _rows(eng, current)), ("history", _rows(eng, history))]
+    if pending:  # a third sheet only when some comment waits for its answer
+        sheets.append((PENDING, _pending_rows(eng, pending)))
+    for title, rows in sheets:
         ws = sheet if title == "answers" else wb.create_sheet(title)
         ws.append(COLUMNS)
-        for row in _rows(eng, records):
+        for row in rows:
             ws.append(row)
         ws.freeze_panes = "A2"
     with atomic(csv_path) as tmp_csv, atomic(xlsx_path) as tmp_xlsx:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
+import sqlite3
 from pathlib import Path
 
 from playbook.core.engagement import Engagement
@@ -18,9 +20,17 @@ from playbook.core.files import read_text
 from playbook.core.instruments import DONT_KNOW, RATING, items, parse_answer
 from playbook.core.store import Store
 
+# Control characters (C0 but tab and newline, DEL, C1) and lone surrogates: no person types them, terminals
+# and spreadsheets choke on them. Stripped from comments on the way in, and from stored text on the way out.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 REQUIRED = ("respondent", "item", "answer")
 OPTIONAL = ("comment", "wave")
 FILE = "responses.csv"
+
+
+def clean_text(text: str) -> str:
+    """``text`` without control characters other than tab and newline (a carriage return before a newline goes)."""
+    return CONTROL.sub("", text.replace("\r\n", "\n"))
 
 
 def parse(eng: Engagement, path: Path) -> list[tuple[str, str, str, str, str]]:
@@ -56,7 +66,7 @@ def parse(eng: Engagement, path: Path) -> list[tuple[str, str, str, str, str]]:
             raise UserError(f"{path.name}, row {n} (respondent {rid}, item {item_id}): answer {row.get('answer')!r} "
                             f"is not allowed; the answer must be {exc}.") from None
         wave = row.get("wave") or eng.period
-        rows.append((rid, item_id, str(value), row.get("comment", ""), wave))
+        rows.append((rid, item_id, str(value), clean_text(row.get("comment", "")), wave))
     return rows
 
 
@@ -67,13 +77,32 @@ def writable(eng: Engagement) -> bool:
     return os.access(eng.path, os.W_OK) and eng.path != sample_path().resolve()
 
 
-def answer_store(eng: Engagement) -> Store:
+def answer_store(eng: Engagement, served: bool = False) -> Store:
     """The engagement's store, for writing (forms, links, imports).
 
-    The shipped sample, and any read-only folder, gets an in-memory store: the
-    sample is never written to.
+    Away from a server, the shipped sample and any read-only folder get an in-memory
+    store (a preview in JupyterLab: the sample is never written to). ``served`` (under
+    ``playbook serve``, which made the store at start, see ``check_store``): the store on
+    disk or an error (``sqlite3.Error``), never memory and never a new empty file in
+    place of one deleted under the server.
     """
+    if served:
+        return Store(eng.store_path, existing=True)
     return Store(eng.store_path if writable(eng) else None)
+
+
+def check_store(eng: Engagement) -> None:
+    """For ``playbook serve``: the engagement's store exists (made now if missing) and takes writes; else UserError."""
+    if not writable(eng):
+        raise UserError(f"{eng.path}: answers cannot be stored in this folder (it is read-only or the shipped "
+                        "sample), so forms could not save; copy the engagement folder somewhere writable and serve "
+                        "the copy.")
+    try:
+        with Store(eng.store_path) as store, store.transaction():
+            pass  # the write lock taken and released: the file takes writes
+    except sqlite3.Error as exc:
+        raise UserError(f"{eng.store_path}: the answers store cannot be written ({exc}); forms could not save. "
+                        "Check the file and its folder, then start again.") from None
 
 
 def import_file(eng: Engagement, rows: list[tuple[str, str, str, str, str]] | None = None) -> tuple[int, int] | None:
