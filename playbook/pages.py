@@ -144,10 +144,11 @@ def respondent_app(page: Page) -> None:
         return
     if page.form_mode and in_voila():
         # A personal link: plain HTML and one comm, usable before Voilà's JavaScript could load.
-        from playbook.serve.formpage import FormPage
+        from playbook.serve.formpage import FormPage, link_check
         from playbook.serve.forms import app_model
 
-        FormPage(app_model(page.ctx.engagement, page.ctx.respondent, page.wave)).display()
+        # Every save and submission asks again whether the page's link still opens it (revoked, expired).
+        FormPage(app_model(page.ctx.engagement, page.ctx.respondent, page.wave), link_check(page.ctx)).display()
     elif page.form_mode:
         from playbook.serve.forms import respondent_app as app
 

@@ -9,15 +9,22 @@ the playbook Voilà template puts it straight into the page, and a small script
 
     page -> kernel  {"op": "answer", "item": id, "value": v, "comment": text, "seq": n}
                     {"op": "submit"}
-    kernel -> page  {"op": "ready" | "saved" | "error" | "missing" | "submitted", ...}
+    kernel -> page  {"op": "ready" | "saved" | "error" | "missing" | "submitted" | "slow" | "closed", ...}
 
 The kernel validates every message again (``FormModel.save``): the browser is not
 trusted, and a message about a question that is not on this form is refused.
+Every save and submission re-checks the page's link (a revoked or expired link
+gets "closed" and writes nothing), and each page may send at most ``PER_SECOND``
+messages a second and ``PER_MINUTE`` a minute: past that it gets "slow" and
+nothing is written.
 """
 
 from __future__ import annotations
 
 import secrets
+import time
+from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from playbook.core.html import render
@@ -30,16 +37,79 @@ from playbook.serve.forms import (
     RATING_OPTIONS,
     YESNO_OPTIONS,
     FormModel,
+    LinkClosed,
+    NotSaved,
 )
 
 COMM_TARGET = "playbook.form"
+PER_SECOND, PER_MINUTE = 20, 600
+SLOW = "Slow down a little, please: this change was not saved yet; it is tried again in a moment."
+
+
+class RateLimit:
+    """At most ``per_second`` messages in any second and ``per_minute`` in any minute (refused ones not counted)."""
+
+    def __init__(self, per_second: int = PER_SECOND, per_minute: int = PER_MINUTE,
+                 clock: Callable[[], float] = time.monotonic):
+        self.per_second, self.per_minute, self.clock = per_second, per_minute, clock
+        self.times: deque[float] = deque()
+
+    def allow(self) -> bool:
+        now = self.clock()
+        while self.times and self.times[0] <= now - 60:
+            self.times.popleft()
+        last_second = 0
+        for t in reversed(self.times):
+            if t <= now - 1:
+                break
+            last_second += 1
+        if len(self.times) >= self.per_minute or last_second >= self.per_second:
+            return False
+        self.times.append(now)
+        return True
+
+
+def link_live(eng, token_hash: str) -> bool:
+    """Whether the stored link ``token_hash`` still opens its page (not revoked, not expired).
+
+    Reads the store that must be there (``sqlite3.Error`` when it is gone).
+    """
+    from playbook.core.store import Store
+    from playbook.serve import access
+
+    with Store(eng.store_path, create=False, existing=True) as store:
+        return any(row["token_hash"] == token_hash and access.live(row) for row in store.tokens())
+
+
+def link_check(ctx) -> Callable[[], bool] | None:
+    """For a live page's ``Context``: whether its link still opens it, asked on every save and submission.
+
+    None when there is nothing to re-check: a form opened without a link (JupyterLab), or
+    with the server session's consultant link (it lasts as long as the server and its kernels).
+    """
+    from playbook.serve import access
+
+    token_hash = getattr(ctx, "token_hash", "")
+    if not token_hash:  # a kernel that was given the link itself rather than the gate's word
+        token = ctx.query.get("c" if ctx.consultant else "t", "")
+        if not access.well_formed(token) or (ctx.consultant and access.consultant_ok(token)):
+            return None
+        token_hash = access.digest(token)
+    eng = ctx.engagement
+    return lambda: link_live(eng, token_hash)
 
 
 class FormPage:
-    """One respondent's form as HTML, and the kernel side of its comm."""
+    """One respondent's form as HTML, and the kernel side of its comm.
 
-    def __init__(self, model: FormModel):
+    ``admitted`` (see ``link_check``) is asked before every save and submission.
+    """
+
+    def __init__(self, model: FormModel, admitted: Callable[[], bool] | None = None, limit: RateLimit | None = None):
         self.model = model
+        if admitted is not None:
+            model.admitted = admitted
+        self.limit = limit or RateLimit()
         self.id = secrets.token_urlsafe(16)  # the comm of another page cannot act on this form
 
     # -- the page ---------------------------------------------------------------------------------
@@ -77,6 +147,8 @@ class FormPage:
         """Answer one message from the page; never raises."""
         data = data if isinstance(data, dict) else {}
         op = data.get("op")
+        if not self.limit.allow():
+            return {"op": "slow", "item": data.get("item"), "seq": data.get("seq"), "text": SLOW}
         try:
             if op == "hello":
                 return {"op": "ready", "status": self.model.status_text(), **self._progress()}
@@ -84,14 +156,20 @@ class FormPage:
                 item = data.get("item")
                 if not isinstance(item, str):
                     raise ValueError("an answer must name its question")
-                saved = self.model.save(item, data.get("value"), data.get("comment") or "")
-                return {"op": "saved", "item": item, "seq": data.get("seq"), "written": saved,
-                        "status": self.model.status_text("saved" if saved else ""), **self._progress()}
+                written = self.model.save(item, data.get("value"), data.get("comment") or "")
+                q = self.model.questions[item]
+                kept = q.value is not None or bool(q.comment)  # in the store now (written, or already there)
+                return {"op": "saved", "item": item, "seq": data.get("seq"), "written": written, "kept": kept,
+                        "status": self.model.status_text("saved" if kept else ""), **self._progress()}
             if op == "submit":
                 if self.model.submit():
                     return {"op": "submitted", "text": self.model.submitted_text(True), **self._progress()}
                 return {"op": "missing", "text": self.model.missing_text(),
                         "items": [i for _, ids in self.model.missing() for i in ids]}
             raise ValueError(f"unknown request {op!r}; allowed: hello, answer, submit")
+        except LinkClosed as exc:
+            return {"op": "closed", "text": str(exc)}
+        except NotSaved as exc:  # the server's log has the cause
+            return {"op": "error", "item": data.get("item"), "seq": data.get("seq"), "text": str(exc)}
         except Exception as exc:  # shown to the respondent as text; the form stays as it was
             return {"op": "error", "item": data.get("item"), "seq": data.get("seq"), "text": f"Not saved: {exc}"}

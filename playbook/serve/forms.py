@@ -7,20 +7,30 @@ with ipywidgets, for consultants in JupyterLab and in the live views.
 
 Imports only the light parts of the package, so a Voilà page with a form does
 not pay for pandas or altair. Every answer is validated again on save (the
-browser is not trusted) and saved as soon as it is given.
+browser is not trusted) and saved as soon as it is given; a comment typed before
+its answer is kept in the store too. Under ``playbook serve`` a save that cannot
+be written says so to the respondent and in the server's log, and every save and
+submission first re-checks the link (``FormModel.admitted``).
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import sqlite3
+import sys
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NoReturn
 
 from playbook.core.engagement import Engagement
 from playbook.core.html import macro, render
 from playbook.core.instruments import DONT_KNOW, RATING, Instrument, Item, instruments, parse_answer
-from playbook.core.responses import answer_store
+from playbook.core.responses import answer_store, clean_text
 from playbook.core.store import Store
+from playbook.serve.live import WORKSPACE_ENV
 
 YESNO_OPTIONS = [("Yes", "yes"), ("No", "no")]
 RATING_OPTIONS = [("1", 1), ("2", 2), ("3", 3), ("4", 4), ("5", 5)]
@@ -31,6 +41,30 @@ RATING_HELP = "1 = strongly disagree · 3 = neither · 5 = strongly agree"
 COMMENT_MAX = 2000
 INTRO = ("Answers marked * are required. Each answer is saved as soon as you give it; you can close this page "
          "and come back with the same link.")
+
+
+NOT_SAVED = "Your answer could not be saved; please tell {consultant}."
+LINK_CLOSED = "This link is no longer valid, so nothing more is saved. Ask {consultant} for a new link."
+
+log = logging.getLogger("playbook.serve.forms")
+
+
+class NotSaved(Exception):
+    """A save or submission the store did not take; its text is for the respondent."""
+
+
+class LinkClosed(Exception):
+    """The link of this page was revoked or expired after it opened; its text is for the respondent."""
+
+
+def _tell_consultant(text: str) -> None:
+    """One line in the server's log (the terminal or container log of ``playbook serve``), never on the page."""
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.__stderr__)
+        handler.setFormatter(logging.Formatter("[playbook %(asctime)s] %(message)s"))
+        log.addHandler(handler)
+        log.propagate = False
+    log.error(text)
 
 
 def _text(tag: str, cls: str, text: object) -> str:
@@ -56,11 +90,16 @@ class FormModel:
         if self.person is None:
             raise ValueError(f"unknown respondent {respondent!r}")
         self.wave = wave or eng.period
+        # Under playbook serve the store is the one the server checked at start: never memory, never remade.
+        self.served = bool(os.environ.get(WORKSPACE_ENV))
+        # Whether the link this form was opened with still opens it (None: no link, e.g. JupyterLab).
+        self.admitted: Callable[[], bool] | None = None
         required_codes = set(codes) if required is None else set(required)
-        saved, self.submitted_at = {}, None
+        saved, kept, self.submitted_at = {}, {}, None
         if eng.store_path.is_file():  # reading only: no write transaction when a form opens
             with Store.reader(eng.store_path) as store:
                 saved = {a["item"]: a for a in store.current(respondent=respondent, wave=self.wave)}
+                kept = {c["item"]: c["comment"] for c in store.pending_comments(respondent, self.wave)}
                 self.submitted_at = store.submitted(respondent, self.wave)
         self.sections: list[tuple[Instrument, list[Question]]] = []
         self.questions: dict[str, Question] = {}
@@ -73,6 +112,7 @@ class FormModel:
                 if prev is not None:
                     q.value = int(prev["value"]) if item.answer == RATING and prev["value"] != DONT_KNOW else prev["value"]
                     q.comment = prev["comment"] or ""
+                q.comment = q.comment or kept.get(item.id, "")  # typed before the answer (or a paper answer) came
                 self.questions[item.id] = q
                 qs.append(q)
             self.sections.append((inst, qs))
@@ -83,28 +123,68 @@ class FormModel:
             return f"{inst.title} (about {whose})"
         return inst.title
 
-    def save(self, item_id: str, value: object, comment: str = "", store=None) -> bool:
-        """Validate one answer and write it; False when there is no answer to write yet.
+    @property
+    def consultant(self) -> str:
+        return self.eng.consultant or "your consultant"
 
-        Raises ValueError naming what is allowed when the item or the value is wrong.
+    def check_link(self, item: str = "") -> None:
+        """Raise LinkClosed when the link this form was opened with no longer opens it (revoked, expired).
+
+        A store gone from under the server is a failure to save (NotSaved), not a link gone bad.
+        """
+        what = "save an answer of" if item else "record the submission of"
+        if self.served and not self.eng.store_path.is_file():
+            self._failed(what, FileNotFoundError("the answers store is missing"), item)
+        try:
+            ok = self.admitted is None or self.admitted()
+        except (sqlite3.Error, OSError) as exc:
+            self._failed(what, exc, item)
+        if not ok:
+            raise LinkClosed(LINK_CLOSED.format(consultant=self.consultant))
+
+    def _failed(self, what: str, exc: BaseException, item: str = "") -> NoReturn:
+        _tell_consultant(f"could not {what} {self.person.id} ({self.eng.id}, wave {self.wave}"
+                         f"{', ' + item if item else ''}): {exc}; is {self.eng.store_path} still there and writable?")
+        raise NotSaved(NOT_SAVED.format(consultant=self.consultant)) from None
+
+    def open_store(self) -> Store:
+        """The store to write to (see ``answer_store``)."""
+        return answer_store(self.eng, served=self.served)
+
+    def save(self, item_id: str, value: object, comment: str = "", store=None) -> bool:
+        """Validate one answer (or a comment alone, on a question with no answer yet) and store it.
+
+        True when something was written; an answer identical to the current one writes nothing.
+        Raises ValueError naming what is allowed when the item or the value is wrong, LinkClosed
+        when the form's link was revoked or expired, NotSaved when the store did not take it.
         """
         q = self.questions.get(item_id)
         if q is None:
             raise ValueError(f"{item_id!r} is not a question of this form")
         if not isinstance(comment, str):
             raise ValueError("a comment must be text")
-        comment = comment.strip()[:COMMENT_MAX]
-        if value is None:
-            q.comment = comment
-            return False
+        comment = clean_text(comment).strip()[:COMMENT_MAX]
+        parsed = None
+        if value is not None:
+            try:
+                parsed = parse_answer(q.item, value)  # never trust what the browser sent
+            except ValueError as exc:
+                raise ValueError(f"{item_id} takes {exc}") from None
+        self.check_link(item_id)
+        if parsed is None and q.value is None and comment == q.comment:
+            return False  # nothing new: a comment kept already, or none
         try:
-            parsed = parse_answer(q.item, value)  # never trust what the browser sent
-        except ValueError as exc:
-            raise ValueError(f"{item_id} takes {exc}") from None
-        with answer_store(self.eng) if store is None else nullcontext(store) as writer:
-            writer.save(self.person.id, item_id, parsed, self.wave, comment, source="form")
-        q.value, q.comment = parsed, comment
-        return True
+            with self.open_store() if store is None else nullcontext(store) as writer:
+                if parsed is None:
+                    written = writer.keep_comment(self.person.id, item_id, self.wave, comment)
+                else:
+                    written = writer.save_form(self.person.id, item_id, parsed, self.wave, comment)
+        except (sqlite3.Error, OSError) as exc:
+            self._failed("save an answer of", exc, item_id)
+        if parsed is not None:
+            q.value = parsed
+        q.comment = comment
+        return written
 
     def counts(self) -> tuple[int, int, int, int]:
         """(answered, asked, required answered, required asked)."""
@@ -126,9 +206,13 @@ class FormModel:
         """Record the submission when nothing required is missing."""
         if self.missing():
             return False
-        with answer_store(self.eng) as store:
-            store.submit(self.person.id, self.wave)
-            self.submitted_at = store.submitted(self.person.id, self.wave)
+        self.check_link()
+        try:
+            with self.open_store() as store:
+                store.submit(self.person.id, self.wave)
+                self.submitted_at = store.submitted(self.person.id, self.wave)
+        except (sqlite3.Error, OSError) as exc:
+            self._failed("record the submission of", exc)
         return True
 
     def status_text(self, what: str = "") -> str:
@@ -243,6 +327,9 @@ class RespondentForm:
     def _changed(self, row: ItemRow) -> None:
         try:
             saved = self.model.save(row.q.item.id, row.answer.value, row.comment.value or "")
+        except (NotSaved, LinkClosed) as exc:
+            self.status.value = _text("span", "pb-error", str(exc))
+            return
         except Exception as exc:  # shown to the respondent, nothing else happens
             self.status.value = _text("span", "pb-error", f"Not saved: {exc}")
             return
@@ -250,7 +337,7 @@ class RespondentForm:
 
     def save_all(self) -> int:
         n = 0
-        with answer_store(self.model.eng) as store:
+        with self.model.open_store() as store:
             for item_id, row in self.rows.items():
                 n += self.model.save(item_id, row.answer.value, row.comment.value or "", store=store)
         self._update_status(f"saved {n} answers")
@@ -261,8 +348,12 @@ class RespondentForm:
         if self.model.missing():
             self.message.value = _text("span", "pb-missing", self.model.missing_text())
             return False
-        self.save_all()
-        self.model.submit()
+        try:
+            self.save_all()
+            self.model.submit()
+        except (NotSaved, LinkClosed) as exc:
+            self.message.value = _text("span", "pb-error", str(exc))
+            return False
         self.message.value = _text("span", "pb-done", self.model.submitted_text(True))
         return True
 

@@ -88,14 +88,15 @@
     };
   }
 
-  function lose() {
+  // The form stops for good: the connection is gone, or (``text``) the kernel says the link no longer opens it.
+  function lose(text) {
     if (lost) { return; }
     lost = true; ready = false;
     setState("lost");
     var unsaved = Object.keys(pending).length + queue.filter(function (d) { return d.op === "answer"; }).length;
-    say(messageEl, "pb-error", "The connection to this form was lost. Your saved answers are kept: reload this " +
-        "page (or open your link again) to go on." + (unsaved ? " The last " + unsaved + " answer(s) were not " +
-        "saved; please give them again." : ""));
+    say(messageEl, "pb-error", text || ("The connection to this form was lost. Your saved answers are kept: reload " +
+        "this page (or open your link again) to go on." + (unsaved ? " The last " + unsaved + " answer(s) were " +
+        "not saved; please give them again." : "")));
     if (ws) { try { ws.close(); } catch (e) { /* already closed */ } }
   }
 
@@ -115,7 +116,7 @@
       if (pending[data.item] === data.seq) {
         delete pending[data.item];
         var row = rowOf(data.item);
-        if (row) { row.classList.remove("pb-unsaved", "pb-flag"); row.classList.toggle("pb-ok", !!data.written); }
+        if (row) { row.classList.remove("pb-unsaved", "pb-flag"); row.classList.toggle("pb-ok", !!data.kept); }
       }
       progress(data);
     } else if (data.op === "error") {
@@ -125,6 +126,15 @@
         if (bad) { bad.classList.remove("pb-unsaved", "pb-ok"); bad.classList.add("pb-flag"); }
       }
       say(statusEl, "pb-error", data.text || "Not saved.");
+    } else if (data.op === "slow") {
+      // Too many messages at once: nothing was written; the same change goes again after a pause.
+      say(statusEl, "pb-progress", data.text || "Slow down a little, please.");
+      if (data.item && pending[data.item] === data.seq) {
+        var item = data.item, again = data.seq;
+        setTimeout(function () { if (!lost && pending[item] === again) { send(answerOf(item)); } }, 1500);
+      }
+    } else if (data.op === "closed") {
+      lose(data.text || "This link is no longer valid.");
     } else if (data.op === "missing") {
       say(messageEl, "pb-missing", data.text);
       var first = null;
