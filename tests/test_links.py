@@ -238,3 +238,35 @@ def test_bad_invite_input_is_one_message_exit_2_and_writes_nothing(eng, args, me
 def _no_links(eng) -> bool:
     with Store(eng.store_path) as store:
         return store.tokens() == []
+
+
+# --- a real server ----------------------------------------------------------------------------------------------------
+@pytest.mark.browser
+def test_a_consultant_token_opens_the_live_status_across_server_restarts_until_revoked(sample_copy, page):
+    """``serve`` twice (a new session secret each time): the stored token opens the live view both times."""
+    from .browser import served
+
+    eng = load(sample_copy)
+    token = access.issue_consultant(eng, "Ana Ruiz")
+    path = f"/voila/render/status.ipynb?e={eng.id}&c={token}"
+    for restart in range(2):
+        with served(sample_copy) as (base, proc):
+            assert proc.consultant_token != token  # the session's own link is another secret
+            page.goto(base + path, timeout=120_000)
+            page.wait_for_selector(".pb-status-table table", timeout=120_000)
+            assert "Priya Raman" in page.inner_text(".pb-status-table")
+            assert "Marketing: 0 of 3 submitted" in page.inner_text(".pb-status-rates")
+            if restart:
+                with Store(eng.store_path) as store:  # the view reads the store again on its button
+                    store.submit("sls-lead", eng.period)
+                page.locator("button.pb-status-refresh").click()
+                page.wait_for_function(
+                    "document.querySelector('.pb-status-rates').innerText.includes('Sales: 1 of 4 submitted')",
+                    timeout=30_000)
+                access.revoke_consultant(eng, "Ana Ruiz")
+                page.goto(base + path, timeout=120_000)
+                page.wait_for_selector("text=This link is not valid", timeout=120_000)
+                assert page.locator(".pb-status-table").count() == 0
+    with Store(eng.store_path) as store:
+        mine = [t for t in store.tokens() if t["kind"] == "consultant"]
+    assert mine[0]["first_opened_at"] and mine[0]["revoked_at"]
