@@ -232,6 +232,11 @@ def opened(eng: Engagement, token_hash: str, at: str | None = None) -> bool:
     """Record the first time a stored link was used (call once per admitted visit); True the first time."""
     if not token_hash or not eng.store_path.is_file():
         return False
+    with _store(eng) as store:
+        seen = store.connection.execute("SELECT first_opened_at FROM tokens WHERE token_hash = ?",
+                                        (token_hash,)).fetchone()
+    if seen is None or seen[0] is not None:  # every later visit reads only: no write lock taken
+        return False
     with _store(eng) as store, store.transaction() as c:
         cur = c.execute("UPDATE tokens SET first_opened_at = ? WHERE token_hash = ? AND first_opened_at IS NULL",
                         (at or now(), token_hash))
