@@ -188,6 +188,30 @@ def test_revoked_link_stops_working(workspace, page):  # noqa: F811
     assert "Bea" not in page.inner_text("body")
 
 
+def test_a_comment_before_its_answer_is_kept_and_a_revoked_link_stops_the_open_page(workspace, page):  # noqa: F811
+    root, _, _ = workspace
+    eng = load(root / "solo")
+    open_form(page, link(workspace, "solo", "mkt-lead"))
+    box = page.locator(".pb-comment-CS3-6 textarea")
+    box.fill("ask me after the QBR")
+    box.blur()
+    page.wait_for_selector(".pb-item-CS3-6.pb-ok", timeout=30_000)
+    with Store.reader(eng.store_path) as s:
+        assert [c["comment"] for c in s.pending_comments("mkt-lead")] == ["ask me after the QBR"]
+    page.reload()  # the page closes before any answer is given: the comment is still there
+    page.wait_for_selector(".pb-form.pb-connected", timeout=120_000)
+    assert box.input_value() == "ask me after the QBR"
+    answer(page, "CS3-6", "2")
+    assert wait_for(page, lambda: form_answers(root, "solo", "mkt-lead").get("CS3-6", {}).get("comment")
+                    == "ask me after the QBR")
+    # the link is revoked while its page is open: the next answer is refused and the page stops
+    assert access.revoke(eng, "mkt-lead") >= 1
+    answer(page, "CS3-5", "4")
+    page.wait_for_selector(".pb-form.pb-lost", timeout=30_000)
+    assert "no longer valid" in page.inner_text(".pb-message")
+    assert "CS3-5" not in form_answers(root, "solo", "mkt-lead")
+
+
 def test_killed_kernel_keeps_what_was_answered(workspace, page):  # noqa: F811
     root, _, proc = workspace
     url = link(workspace, "solo", "mkt-lead")

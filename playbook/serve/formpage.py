@@ -147,8 +147,9 @@ class FormPage:
         """Answer one message from the page; never raises."""
         data = data if isinstance(data, dict) else {}
         op = data.get("op")
-        if not self.limit.allow():
-            return {"op": "slow", "item": data.get("item"), "seq": data.get("seq"), "text": SLOW}
+        if op != "hello" and not self.limit.allow():  # "hello" writes nothing: a page may always (re)connect
+            return {"op": "slow", "request": op if op == "submit" else "answer", "item": data.get("item"),
+                    "seq": data.get("seq"), "text": SLOW}
         try:
             if op == "hello":
                 return {"op": "ready", "status": self.model.status_text(), **self._progress()}

@@ -15,6 +15,7 @@
   var queue = [];          // messages waiting for the comm to be ready
   var pending = {};        // item id -> seq of the last answer sent and not yet acknowledged
   var seq = 0, typing = {};
+  var submitting = false;  // Submit was clicked: it goes once every answer sent before it is saved
 
   function uid() {
     if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
@@ -100,6 +101,12 @@
     if (ws) { try { ws.close(); } catch (e) { /* already closed */ } }
   }
 
+  function trySubmit() {
+    if (!submitting || Object.keys(pending).length) { return; }
+    submitting = false;
+    send({ op: "submit" });
+  }
+
   function progress(data) {
     if (typeof data.answered === "number") { progressEl.value = data.answered; }
     if (data.status) { say(statusEl, "pb-progress", data.status); }
@@ -119,6 +126,7 @@
         if (row) { row.classList.remove("pb-unsaved", "pb-flag"); row.classList.toggle("pb-ok", !!data.kept); }
       }
       progress(data);
+      trySubmit();
     } else if (data.op === "error") {
       if (data.item && pending[data.item] === data.seq) {
         delete pending[data.item];
@@ -126,12 +134,15 @@
         if (bad) { bad.classList.remove("pb-unsaved", "pb-ok"); bad.classList.add("pb-flag"); }
       }
       say(statusEl, "pb-error", data.text || "Not saved.");
+      trySubmit();
     } else if (data.op === "slow") {
       // Too many messages at once: nothing was written; the same change goes again after a pause.
       say(statusEl, "pb-progress", data.text || "Slow down a little, please.");
       if (data.item && pending[data.item] === data.seq) {
         var item = data.item, again = data.seq;
         setTimeout(function () { if (!lost && pending[item] === again) { send(answerOf(item)); } }, 1500);
+      } else if (data.request === "submit") {
+        setTimeout(function () { if (!lost) { submitting = true; trySubmit(); } }, 1500);
       }
     } else if (data.op === "closed") {
       lose(data.text || "This link is no longer valid.");
@@ -174,7 +185,8 @@
     if (button.classList.contains("pb-submit")) {
       Object.keys(typing).forEach(function (item) { clearTimeout(typing[item]); delete typing[item]; });
       messageEl.textContent = "";
-      send({ op: "submit" });
+      submitting = true;
+      trySubmit();
       return;
     }
     var group = button.closest(".pb-answer");
