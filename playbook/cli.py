@@ -186,14 +186,21 @@ def import_(directory: Path) -> None:
 @click.option("--public-url", default=None,
               help="Address people reach the server at through a reverse proxy, such as "
                    "https://forms.example.org/survey/; printed links start with it.")
+@click.option("--max-kernels", default=None, type=click.IntRange(min=1),
+              help="Live pages (kernels) at once, the preheated ones included; past it visitors are asked to "
+                   "try again in a minute. Default: available memory / 80 MiB, at least 4.")
+@click.option("--preheat", default=2, show_default=True, type=click.IntRange(min=0),
+              help="Respondent pages kept started, ready for the next visitors.")
 @user_errors
-def serve(path: Path, port: int, host: str, idle_timeout: int, base_url: str | None, public_url: str | None) -> None:
+def serve(path: Path, port: int, host: str, idle_timeout: int, base_url: str | None, public_url: str | None,
+          max_kernels: int | None, preheat: int) -> None:
     """Serve the forms and live views of PATH (an engagement, or a folder of them) with Voilà."""
     from playbook.serve.server import serve as run_server
     from playbook.serve.urls import address
 
     where = address(host, port, base_url, public_url)
-    sys.exit(run_server(path, port=port, host=host, echo=click.echo, idle_timeout=idle_timeout, address=where))
+    sys.exit(run_server(path, port=port, host=host, echo=click.echo, idle_timeout=idle_timeout, address=where,
+                        max_kernels=max_kernels, preheat=preheat))
 
 
 @main.command()

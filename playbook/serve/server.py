@@ -15,6 +15,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from playbook.core.engagement import load
 from playbook.core.errors import UserError
@@ -22,7 +23,7 @@ from playbook.core.resources import notebooks_dir, templates_dir
 from playbook.core.responses import FILE as RESPONSES
 from playbook.core.responses import check_store, import_file, writable
 from playbook.serve import access
-from playbook.serve.live import WORKSPACE_ENV
+from playbook.serve.live import KEY_ENV, VISITOR_HEADER, WORKSPACE_ENV
 from playbook.serve.urls import PUBLIC_URL_ENV, Address
 from playbook.serve.urls import address as local_address
 
@@ -48,26 +49,65 @@ def workspace_engagements(path: Path) -> list[Path]:
 # Respondents get preheated kernels (forms only: no pandas or altair to import);
 # the consultant's views start on demand.
 POOL_RESPOND = 2
+# A kernel (Python, the form code, a page's state) takes some 55 to 80 MiB.
+KERNEL_MEMORY = 80 * 2**20
+MIN_KERNELS = 4
+
+
+def default_max_kernels() -> int:
+    """The kernel cap for this machine: available memory / 80 MiB, at least 4."""
+    try:
+        available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):  # not on this system
+        return MIN_KERNELS
+    return max(MIN_KERNELS, available // KERNEL_MEMORY)
+
+
+def check_limits(max_kernels: int, preheat: int) -> None:
+    if max_kernels < 1:
+        raise UserError(f"--max-kernels {max_kernels} must be 1 or more.")
+    if not 0 <= preheat < max_kernels:
+        raise UserError(f"--preheat {preheat} must be from 0 to one less than --max-kernels ({max_kernels}): "
+                        "the preheated kernels count towards the cap.")
+
+
+def server_hosts(host: str, public_url: str | None = None) -> list[str]:
+    """The host names the server answers to: its own, the loopback names, and the public address's."""
+    names = {"127.0.0.1", "localhost", "::1"}
+    if host not in ("0.0.0.0", "::", ""):
+        names.add(host.strip("[]").lower())
+    if public_url and urlsplit(public_url).hostname:
+        names.add(urlsplit(public_url).hostname)
+    return sorted(names)
 
 
 # A kernel whose page is closed (no browser connected) and idle this long is stopped.
 IDLE_TIMEOUT = 900
 
 
-def voila_config(config_dir: Path, idle_timeout: int = IDLE_TIMEOUT) -> Path:
+def voila_config(config_dir: Path, idle_timeout: int = IDLE_TIMEOUT, preheat: int = POOL_RESPOND,
+                 max_kernels: int = 0, hosts: list[str] | None = None) -> Path:
     """Write the server's voila.json: stripped sources, hidden tracebacks, preheated respondent kernels.
 
     Kernels of closed pages are culled after ``idle_timeout`` seconds without a
     connected page (Voilà never culls the preheated pool). An open page keeps its
-    kernel however long the respondent takes.
+    kernel however long the respondent takes. Every request meets the gate first
+    (``gate.Gate``, Jupyter Server's identity provider): links, ``hosts``, the cap
+    of ``max_kernels`` live kernels (0: none), the query socket.
     """
     config = {
+        "Voila": {"identity_provider_class": "playbook.serve.gate.Gate"},
+        "Gate": {"hosts": list(hosts or []), "max_kernels": max_kernels},
         "VoilaConfiguration": {
             "template": "playbook",
             "theme": "light",
             "strip_sources": True,
             "show_tracebacks": False,
             "preheat_kernel": True,
+            # The gate's word on who the visitor is reaches the kernel as HTTP_X_PLAYBOOK_VISITOR.
+            "http_header_envs": [VISITOR_HEADER],
+            "allow_template_override": "NO",
+            "allow_theme_override": "NO",
             # Pages need only the widget manager; every other lab extension is a script to fetch.
             "extension_denylist": ["jupyterlab_pygments", "@voila-dashboards/jupyterlab-preview"],
         },
@@ -80,7 +120,7 @@ def voila_config(config_dir: Path, idle_timeout: int = IDLE_TIMEOUT) -> Path:
             "cull_connected": False,
         },
         "VoilaKernelManager": {
-            "kernel_pools_config": {"respond.ipynb": {"pool_size": POOL_RESPOND}, "default": {"pool_size": 0}},
+            "kernel_pools_config": {"respond.ipynb": {"pool_size": preheat}, "default": {"pool_size": 0}},
         },
     }
     path = Path(config_dir) / "voila.json"
@@ -108,6 +148,7 @@ def environment(path: Path, public_url: str | None = None) -> tuple[dict[str, st
     env.update({
         WORKSPACE_ENV: str(Path(path).resolve()),
         access.CONSULTANT_ENV: access.digest(token),
+        KEY_ENV: access.new_token(),  # signs the gate's word to the kernels; proves a kernel on the query socket
         "JUPYTER_PATH": os.pathsep.join(p for p in (jupyter_path, os.environ.get("JUPYTER_PATH", "")) if p),
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
     })
@@ -118,8 +159,15 @@ def environment(path: Path, public_url: str | None = None) -> tuple[dict[str, st
 
 
 def serve(path: Path, port: int = 8866, host: str = "127.0.0.1", echo: Callable[[str], None] = print,
-          idle_timeout: int = IDLE_TIMEOUT, address: Address | None = None) -> int:
-    """Serve ``path``; ``address`` (``urls.address``) gives the path prefix and the public address of links."""
+          idle_timeout: int = IDLE_TIMEOUT, address: Address | None = None, max_kernels: int | None = None,
+          preheat: int = POOL_RESPOND) -> int:
+    """Serve ``path``; ``address`` (``urls.address``) gives the path prefix and the public address of links.
+
+    ``max_kernels`` caps the live kernels (default: from the available memory); ``preheat``
+    respondent kernels wait started.
+    """
+    max_kernels = default_max_kernels() if max_kernels is None else max_kernels
+    check_limits(max_kernels, preheat)
     engagements = [load(p) for p in workspace_engagements(path)]
     for eng in engagements:  # forms must be able to save: the store made if missing, else one message, no server
         check_store(eng)
@@ -130,6 +178,9 @@ def serve(path: Path, port: int = 8866, host: str = "127.0.0.1", echo: Callable[
                 echo(f"Imported {added} answer(s) from {eng.id}/{RESPONSES}.")
     where = address or local_address(host, port)
     env, token = environment(path, where.public_url if where.proxied else None)
+    # Preheated kernels reach the server's query socket at this address (Voilà's default is 127.0.0.1,
+    # which a server listening on one other address does not answer).
+    env["VOILA_APP_IP"] = "127.0.0.1" if host in ("0.0.0.0", "::", "") else (f"[{host}]" if ":" in host else host)
     base = where.public_url
     echo(f"Serving {len(engagements)} engagement(s) on {base} (Ctrl-C to stop).")
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -144,7 +195,8 @@ def serve(path: Path, port: int = 8866, host: str = "127.0.0.1", echo: Callable[
     echo("Respondent links: playbook invite ENGAGEMENT RESPONDENT (or --all); consultant links that last across "
          "restarts: playbook invite ENGAGEMENT --consultant NAME; who has answered: playbook status ENGAGEMENT.")
     with tempfile.TemporaryDirectory(prefix="playbook-serve-") as config_dir:
-        voila_config(Path(config_dir), idle_timeout)
+        voila_config(Path(config_dir), idle_timeout, preheat, max_kernels,
+                     server_hosts(host, where.public_url if where.proxied else None))
         try:
             return subprocess.call(voila_command(port, host, Path(config_dir), where.base_url), env=env)
         except KeyboardInterrupt:

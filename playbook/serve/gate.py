@@ -1,0 +1,250 @@
+"""The gate: every request to ``playbook serve`` meets it before Voilà does anything with it.
+
+Voilà 0.5 refuses its ``prelaunch_hook`` together with preheated kernels, so the
+check sits where Jupyter Server asks "who is this visitor?": the server's
+identity provider (``Voila.identity_provider_class``), whose ``get_user`` runs in
+the ``prepare`` of every Jupyter handler, the page renderer included, before the
+handler's ``get``; no kernel is started or taken from the pool until it returns.
+For a page (``/voila/render/<notebook>``) the gate
+
+- takes the secrets out of the request (``t``, ``c``) and the template and theme
+  overrides, so no log line, no kernel environment and no later refill kernel
+  (Voilà copies the triggering URL into it) ever carries a token;
+- checks the link once (``access.check``): a link that is not valid is answered
+  here with the "not valid" page (403), too many of them from one address with a
+  friendly "try again in a minute" (429), too many live kernels with the same (503);
+- tells the kernel who the visitor is in one signed request header, which Voilà
+  passes to the kernel (``VoilaConfiguration.http_header_envs``); a copy sent by a
+  browser is dropped first.
+
+For every request it refuses a ``Host`` that is not the server's own (DNS
+rebinding), a websocket whose ``Origin`` is another site, and the folder listings
+(``/``, ``/voila/tree``, ``/voila/api/contents``). Its own handler (``get_handlers``,
+placed by Voilà before its routes) guards Voilà's ``voila/query/<kernel id>``
+socket: only the server's own kernels, each for its own id, may wait there, and a
+kernel that never comes for its visitor is replaced.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import time
+from collections import defaultdict, deque
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from jupyter_server.auth.identity import IdentityProvider, User
+from tornado import web
+from tornado.httputil import parse_qs_bytes, split_host_and_port
+from tornado.ioloop import PeriodicCallback
+from traitlets import Float, Integer, List, Unicode
+from voila.request_info_handler import RequestInfoSocketHandler
+
+from playbook.core.engagement import is_slug
+from playbook.core.errors import UserError
+from playbook.core.resources import notebooks_dir
+from playbook.serve import access
+from playbook.serve.live import KERNEL_HEADER, VISITOR_HEADER, kernel_proof, sign_visitor, workspace_engagement
+
+DROPPED = frozenset({"t", "c", "template", "theme"})
+BUSY = "Many people are answering right now. Please try again in a minute."
+NOT_FOUND = "There is nothing to see here. Please open the link you were sent."
+_NOTEBOOK = re.compile(r"^[A-Za-z0-9_-]+\.ipynb$")
+ANONYMOUS = User(username="visitor", name="visitor")
+
+
+# -- the request ------------------------------------------------------------------------------
+def strip_request(request) -> dict[str, str]:
+    """Take secrets and overrides out of a tornado request; return the whole query as it came (last value wins)."""
+    pairs = parse_qsl(request.query, keep_blank_values=True)
+    if any(k in DROPPED for k, _ in pairs):
+        kept = urlencode([(k, v) for k, v in pairs if k not in DROPPED])
+        request.query = kept
+        request.uri = request.path + (f"?{kept}" if kept else "")
+        request.query_arguments = parse_qs_bytes(kept, keep_blank_values=True)
+        for name in DROPPED:
+            request.arguments.pop(name, None)
+    if VISITOR_HEADER in request.headers:
+        del request.headers[VISITOR_HEADER]
+    return dict(pairs)
+
+
+def host_name(netloc: str) -> str:
+    name = split_host_and_port(netloc.strip().lower())[0]
+    return name[1:-1] if name.startswith("[") and name.endswith("]") else name
+
+
+def _refuse(status: int, text: str) -> web.HTTPError:
+    # The page (templates/jupyter/voila/templates/playbook/<status>.html) shows ``message``.
+    return web.HTTPError(status, "%s", text)
+
+
+def _live_kernels(km) -> int:
+    return len(set(km.list_kernel_ids()) | set(getattr(km, "_pending_kernels", {})))
+
+
+class Gate(IdentityProvider):
+    """Jupyter Server's identity provider for ``playbook serve``: who a request comes from, or a refusal."""
+
+    hosts = List(Unicode(), config=True, help="Host names the server answers to (Host and websocket Origin).")
+    max_kernels = Integer(0, config=True, help="Live kernels (the preheated pool included) past which visitors "
+                                               "are asked to come back in a minute; 0: no cap.")
+    invalid_per_minute = Integer(20, config=True, help="Links that are not valid one address may try in a minute.")
+    stuck_after = Float(60.0, config=True, help="Seconds a kernel handed a visitor may take to come for them.")
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._failures: dict[str, deque[float]] = defaultdict(deque)
+        self._watchdog: PeriodicCallback | None = None
+
+    @property
+    def _server_url(self) -> str:
+        return getattr(self.parent, "server_url", None) or getattr(self.parent, "base_url", "/") or "/"
+
+    # -- Jupyter Server's extension points ---------------------------------------------------
+    def get_handlers(self) -> list:
+        """No login pages; Voilà's query socket for this server's own kernels only."""
+        return [(f"{self._server_url}voila/query/(?P<kernel_id>\\w+-\\w+-\\w+-\\w+-\\w+)", KernelQuerySocket)]
+
+    def get_user(self, handler: web.RequestHandler) -> User:
+        try:
+            return self._visitor(handler)
+        except web.HTTPError:
+            handler.current_user = None  # the refusal page is drawn for nobody
+            raise
+
+    def _visitor(self, handler: web.RequestHandler) -> User:
+        request = handler.request
+        query = strip_request(request)
+        if self.hosts and host_name(request.host) not in self.hosts:
+            self.log.warning("Refused a request for host %r (not this server's)", request.host[:100])
+            raise _refuse(403, access.INVALID_TEXT.format(consultant="your consultant"))
+        if request.headers.get("Upgrade", "").lower() == "websocket" and not self._origin_ok(request):
+            self.log.warning("Refused a websocket from origin %r", request.headers.get("Origin", "")[:100])
+            raise web.HTTPError(403)
+        self._start_watchdog(handler)
+        path = request.path[len(self._server_url):] if request.path.startswith(self._server_url) else request.path
+        if path in ("", "voila", "voila/") or path.startswith(("voila/tree", "voila/api/contents")):
+            raise _refuse(404, NOT_FOUND)
+        if path.startswith("voila/render/"):
+            return self._admit(handler, path[len("voila/render/"):], query)
+        return ANONYMOUS
+
+    def _origin_ok(self, request) -> bool:
+        origin = request.headers.get("Origin")
+        if origin is None:  # not a browser: the kernels' own sockets, scripts
+            return True
+        netloc = urlsplit(origin.lower()).netloc
+        return netloc == request.host.lower() and (not self.hosts or host_name(netloc) in self.hosts)
+
+    # -- admission ---------------------------------------------------------------------------
+    def _admit(self, handler: web.RequestHandler, notebook: str, query: dict[str, str]) -> User:
+        ip = handler.request.remote_ip or ""
+        if self._too_many(ip):
+            raise _refuse(429, BUSY)
+        found, eng = self._check(notebook, query)
+        if isinstance(found, access.Refusal):
+            self._failed(ip)
+            raise _refuse(403, found.message)
+        if self.max_kernels and _live_kernels(handler.kernel_manager) >= self.max_kernels:
+            self.log.warning("%d live kernels (the cap): a visitor was asked to come back", self.max_kernels)
+            raise _refuse(503, BUSY)
+        access.opened(eng, found.token_hash)
+        handler.request.headers[VISITOR_HEADER] = sign_visitor(eng.id, found.kind, found.respondent, found.name,
+                                                               found.token_hash)
+        who = found.respondent if found.kind == access.RESPONDENT else f"consultant {found.name}".strip()
+        return User(username=f"{found.kind}:{found.respondent}", name=who)
+
+    def _check(self, notebook: str, query: dict[str, str]):
+        eid = query.get("e", "")
+        if not _NOTEBOOK.match(notebook) or not (notebooks_dir() / notebook).is_file() or not is_slug(eid):
+            return access.refusal(None), None
+        try:
+            eng = workspace_engagement(eid)
+        except UserError:
+            return access.refusal(None), None
+        return access.check(eng, query, page=notebook), eng
+
+    def _too_many(self, ip: str) -> bool:
+        seen = self._failures.get(ip)
+        if not seen:
+            return False
+        while seen and seen[0] < time.monotonic() - 60:
+            seen.popleft()
+        return len(seen) >= self.invalid_per_minute
+
+    def _failed(self, ip: str) -> None:
+        if len(self._failures) > 10_000:  # many addresses: forget those quiet for a minute
+            for key in [k for k, v in self._failures.items() if not v or v[-1] < time.monotonic() - 60]:
+                del self._failures[key]
+        self._failures[ip].append(time.monotonic())
+
+    # -- kernels that never come for their visitor -------------------------------------------
+    def _start_watchdog(self, handler: web.RequestHandler) -> None:
+        if self._watchdog is None:
+            km = handler.kernel_manager
+            self._watchdog = PeriodicCallback(lambda: replace_stuck(km, self.stuck_after, self.log), 5000)
+            self._watchdog.start()
+
+
+_handed: dict[str, float] = {}  # kernel id -> when Voilà left its visitor waiting for it (not yet connected)
+
+
+async def replace_stuck(km, stuck_after: float, log) -> None:
+    """Stop a kernel handed a visitor that has not come for them in ``stuck_after`` seconds.
+
+    Voilà keeps a visitor's request for a kernel that is not connected to the query
+    socket (``RequestInfoSocketHandler._cache``); a kernel that has not taken it by
+    then never will. Stopping it ends the waiting page (the visitor reloads and gets
+    a fresh kernel); the pool was refilled when the kernel was handed out.
+    """
+    cache = RequestInfoSocketHandler._cache
+    now = time.monotonic()
+    for kid in list(_handed):
+        if kid not in cache:
+            _handed.pop(kid, None)
+    for kid in list(cache):
+        since = _handed.setdefault(kid, now)
+        if now - since < stuck_after:
+            continue
+        cache.pop(kid, None)
+        _handed.pop(kid, None)
+        if kid in km:
+            log.warning("Kernel %s did not come for its visitor in %.0f s: stopped", kid, stuck_after)
+            try:
+                await km.shutdown_kernel(kid, now=True)
+            except Exception:  # already gone
+                log.warning("Kernel %s could not be stopped", kid, exc_info=True)
+
+
+class KernelQuerySocket(RequestInfoSocketHandler):
+    """Voilà's ``voila/query/<kernel id>`` socket, for this server's own kernels only.
+
+    A kernel shows ``kernel_proof(its id)`` (it inherits the session's key); anyone
+    else, or a kernel asking for another's id, is refused before the socket opens.
+    A second socket for the same id replaces the first, and closing one removes only
+    that one (Voilà's own ``on_close`` may remove another kernel's waiter).
+    """
+
+    def prepare(self):
+        kid = self.path_kwargs.get("kernel_id", "")
+        proof = self.request.headers.get(KERNEL_HEADER, "")
+        km = self.settings.get("kernel_manager")
+        known = km is not None and (kid in km or kid in getattr(km, "_pending_kernels", {}))
+        if not (known and hmac.compare_digest(proof, kernel_proof(kid))):
+            raise web.HTTPError(403)
+
+    def open(self, kernel_id: str) -> None:
+        old = RequestInfoSocketHandler._waiters.get(kernel_id)
+        super().open(kernel_id)
+        if kernel_id in RequestInfoSocketHandler._cache:  # delivered now: the visitor is no longer waiting
+            RequestInfoSocketHandler._cache.pop(kernel_id, None)
+            _handed.pop(kernel_id, None)
+        if old is not None and old is not self:
+            old.close()
+
+    def on_close(self) -> None:
+        waiters = RequestInfoSocketHandler._waiters
+        for kid, waiter in list(waiters.items()):
+            if waiter is self:
+                del waiters[kid]

@@ -1,0 +1,197 @@
+"""The gate in front of Voilà: strangers start no kernel, limits, the kernel socket, hosts and origins.
+
+The server tests run a real ``playbook serve`` on 127.0.0.1 and talk to it with plain
+HTTP and websockets (no browser); kernels are counted as processes under the server.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+from click.testing import CliRunner
+from tornado.httputil import HTTPHeaders, HTTPServerRequest, RequestStartLine
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
+
+from playbook import load
+from playbook.cli import main
+from playbook.core.errors import UserError
+from playbook.serve import access, live, server
+from playbook.serve.gate import BUSY, strip_request
+
+from .browser import kernels, served
+from .conftest import write_engagement
+
+PEOPLE = [{"id": "mkt-lead", "name": "Mara Quill", "side": "marketing", "role": "leader"},
+          {"id": "sls-lead", "name": "Bea Lorne", "side": "sales", "role": "leader"},
+          {"id": "sls-1", "name": "Ivo Strand", "side": "sales", "role": "member"},
+          {"id": "sls-2", "name": "Noor Vale", "side": "sales", "role": "member"}]
+
+
+# -- without a server ------------------------------------------------------------------------
+def test_the_gate_takes_tokens_and_overrides_out_of_the_request():
+    uri = "/voila/render/respond.ipynb?e=acme&t=SECRET&template=../..&r=x"
+    req = HTTPServerRequest(start_line=RequestStartLine("GET", uri, "HTTP/1.1"),
+                            headers=HTTPHeaders({"X-Playbook-Visitor": "forged", "Host": "127.0.0.1"}))
+    query = strip_request(req)
+    assert query == {"e": "acme", "t": "SECRET", "template": "../..", "r": "x"}
+    assert "SECRET" not in req.uri and "SECRET" not in req.query and "SECRET" not in req.full_url()
+    assert req.uri == "/voila/render/respond.ipynb?e=acme&r=x"
+    assert set(req.arguments) == {"e", "r"} and set(req.query_arguments) == {"e", "r"}
+    assert "X-Playbook-Visitor" not in req.headers  # a browser cannot say who it is
+
+
+def test_the_kernel_believes_only_what_the_gate_signed(monkeypatch):
+    monkeypatch.setenv(live.KEY_ENV, access.new_token())
+    signed = live.sign_visitor("acme", "respondent", "sls-1", "Ivo", "abc")
+    assert live.read_visitor(signed) == {"e": "acme", "kind": "respondent", "r": "sls-1", "name": "Ivo", "h": "abc"}
+    body, mac = signed.split(".")
+    forged = live.sign_visitor("acme", "consultant").split(".")[0]
+    assert live.read_visitor(f"{forged}.{mac}") is None  # another visitor under this signature
+    assert live.read_visitor(body) is None and live.read_visitor("") is None
+    monkeypatch.setenv(live.KEY_ENV, access.new_token())  # another server's key
+    assert live.read_visitor(signed) is None
+
+
+def test_limits_are_checked_before_serving():
+    assert server.default_max_kernels() >= server.MIN_KERNELS
+    server.check_limits(4, 3)
+    with pytest.raises(UserError, match="--max-kernels 0 must be 1 or more"):
+        server.check_limits(0, 0)
+    with pytest.raises(UserError, match="--preheat 2 must be from 0 to one less than --max-kernels"):
+        server.check_limits(2, 2)
+    result = CliRunner().invoke(main, ["serve", ".", "--max-kernels", "0"])
+    assert result.exit_code == 2 and "--max-kernels" in result.output
+
+
+def test_hosts_the_server_answers_to():
+    assert server.server_hosts("0.0.0.0") == ["127.0.0.1", "::1", "localhost"]
+    assert "forms.example.org" in server.server_hosts("127.0.0.1", "https://Forms.Example.org/survey/")
+    assert "10.1.2.3" in server.server_hosts("10.1.2.3")
+
+
+# -- a real server ---------------------------------------------------------------------------
+def get(url: str, host: str | None = None) -> tuple[int, str]:
+    req = urllib.request.Request(url, headers={"Host": host} if host else {})
+    try:
+        with urllib.request.urlopen(req, timeout=120) as r:
+            return r.status, r.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8")
+
+
+def steady_kernels(proc, expected: int, timeout: float = 90) -> int:
+    deadline = time.monotonic() + timeout
+    while len(kernels(proc)) != expected and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return len(kernels(proc))
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    root = tmp_path_factory.mktemp("gate")
+    write_engagement(root / "acme", PEOPLE, rows=[], id="acme", client="Acme")
+    with served(root, "--preheat", "1", "--max-kernels", "4") as (base, proc):
+        assert steady_kernels(proc, 1) == 1  # the preheated pool
+        yield root, base, proc
+
+
+def stranger_urls(root, base) -> list[str]:
+    eng = load(root / "acme")
+    revoked = access.issue(eng, "sls-2")
+    access.revoke(eng, "sls-2")
+    respondent = access.issue(eng, "sls-1")
+    page = f"{base}/voila/render/respond.ipynb"
+    shapes = [
+        f"{page}",  # no token
+        f"{page}?e=acme",
+        f"{page}?e=acme&t=short",  # malformed
+        f"{page}?e=acme&t={'A' * 43}",  # forged
+        f"{page}?e=acme&c={'B' * 43}",  # forged consultant token
+        f"{page}?e=acme&t={revoked}",  # revoked
+        f"{page}?e=nobody&t={respondent}",  # unknown engagement
+        f"{base}/voila/render/kpi_scorecard.ipynb?e=acme&t={respondent}",  # a respondent on a consultant page
+        f"{page}?e=acme&t={'A' * 43}&template=../../..",
+    ]
+    return [shapes[i % len(shapes)] for i in range(36)]
+
+
+def test_no_listing_and_no_other_host(workspace):
+    _, base, _ = workspace
+    for path in ("/", "/voila/tree", "/voila/tree/respond.ipynb", "/voila/api/contents", "/voila/api/contents/"):
+        status, body = get(base + path)
+        assert status == 404, path
+        assert "respond.ipynb" not in body
+    status, body = get(base + "/voila/render/respond.ipynb?e=acme", host="rebind.example:8866")
+    assert status == 403 and "pb-invalid" in body
+
+
+def test_a_valid_link_is_served_without_its_token_reaching_the_kernel(workspace):
+    root, base, proc = workspace
+    eng = load(root / "acme")
+    token = access.issue(eng, "mkt-lead")
+    status, body = get(access.link(base, eng, token) + "&template=../../..&theme=dark")
+    assert status == 200 and "pb-form" in body and "pb-invalid'>" not in body  # overrides ignored
+    kernel_id = re.search(r'"kernelId": "([0-9a-f-]{36})"', body).group(1)
+    mine = [k for k in kernels(proc) if kernel_id in " ".join(k.cmdline())]
+    assert len(mine) == 1
+    env = mine[0].environ()
+    assert token not in " ".join(env.values())
+    for k in kernels(proc):  # the refill kernel either
+        assert token not in " ".join(k.environ().values())
+    assert token not in server_log(proc)
+
+    ws = base.replace("http", "ws") + f"/api/kernels/{kernel_id}/channels"
+    with pytest.raises(InvalidStatus) as refused:
+        connect(ws, origin="http://evil.example", open_timeout=10)
+    assert refused.value.response.status_code == 403
+    with connect(ws, origin=base, open_timeout=10):  # the page's own origin is let in
+        pass
+    query = base.replace("http", "ws") + f"/voila/query/{kernel_id}"
+    for url, headers in ((query, {}), (query, {live.KERNEL_HEADER: "0" * 64}),
+                         (base.replace("http", "ws") + f"/voila/query/{uuid.uuid4()}", {})):
+        with pytest.raises(InvalidStatus) as refused:
+            connect(url, additional_headers=headers, open_timeout=10)
+        assert refused.value.response.status_code == 403
+
+
+def test_36_stranger_requests_start_no_kernel(workspace):
+    """Last on this server: its address is then refused for a minute."""
+    root, base, proc = workspace
+    time.sleep(3)  # a refill of the pool after an earlier visitor has started
+    before = len(kernels(proc))
+    codes = []
+    for url in stranger_urls(root, base):
+        status, body = get(url)
+        codes.append(status)
+        assert "pb-invalid" in body or BUSY in body
+    time.sleep(3)  # a kernel would be starting by now
+    assert len(kernels(proc)) == before
+    # The first twenty are told the link is not valid; then this address must wait a minute.
+    assert codes[:20] == [403] * 20 and set(codes[20:]) == {429}
+    logged = server_log(proc)
+    assert "GET /voila/render/respond.ipynb?e=acme " in logged  # the requests are logged, without their tokens
+    assert "A" * 43 not in logged and "B" * 43 not in logged and "t=" not in logged and "c=" not in logged
+
+
+def server_log(proc) -> str:
+    """What the server logged (serve's own lines, the consultant's links among them, left out)."""
+    return "\n".join(line for line in proc.log_path.read_text().splitlines() if "GET " in line or "WARNING" in line)
+
+
+def test_past_the_kernel_cap_visitors_are_asked_to_come_back(tmp_path):
+    write_engagement(tmp_path / "acme", PEOPLE, rows=[], id="acme", client="Acme")
+    eng = load(tmp_path / "acme")
+    with served(tmp_path / "acme", "--preheat", "0", "--max-kernels", "1") as (base, proc):
+        status, body = get(access.link(base, eng, access.issue(eng, "sls-1")))
+        assert status == 200 and "pb-form" in body
+        status, body = get(access.link(base, eng, access.issue(eng, "sls-2")))
+        assert status == 503 and BUSY in body
+        assert len(kernels(proc)) == 1
+        status, body = get(f"{base}/voila/render/respond.ipynb?e=acme&t={'A' * 43}")
+        assert status == 403  # a bad link is still told so
