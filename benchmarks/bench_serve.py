@@ -9,6 +9,8 @@ Issue 13 adds a crowd: ``--crowd`` respondents (default 100) open their links sp
 ``--window`` seconds (default 10) against ``serve --preheat 4``: median and 95th percentile
 time to a usable form (goal: median <= 1.0 s, p95 <= 3 s), how many were asked to come back
 (the kernel cap's 503 page), and memory per connected respondent (goal <= 60 MiB).
+It also sends 36 stranger requests (no token, malformed, forged, revoked): kernels started
+(goal 0) and the server's memory before and after (``--strangers-only`` runs just that).
 Run: .venv/bin/python benchmarks/bench_serve.py [--runs 10] [--crowd 100 --window 10 --preheat 4]
 """
 
@@ -22,6 +24,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -44,6 +48,46 @@ def wait_http(url: str, timeout: float = 60) -> None:
         except Exception:
             time.sleep(0.3)
     raise RuntimeError(f"{url} did not answer")
+
+
+def strangers(eng_dir: Path, n: int = 36) -> dict:
+    """``n`` requests with no token, a malformed, forged or revoked one: kernels started (goal 0), server memory."""
+    import psutil
+
+    eng = load(eng_dir)
+    revoked = access.issue(eng, eng.respondents[0].id)
+    access.revoke(eng, eng.respondents[0].id)
+    page = "/voila/render/respond.ipynb"
+    shapes = ["", f"?e={eng.id}", f"?e={eng.id}&t=short", f"?e={eng.id}&t={'A' * 43}", f"?e={eng.id}&c={'B' * 43}",
+              f"?e={eng.id}&t={revoked}", f"?e=nobody&t={'C' * 43}"]
+    with served(eng_dir, "--preheat", "2") as (base, proc):
+        deadline = time.monotonic() + 90
+        while len(kernels(proc)) < 2 and time.monotonic() < deadline:  # the pool, started before the strangers
+            time.sleep(0.5)
+        time.sleep(2)
+        server = psutil.Process(proc.pid).children()[0]  # Voilà, under 'playbook serve'
+        before_k, before_rss = len(kernels(proc)), server.memory_info().rss
+        codes: dict[int, int] = {}
+        t = time.perf_counter()
+        for i in range(n):
+            try:
+                with urllib.request.urlopen(base + page + shapes[i % len(shapes)], timeout=60) as r:
+                    code = r.status
+            except urllib.error.HTTPError as exc:
+                code = exc.code
+            codes[code] = codes.get(code, 0) + 1
+        elapsed = time.perf_counter() - t
+        time.sleep(3)  # a kernel started for a stranger would show by now
+        after_k, after_rss = len(kernels(proc)), server.memory_info().rss
+    return {
+        "stranger_requests": n,
+        "stranger_answers": {str(k): v for k, v in sorted(codes.items())},
+        "stranger_seconds": round(elapsed, 2),
+        "stranger_kernels_started": after_k - before_k,
+        "stranger_kernels_goal": 0,
+        "stranger_server_memory_before_mib": round(before_rss / 2**20, 1),
+        "stranger_server_memory_after_mib": round(after_rss / 2**20, 1),
+    }
 
 
 def kernels_rss(proc: subprocess.Popen) -> tuple[int, int]:
@@ -148,11 +192,20 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--pause", type=float, default=4.0, help="seconds between respondents (pool refill)")
+    ap.add_argument("--strangers-only", action="store_true", help="only the 36 stranger requests")
     ap.add_argument("--crowd", type=int, default=100, help="respondents opening their links at about once (0: skip)")
     ap.add_argument("--window", type=float, default=10.0, help="seconds over which the crowd arrives")
     ap.add_argument("--preheat", type=int, default=4, help="serve --preheat for the crowd")
     ap.add_argument("--crowd-only", action="store_true", help="skip the one-by-one timings")
     args = ap.parse_args()
+    if args.strangers_only:
+        tmp = Path(tempfile.mkdtemp())
+        shutil.copytree(sample_path(), tmp / "halvorsen-2026")
+        try:
+            print(json.dumps(strangers(tmp / "halvorsen-2026"), indent=2))
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return
     if args.crowd_only:
         tmp = Path(tempfile.mkdtemp())
         shutil.copytree(sample_path(), tmp / "halvorsen-2026")
@@ -239,6 +292,7 @@ def main() -> None:
             "kernels_with_5_respondents": busy_n,
             "memory_per_connected_respondent_mib": round((busy_rss - idle_rss) / max(1, busy_n - idle_n) / 2**20, 1),
         }
+        results.update(strangers(eng_dir))
         if args.crowd:
             results.update(crowd(eng_dir, args.crowd, args.window, args.preheat))
     finally:
