@@ -7,9 +7,10 @@ client text goes through ``safe_cell``.
 
 from __future__ import annotations
 
+import csv
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -89,3 +90,22 @@ def write_atomic(folder: Path, files: dict[str, str | bytes]) -> None:
         for tmp, _ in temps:
             if os.path.exists(tmp):
                 os.unlink(tmp)
+
+
+def private_csv(target: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """Write a CSV readable by its owner only (mode 0600), atomically, every cell spreadsheet-safe."""
+    target = Path(target)
+    created = not target.exists()
+    if created:  # a new file starts private, so the atomic write keeps its mode
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    else:
+        os.chmod(target, 0o600)
+    try:
+        with atomic(target) as tmp, tmp.open("w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f)
+            writer.writerow(header)
+            writer.writerows([safe_cell(v) for v in row] for row in rows)
+    except BaseException:
+        if created and target.exists() and target.stat().st_size == 0:
+            target.unlink()
+        raise

@@ -7,16 +7,13 @@ and a reminder is a new link (earlier ones keep working until revoked or expired
 
 from __future__ import annotations
 
-import csv
-import os
 import shlex
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from playbook.core.engagement import Engagement, load
 from playbook.core.errors import UserError
-from playbook.core.files import atomic, safe_cell
+from playbook.core.files import private_csv
 from playbook.serve import access
 from playbook.serve.urls import address
 
@@ -47,25 +44,6 @@ def links_base(public_url: str | None, base_url: str | None) -> str:
         raise UserError(f"--base-url {base_url!r} is the path the pages live under, such as /survey/; give the "
                         "whole public address with --public-url, such as --public-url https://forms.example.org/.")
     return address("127.0.0.1", LOCAL_PORT, base_url, public_url).public_url
-
-
-def private_csv(target: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-    """Write a CSV readable by its owner only (mode 0600), atomically, every cell spreadsheet-safe."""
-    target = Path(target)
-    created = not target.exists()
-    if created:  # a new file starts private, so the atomic write keeps its mode
-        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    else:
-        os.chmod(target, 0o600)
-    try:
-        with atomic(target) as tmp, tmp.open("w", newline="", encoding="utf-8") as f:
-            writer = csv.writer(f)
-            writer.writerow(header)
-            writer.writerows([safe_cell(v) for v in row] for row in rows)
-    except BaseException:
-        if created and target.exists() and target.stat().st_size == 0:
-            target.unlink()
-        raise
 
 
 def csv_target(given: Path | None, default: Path) -> Path:

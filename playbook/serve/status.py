@@ -19,6 +19,7 @@ from typing import Any
 
 from playbook.core import formats
 from playbook.core.engagement import SIDES, Engagement
+from playbook.core.files import private_csv
 from playbook.core.instruments import instruments
 from playbook.core.store import Store
 from playbook.serve import access
@@ -139,8 +140,6 @@ def lines(eng: Engagement, t: Table) -> list[str]:
 
 def write_csv(t: Table, target: Path) -> None:
     """The same table as a CSV for the owner only (mode 0600), written atomically."""
-    from playbook.serve.invites import private_csv
-
     rows = [(r.id, r.name, r.side, r.role, "yes" if r.links else "no", r.live, when(r.opened), r.answered,
              r.required, when(r.submitted_at)) for r in t.rows]
     private_csv(target, CSV_HEADER, rows)
