@@ -248,10 +248,10 @@ def status(directory: Path, wave: str | None, csv_path: Path | None) -> None:
 
     eng = load(directory)
     target = csv_target(csv_path, Path("status.csv")) if csv_path else None
-    formats.use(eng.settings)
-    table = st.table(eng, wave)
-    for line in st.lines(eng, table):
-        click.echo(line)
+    with formats.use(eng.settings):
+        table = st.table(eng, wave)
+        for line in st.lines(eng, table):
+            click.echo(line)
     if target:
         st.write_csv(table, target)
         click.echo(f"Wrote the table to {target}, readable by you only.")

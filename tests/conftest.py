@@ -35,6 +35,15 @@ def write_engagement(folder: Path, respondents=None, rows=None, settings=None, *
     return folder
 
 
+@pytest.fixture(autouse=True)
+def _default_number_formats():
+    """Each test starts and ends in US dollars and en_US, whatever an earlier page or command made active."""
+    from playbook.core import formats
+
+    with formats.use({}):
+        yield
+
+
 @pytest.fixture
 def make_engagement(tmp_path):
     def make(rows=None, respondents=None, settings=None, name="eng", **fields):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import stat
+import threading
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -189,11 +190,12 @@ def test_live_view_shows_the_same_table_and_changes_only_when_something_did(eng)
 
 
 def test_live_view_refreshes_itself_in_the_kernels_loop(eng):
+    """Run in a thread of its own: a browser test's Playwright may have left a loop running in the main thread."""
     view = status.StatusView(eng, interval=0.05)
-    assert view.start() is False  # no running loop (headless): no timer
+    seen = {}
 
     async def scenario():
-        assert view.start() is True
+        seen["in_loop"] = view.start()
         with Store(eng.store_path) as store:
             store.submit("sls-lead", WAVE)
         for _ in range(500):  # up to 10 s on a busy machine
@@ -202,5 +204,12 @@ def test_live_view_refreshes_itself_in_the_kernels_loop(eng):
                 break
         view.task.cancel()
 
-    asyncio.run(scenario())
+    def headless_then_loop():
+        seen["headless"] = view.start()  # no running loop: no timer
+        asyncio.run(scenario())
+
+    worker = threading.Thread(target=headless_then_loop)
+    worker.start()
+    worker.join()
+    assert seen == {"headless": False, "in_loop": True}
     assert "Sales: 1 of 2 submitted (50%)" in view.rates.value
