@@ -109,7 +109,7 @@ def form(page: Page, *codes: str):
     """The respondent's form for these instruments (live pages with a respondent only)."""
     if not page.form_mode:
         return None
-    from playbook.serve.forms import respondent_form
+    from playbook.serve.widget_form import respondent_form
 
     f = respondent_form(page.ctx.engagement, page.ctx.respondent, list(codes), page.wave)
     _display(f.widget)
@@ -150,7 +150,7 @@ def respondent_app(page: Page) -> None:
         # Every save and submission asks again whether the page's link still opens it (revoked, expired).
         FormPage(app_model(page.ctx.engagement, page.ctx.respondent, page.wave), link_check(page.ctx)).display()
     elif page.form_mode:
-        from playbook.serve.forms import respondent_app as app
+        from playbook.serve.widget_form import respondent_app as app
 
         _display(app(page.ctx.engagement, page.ctx.respondent, page.wave).widget)
     elif not page.ctx.live:

@@ -172,7 +172,7 @@ def test_a_form_answered_with_dont_know_everywhere_can_be_submitted(eng):
 
 
 def test_widget_form_offers_dont_know_saves_it_and_shows_it_again(eng):
-    from playbook.serve.forms import respondent_app
+    from playbook.serve.widget_form import respondent_app
 
     form = respondent_app(eng, "mk-1")
     answered = form.model.counts()[0]

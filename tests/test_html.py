@@ -10,7 +10,8 @@ import pytest
 from playbook import load, pages
 from playbook.core.html import macro, render, table_html
 from playbook.serve.formpage import FormPage
-from playbook.serve.forms import app_model, respondent_app
+from playbook.serve.forms import app_model
+from playbook.serve.widget_form import respondent_app
 
 HOSTILE = "<script>alert(1)</script>\"'&"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#x27;&amp;"
