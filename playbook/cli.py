@@ -6,6 +6,7 @@ Commands import what they need when they run, so ``playbook --help`` stays fast.
 from __future__ import annotations
 
 import functools
+import json
 import sys
 from pathlib import Path
 
@@ -60,19 +61,82 @@ def new(directory: Path, client: str, eid: str | None, consultant: str, period: 
 
 @main.command()
 @engagement_arg
-@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Folder for the report.")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="Folder for the report (for a folder of engagements: one sub-folder per engagement id).")
 @click.option("--no-pdf", is_flag=True, help="Skip report.pdf.")
 @click.option("--no-deck", is_flag=True, help="Skip report.pptx.")
+@click.option("--jobs", default=1, show_default=True, type=int,
+              help="For a folder of engagements: how many to run at once.")
 @user_errors
-def run(directory: Path, out: Path, no_pdf: bool, no_deck: bool) -> None:
-    """Validate, import responses, run the notebooks and write the report, the deck and results.json."""
+def run(directory: Path, out: Path, no_pdf: bool, no_deck: bool, jobs: int) -> None:
+    """Validate, import responses, run the notebooks and write the report, the deck and results.json.
+
+    DIRECTORY is an engagement, or a folder of them (each its own run into OUT/<id>, one summary line each).
+    """
+    from playbook.run import batch
     from playbook.run.pipeline import RunFailed
     from playbook.run.pipeline import run as run_engagement
 
+    batch.check_jobs(jobs)
+    if directory.is_dir() and not (directory / "engagement.yaml").is_file():
+        outcomes = batch.run_all(directory, out, jobs, _progress, click.echo, make_pdf=not no_pdf,
+                                 make_deck=not no_deck)
+        for o in outcomes:
+            for note in o.notes:
+                click.echo(f"note: {o.engagement}: {note}", err=True)
+        sys.exit(batch.worst(outcomes))
     try:
         summary = run_engagement(directory, out, _progress, make_pdf=not no_pdf, make_deck=not no_deck)
     except RunFailed as exc:
         click.echo(f"error: {exc} (nothing was written to {out})", err=True)
+        sys.exit(1)
+    _done(summary)
+
+
+@main.command()
+@engagement_arg
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="Folder for the run: the snapshot, the notebooks, then the report.")
+@click.option("--no-pdf", is_flag=True, help="The assembly step skips report.pdf.")
+@click.option("--no-deck", is_flag=True, help="The assembly step skips report.pptx.")
+@user_errors
+def plan(directory: Path, out: Path, no_pdf: bool, no_deck: bool) -> None:
+    """Write OUT/plan.json: the run's steps (snapshot, one papermill job per notebook, assemble) for an orchestrator."""
+    from playbook.run.pipeline import plan as write_plan
+
+    path = write_plan(directory, out, make_pdf=not no_pdf, make_deck=not no_deck)
+    steps = json.loads(path.read_text(encoding="utf-8"))["steps"]
+    click.echo(f"Wrote {path}: {len(steps)} steps (snapshot, {len(steps) - 2} notebook(s), assemble).")
+
+
+@main.command()
+@engagement_arg
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Folder for the run.")
+@user_errors
+def snapshot(directory: Path, out: Path) -> None:
+    """Validate, import responses and write OUT/snapshot.pickle, the input of every notebook of the run."""
+    from playbook.run.pipeline import snapshot as take
+
+    path, parts = take(directory, out)
+    click.echo(f"Wrote {path}; parts assessed: {', '.join(p.name for p in parts) or 'none'}.")
+
+
+@main.command()
+@engagement_arg
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="Folder holding snapshot.pickle and the executed notebooks/.")
+@click.option("--no-pdf", is_flag=True, help="Skip report.pdf.")
+@click.option("--no-deck", is_flag=True, help="Skip report.pptx.")
+@user_errors
+def assemble(directory: Path, out: Path, no_pdf: bool, no_deck: bool) -> None:
+    """Write results.json, the report, the deck and the PDF from OUT's snapshot and executed notebooks."""
+    from playbook.run.pipeline import RunFailed
+    from playbook.run.pipeline import assemble as assemble_run
+
+    try:
+        summary = assemble_run(directory, out, _progress, make_pdf=not no_pdf, make_deck=not no_deck)
+    except RunFailed as exc:
+        click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     _done(summary)
 

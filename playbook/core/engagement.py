@@ -137,3 +137,35 @@ def load(path: str | Path | None = None) -> Engagement:
         respondents=_respondents(data["respondents"], source),
         settings=settings_mod.resolve(data.get("settings"), source),
     )
+
+
+def workspace_folders(path: str | Path) -> list[Path]:
+    """The engagement folders of ``path``, not yet read: itself when it holds engagement.yaml, else its
+    sub-folders that do (a workspace, as ``playbook serve`` and ``playbook run`` take it)."""
+    path = Path(path)
+    if not path.is_dir():
+        raise UserError(f"{path}: no such folder; give an engagement folder or a folder of engagements.")
+    if (path / "engagement.yaml").is_file():
+        return [path.resolve()]
+    found = sorted(p.resolve() for p in path.iterdir() if (p / "engagement.yaml").is_file())
+    if not found:
+        raise UserError(f"{path}: holds no engagement.yaml, directly or one level down.")
+    return found
+
+
+def check_workspace_id(eng: Engagement, folder: Path) -> None:
+    """Inside a workspace an engagement's id is its folder's name (links and batch outputs are found by it)."""
+    if eng.id != folder.name:
+        raise UserError(f"{folder / 'engagement.yaml'}: id '{eng.id}' must match its folder name '{folder.name}' "
+                        "inside a workspace, so links can find it.")
+
+
+def workspace_engagements(path: str | Path) -> list[Path]:
+    """``workspace_folders``, every engagement read and checked (the first problem is one UserError)."""
+    found = workspace_folders(path)
+    if len(found) == 1 and found[0] == Path(path).resolve():
+        load(found[0])
+        return found
+    for p in found:
+        check_workspace_id(load(p), p)
+    return found

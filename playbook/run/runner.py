@@ -53,30 +53,48 @@ def _execute(src: str, dst: str, parameters: dict, cwd: str) -> float:
     return time.perf_counter() - start
 
 
+@dataclass
+class Job:
+    """One notebook to execute: papermill's input, output, parameters and working folder."""
+
+    notebook: str
+    input: Path
+    output: Path
+    parameters: dict
+    cwd: Path
+
+
+def notebook_jobs(eng: Engagement, parts: list[Part], out_dir: Path, snapshot: Path) -> list[Job]:
+    """The notebooks that show ``parts``, each once (a notebook may show several parts; each output says which).
+
+    The snapshot is passed relative to ``out_dir``, which is also the kernel's working folder, so an
+    executed notebook opened later beside its run's snapshot still finds it.
+    """
+    rel = os.path.relpath(snapshot, out_dir)
+    params = {"engagement_dir": str(eng.path), "mode": "report", "respondent": "", "wave": "", "snapshot": rel}
+    notebooks = dict.fromkeys(part.notebook for part in parts)
+    return [Job(name, notebooks_dir() / name, out_dir / name, dict(params), out_dir) for name in notebooks]
+
+
 class Running:
     """Notebooks executing in worker processes; ``wait`` collects them."""
 
     def __init__(self, eng: Engagement, parts: list[Part], out_dir: Path, snapshot: Path,
-                 progress: Callable[[str], None]):
+                 progress: Callable[[str], None], workers: int | None = None):
         out_dir.mkdir(parents=True, exist_ok=True)
         self.progress = progress
-        # The snapshot's path relative to the notebooks, so an executed notebook opened later
-        # beside its run's snapshot still finds it.
-        rel = os.path.relpath(snapshot, out_dir)
-        params = {"engagement_dir": str(eng.path), "mode": "report", "respondent": "", "wave": "", "snapshot": rel}
-        # A notebook may show several parts (each output says which): run each notebook once.
-        notebooks = dict.fromkeys(part.notebook for part in parts)
-        jobs = [(name, notebooks_dir() / name, out_dir / name, params) for name in notebooks]
+        jobs = notebook_jobs(eng, parts, out_dir, snapshot)
         self.pool = None
         self.futures: dict = {}
         if jobs:
             import papermill  # noqa: F401  (imported once here, inherited by the forked workers)
 
-            workers = max(1, min(len(jobs), os.cpu_count() or 1))
+            workers = max(1, min(len(jobs), workers or os.cpu_count() or 1))
             ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
             self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
-            self.futures = {self.pool.submit(_execute, str(src), str(dst), params, str(out_dir)): (name, dst)
-                            for name, src, dst, params in jobs}
+            self.futures = {self.pool.submit(_execute, str(job.input), str(job.output), job.parameters,
+                                             str(job.cwd)): (job.notebook, job.output)
+                            for job in jobs}
 
     def wait(self) -> list[Outcome]:
         outcomes: list[Outcome] = []

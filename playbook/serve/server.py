@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from playbook.core.engagement import load
+from playbook.core.engagement import load, workspace_engagements
 from playbook.core.errors import UserError
 from playbook.core.resources import notebooks_dir, templates_dir
 from playbook.core.responses import FILE as RESPONSES
@@ -26,25 +26,6 @@ from playbook.serve import access
 from playbook.serve.live import KEY_ENV, VISITOR_HEADER, WORKSPACE_ENV
 from playbook.serve.urls import PUBLIC_URL_ENV, Address
 from playbook.serve.urls import address as local_address
-
-
-def workspace_engagements(path: Path) -> list[Path]:
-    path = Path(path)
-    if not path.is_dir():
-        raise UserError(f"{path}: no such folder; give an engagement folder or a folder of engagements.")
-    if (path / "engagement.yaml").is_file():
-        load(path)
-        return [path.resolve()]
-    found = sorted(p.resolve() for p in path.iterdir() if (p / "engagement.yaml").is_file())
-    if not found:
-        raise UserError(f"{path}: holds no engagement.yaml, directly or one level down.")
-    for p in found:
-        eng = load(p)
-        if eng.id != p.name:
-            raise UserError(f"{p / 'engagement.yaml'}: id '{eng.id}' must match its folder name '{p.name}' "
-                            "inside a workspace, so links can find it.")
-    return found
-
 
 # Respondents get preheated kernels (forms only: no pandas or altair to import);
 # the consultant's views start on demand.
