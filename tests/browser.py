@@ -40,12 +40,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(path: Path, *extra: str, timeout: float = 90, port: int | None = None):
-    """``playbook serve PATH`` on ``port`` (default: a free one); yields (base_url, process)."""
+def served(path: Path, *extra: str, timeout: float = 90, port: int | None = None, env: dict | None = None):
+    """``playbook serve PATH`` on ``port`` (default: a free one); yields (base_url, process).
+
+    ``env``: variables set for the server on top of this process's environment (e.g. PLAYBOOK_STORE_URL).
+    """
     port = port or free_port()
     log = open(path.parent / f"serve-{port}.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "playbook", "serve", str(path), "--port", str(port), *extra],
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                            env={**os.environ, **env} if env else None)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
