@@ -39,6 +39,30 @@ def engagement_arg(func):
     return click.argument("directory", type=click.Path(path_type=Path))(func)
 
 
+def _set_store(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """``--store URL``: PLAYBOOK_STORE_URL for this command and every process it starts (serve's kernels)."""
+    import os
+
+    from playbook.core.store import ENV, configured_url
+
+    if value:
+        os.environ[ENV] = value
+    try:
+        configured_url()  # a URL that is no store: one message before anything is read or written
+    except UserError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(2)
+
+
+def store_option(func):
+    """``--store URL`` on every command that touches the answer store (default: PLAYBOOK_STORE_URL, else the
+    engagement folder's answers.sqlite)."""
+    return click.option("--store", "store_url", default=None, metavar="URL", expose_value=False, is_eager=True,
+                        callback=_set_store,
+                        help="Answer store: postgresql://USER@HOST:PORT/DB (default: $PLAYBOOK_STORE_URL, else "
+                             "the engagement folder's answers.sqlite).")(func)
+
+
 
 def _progress(msg: str) -> None:
     click.echo(msg, err=True)
@@ -67,6 +91,7 @@ def new(directory: Path, client: str, eid: str | None, consultant: str, period: 
 @click.option("--no-deck", is_flag=True, help="Skip report.pptx.")
 @click.option("--jobs", default=1, show_default=True, type=int,
               help="For a folder of engagements: how many to run at once.")
+@store_option
 @user_errors
 def run(directory: Path, out: Path, no_pdf: bool, no_deck: bool, jobs: int) -> None:
     """Validate, import responses, run the notebooks and write the report, the deck and results.json.
@@ -99,6 +124,7 @@ def run(directory: Path, out: Path, no_pdf: bool, no_deck: bool, jobs: int) -> N
               help="Folder for the run: the snapshot, the notebooks, then the report.")
 @click.option("--no-pdf", is_flag=True, help="The assembly step skips report.pdf.")
 @click.option("--no-deck", is_flag=True, help="The assembly step skips report.pptx.")
+@store_option
 @user_errors
 def plan(directory: Path, out: Path, no_pdf: bool, no_deck: bool) -> None:
     """Write OUT/plan.json: the run's steps (snapshot, one papermill job per notebook, assemble) for an orchestrator."""
@@ -112,6 +138,7 @@ def plan(directory: Path, out: Path, no_pdf: bool, no_deck: bool) -> None:
 @main.command()
 @engagement_arg
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Folder for the run.")
+@store_option
 @user_errors
 def snapshot(directory: Path, out: Path) -> None:
     """Validate, import responses and write OUT/snapshot.pickle, the input of every notebook of the run."""
@@ -177,6 +204,7 @@ def demo(out: Path, no_pdf: bool, no_deck: bool) -> None:
 @engagement_arg
 @click.option("--out", "out", type=click.Path(path_type=Path), default=None,
               help="File name without extension (default: DIRECTORY/answers-export).")
+@store_option
 @user_errors
 def export(directory: Path, out: Path | None) -> None:
     """Write the current answers (and their history) to CSV and XLSX."""
@@ -224,6 +252,7 @@ def report(directory: Path, out: Path, no_pdf: bool, no_deck: bool) -> None:
 
 @main.command("import")
 @engagement_arg
+@store_option
 @user_errors
 def import_(directory: Path) -> None:
     """Import DIRECTORY's responses.csv into its answer store (repeating it adds nothing)."""
@@ -255,6 +284,7 @@ def import_(directory: Path) -> None:
                    "try again in a minute. Default: available memory / 80 MiB, at least 4.")
 @click.option("--preheat", default=2, show_default=True, type=click.IntRange(min=0),
               help="Respondent pages kept started, ready for the next visitors.")
+@store_option
 @user_errors
 def serve(path: Path, port: int, host: str, idle_timeout: int, base_url: str | None, public_url: str | None,
           max_kernels: int | None, preheat: int) -> None:
@@ -284,6 +314,7 @@ def serve(path: Path, port: int, host: str, idle_timeout: int, base_url: str | N
 @click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None,
               help="With --all or --remind: where to write the CSV (default: DIRECTORY/invites.csv or "
                    "DIRECTORY/reminders.csv).")
+@store_option
 @user_errors
 def invite(directory: Path, respondent: str | None, public_url: str | None, base_url: str | None, revoke: bool,
            everyone: bool, consultant: str | None, remind: bool, expires: str | None, wave: str | None,
@@ -302,6 +333,7 @@ def invite(directory: Path, respondent: str | None, public_url: str | None, base
 @click.option("--wave", default=None, help="The wave (default: the engagement's period).")
 @click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None,
               help="Also write the table to this CSV file (readable by you only).")
+@store_option
 @user_errors
 def status(directory: Path, wave: str | None, csv_path: Path | None) -> None:
     """Who has answered: one line per respondent (link, opened, answered, submitted) and the rate per side."""
@@ -329,6 +361,7 @@ def status(directory: Path, wave: str | None, csv_path: Path | None) -> None:
 @click.option("--import", "import_path", type=click.Path(path_type=Path), default=None,
               help="Replace actions.csv with the plan in this .xlsx (or .csv) file, once it is valid.")
 @click.option("--no-propose", is_flag=True, help="Leave the plan as it is (with --xlsx: only export it).")
+@store_option
 @user_errors
 def actions(directory: Path, xlsx: Path | None, import_path: Path | None, no_propose: bool) -> None:
     """Propose actions from the next steps and off-track managed KPIs into DIRECTORY's actions.csv."""
@@ -393,3 +426,43 @@ def import_cmd(directory: Path, file: Path) -> None:
 
 
 main.add_command(kpis)
+
+
+@main.group()
+def store() -> None:
+    """The answer store: bring its schema up to date, or copy an engagement's answers into PostgreSQL."""
+
+
+@store.command("upgrade")
+@engagement_arg
+@store_option
+@user_errors
+def store_upgrade(directory: Path) -> None:
+    """Bring DIRECTORY's answer store to this version's schema (every row kept; repeating it changes nothing)."""
+    from playbook.core.engagement import load
+    from playbook.core.store import upgrade_store
+
+    eng = load(directory)
+    where, before, after = upgrade_store(eng)
+    if before == after:
+        click.echo(f"{where}: the store of '{eng.id}' is up to date (schema {after}).")
+    else:
+        click.echo(f"{where}: the store of '{eng.id}' upgraded from schema {before or 'before versions'} to {after}.")
+
+
+@store.command("copy")
+@engagement_arg
+@click.option("--to", "to", required=True, metavar="URL", help="The store to copy into: postgresql://USER@HOST:PORT/DB.")
+@user_errors
+def store_copy(directory: Path, to: str) -> None:
+    """Copy DIRECTORY's answers, links, submissions and kept comments (with history) from its answers.sqlite
+    into the store at URL; repeating it adds nothing."""
+    from playbook.core.engagement import load
+    from playbook.core.store import copy_into, parse_url
+
+    eng = load(directory)
+    counts = copy_into(eng, to)
+    click.echo(f"Copied engagement '{eng.id}' from {eng.store_path} into "
+               f"{parse_url(to).render_as_string(hide_password=True)}:")
+    for name, (added, there) in counts.items():
+        click.echo(f"  {name}: {added} added, {there} already there")

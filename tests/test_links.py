@@ -72,7 +72,7 @@ def test_a_store_made_before_the_new_columns_keeps_every_row_and_its_links_work(
     for _ in range(2):  # idempotent: the second open finds nothing to add
         with Store(eng.store_path) as store:
             cols = [r[1] for r in store.connection.execute("PRAGMA table_info(tokens)")]
-            assert cols == ["token_hash", "respondent", "created_at", "revoked_at", "kind", "name", "expires_at",
+            assert cols == ["engagement", "token_hash", "respondent", "created_at", "revoked_at", "kind", "name", "expires_at",
                             "first_opened_at"]
             assert [(a["respondent"], a["item"], a["value"]) for a in store.current()] == [("mkt-1", "MSE-1", "yes")]
             assert [(t["respondent"], t["kind"], t["revoked_at"] is not None) for t in store.tokens()] == [
@@ -133,8 +133,8 @@ def test_tokens_only_open_what_their_kind_opens(eng):
 
 # --- expiry -----------------------------------------------------------------------------------------------------------
 def _set_expiry(eng, token, when):
-    with Store(eng.store_path) as store, store.transaction() as c:
-        c.execute("UPDATE tokens SET expires_at = ? WHERE token_hash = ?", (when.isoformat(), access.digest(token)))
+    with Store(eng.store_path) as store:
+        store.set_token(access.digest(token), expires_at=when.isoformat())
 
 
 def test_a_link_that_expired_yesterday_is_refused_and_one_expiring_tomorrow_opens(eng):

@@ -181,7 +181,8 @@ def test_export_never_fails_on_stored_text(eng):
                   ("nul\x00 esc\x1b[2J bell\x07 =1+1",))
         c.execute("INSERT INTO answers (respondent, item, value, comment, source, wave, recorded_at)"
                   " VALUES ('mk-1', 'MSE-3', 'yes', CAST(x'6f6bff20fe' AS TEXT), 'form', '2026-Q4', 'x')")
-        c.execute("INSERT INTO pending_comments VALUES ('mk-1', 'CS1-4', '2026-Q4', ?, 'x')", ("draft\x00\x1b",))
+        c.execute("INSERT INTO pending_comments (respondent, item, wave, comment, recorded_at)"
+                  " VALUES ('mk-1', 'CS1-4', '2026-Q4', ?, 'x')", ("draft\x00\x1b",))
     res = CliRunner().invoke(main, ["export", str(eng.path)])
     assert res.exit_code == 0, res.output
     assert res.exception is None and "Traceback" not in res.output

@@ -16,7 +16,7 @@ from playbook.core.engagement import Engagement
 from playbook.core.files import atomic, safe_cell
 from playbook.core.instruments import items
 from playbook.core.responses import clean_text, current_answers
-from playbook.core.store import Store
+from playbook.core.store import open_store
 
 COLUMNS = ["wave", "respondent", "name", "side", "role", "item", "statement", "answer", "comment", "source",
            "recorded_at"]
@@ -55,10 +55,9 @@ def export_answers(eng: Engagement, base: Path) -> tuple[Path, Path]:
     current = current_answers(eng)
     history: list[dict] = []
     pending: list[dict] = []
-    if eng.store_path.is_file():
-        with Store.reader(eng.store_path) as store:
-            history = store.history()
-            pending = store.pending_comments()
+    with open_store(eng, read_only=True) as store:
+        history = store.history()
+        pending = store.pending_comments()
     csv_path, xlsx_path = base.with_suffix(".csv"), base.with_suffix(".xlsx")
     wb = Workbook()
     sheet = wb.active

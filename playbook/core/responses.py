@@ -11,14 +11,13 @@ import csv
 import io
 import os
 import re
-import sqlite3
 from pathlib import Path
 
 from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
 from playbook.core.files import read_text
 from playbook.core.instruments import DONT_KNOW, RATING, items, parse_answer
-from playbook.core.store import Store
+from playbook.core.store import ERRORS, Store, StoreError, configured_url, describe, open_store
 
 # Control characters (C0 but tab and newline, DEL, C1) and lone surrogates: no person types them, terminals
 # and spreadsheets choke on them. Stripped from comments on the way in, and from stored text on the way out.
@@ -83,12 +82,14 @@ def answer_store(eng: Engagement, served: bool = False) -> Store:
     Away from a server, the shipped sample and any read-only folder get an in-memory
     store (a preview in JupyterLab: the sample is never written to). ``served`` (under
     ``playbook serve``, which made the store at start, see ``check_store``): the store on
-    disk or an error (``sqlite3.Error``), never memory and never a new empty file in
-    place of one deleted under the server.
+    disk (or the PostgreSQL store of ``PLAYBOOK_STORE_URL``) or an error (``sqlite3.Error``),
+    never memory and never a new empty file in place of one deleted under the server.
     """
     if served:
-        return Store(eng.store_path, existing=True)
-    return Store(eng.store_path if writable(eng) else None)
+        return open_store(eng, create=False)
+    if configured_url() is None and not writable(eng):
+        return Store(None, engagement=eng.id)
+    return open_store(eng)
 
 
 def check_store(eng: Engagement) -> None:
@@ -98,11 +99,13 @@ def check_store(eng: Engagement) -> None:
                         "sample), so forms could not save; copy the engagement folder somewhere writable and serve "
                         "the copy.")
     try:
-        with Store(eng.store_path) as store, store.transaction():
-            pass  # the write lock taken and released: the file takes writes
-    except sqlite3.Error as exc:
-        raise UserError(f"{eng.store_path}: the answers store cannot be written ({exc}); forms could not save. "
-                        "Check the file and its folder, then start again.") from None
+        with open_store(eng) as store, store.transaction():
+            pass  # the write lock taken and released: the store takes writes
+    except StoreError:
+        raise
+    except ERRORS as exc:
+        raise UserError(f"{describe(eng)}: the answers store cannot be written ({exc}); forms could not save. "
+                        "Check the store (and the folder of a SQLite file), then start again.") from None
 
 
 def import_file(eng: Engagement, rows: list[tuple[str, str, str, str, str]] | None = None) -> tuple[int, int] | None:
@@ -147,10 +150,8 @@ def current_answers(eng: Engagement, wave: str | None = None, file_rows: list | 
     responses.csv over it as an import would: ``file_rows`` "read" parses the file (if
     any), a list gives rows parsed already, None leaves the file out (it was imported).
     """
-    stored = []
-    if eng.store_path.is_file():
-        with Store.reader(eng.store_path) as store:
-            stored = store.current(wave=wave)
+    with open_store(eng, read_only=True) as store:
+        stored = store.current(wave=wave)
     if file_rows == "read":
         path = eng.file(FILE)
         file_rows = parse(eng, path) if path else None

@@ -1,136 +1,345 @@
-"""The answer store: one SQLite file per engagement.
+"""The answer store: one interface over SQLAlchemy Core, two backends.
 
-Several Voilà kernels may write at once, so the database runs in WAL mode with a
-busy timeout, and every write is one short transaction. Nothing is overwritten:
-each answer is a new row, and the current answer for a respondent, item and
-wave is chosen by METHOD 5 (a form answer wins over a file answer; among
-answers from the same source the latest wins).
+- **SQLite** (the default): ``answers.sqlite`` in the engagement folder, one engagement per
+  file. Several Voilà kernels may write at once, so the file runs in WAL mode with a busy
+  timeout and ``synchronous = FULL`` (every commit synced), and every write is one short
+  ``BEGIN IMMEDIATE`` transaction (writers queue, never fail).
+- **PostgreSQL**: ``PLAYBOOK_STORE_URL=postgresql://user@host:port/db`` (psycopg 3); one
+  database holds many engagements. Writers of one engagement take a transaction-scoped
+  advisory lock, so they queue exactly as on SQLite.
+
+Every table carries the ``engagement`` column, part of its keys and indexes, and every query
+filters by this store's engagement: no call reads or writes another engagement's rows.
+
+Nothing is overwritten: each answer is a new row, and the current answer for a respondent,
+item and wave is chosen by METHOD 5 (a form answer wins over a file answer; among answers
+from the same source the latest wins).
+
+The schema is versioned with Alembic (``playbook/core/store_migrations``). A store whose
+schema is older than this version is refused with the command to run (``playbook store
+upgrade DIR``), one newer is refused too. SQLite files in an engagement folder are the
+exception: opened for writing, they are upgraded in place (the folder's file is the
+consultant's own, and the upgrade is one transaction); read, they are read as they are.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS answers (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    respondent  TEXT NOT NULL,
-    item        TEXT NOT NULL,
-    value       TEXT NOT NULL,
-    comment     TEXT NOT NULL DEFAULT '',
-    source      TEXT NOT NULL CHECK (source IN ('form', 'file')),
-    wave        TEXT NOT NULL,
-    recorded_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS answers_key ON answers (respondent, item, wave, source, id);
-CREATE TABLE IF NOT EXISTS tokens (
-    token_hash      TEXT PRIMARY KEY,
-    respondent      TEXT NOT NULL,
-    created_at      TEXT NOT NULL,
-    revoked_at      TEXT,
-    kind            TEXT NOT NULL DEFAULT 'respondent',
-    name            TEXT NOT NULL DEFAULT '',
-    expires_at      TEXT,
-    first_opened_at TEXT
-);
--- A comment typed on a question not answered yet: kept until the answer comes, which then carries it.
-CREATE TABLE IF NOT EXISTS pending_comments (
-    respondent  TEXT NOT NULL,
-    item        TEXT NOT NULL,
-    wave        TEXT NOT NULL,
-    comment     TEXT NOT NULL,
-    recorded_at TEXT NOT NULL,
-    PRIMARY KEY (respondent, item, wave)
-);
-CREATE TABLE IF NOT EXISTS submissions (
-    id           INTEGER PRIMARY KEY AUTOINCREMENT,
-    respondent   TEXT NOT NULL,
-    wave         TEXT NOT NULL,
-    submitted_at TEXT NOT NULL
-);
-"""
+import sqlalchemy as sa
+from sqlalchemy import Column, Index, Integer, MetaData, PrimaryKeyConstraint, Table, Text, event
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
-CURRENT = """
-SELECT respondent, item, value, comment, source, wave, recorded_at FROM (
-    SELECT *, ROW_NUMBER() OVER (
-        PARTITION BY respondent, item, wave
-        ORDER BY (source = 'form') DESC, id DESC
-    ) AS rank
-    FROM answers {where}
-) WHERE rank = 1 ORDER BY wave, respondent, id
-"""
+from playbook.core.errors import UserError
+
+if TYPE_CHECKING:
+    from playbook.core.engagement import Engagement
+
+ENV = "PLAYBOOK_STORE_URL"
+MIGRATIONS = Path(__file__).with_name("store_migrations")
+# Alembic revisions this version knows, oldest first; the last is the schema the code below expects.
+REVISIONS = ("0001",)
+HEAD = REVISIONS[-1]
+CONNECT_TIMEOUT = 5  # seconds: an unreachable server is reported quickly, not after minutes
 
 COLUMNS = ("respondent", "item", "value", "comment", "source", "wave", "recorded_at")
+TOKEN_COLUMNS = ("token_hash", "respondent", "created_at", "revoked_at", "kind", "name", "expires_at",
+                 "first_opened_at")
+PENDING_COLUMNS = ("respondent", "item", "wave", "comment", "recorded_at")
+SUBMISSION_COLUMNS = ("respondent", "wave", "submitted_at")
+TABLES = ("answers", "tokens", "pending_comments", "submissions")
 
-# Columns added to ``tokens`` after the first release, with their definitions: a store made
-# before them gains them on open (``ALTER TABLE ... ADD COLUMN``), its rows unchanged.
-# kind: respondent | consultant (a consultant token has respondent '' and the consultant's name).
-TOKEN_UPGRADES = (
-    ("kind", "TEXT NOT NULL DEFAULT 'respondent'"),
-    ("name", "TEXT NOT NULL DEFAULT ''"),
-    ("expires_at", "TEXT"),
-    ("first_opened_at", "TEXT"),
-)
-TOKEN_COLUMNS = ("token_hash", "respondent", "created_at", "revoked_at", *(c for c, _ in TOKEN_UPGRADES))
+# Errors a store may raise while it is used (a file gone, a server down): callers that must
+# keep going (a served form) catch these.
+ERRORS = (SQLAlchemyError, sqlite3.Error, OSError)
 
 
-def _text(raw: bytes) -> str:
-    return raw.decode("utf-8", "replace")
+def define(metadata: MetaData, engagement_default: str | None = None) -> dict[str, Table]:
+    """The tables of the current schema (also revision 0001's). ``engagement_default``: SQLite files only."""
+    default = {"server_default": engagement_default} if engagement_default else {}
+
+    def eng() -> Column:
+        return Column("engagement", Text, nullable=False, **default)
+
+    answers = Table(
+        "answers", metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        eng(),
+        Column("respondent", Text, nullable=False),
+        Column("item", Text, nullable=False),
+        Column("value", Text, nullable=False),
+        Column("comment", Text, nullable=False, server_default=""),
+        Column("source", Text, sa.CheckConstraint("source IN ('form', 'file')"), nullable=False),
+        Column("wave", Text, nullable=False),
+        Column("recorded_at", Text, nullable=False),
+        Index("answers_key", "engagement", "respondent", "item", "wave", "source", "id"),
+        sqlite_autoincrement=True,
+    )
+    # kind: respondent | consultant (a consultant token has respondent '' and the consultant's name).
+    tokens = Table(
+        "tokens", metadata,
+        eng(),
+        Column("token_hash", Text, nullable=False),
+        Column("respondent", Text, nullable=False),
+        Column("created_at", Text, nullable=False),
+        Column("revoked_at", Text),
+        Column("kind", Text, nullable=False, server_default="respondent"),
+        Column("name", Text, nullable=False, server_default=""),
+        Column("expires_at", Text),
+        Column("first_opened_at", Text),
+        PrimaryKeyConstraint("engagement", "token_hash", name="tokens_pkey"),
+    )
+    # A comment typed on a question not answered yet: kept until the answer comes, which then carries it.
+    pending = Table(
+        "pending_comments", metadata,
+        eng(),
+        Column("respondent", Text, nullable=False),
+        Column("item", Text, nullable=False),
+        Column("wave", Text, nullable=False),
+        Column("comment", Text, nullable=False),
+        Column("recorded_at", Text, nullable=False),
+        PrimaryKeyConstraint("engagement", "respondent", "item", "wave", name="pending_comments_pkey"),
+    )
+    submissions = Table(
+        "submissions", metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        eng(),
+        Column("respondent", Text, nullable=False),
+        Column("wave", Text, nullable=False),
+        Column("submitted_at", Text, nullable=False),
+        Index("submissions_key", "engagement", "wave", "respondent"),
+        sqlite_autoincrement=True,
+    )
+    return {t.name: t for t in (answers, tokens, pending, submissions)}
+
+
+MODEL = define(MetaData())
 
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-class Store:
-    """Answers of one engagement. ``path=None`` keeps them in memory (read-only samples).
+class StoreError(UserError):
+    """A store that cannot be used as it is: one message naming the store and what to do."""
 
-    ``existing=True`` opens a store that must already be there: a missing file is an
-    error (``sqlite3.OperationalError``), never a new empty store.
+
+# --- where the store is -------------------------------------------------------------------------------------------
+def parse_url(text: str) -> sa.URL:
+    """A store URL: ``sqlite:///path`` or ``postgresql://…`` (``postgresql+psycopg://`` too); else StoreError."""
+    try:
+        url = sa.make_url(text.strip())
+    except ArgumentError:
+        url = None
+    if url is not None and url.drivername in ("postgresql", "postgres", "postgresql+psycopg"):
+        return url.set(drivername="postgresql+psycopg")
+    if url is not None and url.drivername == "sqlite" and url.database:
+        return url
+    raise StoreError(f"store URL {_shown(text)!r} is not a SQLite or PostgreSQL address; use "
+                     "postgresql://USER@HOST:PORT/DATABASE (or leave PLAYBOOK_STORE_URL unset for the engagement "
+                     "folder's answers.sqlite).")
+
+
+def _shown(url: object) -> str:
+    """A URL fit to print: never its password."""
+    if isinstance(url, sa.URL):
+        return url.render_as_string(hide_password=True)
+    try:
+        return sa.make_url(str(url)).render_as_string(hide_password=True)
+    except ArgumentError:
+        return str(url)
+
+
+def configured_url() -> sa.URL | None:
+    """``PLAYBOOK_STORE_URL`` parsed, or None when it is unset (each engagement's own SQLite file)."""
+    text = os.environ.get(ENV, "").strip()
+    return parse_url(text) if text else None
+
+
+def _folder_engagement(path: Path) -> str:
+    """The id of the engagement whose folder holds ``path`` ("" when it is not in one)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load((path.parent / "engagement.yaml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return ""
+    return str(data.get("id", "")) if isinstance(data, dict) else ""
+
+
+_ENGINES: dict[str, sa.Engine] = {}
+
+
+def _pg_engine(url: sa.URL) -> sa.Engine:
+    """One pooled engine per PostgreSQL URL and process."""
+    key = url.render_as_string(hide_password=False)
+    if key not in _ENGINES:
+        _ENGINES[key] = sa.create_engine(url, pool_size=2, max_overflow=8, pool_pre_ping=True,
+                                         connect_args={"connect_timeout": CONNECT_TIMEOUT})
+    return _ENGINES[key]
+
+
+def _unreachable(url: sa.URL, exc: DBAPIError) -> StoreError:
+    """The one message for a PostgreSQL server that did not let us in."""
+    where = f"{url.host or 'localhost'}:{url.port or 5432}"
+    text = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    low = text.lower()
+    if "password" in low or "authentication" in low or "role" in low and "does not exist" in low:
+        return StoreError(f"the PostgreSQL store at {where} refused user '{url.username or ''}': wrong user name or "
+                          f"password ({text}); check {ENV} or --store.")
+    if "database" in low and "does not exist" in low:
+        return StoreError(f"the PostgreSQL server at {where} has no database '{url.database}' ({text}); create it "
+                          "first (createdb), then run the command again.")
+    return StoreError(f"cannot reach the PostgreSQL store at {where} (tried {_shown(url)}): {text}; is the server "
+                      f"running and is {ENV} or --store right?")
+
+
+def _head_error(where: str, found: str | None) -> StoreError:
+    if found is not None and found not in REVISIONS:
+        return StoreError(f"{where}: this store was made by a newer playbook (schema {found}; this version knows up "
+                          f"to {HEAD}); upgrade the package (pip install -U playbook).")
+    return StoreError(f"{where}: the store's schema is older than this version ({found or 'before versions'}, "
+                      f"needs {HEAD}); run playbook store upgrade DIR (with DIR the engagement folder).")
+
+
+# --- the store ----------------------------------------------------------------------------------------------------
+class Store:
+    """Answers of one engagement.
+
+    ``path``: a SQLite file (None keeps them in memory: previews of read-only samples); ``url``
+    a PostgreSQL (or SQLite) URL instead. ``engagement``: the engagement id every row carries
+    (default: the id in ``engagement.yaml`` beside the file). ``create=False`` reads only: no
+    schema set-up, no write transaction. ``existing=True`` opens a store that must already be
+    there: a missing file is an error (``sqlite3.OperationalError``), never a new empty store.
     """
 
-    def __init__(self, path: str | Path | None, create: bool = True, existing: bool = False):
+    def __init__(self, path: str | Path | None = None, create: bool = True, existing: bool = False, *,
+                 engagement: str | None = None, url: sa.URL | str | None = None, upgrading: bool = False):
+        self.url = parse_url(str(url)) if isinstance(url, str) else url
+        if self.url is not None and self.url.drivername == "sqlite":
+            path, self.url = self.url.database, None
         self.path = Path(path) if path else None
-        if self.path and existing:
-            self._conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=rw", uri=True, timeout=30,
-                                         isolation_level=None)
-        else:
-            self._conn = sqlite3.connect(str(path) if path else ":memory:", timeout=30, isolation_level=None)
-        self._conn.execute("PRAGMA busy_timeout = 30000")
-        self._conn.text_factory = _text  # text that is not UTF-8 (written by another tool) reads, never fails
-        if create:
-            if self.path:
-                self._conn.execute("PRAGMA journal_mode = WAL")
+        self.postgres = self.url is not None
+        self.engagement = engagement if engagement is not None else (_folder_engagement(self.path) if self.path
+                                                                      else "")
+        self.writer = create
+        self._immediate = False
+        self.where = _shown(self.url) if self.postgres else str(self.path or ":memory:")
+        self._engine = _pg_engine(self.url) if self.postgres else self._sqlite_engine(existing)
+        try:
+            self._conn = self._engine.connect()
+        except DBAPIError as exc:
+            if self.postgres:
+                raise _unreachable(self.url, exc) from None
+            raise exc.orig from None  # a SQLite file that is not there (existing=True) or cannot be opened
+        try:
+            self._tables = {} if upgrading else self._schema(create)  # upgrading: upgrade() comes next
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def _sqlite_engine(self, existing: bool) -> sa.Engine:
+        path = self.path
+
+        def connect() -> sqlite3.Connection:
+            if path and existing:
+                conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=30,
+                                       isolation_level=None, check_same_thread=False)
+            else:
+                conn = sqlite3.connect(str(path) if path else ":memory:", timeout=30, isolation_level=None,
+                                       check_same_thread=False)
+            conn.execute("PRAGMA busy_timeout = 30000")
+            conn.text_factory = lambda raw: raw.decode("utf-8", "replace")  # text from other tools reads, never fails
+            if path:
                 # FULL: every commit syncs the write-ahead log, so an answer the page calls "saved"
                 # survives a power cut (NORMAL may lose the last commits then).
-                self._conn.execute("PRAGMA synchronous = FULL")
-            self._conn.executescript(SCHEMA)
-            self._upgrade()
+                conn.execute("PRAGMA synchronous = FULL")
+            return conn
+
+        engine = sa.create_engine("sqlite://", creator=connect, poolclass=sa.pool.StaticPool)
+
+        @event.listens_for(engine, "begin")
+        def begin(conn):  # the driver's own transaction handling is off: we say BEGIN, and which one
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if self._immediate else "BEGIN")
+
+        return engine
 
     @classmethod
-    def reader(cls, path: str | Path) -> Store:
-        """An existing store opened for reading only: no schema set-up, no write transaction."""
-        return cls(path, create=False)
+    def reader(cls, path: str | Path, engagement: str | None = None) -> Store:
+        """An existing SQLite file opened for reading only: no schema set-up, no write transaction."""
+        return cls(path, create=False, engagement=engagement)
 
-    def _token_columns(self) -> set[str]:
-        return {row[1] for row in self._conn.execute("PRAGMA table_info(tokens)")}
+    # --- schema version -------------------------------------------------------------------------------------------
+    def _revision(self) -> tuple[str | None, set[str]]:
+        """(the Alembic revision, or None; the tables there are) in one short read."""
+        names = set(sa.inspect(self._conn).get_table_names())
+        found = None
+        if "alembic_version" in names:
+            found = self._conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+        self._conn.rollback()
+        return found, names
 
-    def _upgrade(self) -> None:
-        """Add the ``tokens`` columns a store made by an earlier version lacks (idempotent, safe to race)."""
-        if all(c in self._token_columns() for c, _ in TOKEN_UPGRADES):
-            return
-        with self.transaction() as c:  # the write lock first: two processes never add the same column twice
-            have = self._token_columns()
-            for column, definition in TOKEN_UPGRADES:
-                if column not in have:
-                    c.execute(f"ALTER TABLE tokens ADD COLUMN {column} {definition}")
+    def _schema(self, create: bool) -> dict[str, Table]:
+        """Check (and for a writer: set up or upgrade where allowed) the schema; the tables to query."""
+        if not self.postgres and self.path and create:  # outside any transaction, as SQLite requires
+            self.connection.execute("PRAGMA journal_mode = WAL")
+        found, names = self._revision()
+        if found == HEAD:
+            return {n: t for n, t in MODEL.items() if n in names}  # a table dropped by hand reads as empty
+        if found is not None and found not in REVISIONS:
+            raise _head_error(self.where, found)
+        empty = not names & set(TABLES)
+        if create and (empty or not self.postgres):
+            # a new store gets the schema; a SQLite file in its folder is upgraded in place
+            self.upgrade()
+            return MODEL
+        if found is None and not create:
+            return self._legacy(names) if not empty else {}  # read as it is: reading never writes
+        raise _head_error(self.where, found)
 
+    def _legacy(self, names: set[str]) -> dict[str, Table]:
+        """The tables of a SQLite file made before schema versions (one engagement, no engagement column)."""
+        md = MetaData()
+        md.reflect(self._conn, only=[n for n in TABLES if n in names])
+        self._conn.rollback()
+        return dict(md.tables)
+
+    def revision(self) -> str | None:
+        return self._revision()[0]
+
+    def upgrade(self) -> tuple[str | None, str]:
+        """Bring the schema to this version (Alembic, one transaction, writers locked out): (before, after)."""
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        cfg.attributes["engagement"] = self.engagement
+        with self.transaction() as conn:
+            if self.postgres:  # one upgrade at a time in the whole database, whichever engagement asks
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_key("")})
+            before = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() if sa.inspect(
+                conn).has_table("alembic_version") else None
+            if before is not None and before not in REVISIONS:
+                raise _head_error(self.where, before)
+            if before != HEAD:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+        self._tables = MODEL
+        return before, HEAD
+
+    # --- plumbing -------------------------------------------------------------------------------------------------
     def close(self) -> None:
         self._conn.close()
+        if not self.postgres:
+            self._engine.dispose()
 
     def __enter__(self) -> Store:
         return self
@@ -139,26 +348,50 @@ class Store:
         self.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taking the write lock up front so writers queue, not fail."""
-        self._conn.execute("BEGIN IMMEDIATE")
+    def transaction(self) -> Iterator[sa.Connection]:
+        """One write transaction, taking the engagement's write lock up front so writers queue, not fail."""
+        if self._conn.in_transaction():
+            self._conn.rollback()
+        self._immediate = True
         try:
-            yield self._conn
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
+            with self._conn.begin():
+                if self.postgres:
+                    self._conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_key(self.engagement)})
+                yield self._conn
+        finally:
+            self._immediate = False
 
-    # --- writing ---------------------------------------------------------------
+    @contextmanager
+    def _reading(self) -> Iterator[sa.Connection]:
+        """One short read transaction (never the write lock)."""
+        if self._conn.in_transaction():
+            self._conn.rollback()
+        with self._conn.begin():
+            yield self._conn
+
+    def _t(self, name: str) -> Table | None:
+        return self._tables.get(name)
+
+    def _mine(self, t: Table):
+        """Rows of this store's engagement (a file from before versions holds only its own)."""
+        return t.c.engagement == self.engagement if "engagement" in t.c else sa.true()
+
+    @property
+    def connection(self):
+        """The driver's connection (sqlite3 for SQLite files): for tests and diagnostics only."""
+        return self._conn.connection.driver_connection
+
+    # --- writing --------------------------------------------------------------------------------------------------
+    def _insert_answer(self, c: sa.Connection, respondent, item, value, comment, source, wave, stamp) -> None:
+        c.execute(MODEL["answers"].insert().values(
+            engagement=self.engagement, respondent=respondent, item=item, value=str(value), comment=comment or "",
+            source=source, wave=wave, recorded_at=stamp))
+
     def save(self, respondent: str, item: str, value: str | int, wave: str, comment: str = "",
              source: str = "form") -> None:
         """Record one answer (validated by the caller)."""
         with self.transaction() as c:
-            c.execute(
-                "INSERT INTO answers (respondent, item, value, comment, source, wave, recorded_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (respondent, item, str(value), comment or "", source, wave, now()),
-            )
+            self._insert_answer(c, respondent, item, value, comment, source, wave, now())
 
     def save_form(self, respondent: str, item: str, value: str | int, wave: str, comment: str = "") -> bool:
         """Record a form answer unless it equals the current one; True when a row was written.
@@ -166,31 +399,30 @@ class Store:
         The answer takes over a comment kept for the question while it had no answer.
         """
         with self.transaction() as c:
-            cur = c.execute(CURRENT.format(where="WHERE respondent = ? AND item = ? AND wave = ?"),
-                            (respondent, item, wave)).fetchone()
-            if cur is not None and (cur[2], cur[3]) == (str(value), comment or ""):
+            cur = c.execute(self._current_query(respondent=respondent, wave=wave, item=item)).first()
+            if cur is not None and (cur.value, cur.comment) == (str(value), comment or ""):
                 return False
-            c.execute(
-                "INSERT INTO answers (respondent, item, value, comment, source, wave, recorded_at)"
-                " VALUES (?, ?, ?, ?, 'form', ?, ?)",
-                (respondent, item, str(value), comment or "", wave, now()),
-            )
-            c.execute("DELETE FROM pending_comments WHERE respondent = ? AND item = ? AND wave = ?",
-                      (respondent, item, wave))
+            self._insert_answer(c, respondent, item, value, comment, "form", wave, now())
+            p = MODEL["pending_comments"]
+            c.execute(p.delete().where(self._mine(p), p.c.respondent == respondent, p.c.item == item,
+                                       p.c.wave == wave))
         return True
 
     def keep_comment(self, respondent: str, item: str, wave: str, comment: str) -> bool:
         """Keep a comment typed on a question with no answer yet (an empty one is forgotten); True when changed."""
+        p = MODEL["pending_comments"]
         with self.transaction() as c:
             if comment:
-                cur = c.execute(
-                    "INSERT INTO pending_comments (respondent, item, wave, comment, recorded_at) VALUES (?, ?, ?, ?, ?)"
-                    " ON CONFLICT (respondent, item, wave) DO UPDATE SET comment = excluded.comment,"
-                    " recorded_at = excluded.recorded_at WHERE comment != excluded.comment",
-                    (respondent, item, wave, comment, now()))
+                ins = (_dialect_insert(c)(p).values(engagement=self.engagement, respondent=respondent, item=item,
+                                                    wave=wave, comment=comment, recorded_at=now()))
+                ins = ins.on_conflict_do_update(
+                    index_elements=["engagement", "respondent", "item", "wave"],
+                    set_={"comment": ins.excluded.comment, "recorded_at": ins.excluded.recorded_at},
+                    where=p.c.comment != ins.excluded.comment)
+                cur = c.execute(ins)
             else:
-                cur = c.execute("DELETE FROM pending_comments WHERE respondent = ? AND item = ? AND wave = ?",
-                                (respondent, item, wave))
+                cur = c.execute(p.delete().where(self._mine(p), p.c.respondent == respondent, p.c.item == item,
+                                                 p.c.wave == wave))
             return cur.rowcount > 0
 
     def import_file_answers(self, rows: Iterable[tuple[str, str, str, str, str]]) -> tuple[int, int]:
@@ -199,89 +431,284 @@ class Store:
         Idempotent: a row equal to the latest file answer for its respondent,
         item and wave adds nothing, so importing the same file twice is harmless.
         """
+        a = MODEL["answers"]
         added = unchanged = 0
         stamp = now()
         with self.transaction() as c:
+            latest = {}
+            for r in c.execute(sa.select(a.c.respondent, a.c.item, a.c.wave, a.c.value, a.c.comment)
+                               .where(self._mine(a), a.c.source == "file").order_by(a.c.id)):
+                latest[(r.respondent, r.item, r.wave)] = (r.value, r.comment)
             for respondent, item, value, comment, wave in rows:
-                last = c.execute(
-                    "SELECT value, comment FROM answers WHERE respondent=? AND item=? AND wave=? AND source='file'"
-                    " ORDER BY id DESC LIMIT 1",
-                    (respondent, item, wave),
-                ).fetchone()
-                if last == (str(value), comment or ""):
+                if latest.get((respondent, item, wave)) == (str(value), comment or ""):
                     unchanged += 1
                     continue
-                c.execute(
-                    "INSERT INTO answers (respondent, item, value, comment, source, wave, recorded_at)"
-                    " VALUES (?, ?, ?, ?, 'file', ?, ?)",
-                    (respondent, item, str(value), comment or "", wave, stamp),
-                )
+                self._insert_answer(c, respondent, item, value, comment, "file", wave, stamp)
+                latest[(respondent, item, wave)] = (str(value), comment or "")
                 added += 1
         return added, unchanged
 
     def submit(self, respondent: str, wave: str) -> None:
         with self.transaction() as c:
-            c.execute("INSERT INTO submissions (respondent, wave, submitted_at) VALUES (?, ?, ?)",
-                      (respondent, wave, now()))
+            c.execute(MODEL["submissions"].insert().values(engagement=self.engagement, respondent=respondent,
+                                                           wave=wave, submitted_at=now()))
 
-    def submitted(self, respondent: str, wave: str) -> str | None:
-        row = self._conn.execute(
-            "SELECT MAX(submitted_at) FROM submissions WHERE respondent=? AND wave=?", (respondent, wave)
-        ).fetchone()
-        return row[0] if row else None
+    # --- links (tokens) -------------------------------------------------------------------------------------------
+    def add_token(self, token_hash: str, respondent: str, kind: str, name: str = "",
+                  expires_at: str | None = None) -> None:
+        with self.transaction() as c:
+            c.execute(MODEL["tokens"].insert().values(
+                engagement=self.engagement, token_hash=token_hash, respondent=respondent, created_at=now(),
+                kind=kind, name=name, expires_at=expires_at))
 
-    # --- reading ---------------------------------------------------------------
+    def revoke_tokens(self, kind: str, *, respondent: str | None = None, name: str | None = None) -> int:
+        """Revoke the live links of one respondent (or one consultant, by name); how many were."""
+        t = MODEL["tokens"]
+        who = t.c.respondent == respondent if respondent is not None else t.c.name == name
+        with self.transaction() as c:
+            return c.execute(t.update().where(self._mine(t), t.c.kind == kind, who, t.c.revoked_at.is_(None))
+                             .values(revoked_at=now())).rowcount
+
+    def set_token(self, token_hash: str, **values) -> int:
+        """Change a stored link's ``revoked_at``/``expires_at`` (tests, tools); rows changed."""
+        t = MODEL["tokens"]
+        with self.transaction() as c:
+            return c.execute(t.update().where(self._mine(t), t.c.token_hash == token_hash).values(**values)).rowcount
+
+    def token(self, token_hash: str) -> dict | None:
+        """One stored link (a dict of ``TOKEN_COLUMNS``), or None."""
+        return next((r for r in self.tokens(token_hash) if r["token_hash"] == token_hash), None)
+
+    def mark_opened(self, token_hash: str, at: str) -> bool:
+        """Record a link's first use; True when this call recorded it (a link seen before only reads)."""
+        seen = self.token(token_hash)
+        if seen is None or seen["first_opened_at"] is not None:
+            return False
+        t = MODEL["tokens"]
+        with self.transaction() as c:
+            return c.execute(t.update().where(self._mine(t), t.c.token_hash == token_hash,
+                                              t.c.first_opened_at.is_(None)).values(first_opened_at=at)).rowcount == 1
+
+    # --- reading --------------------------------------------------------------------------------------------------
+    def _current_query(self, respondent: str | None = None, wave: str | None = None, item: str | None = None):
+        a = self._t("answers")
+        rank = sa.func.row_number().over(
+            partition_by=(a.c.respondent, a.c.item, a.c.wave),
+            order_by=(sa.case((a.c.source == "form", 1), else_=0).desc(), a.c.id.desc())).label("rank")
+        q = sa.select(*(a.c[n] for n in COLUMNS), a.c.id, rank).where(self._mine(a))
+        for col, val in (("respondent", respondent), ("wave", wave), ("item", item)):
+            if val is not None:
+                q = q.where(a.c[col] == val)
+        sub = q.subquery()
+        return (sa.select(*(sub.c[n] for n in COLUMNS)).where(sub.c.rank == 1)
+                .order_by(sub.c.wave, sub.c.respondent, sub.c.id))
+
+    def _rows(self, query, columns) -> list[dict]:
+        with self._reading() as c:
+            return [dict(zip(columns, r)) for r in c.execute(query)]
+
     def current(self, respondent: str | None = None, wave: str | None = None) -> list[dict]:
         """The winning answer per respondent, item and wave, as dicts."""
-        clauses, params = [], []
-        if respondent is not None:
-            clauses.append("respondent = ?")
-            params.append(respondent)
-        if wave is not None:
-            clauses.append("wave = ?")
-            params.append(wave)
-        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-        rows = self._conn.execute(CURRENT.format(where=where), params).fetchall()
-        return [dict(zip(COLUMNS, r)) for r in rows]
+        if self._t("answers") is None:
+            return []
+        return self._rows(self._current_query(respondent, wave), COLUMNS)
 
     def history(self, respondent: str | None = None) -> list[dict]:
-        sql = "SELECT respondent, item, value, comment, source, wave, recorded_at FROM answers"
-        rows = self._conn.execute(sql + (" WHERE respondent = ?" if respondent else "") + " ORDER BY id",
-                                  (respondent,) if respondent else ()).fetchall()
-        return [dict(zip(COLUMNS, r)) for r in rows]
-
-    def tokens(self) -> list[dict]:
-        """Every stored link (hashes only), as dicts of ``TOKEN_COLUMNS``; works on a store not yet upgraded."""
-        have = self._token_columns()
-        if not have:
+        a = self._t("answers")
+        if a is None:
             return []
-        cols = ", ".join(c if c in have else f"NULL AS {c}" for c in TOKEN_COLUMNS)
-        rows = [dict(zip(TOKEN_COLUMNS, r)) for r in self._conn.execute(f"SELECT {cols} FROM tokens ORDER BY rowid")]
+        q = sa.select(*(a.c[n] for n in COLUMNS)).where(self._mine(a)).order_by(a.c.id)
+        if respondent:
+            q = q.where(a.c.respondent == respondent)
+        return self._rows(q, COLUMNS)
+
+    def tokens(self, token_hash: str | None = None) -> list[dict]:
+        """Every stored link (hashes only), as dicts of ``TOKEN_COLUMNS``; works on a store not yet upgraded."""
+        t = self._t("tokens")
+        if t is None:
+            return []
+        cols = [t.c[n] if n in t.c else sa.null().label(n) for n in TOKEN_COLUMNS]
+        q = sa.select(*cols).where(self._mine(t))
+        if token_hash is not None:
+            q = q.where(t.c.token_hash == token_hash)
+        # issue order (a file from before versions: its row order)
+        order = (t.c.created_at, t.c.token_hash) if "engagement" in t.c else (sa.literal_column("rowid"),)
+        rows = self._rows(q.order_by(*order), TOKEN_COLUMNS)
         for r in rows:
             r["kind"] = r["kind"] or "respondent"
             r["name"] = r["name"] or ""
         return rows
 
+    def submitted(self, respondent: str, wave: str) -> str | None:
+        s = self._t("submissions")
+        if s is None:
+            return None
+        with self._reading() as c:
+            return c.execute(sa.select(sa.func.max(s.c.submitted_at)).where(
+                self._mine(s), s.c.respondent == respondent, s.c.wave == wave)).scalar()
+
     def submissions(self, wave: str | None = None) -> dict[str, str]:
         """The latest submission time per respondent (of one wave, or of any wave)."""
-        sql = "SELECT respondent, MAX(submitted_at) FROM submissions"
-        rows = self._conn.execute(sql + (" WHERE wave = ?" if wave is not None else "") + " GROUP BY respondent",
-                                  (wave,) if wave is not None else ())
-        return dict(rows.fetchall())
+        s = self._t("submissions")
+        if s is None:
+            return {}
+        q = sa.select(s.c.respondent, sa.func.max(s.c.submitted_at)).where(self._mine(s)).group_by(s.c.respondent)
+        if wave is not None:
+            q = q.where(s.c.wave == wave)
+        with self._reading() as c:
+            return {r[0]: r[1] for r in c.execute(q)}
+
+    def submission_rows(self) -> list[dict]:
+        """Every submission, oldest first (history, for copies and comparisons)."""
+        s = self._t("submissions")
+        if s is None:
+            return []
+        return self._rows(sa.select(*(s.c[n] for n in SUBMISSION_COLUMNS)).where(self._mine(s)).order_by(s.c.id),
+                          SUBMISSION_COLUMNS)
 
     def pending_comments(self, respondent: str | None = None, wave: str | None = None) -> list[dict]:
         """Comments kept for questions with no answer yet (none in a store older than them)."""
-        if not self._conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'pending_comments'").fetchone():
+        p = self._t("pending_comments")
+        if p is None:
             return []
-        rows = self._conn.execute(
-            "SELECT respondent, item, wave, comment, recorded_at FROM pending_comments"
-            " WHERE (?1 IS NULL OR respondent = ?1) AND (?2 IS NULL OR wave = ?2) ORDER BY wave, respondent, item",
-            (respondent, wave)).fetchall()
-        return [dict(zip(("respondent", "item", "wave", "comment", "recorded_at"), r)) for r in rows]
+        q = sa.select(*(p.c[n] for n in PENDING_COLUMNS)).where(self._mine(p))
+        if respondent is not None:
+            q = q.where(p.c.respondent == respondent)
+        if wave is not None:
+            q = q.where(p.c.wave == wave)
+        return self._rows(q.order_by(p.c.wave, p.c.respondent, p.c.item), PENDING_COLUMNS)
 
     def waves(self) -> list[str]:
-        return [r[0] for r in self._conn.execute("SELECT DISTINCT wave FROM answers ORDER BY wave")]
+        a = self._t("answers")
+        if a is None:
+            return []
+        with self._reading() as c:
+            return list(c.execute(sa.select(a.c.wave).where(self._mine(a)).distinct().order_by(a.c.wave)).scalars())
 
-    @property
-    def connection(self) -> sqlite3.Connection:
-        return self._conn
+    def engagements(self) -> list[str]:
+        """The engagement ids with any row in this store (a PostgreSQL store holds many)."""
+        ids: set[str] = set()
+        with self._reading() as c:
+            for name in TABLES:
+                t = self._t(name)
+                if t is not None and "engagement" in t.c:
+                    ids.update(c.execute(sa.select(t.c.engagement).distinct()).scalars())
+        return sorted(ids)
+
+    # --- copying --------------------------------------------------------------------------------------------------
+    def rows_of(self) -> dict[str, list[dict]]:
+        """Everything this engagement holds, table by table, oldest first (what ``copy_into`` moves)."""
+        return {"answers": self.history(), "tokens": self.tokens(), "submissions": self.submission_rows(),
+                "pending_comments": self.pending_comments()}
+
+    def add_rows(self, rows: dict[str, list[dict]]) -> dict[str, int]:
+        """Write ``rows`` (as from ``rows_of``) in one transaction; how many per table."""
+        with self.transaction() as c:
+            for name, table_rows in rows.items():
+                if table_rows:
+                    c.execute(MODEL[name].insert(), [{**r, "engagement": self.engagement} for r in table_rows])
+        return {name: len(r) for name, r in rows.items()}
+
+
+def _lock_key(engagement: str) -> int:
+    """A stable 63-bit advisory-lock key for one engagement's writers."""
+    return zlib.crc32(f"playbook:{engagement}".encode()) or 1
+
+
+def _dialect_insert(conn: sa.Connection):
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+# --- the one way callers open a store -----------------------------------------------------------------------------
+def _preview_only(eng: Engagement, path: Path | None) -> bool:
+    """The shipped sample, and a read-only folder whose own file would be the store, are never written: memory."""
+    from playbook.core.engagement import sample_path
+
+    if eng.path == sample_path().resolve():
+        return True
+    return path is not None and path == eng.store_path and not os.access(eng.path, os.W_OK)
+
+
+def open_store(eng: Engagement, *, read_only: bool = False, create: bool = True) -> Store:
+    """The store of engagement ``eng``: ``PLAYBOOK_STORE_URL``'s database, else the folder's ``answers.sqlite``.
+
+    ``read_only``: reading only, nothing made or changed (a SQLite file not there yet reads as an
+    empty store in memory). ``create=False``: the store must be there already (under ``playbook
+    serve``, which checked it at start): never memory, never a new empty file. Otherwise the
+    store for writing; the sample engagement and read-only folders get one in memory (previews).
+    """
+    url = configured_url()
+    path = eng.store_path
+    if url is not None and url.drivername == "sqlite":  # one SQLite file named by the URL, for every engagement
+        path, url = Path(url.database), None
+    where = {"url": url} if url is not None else {}
+    if read_only:
+        if url is None and not path.is_file():
+            return Store(None, engagement=eng.id)
+        return Store(None if url else path, create=False, engagement=eng.id, **where)
+    if not create:
+        return Store(None if url else path, existing=True, engagement=eng.id, **where)
+    if _preview_only(eng, None if url else path):
+        return Store(None, engagement=eng.id)
+    return Store(None if url else path, engagement=eng.id, **where)
+
+
+def upgrade_store(eng: Engagement) -> tuple[str, str | None, str]:
+    """``playbook store upgrade``: bring ``eng``'s store to this version's schema: (where, before, after)."""
+    url = configured_url()
+    path = Path(url.database) if url is not None and url.drivername == "sqlite" else eng.store_path
+    if url is not None and url.drivername == "sqlite":
+        url = None
+    with Store(None if url else path, engagement=eng.id, url=url, upgrading=True) as store:
+        before, after = store.upgrade()
+        return store.where, before, after
+
+
+def describe(eng: Engagement) -> str:
+    """Where ``eng``'s answers are kept, fit to print (never a password)."""
+    url = configured_url()
+    return str(eng.store_path) if url is None else _shown(url)
+
+
+def copy_into(eng: Engagement, target_url: str) -> dict[str, tuple[int, int]]:
+    """Copy ``eng``'s rows from its folder's SQLite file into the store at ``target_url``.
+
+    Idempotent: rows already there are not added again. Returns per table (added, already there).
+    Refuses (StoreError, nothing written) a target holding rows of the same engagement id that the
+    source does not have (another engagement under the same id, or one changed since).
+    """
+    url = parse_url(target_url)
+    if not eng.store_path.is_file():
+        raise StoreError(f"{eng.store_path}: there is no answers store to copy (nothing has been answered or "
+                         "imported in this folder).")
+    with Store(eng.store_path, create=False, engagement=eng.id) as source:
+        src = source.rows_of()
+    with Store(None if url.drivername != "sqlite" else url.database, engagement=eng.id,
+               url=url if url.drivername != "sqlite" else None) as target:
+        have = target.rows_of()
+        new, counts = {}, {}
+        for name, rows in src.items():
+            key = _row_key(name)
+            src_keys = [key(r) for r in rows]
+            extra = [k for k in map(key, have[name]) if k not in set(src_keys)]
+            if extra:
+                raise StoreError(
+                    f"{target.where} already holds engagement '{eng.id}' with {name} that {eng.store_path} does not "
+                    f"have ({len(extra)} row(s)): another engagement under the same id, or answers given there "
+                    "since; nothing was copied. Give this engagement another id, or use another database.")
+            there = set(map(key, have[name]))
+            new[name] = [r for r, k in zip(rows, src_keys) if k not in there]
+            counts[name] = (len(new[name]), len(rows) - len(new[name]))
+        target.add_rows(new)
+    return counts
+
+
+def _row_key(table: str):
+    if table == "tokens":
+        return lambda r: (r["token_hash"],)
+    cols = {"answers": COLUMNS, "submissions": SUBMISSION_COLUMNS, "pending_comments": PENDING_COLUMNS}[table]
+    return lambda r: tuple(r[c] for c in cols)

@@ -28,7 +28,7 @@ from urllib.parse import urlencode
 
 from playbook.core.engagement import Engagement, is_slug
 from playbook.core.errors import UserError
-from playbook.core.store import Store, now
+from playbook.core.store import Store, now, open_store
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 CONSULTANT_ENV = "PLAYBOOK_CONSULTANT_HASH"
@@ -105,7 +105,7 @@ def _expires_at(days: int | None) -> str | None:
 
 
 def _store(eng: Engagement) -> Store:
-    return Store(eng.store_path)
+    return open_store(eng)
 
 
 def _unknown(eng: Engagement, respondent: str) -> UserError:
@@ -119,9 +119,8 @@ def issue(eng: Engagement, respondent: str, expires_days: int | None = None) -> 
         raise _unknown(eng, respondent)
     expires = _expires_at(expires_days)
     token = new_token()
-    with _store(eng) as store, store.transaction() as c:
-        c.execute("INSERT INTO tokens (token_hash, respondent, created_at, kind, expires_at) VALUES (?, ?, ?, ?, ?)",
-                  (digest(token), respondent, now(), RESPONDENT, expires))
+    with _store(eng) as store:
+        store.add_token(digest(token), respondent, RESPONDENT, expires_at=expires)
     return token
 
 
@@ -139,31 +138,26 @@ def issue_consultant(eng: Engagement, name: str, expires_days: int | None = None
     name = check_name(name)
     expires = _expires_at(expires_days)
     token = new_token()
-    with _store(eng) as store, store.transaction() as c:
-        c.execute("INSERT INTO tokens (token_hash, respondent, created_at, kind, name, expires_at)"
-                  " VALUES (?, '', ?, ?, ?, ?)", (digest(token), now(), CONSULTANT, name, expires))
+    with _store(eng) as store:
+        store.add_token(digest(token), "", CONSULTANT, name=name, expires_at=expires)
     return token
 
 
 def revoke(eng: Engagement, respondent: str) -> int:
     if eng.respondent(respondent) is None:
         raise UserError(f"respondent '{respondent}' is not in {eng.path / 'engagement.yaml'}.")
-    with _store(eng) as store, store.transaction() as c:
-        cur = c.execute("UPDATE tokens SET revoked_at = ? WHERE kind = ? AND respondent = ? AND revoked_at IS NULL",
-                        (now(), RESPONDENT, respondent))
-        return cur.rowcount
+    with _store(eng) as store:
+        return store.revoke_tokens(RESPONDENT, respondent=respondent)
 
 
 def revoke_consultant(eng: Engagement, name: str) -> int:
     """End every link of consultant ``name``; a name with no live link is a clear error naming those that have."""
     name = check_name(name)
-    with _store(eng) as store, store.transaction() as c:
-        cur = c.execute("UPDATE tokens SET revoked_at = ? WHERE kind = ? AND name = ? AND revoked_at IS NULL",
-                        (now(), CONSULTANT, name))
-        if cur.rowcount:
-            return cur.rowcount
-        names = [r[0] for r in c.execute("SELECT DISTINCT name FROM tokens WHERE kind = ? AND revoked_at IS NULL"
-                                         " ORDER BY name", (CONSULTANT,))]
+    with _store(eng) as store:
+        count = store.revoke_tokens(CONSULTANT, name=name)
+        if count:
+            return count
+        names = sorted({r["name"] for r in store.tokens() if r["kind"] == CONSULTANT and r["revoked_at"] is None})
     raise UserError(f"no consultant link named {name!r} to revoke; consultants with links: "
                     f"{', '.join(names) or 'none'}.")
 
@@ -174,13 +168,8 @@ def _session_consultant(token: str) -> bool:
 
 
 def _stored(eng: Engagement, token_hash: str) -> dict | None:
-    if not eng.store_path.is_file():
-        return None
-    with _store(eng) as store:
-        row = store.connection.execute(
-            "SELECT kind, respondent, name, revoked_at, expires_at FROM tokens WHERE token_hash = ?", (token_hash,)
-        ).fetchone()
-    return None if row is None else dict(zip(("kind", "respondent", "name", "revoked_at", "expires_at"), row))
+    with open_store(eng, read_only=True) as store:  # reading only: a store not there yet holds no link
+        return store.token(token_hash)
 
 
 def _after(at: datetime, stamp: str | None) -> bool:
@@ -230,17 +219,14 @@ def check(eng: Engagement, query: Mapping[str, str], page: str | None = None,
 
 def opened(eng: Engagement, token_hash: str, at: str | None = None) -> bool:
     """Record the first time a stored link was used (call once per admitted visit); True the first time."""
-    if not token_hash or not eng.store_path.is_file():
+    if not token_hash:
+        return False
+    with open_store(eng, read_only=True) as store:
+        seen = store.token(token_hash)
+    if seen is None or seen["first_opened_at"] is not None:  # every later visit reads only: no write lock taken
         return False
     with _store(eng) as store:
-        seen = store.connection.execute("SELECT first_opened_at FROM tokens WHERE token_hash = ?",
-                                        (token_hash,)).fetchone()
-    if seen is None or seen[0] is not None:  # every later visit reads only: no write lock taken
-        return False
-    with _store(eng) as store, store.transaction() as c:
-        cur = c.execute("UPDATE tokens SET first_opened_at = ? WHERE token_hash = ? AND first_opened_at IS NULL",
-                        (at or now(), token_hash))
-        return cur.rowcount == 1
+        return store.mark_opened(token_hash, at or now())
 
 
 def live(row: Mapping[str, object], at: datetime | None = None) -> bool:

@@ -74,10 +74,10 @@ def link_live(eng, token_hash: str) -> bool:
 
     Reads the store that must be there (``sqlite3.Error`` when it is gone).
     """
-    from playbook.core.store import Store
+    from playbook.core.store import open_store
     from playbook.serve import access
 
-    with Store(eng.store_path, create=False, existing=True) as store:
+    with open_store(eng, create=False) as store:
         return any(row["token_hash"] == token_hash and access.live(row) for row in store.tokens())
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 import sys
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -29,7 +28,7 @@ from playbook.core.engagement import Engagement
 from playbook.core.html import macro, render
 from playbook.core.instruments import DONT_KNOW, RATING, Instrument, Item, instruments, parse_answer
 from playbook.core.responses import answer_store, clean_text
-from playbook.core.store import Store
+from playbook.core.store import ERRORS, Store, configured_url, describe, open_store
 from playbook.serve.live import WORKSPACE_ENV
 
 YESNO_OPTIONS = [("Yes", "yes"), ("No", "no")]
@@ -96,11 +95,10 @@ class FormModel:
         self.admitted: Callable[[], bool] | None = None
         required_codes = set(codes) if required is None else set(required)
         saved, kept, self.submitted_at = {}, {}, None
-        if eng.store_path.is_file():  # reading only: no write transaction when a form opens
-            with Store.reader(eng.store_path) as store:
-                saved = {a["item"]: a for a in store.current(respondent=respondent, wave=self.wave)}
-                kept = {c["item"]: c["comment"] for c in store.pending_comments(respondent, self.wave)}
-                self.submitted_at = store.submitted(respondent, self.wave)
+        with open_store(eng, read_only=True) as store:  # reading only: no write transaction when a form opens
+            saved = {a["item"]: a for a in store.current(respondent=respondent, wave=self.wave)}
+            kept = {c["item"]: c["comment"] for c in store.pending_comments(respondent, self.wave)}
+            self.submitted_at = store.submitted(respondent, self.wave)
         self.sections: list[tuple[Instrument, list[Question]]] = []
         self.questions: dict[str, Question] = {}
         for code in codes:
@@ -133,18 +131,18 @@ class FormModel:
         A store gone from under the server is a failure to save (NotSaved), not a link gone bad.
         """
         what = "save an answer of" if item else "record the submission of"
-        if self.served and not self.eng.store_path.is_file():
+        if self.served and configured_url() is None and not self.eng.store_path.is_file():
             self._failed(what, FileNotFoundError("the answers store is missing"), item)
         try:
             ok = self.admitted is None or self.admitted()
-        except (sqlite3.Error, OSError) as exc:
+        except ERRORS as exc:
             self._failed(what, exc, item)
         if not ok:
             raise LinkClosed(LINK_CLOSED.format(consultant=self.consultant))
 
     def _failed(self, what: str, exc: BaseException, item: str = "") -> NoReturn:
         _tell_consultant(f"could not {what} {self.person.id} ({self.eng.id}, wave {self.wave}"
-                         f"{', ' + item if item else ''}): {exc}; is {self.eng.store_path} still there and writable?")
+                         f"{', ' + item if item else ''}): {exc}; is {describe(self.eng)} still there and writable?")
         raise NotSaved(NOT_SAVED.format(consultant=self.consultant)) from None
 
     def open_store(self) -> Store:
@@ -179,7 +177,7 @@ class FormModel:
                     written = writer.keep_comment(self.person.id, item_id, self.wave, comment)
                 else:
                     written = writer.save_form(self.person.id, item_id, parsed, self.wave, comment)
-        except (sqlite3.Error, OSError) as exc:
+        except ERRORS as exc:
             self._failed("save an answer of", exc, item_id)
         if parsed is not None:
             q.value = parsed
@@ -211,7 +209,7 @@ class FormModel:
             with self.open_store() as store:
                 store.submit(self.person.id, self.wave)
                 self.submitted_at = store.submitted(self.person.id, self.wave)
-        except (sqlite3.Error, OSError) as exc:
+        except ERRORS as exc:
             self._failed("record the submission of", exc)
         return True
 

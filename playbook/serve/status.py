@@ -21,7 +21,7 @@ from playbook.core import formats
 from playbook.core.engagement import SIDES, Engagement
 from playbook.core.files import private_csv
 from playbook.core.instruments import instruments
-from playbook.core.store import Store
+from playbook.core.store import open_store
 from playbook.serve import access
 
 NOT_YET = "not yet"
@@ -81,9 +81,7 @@ def required_items(side: str) -> list[str]:
 
 
 def _read(eng: Engagement, wave: str) -> tuple[list[dict], list[dict], dict[str, str]]:
-    if not eng.store_path.is_file():
-        return [], [], {}
-    with Store.reader(eng.store_path) as store:
+    with open_store(eng, read_only=True) as store:
         return store.tokens(), store.current(wave=wave), store.submissions(wave)
 
 
