@@ -83,3 +83,93 @@ def page(browser):
     pg = ctx.new_page()
     yield pg
     ctx.close()
+
+
+# --- PostgreSQL: one throwaway cluster per test session -------------------------------------------------------------
+PG_PASSWORD = "playbook-test"
+
+
+def _pg_bin() -> Path | None:
+    import glob
+
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    return Path(found[-1]).parent if found else None
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def pg_url(tmp_path_factory):
+    """``postgresql://postgres:…@127.0.0.1:PORT/playbook``: a cluster made under a temp folder, stopped at the end.
+
+    In CI (``CI`` set) missing PostgreSQL binaries fail the session; elsewhere the tests that need it skip.
+    Password authentication over TCP (so a wrong password is refused, as on a real server).
+    """
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+
+    bindir = _pg_bin()
+    if bindir is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL binaries not found (/usr/lib/postgresql/*/bin/initdb); tests/run.sh installs them")
+        pytest.skip("PostgreSQL binaries not installed (apt-get install postgresql)")
+    root = Path(tempfile.mkdtemp(prefix="playbook-pg-"))
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # initdb refuses root: the cluster belongs to the postgres user
+        shutil.chown(root, "postgres", "postgres")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    data, port = root / "data", _free_port()
+    pwfile = root / "pw"
+    pwfile.write_text(PG_PASSWORD + "\n")
+    if as_user:
+        shutil.chown(pwfile, "postgres", "postgres")
+
+    def run(*args):
+        subprocess.run([*as_user, *map(str, args)], check=True, capture_output=True, cwd=root)
+
+    run(bindir / "initdb", "-D", data, "-U", "postgres", "--pwfile", pwfile, "--auth-local=trust",
+        "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8")
+    run(bindir / "pg_ctl", "-D", data, "-l", root / "log", "-w", "-t", "60", "-o",
+        f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=200", "start")
+    try:
+        run(bindir / "createdb", "-h", root, "-p", port, "-U", "postgres", "playbook")
+        yield f"postgresql://postgres:{PG_PASSWORD}@127.0.0.1:{port}/playbook"
+    finally:
+        subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+                       capture_output=True, cwd=root)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def reset_pg(url: str) -> None:
+    """An empty database again: every table (and the schema version) dropped."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as c:
+        c.exec_driver_sql("DROP SCHEMA public CASCADE")
+        c.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, monkeypatch):
+    """Each store test twice: on the engagement folder's SQLite file (None) and on an empty PostgreSQL database
+    (its URL, also in PLAYBOOK_STORE_URL)."""
+    from playbook.core.store import ENV
+
+    if request.param == "sqlite":
+        monkeypatch.delenv(ENV, raising=False)
+        yield None
+        return
+    url = request.getfixturevalue("pg_url")
+    reset_pg(url)
+    monkeypatch.setenv(ENV, url)
+    yield url

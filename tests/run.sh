@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 # System packages: Chromium for the browser tests and report.pdf, poppler for PDF checks,
 # strace to count how often a run opens each input file, LibreOffice Impress (soffice) to
-# render report.pptx to images, nginx for the reverse-proxy test (README, "Putting it online"; it is
+# render report.pptx to images, postgresql for the store on PostgreSQL, nginx for the reverse-proxy test (README, "Putting it online"; it is
 # started by the test itself, as the current user, never as a system service).
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
@@ -14,6 +14,9 @@ command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v strace >/dev/null 2>&1 || need+=(strace)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-impress)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
+# PostgreSQL server binaries for the store's tests on PostgreSQL (tests/conftest.py pg_url starts a throwaway
+# cluster under a temp folder on 127.0.0.1 and stops it at the end; the system service is never used).
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
