@@ -203,8 +203,8 @@ def _unreachable(url: sa.URL, exc: DBAPIError) -> StoreError:
 
 def _head_error(where: str, found: str | None) -> StoreError:
     if found is not None and found not in REVISIONS:
-        return StoreError(f"{where}: this store was made by a newer playbook (schema {found}; this version knows up "
-                          f"to {HEAD}); upgrade the package (pip install -U playbook).")
+        return StoreError(f"{where}: this store was made by a newer playbook; upgrade the package (pip install -U "
+                          f"playbook). Its schema is {found}; this version knows schemas up to {HEAD}.")
     return StoreError(f"{where}: the store's schema is older than this version ({found or 'before versions'}, "
                       f"needs {HEAD}); run playbook store upgrade DIR (with DIR the engagement folder).")
 
@@ -419,10 +419,10 @@ class Store:
                     index_elements=["engagement", "respondent", "item", "wave"],
                     set_={"comment": ins.excluded.comment, "recorded_at": ins.excluded.recorded_at},
                     where=p.c.comment != ins.excluded.comment)
-                cur = c.execute(ins)
-            else:
-                cur = c.execute(p.delete().where(self._mine(p), p.c.respondent == respondent, p.c.item == item,
-                                                 p.c.wave == wave))
+                # RETURNING, not rowcount: the PostgreSQL driver gives no count for an INSERT … ON CONFLICT
+                return c.execute(ins.returning(p.c.respondent)).first() is not None
+            cur = c.execute(p.delete().where(self._mine(p), p.c.respondent == respondent, p.c.item == item,
+                                             p.c.wave == wave))
             return cur.rowcount > 0
 
     def import_file_answers(self, rows: Iterable[tuple[str, str, str, str, str]]) -> tuple[int, int]:
