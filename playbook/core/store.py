@@ -300,8 +300,8 @@ class Store:
             # a new store gets the schema; a SQLite file in its folder is upgraded in place
             self.upgrade()
             return MODEL
-        if found is None and not create:
-            return self._legacy(names) if not empty else {}  # read as it is: reading never writes
+        if found is None and not create and (empty or not self.postgres):
+            return self._legacy(names) if not empty else {}  # a SQLite file read as it is: reading never writes
         raise _head_error(self.where, found)
 
     def _legacy(self, names: set[str]) -> dict[str, Table]:
