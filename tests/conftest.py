@@ -44,6 +44,13 @@ def _default_number_formats():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _store_url_stays_put(monkeypatch):
+    """A command given --store sets PLAYBOOK_STORE_URL for its process (so serve's kernels inherit it); in
+    tests the commands run in this process, so each test starts without it unless it sets it itself."""
+    monkeypatch.delenv("PLAYBOOK_STORE_URL", raising=False)
+
+
 @pytest.fixture
 def make_engagement(tmp_path):
     def make(rows=None, respondents=None, settings=None, name="eng", **fields):
