@@ -43,7 +43,7 @@ def _set_store(ctx: click.Context, param: click.Parameter, value: str | None) ->
     """``--store URL``: PLAYBOOK_STORE_URL for this command and every process it starts (serve's kernels)."""
     import os
 
-    from playbook.core.store import ENV, configured_url
+    from playbook.core.store_url import ENV, configured_url
 
     if value:
         os.environ[ENV] = value
@@ -440,7 +440,7 @@ def store() -> None:
 def store_upgrade(directory: Path) -> None:
     """Bring DIRECTORY's answer store to this version's schema (every row kept; repeating it changes nothing)."""
     from playbook.core.engagement import load
-    from playbook.core.store import upgrade_store
+    from playbook.core.store_admin import upgrade_store
 
     eng = load(directory)
     where, before, after = upgrade_store(eng)
@@ -458,7 +458,8 @@ def store_copy(directory: Path, to: str) -> None:
     """Copy DIRECTORY's answers, links, submissions and kept comments (with history) from its answers.sqlite
     into the store at URL; repeating it adds nothing."""
     from playbook.core.engagement import load
-    from playbook.core.store import copy_into, parse_url
+    from playbook.core.store_admin import copy_into
+    from playbook.core.store_url import parse_url
 
     eng = load(directory)
     counts = copy_into(eng, to)

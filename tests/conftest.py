@@ -45,10 +45,17 @@ def _default_number_formats():
 
 
 @pytest.fixture(autouse=True)
-def _store_url_stays_put(monkeypatch):
+def _store_url_stays_put():
     """A command given --store sets PLAYBOOK_STORE_URL for its process (so serve's kernels inherit it); in
-    tests the commands run in this process, so each test starts without it unless it sets it itself."""
-    monkeypatch.delenv("PLAYBOOK_STORE_URL", raising=False)
+    tests the commands run in this process, so each test starts without it and leaves none behind (the
+    notebook cells nbval runs afterwards start kernels from this environment)."""
+    import os
+
+    before = os.environ.pop("PLAYBOOK_STORE_URL", None)
+    yield
+    os.environ.pop("PLAYBOOK_STORE_URL", None)
+    if before is not None:
+        os.environ["PLAYBOOK_STORE_URL"] = before
 
 
 @pytest.fixture
@@ -170,7 +177,7 @@ def reset_pg(url: str) -> None:
 def store_url(request, monkeypatch):
     """Each store test twice: on the engagement folder's SQLite file (None) and on an empty PostgreSQL database
     (its URL, also in PLAYBOOK_STORE_URL)."""
-    from playbook.core.store import ENV
+    from playbook.core.store_url import ENV
 
     if request.param == "sqlite":
         monkeypatch.delenv(ENV, raising=False)

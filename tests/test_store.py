@@ -7,7 +7,9 @@ import pytest
 
 from playbook import load
 from playbook.core.responses import current_answers, import_file
-from playbook.core.store import HEAD, Store, StoreError, open_store
+from playbook.core.store import Store, open_store
+from playbook.core.store_schema import HEAD
+from playbook.core.store_url import StoreError
 
 from .conftest import RESPONDENTS, write_engagement
 

@@ -6,7 +6,8 @@ from click.testing import CliRunner
 from playbook import load
 from playbook.cli import main
 from playbook.core.responses import import_file
-from playbook.core.store import ENV, Store, open_store
+from playbook.core.store import Store, open_store
+from playbook.core.store_url import ENV
 from playbook.serve import access
 
 from .conftest import reset_pg, write_engagement

@@ -17,7 +17,10 @@ from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
 from playbook.core.files import read_text
 from playbook.core.instruments import DONT_KNOW, RATING, items, parse_answer
-from playbook.core.store import ERRORS, Store, StoreError, configured_url, describe, open_store
+from playbook.core.store import Store, open_store
+from playbook.core.store_admin import describe
+from playbook.core.store_schema import ERRORS
+from playbook.core.store_url import StoreError, configured_url
 
 # Control characters (C0 but tab and newline, DEL, C1) and lone surrogates: no person types them, terminals
 # and spreadsheets choke on them. Stripped from comments on the way in, and from stored text on the way out.

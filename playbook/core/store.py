@@ -34,179 +34,36 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy import Column, Index, Integer, MetaData, PrimaryKeyConstraint, Table, Text, event
-from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy import MetaData, Table, event
+from sqlalchemy.exc import DBAPIError
 
-from playbook.core.errors import UserError
+from playbook.core.store_schema import (
+    COLUMNS,
+    HEAD,
+    MIGRATIONS,
+    MODEL,
+    PENDING_COLUMNS,
+    REVISIONS,
+    SUBMISSION_COLUMNS,
+    TABLES,
+    TOKEN_COLUMNS,
+)
+from playbook.core.store_url import (
+    configured_url,
+    folder_engagement,
+    head_error,
+    parse_url,
+    pg_engine,
+    shown,
+    unreachable,
+)
 
 if TYPE_CHECKING:
     from playbook.core.engagement import Engagement
 
-ENV = "PLAYBOOK_STORE_URL"
-MIGRATIONS = Path(__file__).with_name("store_migrations")
-# Alembic revisions this version knows, oldest first; the last is the schema the code below expects.
-REVISIONS = ("0001",)
-HEAD = REVISIONS[-1]
-CONNECT_TIMEOUT = 5  # seconds: an unreachable server is reported quickly, not after minutes
-
-COLUMNS = ("respondent", "item", "value", "comment", "source", "wave", "recorded_at")
-TOKEN_COLUMNS = ("token_hash", "respondent", "created_at", "revoked_at", "kind", "name", "expires_at",
-                 "first_opened_at")
-PENDING_COLUMNS = ("respondent", "item", "wave", "comment", "recorded_at")
-SUBMISSION_COLUMNS = ("respondent", "wave", "submitted_at")
-TABLES = ("answers", "tokens", "pending_comments", "submissions")
-
-# Errors a store may raise while it is used (a file gone, a server down): callers that must
-# keep going (a served form) catch these.
-ERRORS = (SQLAlchemyError, sqlite3.Error, OSError)
-
-
-def define(metadata: MetaData, engagement_default: str | None = None) -> dict[str, Table]:
-    """The tables of the current schema (also revision 0001's). ``engagement_default``: SQLite files only."""
-    default = {"server_default": engagement_default} if engagement_default else {}
-
-    def eng() -> Column:
-        return Column("engagement", Text, nullable=False, **default)
-
-    answers = Table(
-        "answers", metadata,
-        Column("id", Integer, primary_key=True, autoincrement=True),
-        eng(),
-        Column("respondent", Text, nullable=False),
-        Column("item", Text, nullable=False),
-        Column("value", Text, nullable=False),
-        Column("comment", Text, nullable=False, server_default=""),
-        Column("source", Text, sa.CheckConstraint("source IN ('form', 'file')"), nullable=False),
-        Column("wave", Text, nullable=False),
-        Column("recorded_at", Text, nullable=False),
-        Index("answers_key", "engagement", "respondent", "item", "wave", "source", "id"),
-        sqlite_autoincrement=True,
-    )
-    # kind: respondent | consultant (a consultant token has respondent '' and the consultant's name).
-    tokens = Table(
-        "tokens", metadata,
-        eng(),
-        Column("token_hash", Text, nullable=False),
-        Column("respondent", Text, nullable=False),
-        Column("created_at", Text, nullable=False),
-        Column("revoked_at", Text),
-        Column("kind", Text, nullable=False, server_default="respondent"),
-        Column("name", Text, nullable=False, server_default=""),
-        Column("expires_at", Text),
-        Column("first_opened_at", Text),
-        PrimaryKeyConstraint("engagement", "token_hash", name="tokens_pkey"),
-    )
-    # A comment typed on a question not answered yet: kept until the answer comes, which then carries it.
-    pending = Table(
-        "pending_comments", metadata,
-        eng(),
-        Column("respondent", Text, nullable=False),
-        Column("item", Text, nullable=False),
-        Column("wave", Text, nullable=False),
-        Column("comment", Text, nullable=False),
-        Column("recorded_at", Text, nullable=False),
-        PrimaryKeyConstraint("engagement", "respondent", "item", "wave", name="pending_comments_pkey"),
-    )
-    submissions = Table(
-        "submissions", metadata,
-        Column("id", Integer, primary_key=True, autoincrement=True),
-        eng(),
-        Column("respondent", Text, nullable=False),
-        Column("wave", Text, nullable=False),
-        Column("submitted_at", Text, nullable=False),
-        Index("submissions_key", "engagement", "wave", "respondent"),
-        sqlite_autoincrement=True,
-    )
-    return {t.name: t for t in (answers, tokens, pending, submissions)}
-
-
-MODEL = define(MetaData())
-
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
-class StoreError(UserError):
-    """A store that cannot be used as it is: one message naming the store and what to do."""
-
-
-# --- where the store is -------------------------------------------------------------------------------------------
-def parse_url(text: str) -> sa.URL:
-    """A store URL: ``sqlite:///path`` or ``postgresql://…`` (``postgresql+psycopg://`` too); else StoreError."""
-    try:
-        url = sa.make_url(text.strip())
-    except ArgumentError:
-        url = None
-    if url is not None and url.drivername in ("postgresql", "postgres", "postgresql+psycopg"):
-        return url.set(drivername="postgresql+psycopg")
-    if url is not None and url.drivername == "sqlite" and url.database:
-        return url
-    raise StoreError(f"store URL {_shown(text)!r} is not a SQLite or PostgreSQL address; use "
-                     "postgresql://USER@HOST:PORT/DATABASE (or leave PLAYBOOK_STORE_URL unset for the engagement "
-                     "folder's answers.sqlite).")
-
-
-def _shown(url: object) -> str:
-    """A URL fit to print: never its password."""
-    if isinstance(url, sa.URL):
-        return url.render_as_string(hide_password=True)
-    try:
-        return sa.make_url(str(url)).render_as_string(hide_password=True)
-    except ArgumentError:
-        return str(url)
-
-
-def configured_url() -> sa.URL | None:
-    """``PLAYBOOK_STORE_URL`` parsed, or None when it is unset (each engagement's own SQLite file)."""
-    text = os.environ.get(ENV, "").strip()
-    return parse_url(text) if text else None
-
-
-def _folder_engagement(path: Path) -> str:
-    """The id of the engagement whose folder holds ``path`` ("" when it is not in one)."""
-    import yaml
-
-    try:
-        data = yaml.safe_load((path.parent / "engagement.yaml").read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        return ""
-    return str(data.get("id", "")) if isinstance(data, dict) else ""
-
-
-_ENGINES: dict[str, sa.Engine] = {}
-
-
-def _pg_engine(url: sa.URL) -> sa.Engine:
-    """One pooled engine per PostgreSQL URL and process."""
-    key = url.render_as_string(hide_password=False)
-    if key not in _ENGINES:
-        _ENGINES[key] = sa.create_engine(url, pool_size=2, max_overflow=8, pool_pre_ping=True,
-                                         connect_args={"connect_timeout": CONNECT_TIMEOUT})
-    return _ENGINES[key]
-
-
-def _unreachable(url: sa.URL, exc: DBAPIError) -> StoreError:
-    """The one message for a PostgreSQL server that did not let us in."""
-    where = f"{url.host or 'localhost'}:{url.port or 5432}"
-    text = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-    low = text.lower()
-    if "password" in low or "authentication" in low or "role" in low and "does not exist" in low:
-        return StoreError(f"the PostgreSQL store at {where} refused user '{url.username or ''}': wrong user name or "
-                          f"password ({text}); check {ENV} or --store.")
-    if "database" in low and "does not exist" in low:
-        return StoreError(f"the PostgreSQL server at {where} has no database '{url.database}' ({text}); create it "
-                          "first (createdb), then run the command again.")
-    return StoreError(f"cannot reach the PostgreSQL store at {where} (tried {_shown(url)}): {text}; is the server "
-                      f"running and is {ENV} or --store right?")
-
-
-def _head_error(where: str, found: str | None) -> StoreError:
-    if found is not None and found not in REVISIONS:
-        return StoreError(f"{where}: this store was made by a newer playbook; upgrade the package (pip install -U "
-                          f"playbook). Its schema is {found}; this version knows schemas up to {HEAD}.")
-    return StoreError(f"{where}: the store's schema is older than this version ({found or 'before versions'}, "
-                      f"needs {HEAD}); run playbook store upgrade DIR (with DIR the engagement folder).")
 
 
 # --- the store ----------------------------------------------------------------------------------------------------
@@ -227,17 +84,17 @@ class Store:
             path, self.url = self.url.database, None
         self.path = Path(path) if path else None
         self.postgres = self.url is not None
-        self.engagement = engagement if engagement is not None else (_folder_engagement(self.path) if self.path
+        self.engagement = engagement if engagement is not None else (folder_engagement(self.path) if self.path
                                                                       else "")
         self.writer = create
         self._immediate = False
-        self.where = _shown(self.url) if self.postgres else str(self.path or ":memory:")
-        self._engine = _pg_engine(self.url) if self.postgres else self._sqlite_engine(existing)
+        self.where = shown(self.url) if self.postgres else str(self.path or ":memory:")
+        self._engine = pg_engine(self.url) if self.postgres else self._sqlite_engine(existing)
         try:
             self._conn = self._engine.connect()
         except DBAPIError as exc:
             if self.postgres:
-                raise _unreachable(self.url, exc) from None
+                raise unreachable(self.url, exc) from None
             raise exc.orig from None  # a SQLite file that is not there (existing=True) or cannot be opened
         try:
             self._tables = {} if upgrading else self._schema(create)  # upgrading: upgrade() comes next
@@ -294,7 +151,7 @@ class Store:
         if found == HEAD:
             return {n: t for n, t in MODEL.items() if n in names}  # a table dropped by hand reads as empty
         if found is not None and found not in REVISIONS:
-            raise _head_error(self.where, found)
+            raise head_error(self.where, found)
         empty = not names & set(TABLES)
         if create and (empty or not self.postgres):
             # a new store gets the schema; a SQLite file in its folder is upgraded in place
@@ -302,7 +159,7 @@ class Store:
             return MODEL
         if found is None and not create and (empty or not self.postgres):
             return self._legacy(names) if not empty else {}  # a SQLite file read as it is: reading never writes
-        raise _head_error(self.where, found)
+        raise head_error(self.where, found)
 
     def _legacy(self, names: set[str]) -> dict[str, Table]:
         """The tables of a SQLite file made before schema versions (one engagement, no engagement column)."""
@@ -328,7 +185,7 @@ class Store:
             before = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() if sa.inspect(
                 conn).has_table("alembic_version") else None
             if before is not None and before not in REVISIONS:
-                raise _head_error(self.where, before)
+                raise head_error(self.where, before)
             if before != HEAD:
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
@@ -655,60 +512,3 @@ def open_store(eng: Engagement, *, read_only: bool = False, create: bool = True)
     if _preview_only(eng, None if url else path):
         return Store(None, engagement=eng.id)
     return Store(None if url else path, engagement=eng.id, **where)
-
-
-def upgrade_store(eng: Engagement) -> tuple[str, str | None, str]:
-    """``playbook store upgrade``: bring ``eng``'s store to this version's schema: (where, before, after)."""
-    url = configured_url()
-    path = Path(url.database) if url is not None and url.drivername == "sqlite" else eng.store_path
-    if url is not None and url.drivername == "sqlite":
-        url = None
-    with Store(None if url else path, engagement=eng.id, url=url, upgrading=True) as store:
-        before, after = store.upgrade()
-        return store.where, before, after
-
-
-def describe(eng: Engagement) -> str:
-    """Where ``eng``'s answers are kept, fit to print (never a password)."""
-    url = configured_url()
-    return str(eng.store_path) if url is None else _shown(url)
-
-
-def copy_into(eng: Engagement, target_url: str) -> dict[str, tuple[int, int]]:
-    """Copy ``eng``'s rows from its folder's SQLite file into the store at ``target_url``.
-
-    Idempotent: rows already there are not added again. Returns per table (added, already there).
-    Refuses (StoreError, nothing written) a target holding rows of the same engagement id that the
-    source does not have (another engagement under the same id, or one changed since).
-    """
-    url = parse_url(target_url)
-    if not eng.store_path.is_file():
-        raise StoreError(f"{eng.store_path}: there is no answers store to copy (nothing has been answered or "
-                         "imported in this folder).")
-    with Store(eng.store_path, create=False, engagement=eng.id) as source:
-        src = source.rows_of()
-    with Store(None if url.drivername != "sqlite" else url.database, engagement=eng.id,
-               url=url if url.drivername != "sqlite" else None) as target:
-        have = target.rows_of()
-        new, counts = {}, {}
-        for name, rows in src.items():
-            key = _row_key(name)
-            src_keys = [key(r) for r in rows]
-            extra = [k for k in map(key, have[name]) if k not in set(src_keys)]
-            if extra:
-                raise StoreError(
-                    f"{target.where} already holds engagement '{eng.id}' with {name} that {eng.store_path} does not "
-                    f"have ({len(extra)} row(s)): another engagement under the same id, or answers given there "
-                    "since; nothing was copied. Give this engagement another id, or use another database.")
-            there = set(map(key, have[name]))
-            new[name] = [r for r, k in zip(rows, src_keys) if k not in there]
-            counts[name] = (len(new[name]), len(rows) - len(new[name]))
-        target.add_rows(new)
-    return counts
-
-
-def _row_key(table: str):
-    if table == "tokens":
-        return lambda r: (r["token_hash"],)
-    cols = {"answers": COLUMNS, "submissions": SUBMISSION_COLUMNS, "pending_comments": PENDING_COLUMNS}[table]
-    return lambda r: tuple(r[c] for c in cols)

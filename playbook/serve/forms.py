@@ -28,7 +28,10 @@ from playbook.core.engagement import Engagement
 from playbook.core.html import macro, render
 from playbook.core.instruments import DONT_KNOW, RATING, Instrument, Item, instruments, parse_answer
 from playbook.core.responses import answer_store, clean_text
-from playbook.core.store import ERRORS, Store, configured_url, describe, open_store
+from playbook.core.store import Store, open_store
+from playbook.core.store_admin import describe
+from playbook.core.store_schema import ERRORS
+from playbook.core.store_url import configured_url
 from playbook.serve.live import WORKSPACE_ENV
 
 YESNO_OPTIONS = [("Yes", "yes"), ("No", "no")]

@@ -12,7 +12,7 @@ Revises:
 import sqlalchemy as sa
 from alembic import context, op
 
-from playbook.core.store import TABLES, define
+from playbook.core.store_schema import TABLES, define
 
 revision = "0001"
 down_revision = None
