@@ -22,7 +22,7 @@ from playbook.serve import access
 from playbook.serve.forms import app_codes
 
 from .browser import served
-from .conftest import write_engagement
+from .conftest import reset_pg, write_engagement
 from .test_browser_respond import answer
 
 STORE_ENV = "PLAYBOOK_STORE_URL"
@@ -56,6 +56,7 @@ def sample_as(folder, eng_id):
 
 
 def test_same_figures_on_sqlite_and_postgresql(tmp_path, monkeypatch, pg_url):
+    reset_pg(pg_url)  # the session's database may hold what another store test left (a schema without a version)
     eng_id = unique("figures")
     on_sqlite = sample_as(tmp_path / "sqlite" / eng_id, eng_id)
     on_pg = sample_as(tmp_path / "postgresql" / eng_id, eng_id)
@@ -89,6 +90,7 @@ def paper_answers(people: list[dict]) -> list[tuple[str, str, str]]:
 @pytest.mark.browser
 def test_thirty_respondents_on_two_servers_sharing_postgresql_lose_nothing(tmp_path, browser, pg_url,
                                                                           monkeypatch):
+    reset_pg(pg_url)  # an empty database, whatever another store test left in it
     monkeypatch.setenv(STORE_ENV, pg_url)  # links issued here go to the same database the servers read
     eng_id = unique("twin")
     people = [{"id": f"rep-{i:02d}", "name": f"Rep {i}", "side": "sales", "role": "member"} for i in range(CROWD)]
