@@ -74,6 +74,20 @@ def sample_copy(tmp_path) -> Path:
     return dst
 
 
+def system_tool(name: str, package: str, extra_path: str = "") -> str:
+    """The path of a Debian tool the test needs. In CI a missing one fails the test (tests/run.sh installs it);
+    elsewhere the test is skipped with the apt command that installs it."""
+    import os
+    import shutil
+
+    found = shutil.which(name) or (shutil.which(name, path=extra_path) if extra_path else None)
+    if found:
+        return found
+    if os.environ.get("CI"):
+        pytest.fail(f"{name} is missing in CI: the test command must install Debian's {package}")
+    pytest.skip(f"{name} is not installed (apt-get install --no-install-recommends {package})")
+
+
 def yes_no(respondent: str, code: str, yes: set[int], n: int) -> list[tuple[str, str, str]]:
     return [(respondent, f"{code}-{i}", "yes" if i in yes else "no") for i in range(1, n + 1)]
 

@@ -10,7 +10,6 @@ import copy
 import html
 import io
 import json
-import os
 import shutil
 import subprocess
 import zipfile
@@ -32,7 +31,7 @@ from playbook.report.document import sections
 from playbook.report.summary import executive
 from playbook.run.pipeline import run
 
-from .conftest import write_engagement, yes_no
+from .conftest import system_tool, write_engagement, yes_no
 
 COLOUR = "#7a1f5c"
 FIRM = "Quarry Lane Partners"
@@ -40,15 +39,6 @@ CLIENT_MAX = 200  # engagement.schema.json: client, one line of at most 200 char
 KPI_NAME_MAX = 120  # kpis.csv: a metric's name, 1 to 120 characters
 ACTION_MAX = 400  # actions.csv: an action's text, 1 to 400 characters
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
-
-
-def _tool(name: str, package: str) -> str:
-    found = shutil.which(name)
-    if found:
-        return found
-    if os.environ.get("CI"):
-        pytest.fail(f"{name} is missing in CI: the test command must install {package}")
-    pytest.skip(f"{name} is not installed (apt-get install --no-install-recommends {package})")
 
 
 def _logo(path: Path) -> None:
@@ -155,8 +145,8 @@ def template_deck(partial_run, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def rendered(sample_run, partial_run, long_deck, template_deck, tmp_path_factory) -> dict[str, list[Image.Image]]:
     """Every deck of the module as slide images: one LibreOffice conversion, then pdftoppm per deck."""
-    soffice = _tool("soffice", "libreoffice-impress")
-    pdftoppm = _tool("pdftoppm", "poppler-utils")
+    soffice = system_tool("soffice", "libreoffice-impress")
+    pdftoppm = system_tool("pdftoppm", "poppler-utils")
     base = tmp_path_factory.mktemp("impress")
     decks = {"sample": sample_run / "report.pptx", "partial": partial_run / "report.pptx", "long": long_deck[0],
              "template": template_deck}

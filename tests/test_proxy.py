@@ -13,7 +13,6 @@ import getpass
 import json
 import os
 import re
-import shutil
 import subprocess
 import threading
 import time
@@ -37,7 +36,7 @@ from playbook.serve.server import voila_command
 from playbook.serve.urls import address
 
 from .browser import free_port, served
-from .conftest import write_engagement
+from .conftest import system_tool, write_engagement
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 PUBLIC_PATH = "/survey/"
@@ -167,12 +166,7 @@ def test_malformed_forwarded_headers_change_nothing(echo_servers, headers):
 # --- nginx in front of playbook serve, a respondent in Chromium ----------------------------------------------------
 
 def nginx_path() -> str:
-    found = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
-    if found:
-        return found
-    if os.environ.get("CI"):
-        pytest.fail("nginx is missing in CI: the test command must install Debian's nginx")
-    pytest.skip("nginx is not installed (apt-get install nginx)")
+    return system_tool("nginx", "nginx", extra_path="/usr/sbin:/usr/local/sbin")
 
 
 def readme_proxy_config(upstream_port: int) -> tuple[str, str]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
 import struct
 import subprocess
@@ -26,7 +25,7 @@ from playbook.report import document as report
 from playbook.report import pdf, summary
 from playbook.run.pipeline import run
 
-from .conftest import RESPONDENTS, write_engagement, yes_no
+from .conftest import RESPONDENTS, system_tool, write_engagement, yes_no
 
 SCRIPT = "<script>alert('script ran')</script>"
 IMG = "<img src=x onerror=\"alert('img ran')\">"
@@ -34,15 +33,6 @@ CLIENT = f"Acme {SCRIPT} & Sons"
 PART_HEADINGS = ("1. Self-evaluations and symptoms", "2. Credibility stage", "3. Knowledge gaps",
                  "4. What moved since the last wave", "5. Shared KPIs", "6. Prospecting economics", "7. The action plan",
                  "Appendix A. Method")
-
-
-def _poppler(tool: str) -> str:
-    found = shutil.which(tool)
-    if found:
-        return found
-    if os.environ.get("CI"):
-        pytest.fail(f"{tool} is missing in CI: the test command must install poppler-utils")
-    pytest.skip(f"{tool} is not installed (apt-get install poppler-utils)")
 
 
 # --- run outputs, one per module ---------------------------------------------------------------
@@ -171,7 +161,7 @@ def test_client_text_is_shown_as_text_and_runs_nothing(hostile_run, browser):  #
 def _pages(pdf: Path, folder: Path) -> list[tuple[int, int]]:
     """Render every page with pdftoppm at 30 dpi; the (width, height) of each PNG."""
     folder.mkdir()
-    subprocess.run([_poppler("pdftoppm"), "-r", "30", "-png", str(pdf), str(folder / "page")], check=True)
+    subprocess.run([system_tool("pdftoppm", "poppler-utils"), "-r", "30", "-png", str(pdf), str(folder / "page")], check=True)
     sizes = []
     for png in sorted(folder.glob("page-*.png")):
         head = png.read_bytes()[:24]
@@ -189,7 +179,7 @@ def test_pdf_pages_render_and_paper_size_follows_settings(sample_run, hostile_ru
 
 
 def test_pdf_has_the_cover_vector_charts_and_a_page_per_part(sample_run):
-    text = subprocess.run([_poppler("pdftotext"), "-layout", str(sample_run / "report.pdf"), "-"],
+    text = subprocess.run([system_tool("pdftotext", "poppler-utils"), "-layout", str(sample_run / "report.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout
     pages = [p.strip() for p in text.split("\f") if p.strip()]
     cover = pages[0]
@@ -198,7 +188,7 @@ def test_pdf_has_the_cover_vector_charts_and_a_page_per_part(sample_run):
     assert pages[1].startswith("Executive summary")
     for heading in PART_HEADINGS:  # every part starts a page
         assert any(p.startswith(heading) for p in pages), heading
-    listing = subprocess.run([_poppler("pdfimages"), "-list", str(sample_run / "report.pdf")],
+    listing = subprocess.run([system_tool("pdfimages", "poppler-utils"), "-list", str(sample_run / "report.pdf")],
                              capture_output=True, text=True, check=True).stdout.splitlines()
     assert listing[2:] == []  # no raster images: the charts stay vectors, crisp at any zoom
 

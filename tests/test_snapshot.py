@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -18,6 +16,8 @@ from playbook.core import snapshot
 from playbook.core.engagement import sample_path
 from playbook.core.errors import UserError
 from playbook.parts import PARTS, take_snapshot
+
+from .conftest import system_tool
 
 INPUTS = ("engagement.yaml", "responses.csv", "kpis.csv", "kpi_values.csv", "prospecting.yaml", "deals.csv",
           "experiment.csv", "actions.csv")
@@ -52,20 +52,11 @@ def test_parts_without_files_are_not_assessed(make_engagement):
     assert [p.name for p in PARTS if p.assessed(snap)] == ["self_evaluation", "knowledge", "movement"]
 
 
-def _strace() -> str:
-    found = shutil.which("strace")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("strace is missing; tests/run.sh installs it")
-        pytest.skip("strace is not installed (apt-get install strace)")
-    return found
-
-
 @pytest.mark.notebook
 def test_a_run_opens_each_input_file_once(sample_copy, tmp_path):
     """The whole run (the CLI and every kernel it starts) opens each input file exactly once."""
     trace = tmp_path / "trace.txt"
-    cmd = [_strace(), "-f", "-qq", "-e", "trace=open,openat", "-o", str(trace),
+    cmd = [system_tool("strace", "strace"), "-f", "-qq", "-e", "trace=open,openat", "-o", str(trace),
            sys.executable, "-m", "playbook", "run", str(sample_copy), "--out", str(tmp_path / "out"), "--no-pdf"]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
