@@ -31,7 +31,7 @@ from playbook.parts import PARTS, Part, take_snapshot
 from playbook.report import deck
 from playbook.report import document as report
 from playbook.report import pdf as printer
-from playbook.run import outputs, results
+from playbook.run import latest, outputs, results
 from playbook.run.runner import Running, notebook_jobs
 
 ARTIFACTS = ("notebooks", snapshots.FILE, "results.json", "report.html", "report.pdf", "report.pptx")
@@ -144,6 +144,7 @@ def run(directory: str | Path, out: str | Path, progress: Callable[[str], None] 
             raise RunFailed("; ".join(f"notebook {o.path.name} failed: {o.error}" for o in failed))
         pdf_path, notes = _assemble(tmp, snap, parts, progress, make_pdf, branding)
         _place(tmp, out)
+        latest.record(eng, out, notes)  # where the client's report and `playbook share` find these results
     finally:
         if running is not None:
             running.close()
@@ -180,6 +181,7 @@ def assemble(directory: str | Path, out: str | Path, progress: Callable[[str], N
         raise UserError(f"{out / 'notebooks'}: {', '.join(absent)} not executed yet; run the notebook steps of "
                         f"'playbook plan {directory} --out {out}' first.")
     pdf_path, notes = _assemble(out, snap, parts, progress, make_pdf, branding)
+    latest.record(eng, out, notes)
     return RunSummary(eng, out, [p.name for p in parts], time.perf_counter() - start, pdf_path, notes,
                       out / "report.pptx" if branding is not None else None)
 
