@@ -6,6 +6,8 @@ A consultant's link carries ``c=<token>``: either a lasting token issued by
 ``playbook invite DIR --consultant NAME`` (stored hashed like respondents' ones,
 revocable, valid across server restarts), or the per-session secret printed by
 ``playbook serve``, whose hash reaches the server through the environment.
+A viewer's link (``playbook share DIR``) carries ``v=<token>``, stored hashed the
+same way, and opens only the client's report (``report.ipynb``), read-only.
 Any link may expire (``--expires DAYS``).
 
 ``check(eng, query)`` is the one decision: a ``Visitor`` (who, of which kind) or a
@@ -33,10 +35,15 @@ from playbook.core.store import Store, now, open_store
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 CONSULTANT_ENV = "PLAYBOOK_CONSULTANT_HASH"
 RESPOND = "respond.ipynb"
-RESPONDENT, CONSULTANT = "respondent", "consultant"
+REPORT = "report.ipynb"  # the client's interactive report
+RESPONDENT, CONSULTANT, VIEWER = "respondent", "consultant", "viewer"
 INVALID, EXPIRED, REVOKED = "invalid", "expired", "revoked"
-# Pages a respondent's link may open (each shows that respondent's own form); every other page is the consultant's.
+# Pages a respondent's link may open (each shows that respondent's own form); a viewer's link opens only the
+# client's report; a consultant's link opens every page.
 RESPONDENT_PAGES = frozenset({RESPOND, "self_evaluation.ipynb", "credibility_stage.ipynb"})
+VIEWER_PAGES = frozenset({REPORT})
+# The query key that carries each kind's token.
+KEYS = {"t": RESPONDENT, "c": CONSULTANT, "v": VIEWER}
 NAME_MAX = 80
 MAX_DAYS = 3650
 
@@ -48,14 +55,18 @@ EXPIRED_TEXT = "This link has expired; ask {consultant} for a new one."
 class Visitor:
     """Someone a link admits. ``respondent``: a respondent's own id, or the form a consultant opens (``r``)."""
 
-    kind: str  # respondent | consultant
-    respondent: str = ""
-    name: str = ""  # the respondent's name, or the consultant's ("" for the per-session link)
+    kind: str  # respondent | consultant | viewer
+    respondent: str = ""  # "" for a viewer
+    name: str = ""  # the respondent's name, or the consultant's ("" for the per-session link and viewers)
     token_hash: str = ""  # "" for the per-session consultant link (nothing stored)
 
     @property
     def consultant(self) -> bool:
         return self.kind == CONSULTANT
+
+    @property
+    def viewer(self) -> bool:
+        return self.kind == VIEWER
 
 
 @dataclass(frozen=True)
@@ -162,6 +173,21 @@ def revoke_consultant(eng: Engagement, name: str) -> int:
                     f"{', '.join(names) or 'none'}.")
 
 
+def issue_viewer(eng: Engagement, expires_days: int | None = None) -> str:
+    """A new viewer link's token for the client's report (only its hash is stored; earlier ones keep working)."""
+    expires = _expires_at(expires_days)
+    token = new_token()
+    with _store(eng) as store:
+        store.add_token(digest(token), "", VIEWER, expires_at=expires)
+    return token
+
+
+def revoke_viewers(eng: Engagement) -> int:
+    """End every live viewer link of ``eng``; how many were."""
+    with _store(eng) as store:
+        return store.revoke_tokens(VIEWER, respondent="")
+
+
 def _session_consultant(token: str) -> bool:
     expected = os.environ.get(CONSULTANT_ENV, "")
     return bool(expected) and hmac.compare_digest(digest(token), expected)
@@ -176,28 +202,37 @@ def _after(at: datetime, stamp: str | None) -> bool:
     return stamp is not None and at >= datetime.fromisoformat(stamp)
 
 
+def _link_token(query: Mapping[str, str]) -> tuple[str, str] | None:
+    """The link's (kind, token): exactly one of ``t``, ``c`` or ``v``, well formed; else None."""
+    given = [(kind, query.get(key, "")) for key, kind in KEYS.items() if query.get(key, "")]
+    if len(given) != 1 or not well_formed(given[0][1]):
+        return None
+    return given[0]
+
+
+def opens(kind: str, page: str | None) -> bool:
+    """Whether a link of ``kind`` may open ``page`` (a notebook name; None: no page named)."""
+    allowed = {RESPONDENT: RESPONDENT_PAGES, VIEWER: VIEWER_PAGES}.get(kind)
+    return page is None or allowed is None or page in allowed
+
+
 def check(eng: Engagement, query: Mapping[str, str], page: str | None = None,
           at: datetime | None = None) -> Visitor | Refusal:
     """Who the link in ``query`` admits to engagement ``eng`` (on ``page``, a notebook name, when given).
 
-    ``query`` holds the link's parameters: ``e`` (must be ``eng``'s id), then ``t``
-    (a respondent's token) or ``c`` (a consultant's token, with ``r`` to open one
-    respondent's form). A respondent's link opens only their own form pages
-    (``RESPONDENT_PAGES``). ``at`` (default now) decides expiry.
+    ``query`` holds the link's parameters: ``e`` (must be ``eng``'s id), then exactly
+    one of ``t`` (a respondent's token), ``c`` (a consultant's token, with ``r`` to
+    open one respondent's form) or ``v`` (a viewer's token). A respondent's link opens
+    only their own form pages (``RESPONDENT_PAGES``), a viewer's only the client's
+    report (``VIEWER_PAGES``), a consultant's every page. ``at`` (default now) decides expiry.
     """
     at = at or datetime.now(UTC)
-    if query.get("e") != eng.id:
+    found = _link_token(query) if query.get("e") == eng.id else None
+    if found is None or not opens(found[0], page):
         return refusal(eng)
-    ctoken, token = query.get("c", ""), query.get("t", "")
-    if bool(ctoken) == bool(token):  # exactly one kind of token
-        return refusal(eng)
-    kind, token = (CONSULTANT, ctoken) if ctoken else (RESPONDENT, token)
-    if not well_formed(token):
-        return refusal(eng)
+    kind, token = found
     rid = query.get("r", "")
     if kind == CONSULTANT and rid and (not is_slug(rid) or eng.respondent(rid) is None):
-        return refusal(eng)
-    if kind == RESPONDENT and page is not None and page not in RESPONDENT_PAGES:
         return refusal(eng)
     if kind == CONSULTANT and _session_consultant(token):
         return Visitor(CONSULTANT, rid)
@@ -211,6 +246,8 @@ def check(eng: Engagement, query: Mapping[str, str], page: str | None = None,
         return refusal(eng, EXPIRED)
     if kind == CONSULTANT:
         return Visitor(CONSULTANT, rid, row["name"], token_hash)
+    if kind == VIEWER:
+        return Visitor(VIEWER, "", "", token_hash)
     person = eng.respondent(row["respondent"])
     if person is None:  # removed from engagement.yaml since the link was issued
         return refusal(eng)
