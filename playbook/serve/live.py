@@ -44,6 +44,7 @@ class Context:
     query: dict[str, str] = field(default_factory=dict)
     consultant: bool = False
     token_hash: str = ""  # the stored link's hash ("" for the session's consultant link), to re-check it
+    viewer: bool = False  # a client's viewer link (``playbook share``): the report only, read-only
 
     @property
     def live(self) -> bool:
@@ -156,8 +157,9 @@ def context(engagement_dir: str = "", mode: str = "auto", respondent: str = "",
     """Validate a notebook's parameters and find out what the page should show.
 
     Live pages served by ``playbook serve`` show what the gate admitted: a
-    respondent, who sees only their own form, or a consultant, who sees the live
-    views and may open anyone's form (``r``). A page the gate did not sign for
+    respondent, who sees only their own form, a consultant, who sees the live
+    views and may open anyone's form (``r``), or a viewer (``viewer``), who sees
+    the client's report and nothing else. A page the gate did not sign for
     is "this link is not valid".
     Away from a server, ``engagement`` (already loaded, from a run's snapshot)
     spares reading ``engagement_dir`` again.
@@ -170,20 +172,22 @@ def context(engagement_dir: str = "", mode: str = "auto", respondent: str = "",
         raise UserError(f"parameter 'respondent' is {respondent!r}; it must be a respondent id such as 'mkt-lead'.")
     live = mode == "live" or (mode == "auto" and in_voila())
     q: dict[str, str] = {}
-    consultant, token_hash = False, ""
+    kind, token_hash = "", ""
     if live and in_voila() and os.environ.get(WORKSPACE_ENV):
         q = query()
-        eng, respondent, consultant, token_hash = _admitted()
+        eng, respondent, kind, token_hash = _admitted()
     else:
         eng = engagement if engagement is not None else load(engagement_dir)
     if respondent and eng.respondent(respondent) is None:
         raise UserError(f"respondent '{respondent}' is not part of engagement '{eng.id}'.")
-    return Context("live" if live else "report", eng, respondent, q, consultant, token_hash)
+    return Context("live" if live else "report", eng, respondent, q, kind == "consultant", token_hash,
+                   viewer=kind == "viewer")
 
 
-def _admitted() -> tuple[Engagement, str, bool, str]:
-    """Engagement, respondent, consultant or not, and the link's hash, as the gate signed them for this page."""
+def _admitted() -> tuple[Engagement, str, str, str]:
+    """Engagement, respondent, the visitor's kind (respondent, consultant or viewer) and the link's hash, as the
+    gate signed them for this page."""
     found = read_visitor(os.environ.get(VISITOR_ENV, ""))
     if found is None or not is_slug(found["e"]) or (found["r"] and not is_slug(found["r"])):
         raise UserError("this link is not valid.")
-    return workspace_engagement(found["e"]), found["r"], found["kind"] == "consultant", found["h"]
+    return workspace_engagement(found["e"]), found["r"], found["kind"], found["h"]
