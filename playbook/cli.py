@@ -330,6 +330,27 @@ def invite(directory: Path, respondent: str | None, public_url: str | None, base
 
 @main.command()
 @engagement_arg
+@click.option("--public-url", default=None,
+              help="Address people reach 'playbook serve' at, such as https://forms.example.org/survey/ "
+                   "(default: http://127.0.0.1:8866 plus --base-url).")
+@click.option("--base-url", default=None, help="Path the pages live under, such as /survey/ (as given to serve).")
+@click.option("--expires", default=None, metavar="DAYS", help="The new link stops working after DAYS days.")
+@click.option("--revoke", is_flag=True, help="End every viewer link of the engagement.")
+@store_option
+@user_errors
+def share(directory: Path, public_url: str | None, base_url: str | None, expires: str | None, revoke: bool) -> None:
+    """Print a read-only link to the client's interactive report for its executives (or end them all).
+
+    The report shows the latest 'playbook run' of DIRECTORY; the link is printed on the last line.
+    """
+    from playbook.serve.share import share as do_share
+
+    for line in do_share(directory, public_url, base_url, expires, revoke):
+        click.echo(line)
+
+
+@main.command()
+@engagement_arg
 @click.option("--wave", default=None, help="The wave (default: the engagement's period).")
 @click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None,
               help="Also write the table to this CSV file (readable by you only).")

@@ -1,0 +1,53 @@
+"""``playbook share``: a read-only link to the client's interactive report, for the client's executives.
+
+The link (``?e=<id>&v=<token>``) opens only the report page, built from the
+engagement's latest run (``playbook.run.latest``), so a run must come first. Like
+every link, only its hash is stored: it is shown once, it may expire
+(``--expires DAYS``), and ``--revoke`` ends every viewer link of the engagement.
+The address options are ``invite``'s (``--public-url``, ``--base-url``).
+"""
+
+from __future__ import annotations
+
+import shlex
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from playbook.core.engagement import load
+from playbook.core.errors import UserError
+from playbook.run import latest
+from playbook.serve import access
+from playbook.serve.invites import links_base
+
+
+def _valid_for(days: int | None) -> str:
+    if days is None:
+        return "It is valid until you revoke it."
+    until = (datetime.now(UTC) + timedelta(days=days)).date().isoformat()
+    return f"It is valid for {days} day(s), until {until}."
+
+
+def share(directory: Path, public_url: str | None = None, base_url: str | None = None,
+          expires: str | int | None = None, revoke: bool = False) -> list[str]:
+    """Issue a viewer link (or, with ``revoke``, end them all); the lines to print, the link last.
+
+    Every check (options, engagement, a run to show) comes before anything is written.
+    """
+    if revoke and expires is not None:
+        raise UserError("--expires sets how long a new link lasts; it does not go with --revoke.")
+    days = access.expiry_days(expires)
+    base = links_base(public_url, base_url)
+    eng = load(directory)
+    again = f"playbook share {shlex.quote(str(eng.path))}"
+    if revoke:
+        n = access.revoke_viewers(eng)
+        return [f"Revoked {n} viewer link(s) to {eng.client}'s report; they now show 'this link is not valid'. "
+                f"A new one: {again}"]
+    out = latest.require(eng)
+    token = access.issue_viewer(eng, days)
+    return [f"A link to {eng.client}'s interactive report, for the client's executives: the results of the latest "
+            f"run ({out}), read-only, with no forms and no individual answers or comments.",
+            f"{_valid_for(days)} It opens while 'playbook serve' runs for this engagement at that address. It is "
+            "shown only now (only a hash of it is kept): send it to the people it is meant for.",
+            f"To end every viewer link of this engagement: {again} --revoke",
+            access.link(base, eng, token, access.REPORT, key="v")]
