@@ -6,6 +6,7 @@ HTTP and websockets (no browser); kernels are counted as processes under the ser
 
 from __future__ import annotations
 
+import json
 import re
 import time
 import urllib.error
@@ -21,6 +22,7 @@ from websockets.sync.client import connect
 from playbook import load
 from playbook.cli import main
 from playbook.core.errors import UserError
+from playbook.core.resources import notebooks_dir
 from playbook.serve import access, live, server
 from playbook.serve.gate import BUSY, strip_request
 
@@ -31,6 +33,11 @@ PEOPLE = [{"id": "mkt-lead", "name": "Mara Quill", "side": "marketing", "role": 
           {"id": "sls-lead", "name": "Bea Lorne", "side": "sales", "role": "leader"},
           {"id": "sls-1", "name": "Ivo Strand", "side": "sales", "role": "member"},
           {"id": "sls-2", "name": "Noor Vale", "side": "sales", "role": "member"}]
+
+
+# The report page's kernels are started ahead of its visitors (once the page is shipped).
+POOL = 1 if (notebooks_dir() / server.REPORT).is_file() else 0
+KERNEL_PAGE = "kpi_scorecard.ipynb"  # a page with a kernel behind it (consultants')
 
 
 # -- without a server ------------------------------------------------------------------------
@@ -96,8 +103,8 @@ def steady_kernels(proc, expected: int, timeout: float = 90) -> int:
 def workspace(tmp_path_factory):
     root = tmp_path_factory.mktemp("gate")
     write_engagement(root / "acme", PEOPLE, rows=[], id="acme", client="Acme")
-    with served(root, "--preheat", "1", "--max-kernels", "4") as (base, proc):
-        assert steady_kernels(proc, 1) == 1  # the preheated pool
+    with served(root, "--preheat", str(POOL), "--max-kernels", "4") as (base, proc):
+        assert steady_kernels(proc, POOL) == POOL  # the preheated pool
         yield root, base, proc
 
 
@@ -107,6 +114,9 @@ def stranger_urls(root, base) -> list[str]:
     access.revoke(eng, "sls-2")
     respondent = access.issue(eng, "sls-1")
     page = f"{base}/voila/render/respond.ipynb"
+    kernel_page = f"{base}/voila/render/{KERNEL_PAGE}"
+    lasting = access.issue_consultant(eng, "Dana")
+    access.revoke_consultant(eng, "Dana")
     shapes = [
         f"{page}",  # no token
         f"{page}?e=acme",
@@ -115,8 +125,12 @@ def stranger_urls(root, base) -> list[str]:
         f"{page}?e=acme&c={'B' * 43}",  # forged consultant token
         f"{page}?e=acme&t={revoked}",  # revoked
         f"{page}?e=nobody&t={respondent}",  # unknown engagement
-        f"{base}/voila/render/kpi_scorecard.ipynb?e=acme&t={respondent}",  # a respondent on a consultant page
+        f"{kernel_page}?e=acme&t={respondent}",  # a respondent on a consultant page
         f"{page}?e=acme&t={'A' * 43}&template=../../..",
+        f"{kernel_page}",
+        f"{kernel_page}?e=acme&c={'B' * 43}",
+        f"{kernel_page}?e=acme&c={lasting}",  # revoked consultant link
+        f"{base}/voila/render/{server.REPORT}?e=acme&v={'C' * 43}",  # forged viewer link
     ]
     return [shapes[i % len(shapes)] for i in range(36)]
 
@@ -134,9 +148,9 @@ def test_no_listing_and_no_other_host(workspace):
 def test_a_valid_link_is_served_without_its_token_reaching_the_kernel(workspace):
     root, base, proc = workspace
     eng = load(root / "acme")
-    token = access.issue(eng, "mkt-lead")
-    status, body = get(access.link(base, eng, token) + "&template=../../..&theme=dark")
-    assert status == 200 and "pb-form" in body and "pb-invalid'>" not in body  # overrides ignored
+    token = access.issue_consultant(eng, "Dana Whitlock")
+    status, body = get(access.link(base, eng, token, KERNEL_PAGE, key="c") + "&template=../../..&theme=dark")
+    assert status == 200 and "pb-invalid'>" not in body  # overrides ignored
     kernel_id = re.search(r'"kernelId": "([0-9a-f-]{36})"', body).group(1)
     mine = [k for k in kernels(proc) if kernel_id in " ".join(k.cmdline())]
     assert len(mine) == 1
@@ -150,14 +164,52 @@ def test_a_valid_link_is_served_without_its_token_reaching_the_kernel(workspace)
     with pytest.raises(InvalidStatus) as refused:
         connect(ws, origin="http://evil.example", open_timeout=10)
     assert refused.value.response.status_code == 403
-    with connect(ws, origin=base, open_timeout=10):  # the page's own origin is let in
-        pass
+    with connect(ws, origin=base, open_timeout=10) as sock:  # the page's own origin is let in
+        # Only the widgets' comms may be opened; any other target never reaches the kernel.
+        probe = kernel_message(sock, "comm_open", {"comm_id": uuid.uuid4().hex, "target_name": "playbook.probe",
+                                                   "data": {}})
+        info = kernel_message(sock, "kernel_info_request", {})
+        replies = parents_of_replies(sock, info)
+        assert info in replies and probe not in replies
+    assert "Dropped a request to open a comm with target 'playbook.probe'" in proc.log_path.read_text()
     query = base.replace("http", "ws") + f"/voila/query/{kernel_id}"
     for url, headers in ((query, {}), (query, {live.KERNEL_HEADER: "0" * 64}),
                          (base.replace("http", "ws") + f"/voila/query/{uuid.uuid4()}", {})):
         with pytest.raises(InvalidStatus) as refused:
             connect(url, additional_headers=headers, open_timeout=10)
         assert refused.value.response.status_code == 403
+
+
+def kernel_message(sock, msg_type: str, content: dict) -> str:
+    """Send one message on a kernel socket (Jupyter's JSON websocket protocol); its id."""
+    msg_id = uuid.uuid4().hex
+    sock.send(json.dumps({"header": {"msg_id": msg_id, "msg_type": msg_type, "username": "t", "session": "t",
+                                     "date": "2026-01-01T00:00:00Z", "version": "5.3"},
+                          "parent_header": {}, "metadata": {}, "content": content, "channel": "shell",
+                          "buffers": []}))
+    return msg_id
+
+
+def parents_of_replies(sock, until: str, timeout: float = 20) -> set[str]:
+    """The ids of the messages the kernel answered (or reported on), read until one answers ``until``."""
+    seen: set[str] = set()
+    deadline = time.monotonic() + timeout
+    while until not in seen and time.monotonic() < deadline:
+        try:
+            msg = json.loads(sock.recv(timeout=max(0.1, deadline - time.monotonic())))
+        except TimeoutError:
+            break
+        parent = (msg.get("parent_header") or {}).get("msg_id")
+        if parent:
+            seen.add(parent)
+    time.sleep(0.5)  # anything still coming for the probe
+    while True:
+        try:
+            msg = json.loads(sock.recv(timeout=0.5))
+        except TimeoutError:
+            return seen
+        if (msg.get("parent_header") or {}).get("msg_id"):
+            seen.add(msg["parent_header"]["msg_id"])
 
 
 def test_36_stranger_requests_start_no_kernel(workspace):
@@ -188,10 +240,14 @@ def test_past_the_kernel_cap_visitors_are_asked_to_come_back(tmp_path):
     write_engagement(tmp_path / "acme", PEOPLE, rows=[], id="acme", client="Acme")
     eng = load(tmp_path / "acme")
     with served(tmp_path / "acme", "--preheat", "0", "--max-kernels", "1") as (base, proc):
-        status, body = get(access.link(base, eng, access.issue(eng, "sls-1")))
-        assert status == 200 and "pb-form" in body
-        status, body = get(access.link(base, eng, access.issue(eng, "sls-2")))
+        status, body = get(access.link(base, eng, access.issue_consultant(eng, "Dana"), KERNEL_PAGE, key="c"))
+        assert status == 200 and "kernelId" in body
+        status, body = get(access.link(base, eng, access.issue_consultant(eng, "Lee"), KERNEL_PAGE, key="c"))
         assert status == 503 and BUSY in body
         assert len(kernels(proc)) == 1
-        status, body = get(f"{base}/voila/render/respond.ipynb?e=acme&t={'A' * 43}")
+        status, body = get(f"{base}/voila/render/{KERNEL_PAGE}?e=acme&c={'A' * 43}")
         assert status == 403  # a bad link is still told so
+        # Forms need no kernel: respondents are served whatever the report pages take.
+        status, body = get(access.link(base, eng, access.issue(eng, "sls-2")))
+        assert status == 200 and "pb-form" in body
+        assert len(kernels(proc)) == 1

@@ -272,8 +272,8 @@ def test_a_respondent_fills_in_a_form_through_nginx(through_nginx, page):
     page.goto(url, timeout=120_000)
     page.wait_for_selector(".pb-form.pb-connected", timeout=120_000)
     assert "Ivo Strand" in page.inner_text("body")
-    # The page's kernel socket goes through nginx, under the base path.
-    ws_base = public.replace("http://", "ws://", 1) + "api/kernels/"
+    # The page's socket goes through nginx, under the base path.
+    ws_base = public.replace("http://", "ws://", 1) + "playbook/form/"
     assert any(u.startswith(ws_base) for u in sockets), sockets
 
     item = instruments()["SSE"].items[0]
@@ -288,7 +288,7 @@ def test_a_respondent_fills_in_a_form_through_nginx(through_nginx, page):
 
     # nginx served the page and upgraded the websocket (101) under /survey/; it logs a websocket once it closes.
     page.close()
-    upgraded = rf'"GET {PUBLIC_PATH}api/kernels/[0-9a-f-]+/channels\S* HTTP/1\.1" 101'
+    upgraded = rf'"GET {PUBLIC_PATH}playbook/form/[A-Za-z0-9_-]+ HTTP/1\.1" 101'
     deadline = time.monotonic() + 15
     while not re.search(upgraded, access_log := (through_nginx["folder"] / "access.log").read_text()):
         assert time.monotonic() < deadline, access_log
@@ -314,8 +314,9 @@ def test_through_nginx_a_websocket_from_another_site_is_refused(through_nginx):
     page_url = access.link(public, eng, access.issue(eng, "mkt-lead"))
     with urllib.request.urlopen(page_url, timeout=120) as resp:
         html = resp.read().decode()
-    kernel = re.search(r'"kernelId": "([0-9a-f-]+)"', html).group(1)
-    ws_url = public.replace("http://", "ws://", 1) + f"api/kernels/{kernel}/channels?session_id=x"
+    socket = re.search(r"data-socket='([^']+)'", html).group(1)
+    assert socket.startswith(PUBLIC_PATH)
+    ws_url = public.replace("http://", "ws://", 1) + socket[len(PUBLIC_PATH):]
     origin = public.split(PUBLIC_PATH)[0]
     with pytest.raises(InvalidStatus) as refused:
         connect(ws_url, origin="https://evil.example", open_timeout=15).close()

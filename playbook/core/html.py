@@ -77,3 +77,16 @@ def table_html(df: Any) -> str:
     rows = [[(_cell(v), colours.get(str(v)) if i == status else None) for i, v in enumerate(rec)]
             for rec in df.itertuples(index=False)]
     return render("table.html.j2", columns=columns, rows=rows)
+
+
+def logo_uri(eng) -> str:
+    """The engagement's logo.png or logo.jpg as a data URI (at most 512 KiB; no SVG, it could hold script)."""
+    import base64
+
+    for name, mime in (("logo.png", "image/png"), ("logo.jpg", "image/jpeg"), ("logo.jpeg", "image/jpeg")):
+        path = eng.path / name
+        if path.is_file() and path.stat().st_size <= 512 * 1024:
+            data = path.read_bytes()
+            if data[:4] == b"\x89PNG" or data[:3] == b"\xff\xd8\xff":
+                return f"data:{mime};base64," + base64.b64encode(data).decode("ascii")
+    return ""

@@ -28,12 +28,15 @@ kernel that never comes for its visitor is replaced.
 from __future__ import annotations
 
 import hmac
+import json
 import re
 import time
 from collections import defaultdict, deque
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from jupyter_server.auth.identity import IdentityProvider, User
+from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
+from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from tornado import web
 from tornado.httputil import parse_qs_bytes, split_host_and_port
 from tornado.ioloop import PeriodicCallback
@@ -43,10 +46,10 @@ from voila.request_info_handler import RequestInfoSocketHandler
 from playbook.core.engagement import is_slug
 from playbook.core.errors import UserError
 from playbook.core.resources import notebooks_dir
-from playbook.serve import access
+from playbook.serve import access, formserver
 from playbook.serve.live import KERNEL_HEADER, VISITOR_HEADER, kernel_proof, sign_visitor, workspace_engagement
 
-DROPPED = frozenset({"t", "c", "template", "theme"})
+DROPPED = frozenset({"t", "c", "v", "template", "theme"})
 BUSY = "Many people are answering right now. Please try again in a minute."
 NOT_FOUND = "There is nothing to see here. Please open the link you were sent."
 _NOTEBOOK = re.compile(r"^[A-Za-z0-9_-]+\.ipynb$")
@@ -91,11 +94,13 @@ class Gate(IdentityProvider):
                                                "are asked to come back in a minute; 0: no cap.")
     invalid_per_minute = Integer(20, config=True, help="Links that are not valid one address may try in a minute.")
     stuck_after = Float(60.0, config=True, help="Seconds a kernel handed a visitor may take to come for them.")
+    form_idle = Float(900.0, config=True, help="Seconds an open form nobody is connected to is kept.")
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._failures: dict[str, deque[float]] = defaultdict(deque)
         self._watchdog: PeriodicCallback | None = None
+        self.forms = formserver.Sessions(idle=self.form_idle)
 
     @property
     def _server_url(self) -> str:
@@ -103,8 +108,9 @@ class Gate(IdentityProvider):
 
     # -- Jupyter Server's extension points ---------------------------------------------------
     def get_handlers(self) -> list:
-        """No login pages; Voilà's query socket for this server's own kernels only."""
-        return [(f"{self._server_url}voila/query/(?P<kernel_id>\\w+-\\w+-\\w+-\\w+-\\w+)", KernelQuerySocket)]
+        """No login pages; respondents' forms (no kernel); Voilà's query socket for this server's own kernels only."""
+        return [*formserver.handlers(self._server_url, self.forms, self.parent.voila_configuration),
+                (f"{self._server_url}voila/query/(?P<kernel_id>\\w+-\\w+-\\w+-\\w+-\\w+)", KernelQuerySocket)]
 
     def get_user(self, handler: web.RequestHandler) -> User:
         try:
@@ -146,13 +152,16 @@ class Gate(IdentityProvider):
         if isinstance(found, access.Refusal):
             self._failed(ip)
             raise _refuse(403, found.message)
+        access.opened(eng, found.token_hash)
+        if notebook == formserver.PAGE:  # drawn by the server itself: no kernel to count or to tell
+            handler.playbook_visitor = (eng, found)
+            return User(username=f"{found.kind}:{found.respondent}", name=found.respondent or "consultant")
         if self.max_kernels and _live_kernels(handler.kernel_manager) >= self.max_kernels:
             self.log.warning("%d live kernels (the cap): a visitor was asked to come back", self.max_kernels)
             raise _refuse(503, BUSY)
-        access.opened(eng, found.token_hash)
         handler.request.headers[VISITOR_HEADER] = sign_visitor(eng.id, found.kind, found.respondent, found.name,
                                                                found.token_hash)
-        who = found.respondent if found.kind == access.RESPONDENT else f"consultant {found.name}".strip()
+        who = found.respondent if found.kind == access.RESPONDENT else f"{found.kind} {found.name}".strip()
         return User(username=f"{found.kind}:{found.respondent}", name=who)
 
     def _check(self, notebook: str, query: dict[str, str]):
@@ -183,8 +192,12 @@ class Gate(IdentityProvider):
     def _start_watchdog(self, handler: web.RequestHandler) -> None:
         if self._watchdog is None:
             km = handler.kernel_manager
-            self._watchdog = PeriodicCallback(lambda: replace_stuck(km, self.stuck_after, self.log), 5000)
+            self._watchdog = PeriodicCallback(lambda: self._tidy(km), 5000)
             self._watchdog.start()
+
+    async def _tidy(self, km) -> None:
+        self.forms.prune()
+        await replace_stuck(km, self.stuck_after, self.log)
 
 
 _handed: dict[str, float] = {}  # kernel id -> when Voilà left its visitor waiting for it (not yet connected)
@@ -248,3 +261,40 @@ class KernelQuerySocket(RequestInfoSocketHandler):
         for kid, waiter in list(waiters.items()):
             if waiter is self:
                 del waiters[kid]
+
+
+class KernelChannel(ZMQChannelsWebsocketConnection):
+    """A page's websocket to its kernel: only the comm targets of the pages are honoured.
+
+    Voilà already lets through nothing but comm messages, kernel info and shutdown (no
+    code is ever executed for a browser); here a request to open a comm with any target
+    the pages do not use (another library's, a made-up one) is dropped before the kernel
+    sees it.
+    """
+
+    comm_targets = List(Unicode(), default_value=["jupyter.widget", "jupyter.widget.control"], config=True,
+                        help="Comm targets a page may open in its kernel (the widgets').")
+
+    def handle_incoming_message(self, incoming_msg) -> None:
+        target = _comm_open_target(incoming_msg, self.subprotocol == "v1.kernel.websocket.jupyter.org")
+        if target is not None and target not in self.comm_targets:
+            self.log.warning("Dropped a request to open a comm with target %r", target[:100])
+            return
+        super().handle_incoming_message(incoming_msg)
+
+
+def _comm_open_target(ws_msg, v1: bool) -> str | None:
+    """The target of a comm_open message from a page (an unreadable one counts as target ""); None otherwise."""
+    try:
+        if v1:
+            _, parts = deserialize_msg_from_ws_v1(ws_msg)
+            header, content = json.loads(parts[0]), (lambda: json.loads(parts[3]))
+        else:
+            msg = json.loads(ws_msg)
+            header, content = msg.get("header") or {}, (lambda: msg.get("content") or {})
+        if header.get("msg_type") != "comm_open":
+            return None
+        target = content().get("target_name")
+        return target if isinstance(target, str) else ""
+    except (ValueError, TypeError, IndexError, AttributeError):
+        return ""

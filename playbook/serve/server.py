@@ -27,16 +27,17 @@ from playbook.serve.live import KEY_ENV, VISITOR_HEADER, WORKSPACE_ENV
 from playbook.serve.urls import PUBLIC_URL_ENV, Address
 from playbook.serve.urls import address as local_address
 
-# Respondents get preheated kernels (forms only: no pandas or altair to import);
-# the consultant's views start on demand.
-POOL_RESPOND = 2
-# A kernel (Python, the form code, a page's state) takes some 55 to 80 MiB.
-KERNEL_MEMORY = 80 * 2**20
+# Respondents' forms are drawn by the server itself (formserver.py): no kernel. The
+# interactive report (viewers and consultants) gets kernels started ahead of its visitors.
+REPORT = "report.ipynb"
+POOL_REPORT = 2
+# A report page's kernel (Python, pandas, Altair, the widgets, one engagement) takes some 150 MiB.
+KERNEL_MEMORY = 150 * 2**20
 MIN_KERNELS = 4
 
 
 def default_max_kernels() -> int:
-    """The kernel cap for this machine: available memory / 80 MiB, at least 4."""
+    """The kernel cap for this machine: available memory / 150 MiB, at least 4."""
     try:
         available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (ValueError, OSError, AttributeError):  # not on this system
@@ -66,19 +67,25 @@ def server_hosts(host: str, public_url: str | None = None) -> list[str]:
 IDLE_TIMEOUT = 900
 
 
-def voila_config(config_dir: Path, idle_timeout: int = IDLE_TIMEOUT, preheat: int = POOL_RESPOND,
+def voila_config(config_dir: Path, idle_timeout: int = IDLE_TIMEOUT, preheat: int = POOL_REPORT,
                  max_kernels: int = 0, hosts: list[str] | None = None) -> Path:
-    """Write the server's voila.json: stripped sources, hidden tracebacks, preheated respondent kernels.
+    """Write the server's voila.json: stripped sources, hidden tracebacks, ``preheat`` report kernels started ahead.
 
     Kernels of closed pages are culled after ``idle_timeout`` seconds without a
-    connected page (Voilà never culls the preheated pool). An open page keeps its
-    kernel however long the respondent takes. Every request meets the gate first
-    (``gate.Gate``, Jupyter Server's identity provider): links, ``hosts``, the cap
-    of ``max_kernels`` live kernels (0: none), the query socket.
+    connected page (Voilà never culls the preheated pool), and forms nobody is
+    connected to are forgotten after as long. An open page keeps its kernel however
+    long its visitor takes. Every request meets the gate first (``gate.Gate``,
+    Jupyter Server's identity provider): links, ``hosts``, the cap of ``max_kernels``
+    live kernels (0: none), the forms, the query socket; every page's kernel socket
+    honours only the widgets' comms (``gate.KernelChannel``).
     """
+    pools = {"default": {"pool_size": 0}}
+    if (notebooks_dir() / REPORT).is_file():
+        pools[REPORT] = {"pool_size": preheat}
     config = {
-        "Voila": {"identity_provider_class": "playbook.serve.gate.Gate"},
-        "Gate": {"hosts": list(hosts or []), "max_kernels": max_kernels},
+        "Voila": {"identity_provider_class": "playbook.serve.gate.Gate",
+                  "kernel_websocket_connection_class": "playbook.serve.gate.KernelChannel"},
+        "Gate": {"hosts": list(hosts or []), "max_kernels": max_kernels, "form_idle": idle_timeout},
         "VoilaConfiguration": {
             "template": "playbook",
             "theme": "light",
@@ -101,7 +108,7 @@ def voila_config(config_dir: Path, idle_timeout: int = IDLE_TIMEOUT, preheat: in
             "cull_connected": False,
         },
         "VoilaKernelManager": {
-            "kernel_pools_config": {"respond.ipynb": {"pool_size": preheat}, "default": {"pool_size": 0}},
+            "kernel_pools_config": pools,
         },
     }
     path = Path(config_dir) / "voila.json"
@@ -141,11 +148,11 @@ def environment(path: Path, public_url: str | None = None) -> tuple[dict[str, st
 
 def serve(path: Path, port: int = 8866, host: str = "127.0.0.1", echo: Callable[[str], None] = print,
           idle_timeout: int = IDLE_TIMEOUT, address: Address | None = None, max_kernels: int | None = None,
-          preheat: int = POOL_RESPOND) -> int:
+          preheat: int = POOL_REPORT) -> int:
     """Serve ``path``; ``address`` (``urls.address``) gives the path prefix and the public address of links.
 
     ``max_kernels`` caps the live kernels (default: from the available memory); ``preheat``
-    respondent kernels wait started.
+    kernels for the interactive report wait started.
     """
     max_kernels = default_max_kernels() if max_kernels is None else max_kernels
     check_limits(max_kernels, preheat)

@@ -1,26 +1,19 @@
-/* The respondent's form page: one comm to the kernel that rendered it (see playbook/formpage.py).
-   Inlined into the page by index.html.j2, so it is read as a Jinja template: no double braces here.
-   Everything the kernel sends is shown with textContent, never as markup. */
+/* The respondent's form page: one websocket to the server that drew it (playbook/serve/formserver.py),
+   speaking the messages of playbook/serve/formpage.py. Put inline into the page by the server.
+   Everything the server sends is shown with textContent, never as markup. */
 (function () {
   "use strict";
   var form = document.querySelector(".pb-form.pb-lite");
-  var configNode = document.getElementById("jupyter-config-data");
-  if (!form || !configNode) { return; }
-  var config = JSON.parse(configNode.textContent);
-  var session = uid();
+  var holder = form && form.closest("[data-socket]");
+  if (!form || !holder || !holder.dataset.socket) { return; }
   var statusEl = form.querySelector(".pb-status");
   var messageEl = form.querySelector(".pb-message");
   var progressEl = form.querySelector(".pb-progress-bar");
-  var ws = null, commId = null, ready = false, lost = false, attempts = 0;
-  var queue = [];          // messages waiting for the comm to be ready
+  var ws = null, ready = false, lost = false, attempts = 0;
+  var queue = [];          // messages waiting for the connection to be ready
   var pending = {};        // item id -> seq of the last answer sent and not yet acknowledged
   var seq = 0, typing = {};
   var submitting = false;  // Submit was clicked: it goes once every answer sent before it is saved
-
-  function uid() {
-    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
-    return "x" + Math.random().toString(16).slice(2) + Date.now().toString(16);
-  }
 
   function setState(name) {
     form.classList.remove("pb-connecting", "pb-connected", "pb-lost");
@@ -35,17 +28,9 @@
     el.appendChild(span);
   }
 
-  function wire(msgType, content) {
-    return JSON.stringify({
-      header: { msg_id: uid(), msg_type: msgType, username: "respondent", session: session,
-                date: new Date().toISOString(), version: "5.3" },
-      parent_header: {}, metadata: {}, content: content, channel: "shell", buffers: []
-    });
-  }
-
   function send(data) {
     if (ready && ws && ws.readyState === 1) {
-      ws.send(wire("comm_msg", { comm_id: commId, data: data }));
+      ws.send(JSON.stringify(data));
     } else {
       queue.push(data);
     }
@@ -53,27 +38,13 @@
 
   function connect() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    var url = scheme + location.host + config.baseUrl + "api/kernels/" + encodeURIComponent(config.kernelId) +
-      "/channels?session_id=" + encodeURIComponent(session);
     setState("connecting");
-    ws = new WebSocket(url);
-    ws.onopen = function () {
-      commId = uid();
-      ws.send(wire("comm_open", { comm_id: commId, target_name: form.dataset.target,
-                                  data: { form: form.dataset.form } }));
-    };
+    ws = new WebSocket(scheme + location.host + holder.dataset.socket);
     ws.onmessage = function (event) {
       if (typeof event.data !== "string") { return; }
-      var msg = JSON.parse(event.data);
-      var type = msg.header && msg.header.msg_type;
-      var content = msg.content || {};
-      if (type === "status" && ["restarting", "autorestarting", "dead"].indexOf(content.execution_state) >= 0) {
-        lose();
-      } else if (type === "comm_close" && content.comm_id === commId) {
-        lose();
-      } else if (type === "comm_msg" && content.comm_id === commId) {
-        receive(content.data || {});
-      }
+      var data;
+      try { data = JSON.parse(event.data); } catch (e) { return; }
+      receive(data || {});
     };
     ws.onclose = function () {
       if (lost) { return; }
@@ -89,7 +60,7 @@
     };
   }
 
-  // The form stops for good: the connection is gone, or (``text``) the kernel says the link no longer opens it.
+  // The form stops for good: the connection is gone, or (``text``) the server says the link no longer opens it.
   function lose(text) {
     if (lost) { return; }
     lost = true; ready = false;
@@ -144,6 +115,11 @@
       } else if (data.request === "submit") {
         setTimeout(function () { if (!lost) { submitting = true; trySubmit(); } }, 1500);
       }
+    } else if (data.op === "reload") {
+      // The server no longer holds this page (a restart, or a long pause): draw it again from what is saved.
+      var waiting = Object.keys(pending).length + Object.keys(typing).length +
+        queue.filter(function (d) { return d.op === "answer"; }).length;
+      if (waiting) { lose(); } else { lost = true; say(messageEl, "pb-progress", data.text || ""); location.reload(); }
     } else if (data.op === "closed") {
       lose(data.text || "This link is no longer valid.");
     } else if (data.op === "missing") {
@@ -226,8 +202,7 @@
     event.preventDefault();
   });
 
-  // Warn before leaving with answers not yet saved. (The server stops the kernel of a closed
-  // page by itself: playbook serve --idle-timeout.)
+  // Warn before leaving with answers not yet saved.
   window.addEventListener("beforeunload", function (event) {
     if (!lost && (Object.keys(pending).length || Object.keys(typing).length)) {
       event.preventDefault();
