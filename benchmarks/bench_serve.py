@@ -1,7 +1,9 @@
 """Time from opening a personal link to a usable form, beside Voilà rendering an empty notebook.
 
-"Usable" means the form is drawn and connected to its kernel, so an answer given now
-is saved now (the page's `.pb-form.pb-connected`). The empty notebook counts until
+"Usable" means the form is drawn and connected to the server, so an answer given now
+is saved now (the page's `.pb-form.pb-connected`). Forms are drawn by the server itself
+(no kernel per respondent), so memory per respondent is the growth of the server and its
+kernels together, divided by the respondents connected. The empty notebook counts until
 Voilà shows its rendered cells. Prints figures; asserts nothing. Goals (issue 6):
 median <= 1.0 s and <= 0.8x the empty notebook; memory per connected respondent.
 Needs Chromium (apt-get install chromium).
@@ -100,6 +102,11 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
+def total_rss(proc: subprocess.Popen) -> int:
+    """Resident memory of the server and every kernel under it."""
+    return server_rss(proc) + kernels_rss(proc)[1]
+
+
 def server_rss(proc: subprocess.Popen) -> int:
     """Resident memory of the server process itself (Voilà), without its kernels."""
     import psutil
@@ -150,21 +157,20 @@ def crowd(eng_dir: Path, n: int, window: float, preheat: int) -> dict:
     people = [r.id for r in eng.respondents]
     with served(eng_dir, "--preheat", str(preheat)) as (base, proc):
         time.sleep(4 + 2 * preheat)  # let the pool fill
-        idle_n, idle_rss = kernels_rss(proc)
-        idle_server = server_rss(proc)
+        idle_n, _ = kernels_rss(proc)
+        idle_total = total_rss(proc)
         links = [access.link(base, eng, access.issue(eng, people[i % len(people)])) for i in range(n)]
         # Memory is read every half second while the crowd arrives; the reading with the most kernels counts.
         import threading
 
-        peak = {"n": 0, "rss": 0, "server": 0}
+        peak = {"n": 0, "total": 0}
         stop = threading.Event()
 
         def probe() -> None:
             while not stop.wait(0.5):
                 try:
-                    k, rss = kernels_rss(proc)
-                    if k >= peak["n"]:
-                        peak.update(n=k, rss=rss, server=server_rss(proc))
+                    peak["n"] = max(peak["n"], kernels_rss(proc)[0])
+                    peak["total"] = max(peak["total"], total_rss(proc))
                 except Exception:  # a kernel went away between listing and reading
                     pass
 
@@ -173,7 +179,7 @@ def crowd(eng_dir: Path, n: int, window: float, preheat: int) -> dict:
         times, busy = asyncio.run(_crowd_pages(links, window))
         stop.set()
         thread.join()
-    connected = max(1, peak["n"] - idle_n)
+    connected = max(1, len(times))  # every page stays open until the last one is usable
     return {
         "crowd": n, "window_s": window, "preheat": preheat,
         "crowd_usable_median_s": round(statistics.median(times), 2) if times else None,
@@ -182,8 +188,7 @@ def crowd(eng_dir: Path, n: int, window: float, preheat: int) -> dict:
         "crowd_asked_to_come_back_503": busy,
         "crowd_goal": "median <= 1.0 s, p95 <= 3 s",
         "crowd_kernels_idle": idle_n, "crowd_kernels_peak": peak["n"],
-        "crowd_memory_per_connected_respondent_mib":
-            round((peak["rss"] - idle_rss + peak["server"] - idle_server) / connected / 2**20, 1),
+        "crowd_memory_per_connected_respondent_mib": round((peak["total"] - idle_total) / connected / 2**20, 2),
         "crowd_memory_goal_mib": 60,
     }
 
@@ -253,7 +258,8 @@ def main() -> None:
                 empty_times.append(time.perf_counter() - t)
                 page.close()
                 time.sleep(args.pause)
-            idle_n, idle_rss = kernels_rss(proc)
+            idle_n, _ = kernels_rss(proc)
+            idle_total = total_rss(proc)
             pages = []
             for i in range(5):
                 page = browser.new_page()
@@ -261,10 +267,11 @@ def main() -> None:
                 page.wait_for_selector(".pb-form.pb-connected", timeout=120_000)
                 pages.append(page)
             time.sleep(2)
-            busy_n, busy_rss = kernels_rss(proc)
+            busy_n, _ = kernels_rss(proc)
+            busy_total = total_rss(proc)
             for page in pages:
                 page.close()
-            # A burst: ten respondents open their links at the same moment (the pool holds two).
+            # A burst: ten respondents open their links at the same moment.
             time.sleep(args.pause)
             burst = []
             for _ in range(10):
@@ -290,7 +297,7 @@ def main() -> None:
             "burst_of_10_usable_max_s": round(max(burst_times), 2),
             "kernels_idle": idle_n,
             "kernels_with_5_respondents": busy_n,
-            "memory_per_connected_respondent_mib": round((busy_rss - idle_rss) / max(1, busy_n - idle_n) / 2**20, 1),
+            "memory_per_connected_respondent_mib": round((busy_total - idle_total) / len(pages) / 2**20, 2),
         }
         results.update(strangers(eng_dir))
         if args.crowd:

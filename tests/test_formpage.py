@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -12,6 +13,7 @@ from playbook.core.responses import import_file
 from playbook.core.store import Store
 from playbook.serve.formpage import FormPage, RateLimit
 from playbook.serve.forms import app_codes, app_model
+from playbook.serve.formserver import Sessions
 
 PEOPLE = [{"id": "mk-1", "name": "Zoë <script>alert(1)</script>", "side": "marketing", "role": "member"},
           {"id": "sl-1", "name": "Sam", "side": "sales", "role": "leader"}]
@@ -188,3 +190,22 @@ def test_widget_form_offers_dont_know_saves_it_and_shows_it_again(eng):
     assert again.rows["MSE-4"].answer.value == "dont_know" and again.rows["CS3-2"].answer.value == "dont_know"
     assert again.rows["CS3-2"].answer.label == "Don't know"
     assert "<style>" in again.widget.children[0].value  # "don't know" is set apart from the scale wherever it shows
+
+
+def test_open_forms_are_kept_while_connected_and_forgotten_when_idle(eng):
+    forms = Sessions(idle=60, per_link=2)
+    a = forms.add(FormPage(app_model(eng, "mk-1")), "hash-a")
+    b = forms.add(FormPage(app_model(eng, "mk-1")), "hash-b")
+    a.sockets = 1
+    assert forms.prune(now=time.monotonic() + 30) == 0 and len(forms) == 2
+    assert forms.prune(now=time.monotonic() + 120) == 1  # b: nobody connected for two minutes
+    assert forms.get(a.page.id) is a and forms.get(b.page.id) is None
+
+
+def test_one_link_holds_a_few_open_forms_at_most(eng):
+    forms = Sessions(per_link=2)
+    first, second, third = (forms.add(FormPage(app_model(eng, "mk-1")), "same-link") for _ in range(3))
+    assert forms.get(first.page.id) is None  # the oldest page of that link gave way
+    assert forms.get(second.page.id) is second and forms.get(third.page.id) is third
+    session = forms.add(FormPage(app_model(eng, "mk-1")), "")  # the server session's own link: not counted
+    assert forms.get(session.page.id) is session and len(forms) == 3

@@ -251,3 +251,16 @@ def test_past_the_kernel_cap_visitors_are_asked_to_come_back(tmp_path):
         status, body = get(access.link(base, eng, access.issue(eng, "sls-2")))
         assert status == 200 and "pb-form" in body
         assert len(kernels(proc)) == 1
+
+
+def test_a_form_socket_the_server_does_not_hold_tells_the_page_to_reload(workspace):
+    _, base, _ = workspace
+    ws = base.replace("http", "ws") + "/playbook/form/"
+    with connect(ws + "A" * 22, origin=base, open_timeout=10) as sock:  # a restart, or a page idle too long
+        assert json.loads(sock.recv(timeout=10))["op"] == "reload"
+    with pytest.raises(InvalidStatus) as refused:
+        connect(ws + "x", origin=base, open_timeout=10)
+    assert refused.value.response.status_code == 404
+    with pytest.raises(InvalidStatus) as refused:
+        connect(ws + "A" * 22, origin="http://evil.example", open_timeout=10)
+    assert refused.value.response.status_code == 403
