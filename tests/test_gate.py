@@ -264,3 +264,36 @@ def test_a_form_socket_the_server_does_not_hold_tells_the_page_to_reload(workspa
     with pytest.raises(InvalidStatus) as refused:
         connect(ws + "A" * 22, origin="http://evil.example", open_timeout=10)
     assert refused.value.response.status_code == 403
+
+
+def test_a_kernel_that_never_comes_for_its_visitor_is_replaced():
+    """Voilà keeps a visitor's request for a kernel not yet on the query socket; past ``stuck_after`` it is stopped."""
+    import asyncio
+    import logging
+
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    from playbook.serve.gate import replace_stuck
+
+    class Kernels:
+        def __init__(self, ids):
+            self.ids, self.stopped = set(ids), []
+
+        def __contains__(self, kid):
+            return kid in self.ids
+
+        async def shutdown_kernel(self, kid, now=False):
+            self.stopped.append(kid)
+            self.ids.discard(kid)
+
+    km = Kernels({"stuck", "fine"})
+    cache = RequestInfoSocketHandler._cache
+    cache["stuck"] = "{}"
+    log = logging.getLogger("test")
+    try:
+        asyncio.run(replace_stuck(km, 60, log))  # first seen now: not stuck yet
+        assert km.stopped == [] and "stuck" in cache
+        asyncio.run(replace_stuck(km, 0, log))  # waited longer than allowed
+        assert km.stopped == ["stuck"] and "stuck" not in cache and "fine" in km
+    finally:
+        cache.pop("stuck", None)
