@@ -209,6 +209,18 @@ def test_forged_unknown_revoked_and_expired_viewer_links_are_refused(eng):
     assert access.revoke_viewers(eng) == 0
 
 
+def test_the_gate_takes_a_viewer_token_out_of_the_request():
+    """No log line, kernel environment or refill kernel carries a viewer's token (gate.DROPPED holds ``v``)."""
+    from tornado.httputil import HTTPHeaders, HTTPServerRequest, RequestStartLine
+
+    from playbook.serve.gate import strip_request
+
+    uri = f"/voila/render/{REPORT}?e=acme&v=SECRET"
+    req = HTTPServerRequest(start_line=RequestStartLine("GET", uri, "HTTP/1.1"), headers=HTTPHeaders({"Host": "x"}))
+    assert strip_request(req) == {"e": "acme", "v": "SECRET"}
+    assert req.uri == f"/voila/render/{REPORT}?e=acme" and set(req.arguments) == {"e"}
+
+
 # --- a real server ----------------------------------------------------------------------------------------------------
 def get(url: str) -> tuple[int, str]:
     try:
