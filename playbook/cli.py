@@ -280,10 +280,11 @@ def import_(directory: Path) -> None:
               help="Address people reach the server at through a reverse proxy, such as "
                    "https://forms.example.org/survey/; printed links start with it.")
 @click.option("--max-kernels", default=None, type=click.IntRange(min=1),
-              help="Live pages (kernels) at once, the preheated ones included; past it visitors are asked to "
-                   "try again in a minute. Default: available memory / 80 MiB, at least 4.")
+              help="Interactive report pages (kernels) open at once, the preheated ones included; past it "
+                   "visitors are asked to try again in a minute (forms are not counted: they need no kernel). "
+                   "Default: available memory / 150 MiB, at least 4.")
 @click.option("--preheat", default=2, show_default=True, type=click.IntRange(min=0),
-              help="Respondent pages kept started, ready for the next visitors.")
+              help="Interactive report pages kept started, ready for the next viewers.")
 @store_option
 @user_errors
 def serve(path: Path, port: int, host: str, idle_timeout: int, base_url: str | None, public_url: str | None,
