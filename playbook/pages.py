@@ -28,6 +28,8 @@ class Page:
     wave: str = ""
     error: str = ""
     _snap: Any = field(default=None, repr=False)
+    report: Any = field(default=None, repr=False)  # the client's report (``viewer.Report``) on its page
+    live_report: Any = field(default=None, repr=False)  # its controls (``viewer.Live``), live pages only
 
     def snapshot(self):
         """The run's snapshot (the ``snapshot`` parameter), else the engagement read now, without writing."""
@@ -69,6 +71,8 @@ def _preload(what: str) -> None:
         import comm  # noqa: F401
 
         from playbook.serve import formpage  # noqa: F401
+    elif what == "report":
+        _preload_report()
     else:
         import altair  # noqa: F401
         import ipywidgets  # noqa: F401
@@ -222,3 +226,125 @@ def widget(page: Page, factory, *args) -> Any:
         return wdg
     return None
 
+
+
+# -- the client's interactive report (notebooks/report.ipynb) --------------------------------------------------
+def _preload_report() -> None:
+    """Everything the report's page and its controls use, imported and warmed up before the visitor arrives."""
+    import altair  # noqa: F401
+    import ipywidgets  # noqa: F401
+    import nbformat  # noqa: F401
+    import pandas  # noqa: F401
+
+    from playbook.core import snapshot  # noqa: F401
+    from playbook.parts import PARTS, charts
+    from playbook.parts.economics import whatif  # noqa: F401
+    from playbook.report import document
+    from playbook.serve import viewer  # noqa: F401
+
+    for part in PARTS:
+        part.module("views")
+    document.intros()
+    charts.to_svg(charts.empty(" "))  # the chart renderer's first drawing is its slowest
+
+
+def report_start(engagement_dir: str = "", mode: str = "auto", respondent: str = "", wave: str = "",
+                 snapshot: str = "") -> Page:
+    """The client's report: the engagement's latest run, for the visitor the link admits.
+
+    Live, the page shows the latest run's results (a plain message when there is none yet) and only to a
+    viewer or a consultant. Away from a server it shows the latest run too, else computes everything now.
+    """
+    from playbook.serve import viewer
+
+    live = mode != "report" and in_voila()
+    if live:  # the same for every visitor: a preheated page has it before anyone arrives
+        _html(viewer.style_html())
+    page = start(engagement_dir, mode, respondent, wave, preload="report", snapshot=snapshot)
+    if page.ctx is None:
+        return page
+    ctx = page.ctx
+    if ctx.live and ctx.respondent and not ctx.consultant:  # a respondent's link opens their form, not this
+        _html(render("message.html.j2", tag="div", cls="pb-invalid", text=INVALID))
+        return Page(None, error="a respondent's link")
+    if page._snap is not None:
+        page.report = viewer.Report.computed(page._snap)
+    else:
+        page.report = viewer.find(ctx.engagement)
+        if page.report is None and not ctx.live:
+            page.report = viewer.Report.computed(page.snapshot())
+    if page.report is None:
+        text = viewer.NOT_READY_CONSULTANT if ctx.consultant else viewer.NOT_READY
+        _html(render("message.html.j2", tag="div", cls="pb-invalid", text=text))
+    elif ctx.live:
+        page.live_report = viewer.Live(page.report)
+    return page
+
+
+def _viewer(ctx: Context) -> bool:
+    return bool(getattr(ctx, "viewer", False))
+
+
+def report_cover(page: Page) -> None:
+    """The firm's and the client's names, the period and the day of the figures."""
+    if page.report is not None:
+        from playbook.serve import viewer
+
+        _html(viewer.cover_html(page.report, page.ctx.engagement, _logo(page.ctx.engagement) if page.ctx.live else ""))
+
+
+def consultant_tools(page: Page) -> None:
+    """The consultant's own tools on the report's page (nothing for anyone else): who has answered, and the
+    KPI setup sheet. Folded, so the page reads as the client reads it."""
+    if page.report is None or not page.ctx.live or not page.ctx.consultant or _viewer(page.ctx):
+        return
+    import ipywidgets as w
+
+    from playbook.parts.kpis import setup as kpi_setup
+    from playbook.serve import status
+
+    eng = page.ctx.engagement
+    tools = w.Accordion(children=[status.live_view(eng, page.report.wave), kpi_setup.setup_sheet(eng)],
+                        titles=("For you: who has answered", "For you: the KPI setup sheet"), selected_index=None)
+    tools.add_class("pb-consultant-tools")
+    _display(tools)
+
+
+def report_summary(page: Page) -> None:
+    """The executive summary, with the headline numbers and the parts below."""
+    if page.report is not None:
+        from playbook.serve import viewer
+
+        _html(viewer.summary_html(page.report))
+
+
+def report_waves(page: Page) -> None:
+    """The wave picker (live pages of engagements with two waves or more)."""
+    if page.live_report is not None:
+        picker = page.live_report.waves()
+        if picker is not None:
+            _display(picker)
+
+
+def report_part(page: Page, part: str) -> None:
+    """One part as the shared report shows it (number, title, findings, figures, tables), with its controls."""
+    if page.report is None:
+        return
+    from playbook.serve import viewer
+
+    sec = page.report.section(part)
+    _html(viewer.head_html(sec))
+    if page.live_report is not None:
+        controls = page.live_report.part(part)
+        if controls is not None:
+            _display(controls)
+    _html(viewer.static_html(sec))
+    if part == "economics" and page.live_report is not None:
+        _display(page.live_report.planner())
+
+
+def report_end(page: Page) -> None:
+    if page.report is not None:
+        from playbook.serve import viewer
+
+        _html(viewer.footer_html(page.report))

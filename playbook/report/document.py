@@ -13,7 +13,9 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -39,24 +41,27 @@ def collect(notebook: Path, part: str) -> dict[str, list]:
         if meta["kind"] == "findings":
             found["findings"].extend(str(line) for line in meta.get("lines", []))
         elif meta["kind"] == "figure":
-            found["blocks"].append(_figure(meta.get("title", ""), out.get("data", {}).get("image/svg+xml", "")))
+            found["blocks"].append(_figure(meta.get("title", ""), out.get("data", {}).get("image/svg+xml", ""),
+                                           meta.get("name", "")))
         elif meta["kind"] == "table":
-            found["blocks"].append(_table(meta.get("title", ""), meta.get("html", "")))
+            found["blocks"].append(_table(meta.get("title", ""), meta.get("html", ""), meta.get("name", "")))
     return found
 
 
-def _figure(title: str, svg: str | list) -> dict[str, str]:
-    return {"kind": "figure", "title": str(title), "svg": _clean_svg(svg)}
+def _figure(title: str, svg: str | list, name: str = "") -> dict[str, str]:
+    """A figure block; ``name`` is the part's name for it (``section()["figures"]``), which the report does not show."""
+    return {"kind": "figure", "title": str(title), "svg": _clean_svg(svg), "name": str(name)}
 
 
 ITEM_CELL = re.compile(r"<td>((?:MSE|SSE|SYM|CS[123])-\d+)</td>")
 
 
-def _table(title: str, html: str) -> dict[str, Any]:
+def _table(title: str, html: str, name: str = "") -> dict[str, Any]:
     """A table produced by pandas (escaped); item ids kept on one line, pandas' header alignment dropped."""
     html = ITEM_CELL.sub(r'<td class="id">\1</td>', str(html)).replace(' style="text-align: right;"', "")
     head = html.split("</tr>", 1)[0]
-    return {"kind": "table", "title": str(title), "html": html, "wide": len(re.findall(r"<th[\s>]", head)) >= WIDE_COLUMNS}
+    return {"kind": "table", "title": str(title), "html": html, "wide": len(re.findall(r"<th[\s>]", head)) >= WIDE_COLUMNS,
+            "name": str(name)}
 
 
 def _clean_svg(svg: str | list) -> str:
@@ -71,39 +76,62 @@ def _clean_svg(svg: str | list) -> str:
     return text
 
 
-def _from_results(part, results: dict[str, Any]) -> dict[str, list]:
-    """A part's content computed from results.json, for a run without its executed notebook."""
+def from_results(part, results: dict[str, Any], svg: Callable[[Any], str] | None = None,
+                 sec: dict[str, Any] | None = None) -> dict[str, list]:
+    """A part's content computed from results.json, for a run without its executed notebook.
+
+    ``svg`` draws a chart (default ``charts.to_svg``; the interactive report passes one that keeps what it
+    drew); ``sec`` is the part's section when the caller already has it (``part.section(results)``).
+    """
     from playbook.core.html import table_html
     from playbook.parts.charts import to_svg
 
-    sec = part.section(results)
-    blocks = [_figure(title, to_svg(chart)) for title, chart in sec["figures"].values()]
-    blocks += [_table(title, table_html(df)) for title, df in sec["tables"].values()]
+    svg = svg or to_svg
+    sec = part.section(results) if sec is None else sec
+    blocks = [_figure(title, svg(chart), name) for name, (title, chart) in sec["figures"].items()]
+    blocks += [_table(title, table_html(df), name) for name, (title, df) in sec["tables"].items()]
     return {"findings": [str(line) for line in sec["findings"]], "blocks": blocks}
 
 
-def sections(results: dict[str, Any], notebooks: Path) -> list[dict[str, Any]]:
-    """One section per part; ``content`` is None when the part was not assessed."""
-    out = []
-    for number, part in enumerate(PARTS, start=1):
-        content = None
-        if any(results.get(k) is not None for k in part.keys):
-            nb = notebooks / part.notebook
-            content = collect(nb, part.name) if nb.is_file() else None
-            if not content or not (content["findings"] or content["blocks"]):
-                content = _from_results(part, results)
-            content["blocks"] = [b for b in content["blocks"] if b["kind"] == "table" or b["svg"]]
-            _number(content["blocks"], number)
-        out.append({"part": part.name, "number": number, "title": part.title, "content": content,
-                    "absent": part.absent})
-    return out
+
+def content(part, results: dict[str, Any], notebooks: Path | None, number: int) -> dict[str, Any] | None:
+    """One part's findings and numbered blocks (``Figure 2.1``...), from its executed notebook in ``notebooks``
+    when there is one, else from ``results``; None when the part was not assessed."""
+    if not assessed(part, results):
+        return None
+    nb = notebooks / part.notebook if notebooks is not None else None
+    found = collect(nb, part.name) if nb is not None and nb.is_file() else None
+    if not found or not (found["findings"] or found["blocks"]):
+        found = from_results(part, results)
+    return numbered(found, number)
 
 
-def _number(blocks: list[dict], section: int) -> None:
+def numbered(found: dict[str, Any], number: int) -> dict[str, Any]:
+    """A part's content with the figures that could not be drawn left out and the rest labelled in order."""
+    found["blocks"] = [b for b in found["blocks"] if b["kind"] == "table" or b["svg"]]
+    number_blocks(found["blocks"], number)
+    return found
+
+
+def assessed(part, results: dict[str, Any]) -> bool:
+    """Whether ``results`` hold anything of ``part`` (else the report says it was not assessed, and why)."""
+    return any(results.get(k) is not None for k in part.keys)
+
+
+def sections(results: dict[str, Any], notebooks: Path | None) -> list[dict[str, Any]]:
+    """One section per part, numbered in report order; ``content`` is None when the part was not assessed."""
+    return [{"part": part.name, "number": number, "title": part.title,
+             "content": content(part, results, notebooks, number), "absent": part.absent}
+            for number, part in enumerate(PARTS, start=1)]
+
+
+def number_blocks(blocks: list[dict], section: int) -> None:
+    """Label figures and tables in order: ``Figure 2.1``, ``Table 2.1``..."""
     counts = {"figure": 0, "table": 0}
     for block in blocks:
         counts[block["kind"]] += 1
         block["label"] = f"{block['kind'].capitalize()} {section}.{counts[block['kind']]}"
+
 
 
 def respondents(eng, answers: list[dict]) -> list[dict[str, str]]:
@@ -148,15 +176,34 @@ def _long_date(d: date) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
-def render(results: dict[str, Any], notebooks: Path, snap=None) -> str:
-    """The report's HTML; the appendix (who answered what) comes from the run's snapshot ``snap``."""
+@cache
+def environment():
+    """The report's Jinja environment (``templates/report``), every value escaped."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
-
-    from playbook.core.settings import defaults
 
     env = Environment(loader=FileSystemLoader(str(templates_dir() / "report")),
                       autoescape=select_autoescape(disabled_extensions=("css",), default_for_string=True, default=True))
     env.filters["css_string"] = css_string
+    return env
+
+
+@cache
+def intros() -> dict[str, str]:
+    """Each part's lead paragraph as the report writes it under the part's title (its one source is the
+    report's template, which sets them as ``intros``); a part without one is missing."""
+    return dict(environment().get_template("report.html.j2").make_module({"r": {}}).intros)
+
+
+def theme() -> str:
+    """The report's style sheet (``templates/report/report.css``): the one theme of the report and its pages."""
+    return (templates_dir() / "report" / "report.css").read_text(encoding="utf-8")
+
+
+def render(results: dict[str, Any], notebooks: Path, snap=None) -> str:
+    """The report's HTML; the appendix (who answered what) comes from the run's snapshot ``snap``."""
+    from playbook.core.settings import defaults
+
+    env = environment()
     settings = results.get("settings") or {}
     eng = snap.engagement if snap is not None else None
     answers = snap.wave_answers(results.get("wave")) if snap is not None else []

@@ -267,16 +267,17 @@ def read(eng: Engagement) -> None:
     return None
 
 
-def evaluate_snapshot(snap, wave: str | None = None) -> dict[str, Any]:
+def evaluate_snapshot(snap, wave: str | None = None, basis: str = "auto") -> dict[str, Any]:
     """The ``credibility`` block for one wave (default: the engagement's period), from the snapshot only.
 
     None when no wave has a credibility rating; otherwise the wave's stage, with
     ``waves`` holding the stage and level scores of every wave that has ratings.
+    ``basis`` forces a view (``sales``, ``marketing``, ``all``) as the interactive report's switch does.
     """
     eng = snap.engagement
     if not any(a["item"].startswith("CS") for a in snap.answers):
         return {"credibility": None}
     wave = wave or eng.period
-    block = evaluate(eng, snap.wave_answers(wave), wave=wave)
+    block = evaluate(eng, snap.wave_answers(wave), basis=basis, wave=wave)
     block["waves"] = by_wave(eng, snap.answers)
     return {"credibility": block}

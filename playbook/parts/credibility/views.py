@@ -215,13 +215,23 @@ def _waves_shown(waves: list[dict[str, Any]]):
     return wt
 
 
-def report_section(results: dict[str, Any]) -> dict[str, Any]:
-    """Findings, figures and tables by name (``results`` is the whole results.json dict)."""
+# The views the levels chart sets side by side when one view is chosen (the report's: sales beside marketing).
+SHOWN_WITH = {"sales": ("sales", "marketing"), "marketing": ("marketing", "sales"), "all": ("all",)}
+
+
+def levels_title(views: tuple[str, ...]) -> str:
+    """'Credibility levels: sales view beside marketing view'."""
+    return "Credibility levels: " + " beside ".join(VIEW_LABELS[v].lower() for v in views)
+
+
+def report_section(results: dict[str, Any], views: tuple[str, ...] = SHOWN_WITH["sales"]) -> dict[str, Any]:
+    """Findings, figures and tables by name (``results`` is the whole results.json dict); ``views`` are the
+    views the levels chart shows (the interactive report's switch passes ``SHOWN_WITH[basis]``)."""
     cred = results.get("credibility")
     if not cred:
         return {"findings": ["Not assessed: no credibility-stage ratings were collected."], "figures": {},
                 "tables": {}}
-    figures = {"levels": ("Credibility levels: sales view beside marketing view", levels(cred)),
+    figures = {"levels": (levels_title(views), levels(cred, views=views)),
                "perception_gap": ("Perception gap per item", perception_gap(cred))}
     tables = {"levels": ("Credibility levels", _levels_shown(cred)),
               "next_steps": (f"Next steps for level {cred['focus']}" if cred["focus"] else "Next steps",

@@ -34,13 +34,11 @@ def _render(data: dict[str, Any], overrides: dict[str, Any]) -> str:
                  table_html(charts.source_table(result)), svgs)
 
 
-def whatif_panel(eng: Engagement) -> w.Widget:
-    """Sliders for reps, cost per rep, prospecting share (0-60%) and marketing spend; figures recompute live."""
-    data = prospecting.load(eng)
-    if data is None:
-        return w.HTML(render("message.html.j2", tag="p", cls="", text=prospecting_findings(None)[0]))
+def whatif_controls(data: dict[str, Any]) -> dict[str, w.Widget]:
+    """The what-if's inputs for prospecting data ``data``, by override name (``prospecting.OVERRIDES``):
+    reps, cost per rep, prospecting share (0-60%) and marketing spend, set to the engagement's figures."""
     style = {"description_width": "190px"}
-    layout = w.Layout(width="460px")
+    layout = w.Layout(width="100%", max_width="460px")
     reps = w.BoundedFloatText(value=data["reps"], min=0, max=max(1000.0, data["reps"] * 10), step=1,
                               description="Quota-carrying reps", style=style, layout=layout)
     cost = w.BoundedFloatText(value=data["cost_per_rep"], min=0, max=max(1e7, data["cost_per_rep"] * 10),
@@ -50,9 +48,18 @@ def whatif_panel(eng: Engagement) -> w.Widget:
     spend = w.BoundedFloatText(value=data["marketing"]["program_cost"], min=0,
                                max=max(1e9, data["marketing"]["program_cost"] * 10), step=10000,
                                description=f"Marketing spend ({symbol()})", style=style, layout=layout)
+    return {"reps": reps, "cost_per_rep": cost, "prospecting_share": share, "program_cost": spend}
+
+
+def whatif_panel(eng: Engagement) -> w.Widget:
+    """Sliders for reps, cost per rep, prospecting share (0-60%) and marketing spend; figures recompute live."""
+    data = prospecting.load(eng)
+    if data is None:
+        return w.HTML(render("message.html.j2", tag="p", cls="", text=prospecting_findings(None)[0]))
+    controls = whatif_controls(data)
+    reps, cost, share, spend = controls.values()
     reset = w.Button(description="Back to the engagement's figures", layout=w.Layout(width="260px"))
     out = w.HTML()
-    controls = {"reps": reps, "cost_per_rep": cost, "prospecting_share": share, "program_cost": spend}
     start = {k: c.value for k, c in controls.items()}
 
     def update(_change: Any = None) -> None:
@@ -144,7 +151,7 @@ def planner_panel(eng: Engagement | None, reps: str, target_lift: float, control
     """The planner with editable inputs, for Voilà (``eng`` is unused, kept for ``pages.widget``)."""
     style = {"description_width": "160px"}
     names = w.Textarea(value=reps, description="Reps (comma-separated)", style=style,
-                       layout=w.Layout(width="560px", height="90px"))
+                       layout=w.Layout(width="100%", max_width="560px", height="90px"))
     lift = w.BoundedFloatText(value=target_lift, min=0.001, max=10, step=0.01, description="Target lift (0.1 = 10%)",
                               style=style)
     mean = w.BoundedFloatText(value=control_mean, min=0.01, max=1e12, step=1000, description=f"Control mean ({symbol()})",

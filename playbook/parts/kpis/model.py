@@ -177,6 +177,31 @@ def score(data: KpiData, watch: float) -> dict[str, Any]:
     }
 
 
+def in_period(period: str, chosen: str) -> bool:
+    """Whether a value of ``period`` belongs to ``chosen``: the same period, or a month of the chosen quarter."""
+    if period == chosen:
+        return True
+    try:
+        (year, month, is_quarter), (cy, cm, c_quarter) = period_key(period), period_key(chosen)
+    except ValueError:
+        return False
+    return bool(c_quarter) and not is_quarter and year == cy and cm - 2 <= month <= cm
+
+
+def owners(data: KpiData) -> list[str]:
+    """The metrics' owners, in definition order, each once."""
+    return list(dict.fromkeys(m.owner for m in data.metrics.values()))
+
+
+def select(data: KpiData, period: str | None = None, owner: str | None = None) -> KpiData:
+    """The metrics of ``owner`` (None: every owner) with their values of ``period`` only (None: every period;
+    a quarter takes its months too), for the interactive report's filters. Metrics are kept without values
+    (no data) so the scorecard still lists them."""
+    metrics = {k: m for k, m in data.metrics.items() if owner is None or m.owner == owner}
+    values = [v for v in data.values if v.metric in metrics and (period is None or in_period(v.period, period))]
+    return KpiData(metrics, values)
+
+
 def evaluate_snapshot(snap, wave: str | None = None) -> dict[str, Any]:
     """The ``kpis`` block of results.json from a run's snapshot; None when the engagement has no ``kpis.csv``.
 

@@ -1,0 +1,438 @@
+"""The client's interactive report: the shared report's story on one page, with controls at their parts.
+
+The page shows the engagement's latest run (``playbook.run.latest``): the executive summary from its
+results.json (``report.summary``) and every part from its executed notebooks' tagged outputs, numbered
+and worded as the shared report (``report.document.sections``): opening the page computes nothing heavy.
+A control (the wave, the credibility view, the KPI period and owner, the prospecting what-if) recomputes
+only its parts from the run's snapshot, through the parts' own models and views, and draws again only the
+charts that changed (``Drawn``). The redrawn part takes the place of the run's drawing (``staged_html``).
+
+What anyone sees here is the shared report's content: pooled figures, with the confidentiality rules of
+METHOD 8 already applied by the models (``suppressed``); no form, no individual answer, no comment and
+no respondent's name. Client text is escaped by the templates (``templates/html/report_page.html.j2``).
+
+The functions up to ``Live`` are plain Python (no widgets), for the page and its tests; ``Live`` holds the
+controls of one visitor's page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from playbook import parts
+from playbook.core import formats
+from playbook.core.errors import UserError
+from playbook.core.html import macro
+from playbook.report import document
+from playbook.report.summary import executive, glance
+
+log = logging.getLogger(__name__)
+TEMPLATE = "report_page.html.j2"
+NOT_READY = "This report is not ready yet; your consultant will send the link again when it is."
+NOT_READY_CONSULTANT = ("This report is not ready yet: it shows the latest analysis of this engagement and there is "
+                        "none so far. Run the analysis (playbook run) and open this page again.")
+NOT_DRAWN = "This view could not be drawn. Please try another choice, or reload the page."
+# A reason naming one of the engagement's files is for the consultant, not for this page.
+FILE_NAME = re.compile(r"\b[\w-]+\.(csv|ya?ml|json|ipynb|pickle|xlsx|html|pdf|pptx|png|jpe?g)\b", re.IGNORECASE)
+# The experiment planner's starting values when the engagement ran no experiment (as on the planner's own page).
+PLANNER = {"reps": 24, "target_lift": 0.15, "control_mean": 420000.0, "control_sd": 87000.0, "seed": 2026}
+
+
+# -- the report: a run's results and drawings ------------------------------------------------------
+@dataclass
+class Report:
+    """What the page shows: results.json and each part's section (``document.sections``)."""
+
+    results: dict[str, Any]
+    sections: list[dict[str, Any]]
+    out: Path | None = None  # the run's folder; None when computed here (no run)
+    snap: Any = field(default=None, repr=False)
+
+    @classmethod
+    def from_run(cls, out: Path) -> Report:
+        results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+        if not isinstance(results, dict):
+            raise ValueError("results.json holds no results")
+        return cls(results, document.sections(results, out / "notebooks"), out)
+
+    @classmethod
+    def computed(cls, snap) -> Report:
+        """Every part computed and drawn now, from ``snap`` (a page away from a server with no run)."""
+        from playbook.run import results as run_results
+
+        res = json.loads(run_results.dumps(run_results.compute(snap)))
+        with formats.use(res["settings"]):
+            return cls(res, document.sections(res, None), None, snap)
+
+    def snapshot(self):
+        """The run's snapshot (every input, read once by the run), loaded on first use."""
+        if self.snap is None:
+            from playbook.core import snapshot as snapshots
+
+            self.snap = snapshots.load(self.out / snapshots.FILE)
+        return self.snap
+
+    def section(self, name: str) -> dict[str, Any]:
+        return next(s for s in self.sections if s["part"] == name)
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        return self.results.get("settings") or {}
+
+    @property
+    def wave(self) -> str:
+        return self.results.get("wave") or self.results.get("period") or ""
+
+    @property
+    def waves(self) -> list[str]:
+        """The waves with answers, oldest first."""
+        return [str(w["wave"]) for w in self.results.get("waves") or [] if w.get("wave")]
+
+    @property
+    def as_of(self) -> str:
+        """The day the run was made, written for people (``24 November 2026``)."""
+        try:
+            day = date.fromisoformat(str(self.results.get("generated_at", ""))[:10])
+        except ValueError:
+            return ""
+        return f"{day.day} {day:%B %Y}"
+
+
+def find(eng) -> Report | None:
+    """The report of ``eng``'s latest run; None when there is none (or its results cannot be read)."""
+    from playbook.run import latest
+
+    out = latest.find(eng)
+    if out is None:
+        return None
+    try:
+        return Report.from_run(out)
+    except (OSError, ValueError) as exc:
+        log.warning("the latest run of %s in %s cannot be shown: %s", eng.id, out, exc)
+        return None
+
+
+# -- the page's HTML ------------------------------------------------------------------------------
+def style_html() -> str:
+    """The shared report's theme, as the page's style."""
+    return macro(TEMPLATE, "style", document.theme())
+
+
+def cover_html(report: Report, eng, logo: str = "") -> str:
+    r = report.results
+    return macro(TEMPLATE, "cover", report.settings.get("firm_name") or "", r.get("client") or eng.client, logo,
+                 r.get("period") or "", report.as_of)
+
+
+def summary_html(report: Report) -> str:
+    with formats.use(report.settings):
+        return macro(TEMPLATE, "summary", glance(report.results), executive(report.results), report.sections)
+
+
+def absent(section: dict[str, Any]) -> str:
+    """Why a part was not assessed, in the page's words: a reason that names a file is left out."""
+    reason = section.get("absent") or ""
+    return "" if FILE_NAME.search(reason) else reason
+
+
+def head_html(section: dict[str, Any]) -> str:
+    return macro(TEMPLATE, "part_head", section, document.intros().get(section["part"], ""))
+
+
+def static_html(section: dict[str, Any]) -> str:
+    return macro(TEMPLATE, "static", section, absent(section))
+
+
+def staged_html(section: dict[str, Any], note: str = "") -> str:
+    return macro(TEMPLATE, "staged", section, absent(section), note)
+
+
+def footer_html(report: Report) -> str:
+    return macro(TEMPLATE, "footer", report.settings.get("firm_name") or "", report.results.get("client") or "",
+                 report.as_of)
+
+
+def note_html(text: str, cls: str = "pb-note") -> str:
+    return macro(TEMPLATE, "note", text, cls)
+
+
+# -- redrawing a part for the reader's choices ----------------------------------------------------
+@dataclass(frozen=True)
+class Choice:
+    """What the reader chose: None (and the run's wave) is the report as the run drew it."""
+
+    wave: str
+    basis: str | None = None  # the credibility view: sales, marketing, all
+    kpi_period: str | None = None
+    kpi_owner: str | None = None
+    whatif: tuple[tuple[str, float], ...] | None = None  # the prospecting what-if's values, by override name
+
+
+def by_wave(name: str) -> bool:
+    """Whether part ``name`` is read from one wave's answers (the wave picker redraws it)."""
+    return name != "actions" and bool(parts.get(name).items)
+
+
+def changed(report: Report, name: str, choice: Choice) -> bool:
+    """Whether part ``name`` looks different under ``choice`` than in the run."""
+    cred = report.results.get("credibility") or {}
+    return ((by_wave(name) and choice.wave != report.wave)
+            or (name == "credibility" and choice.basis not in (None, cred.get("basis")))
+            or (name == "kpis" and (choice.kpi_period, choice.kpi_owner) != (None, None))
+            or (name == "economics" and choice.whatif is not None))
+
+
+class Drawn:
+    """Charts drawn on this page, by their specification: a chart that did not change is not drawn again."""
+
+    def __init__(self) -> None:
+        self._svg: dict[str, str] = {}
+
+    def svg(self, chart) -> str:
+        from playbook.parts.charts import to_svg
+
+        spec = json.dumps(chart.to_dict(validate=False), sort_keys=True, default=str)
+        key = hashlib.sha256(spec.encode("utf-8")).hexdigest()
+        if key not in self._svg:
+            self._svg[key] = to_svg(chart)
+        return self._svg[key]
+
+
+def part_results(report: Report, name: str, choice: Choice) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The results and the section of part ``name`` under ``choice``, from the run's snapshot."""
+    part = parts.get(name)
+    snap = report.snapshot()
+    res = {**report.results, "wave": choice.wave}
+    if name == "credibility":
+        from playbook.parts.credibility import model, views
+
+        res.update(model.evaluate_snapshot(snap, choice.wave, choice.basis or "auto"))
+        shown = views.SHOWN_WITH[choice.basis] if choice.basis else views.SHOWN_WITH["sales"]
+        return res, views.report_section(res, shown)
+    if name == "kpis" and changed(report, name, choice) and snap.data.get("kpis") is not None:
+        from playbook.parts.kpis import model
+
+        data = model.select(snap.data["kpis"], choice.kpi_period, choice.kpi_owner)
+        res["kpis"] = model.score(data, float(snap.engagement.settings["kpi_watch"]))
+    elif name == "economics" and choice.whatif is not None:
+        from playbook.parts.economics import prospecting
+
+        res["prospecting"] = prospecting.evaluate_economics(snap.data["economics"]["prospecting"], dict(choice.whatif))
+    elif by_wave(name):
+        res.update(part.evaluate(snap, choice.wave))
+    return res, part.section(res)
+
+
+def redraw(report: Report, name: str, choice: Choice, drawn: Drawn | None = None) -> dict[str, Any]:
+    """Part ``name``'s section (as in ``report.sections``) under ``choice``: its figures and tables in the run's
+    order and numbering, the charts that did not change taken from ``drawn``."""
+    part = parts.get(name)
+    before = report.section(name)
+    with formats.use(report.settings):
+        res, sec = part_results(report, name, choice)
+        if not document.assessed(part, res):
+            return {**before, "content": None}
+        found = document.from_results(part, res, (drawn or Drawn()).svg, sec)
+    order = [(b["kind"], b.get("name")) for b in (before["content"] or {}).get("blocks", [])]
+    found["blocks"].sort(key=lambda b: order.index((b["kind"], b["name"])) if (b["kind"], b["name"]) in order
+                         else len(order))
+    return {**before, "content": document.numbered(found, before["number"])}
+
+
+def planner_values(results: dict[str, Any]) -> dict[str, Any]:
+    """The experiment planner's starting values: the engagement's experiment when it ran one."""
+    values = dict(PLANNER)
+    e = results.get("experiment")
+    if e:
+        values["reps"] = int(e["treatment"]["n"]) + int(e["control"]["n"])
+        values["control_mean"] = float(e["control"]["mean"])
+        values["control_sd"] = float(e["control"]["sd"] or PLANNER["control_sd"])
+    values["reps"] = ", ".join(f"rep-{i:02d}" for i in range(1, values["reps"] + 1))
+    return values
+
+
+# -- one visitor's controls --------------------------------------------------------------------
+class Live:
+    """The controls of one page and the parts they redraw (ipywidgets; one per visitor)."""
+
+    def __init__(self, report: Report):
+        self.report = report
+        self.choice = Choice(report.wave)
+        self.drawn = Drawn()
+        self.stages: dict[str, Any] = {}
+        self.seconds: dict[str, float] = {}  # the last redraw of each part, for the benchmark
+
+    # the place where a part is drawn again
+    def stage(self, name: str):
+        import ipywidgets as w
+
+        if name not in self.stages:
+            self.stages[name] = w.HTML(layout=w.Layout(width="100%"))
+            self.stages[name].add_class("pb-stage")
+            self.stages[name].add_class(f"pb-stage-{name}")
+        return self.stages[name]
+
+    def choose(self, **change: Any) -> None:
+        """Apply the reader's choice and redraw the parts it concerns."""
+        import time
+
+        before = self.choice
+        self.choice = replace(self.choice, **change)
+        for name in self.stages:
+            if any(changed(self.report, name, c) for c in (before, self.choice)) and \
+                    self._concerns(name, change):
+                start = time.perf_counter()
+                self._draw(name)
+                self.seconds[name] = time.perf_counter() - start
+
+    @staticmethod
+    def _concerns(name: str, change: dict[str, Any]) -> bool:
+        keys = set(change)
+        return (("wave" in keys and by_wave(name)) or ("basis" in keys and name == "credibility")
+                or (keys & {"kpi_period", "kpi_owner"} and name == "kpis")
+                or ("whatif" in keys and name == "economics"))
+
+    def _draw(self, name: str) -> None:
+        stage = self.stages[name]
+        if not changed(self.report, name, self.choice):
+            stage.value = ""  # the run's drawing shows again
+            return
+        try:
+            with formats.use(self.report.settings):
+                stage.value = staged_html(redraw(self.report, name, self.choice, self.drawn), self._note(name))
+        except UserError as exc:
+            stage.value = note_html(exc.message, "pb-invalid")
+        except Exception:  # the page stays usable; the reason goes to the server's log
+            log.exception("could not redraw %s", name)
+            stage.value = note_html(NOT_DRAWN, "pb-invalid")
+
+    def _note(self, name: str) -> str:
+        if by_wave(name) and self.choice.wave != self.report.wave:
+            return f"Answers of wave {self.choice.wave}; the executive summary is for {self.report.wave}."
+        return ""
+
+    # the controls
+    def waves(self):
+        """The wave picker, above the parts read from one wave's answers; None with fewer than two waves."""
+        import ipywidgets as w
+
+        waves = self.report.waves
+        if len(waves) < 2:
+            return None
+        picker = w.ToggleButtons(options=waves, value=self.report.wave if self.report.wave in waves else waves[-1],
+                                 description="Wave", style={"description_width": "initial", "button_width": "auto"})
+        picker.add_class("pb-wave-picker")
+        picker.observe(lambda ch: self.choose(wave=ch["new"]), names="value")
+        note = w.HTML(note_html(f"Parts 1 to 4 show the answers of the wave chosen here; the executive summary is "
+                                f"for {self.report.wave}."))
+        return self._box("Choose a wave", [picker, note])
+
+    def part(self, name: str):
+        """The controls of part ``name`` with the place it is drawn again; None when nothing can change it."""
+        import ipywidgets as w
+
+        sec = self.report.section(name)
+        controls: list[Any] = []
+        title = ""
+        if sec["content"] is not None:
+            if name == "credibility":
+                title, controls = "Whose ratings", self._credibility()
+            elif name == "kpis":
+                title, controls = "Filter the KPIs", self._kpis()
+            elif name == "economics":
+                title, controls = "What if?", self._whatif()
+        if not controls and not (by_wave(name) and len(self.report.waves) > 1):
+            return None
+        if not controls:
+            return self.stage(name)
+        box = self._box(title, controls)
+        return w.VBox([box, self.stage(name)], layout=w.Layout(width="100%"))
+
+    def _box(self, title: str, children: list[Any]):
+        import ipywidgets as w
+
+        box = w.VBox([w.HTML(macro(TEMPLATE, "controls_head", title)), *children], layout=w.Layout(width="100%"))
+        box.add_class("pb-controls")
+        return box
+
+    def _credibility(self) -> list[Any]:
+        import ipywidgets as w
+
+        from playbook.parts.credibility.views import VIEW_LABELS
+
+        basis = (self.report.results.get("credibility") or {}).get("basis", "sales")
+        toggle = w.ToggleButtons(options=[(label, v) for v, label in VIEW_LABELS.items()], value=basis,
+                                 style={"button_width": "auto"})
+        toggle.add_class("pb-cred-switch")
+        toggle.observe(lambda ch: self.choose(basis=ch["new"]), names="value")
+        return [toggle]
+
+    def _kpis(self) -> list[Any]:
+        import ipywidgets as w
+
+        from playbook.parts.kpis import model
+        from playbook.parts.kpis.words import OWNERS
+
+        data = self.report.snapshot().data.get("kpis")
+        if data is None or not data.metrics:
+            return []
+        style = {"description_width": "70px"}
+        layout = w.Layout(width="100%", max_width="360px")
+        periods = (self.report.results.get("kpis") or {}).get("period_list") or []
+        period = w.Dropdown(options=[("To date (every period)", None), *[(p, p) for p in periods]], value=None,
+                            description="Period", style=style, layout=layout)
+        owner = w.Dropdown(options=[("Every owner", None), *[(OWNERS.get(o, o), o) for o in model.owners(data)]],
+                           value=None, description="Owner", style=style, layout=layout)
+        period.add_class("pb-kpi-period")
+        owner.add_class("pb-kpi-owner")
+        period.observe(lambda ch: self.choose(kpi_period=ch["new"]), names="value")
+        owner.observe(lambda ch: self.choose(kpi_owner=ch["new"]), names="value")
+        return [period, owner]
+
+    def _whatif(self) -> list[Any]:
+        import ipywidgets as w
+
+        from playbook.parts.economics.whatif import whatif_controls
+
+        econ = self.report.snapshot().data.get("economics") or {}
+        if econ.get("prospecting") is None:
+            return []
+        with formats.use(self.report.settings):
+            controls = whatif_controls(econ["prospecting"])
+        start = {k: c.value for k, c in controls.items()}
+
+        def update(_change: Any = None) -> None:
+            values = {k: c.value for k, c in controls.items()}
+            self.choose(whatif=None if values == start else tuple(values.items()))
+
+        def restore(_button: Any) -> None:
+            for k, c in controls.items():
+                c.unobserve(update, names="value")
+                c.value = start[k]
+                c.observe(update, names="value")
+            update()
+
+        for c in controls.values():
+            c.add_class("pb-whatif")
+            c.observe(update, names="value")
+        reset = w.Button(description="Back to the engagement's figures", layout=w.Layout(width="auto"))
+        reset.on_click(restore)
+        return [*controls.values(), reset]
+
+    def planner(self):
+        """The experiment planner: how many reps each group needs, and who goes in which group."""
+        from playbook.parts.economics.whatif import planner_panel
+
+        v = planner_values(self.report.results)
+        with formats.use(self.report.settings):
+            panel = planner_panel(None, v["reps"], v["target_lift"], v["control_mean"], v["control_sd"], v["seed"])
+        panel.add_class("pb-controls")
+        panel.add_class("pb-planner")
+        return panel
