@@ -275,8 +275,8 @@ class Live:
 
         if name not in self.stages:
             self.stages[name] = w.HTML(layout=w.Layout(width="100%"))
-            self.stages[name].add_class("pb-stage")
-            self.stages[name].add_class(f"pb-stage-{name}")
+            self.stages[name].add_class("pb-rp-stage")
+            self.stages[name].add_class(f"pb-rp-stage-{name}")
         return self.stages[name]
 
     def choose(self, **change: Any) -> None:
@@ -328,7 +328,7 @@ class Live:
             return None
         picker = w.ToggleButtons(options=waves, value=self.report.wave if self.report.wave in waves else waves[-1],
                                  description="Wave", style={"description_width": "initial", "button_width": "auto"})
-        picker.add_class("pb-wave-picker")
+        picker.add_class("pb-rp-wave")
         picker.observe(lambda ch: self.choose(wave=ch["new"]), names="value")
         note = w.HTML(note_html(f"Parts 1 to 4 show the answers of the wave chosen here; the executive summary is "
                                 f"for {self.report.wave}."))
@@ -370,7 +370,7 @@ class Live:
         basis = (self.report.results.get("credibility") or {}).get("basis", "sales")
         toggle = w.ToggleButtons(options=[(label, v) for v, label in VIEW_LABELS.items()], value=basis,
                                  style={"button_width": "auto"})
-        toggle.add_class("pb-cred-switch")
+        toggle.add_class("pb-rp-view")
         toggle.observe(lambda ch: self.choose(basis=ch["new"]), names="value")
         return [toggle]
 
@@ -390,8 +390,8 @@ class Live:
                             description="Period", style=style, layout=layout)
         owner = w.Dropdown(options=[("Every owner", None), *[(OWNERS.get(o, o), o) for o in model.owners(data)]],
                            value=None, description="Owner", style=style, layout=layout)
-        period.add_class("pb-kpi-period")
-        owner.add_class("pb-kpi-owner")
+        period.add_class("pb-rp-period")
+        owner.add_class("pb-rp-owner")
         period.observe(lambda ch: self.choose(kpi_period=ch["new"]), names="value")
         owner.observe(lambda ch: self.choose(kpi_owner=ch["new"]), names="value")
         return [period, owner]
@@ -420,7 +420,7 @@ class Live:
             update()
 
         for c in controls.values():
-            c.add_class("pb-whatif")
+            c.add_class("pb-rp-whatif")
             c.observe(update, names="value")
         reset = w.Button(description="Back to the engagement's figures", layout=w.Layout(width="auto"))
         reset.on_click(restore)
@@ -434,5 +434,5 @@ class Live:
         with formats.use(self.report.settings):
             panel = planner_panel(None, v["reps"], v["target_lift"], v["control_mean"], v["control_sd"], v["seed"])
         panel.add_class("pb-controls")
-        panel.add_class("pb-planner")
+        panel.add_class("pb-rp-planner")
         return panel

@@ -1,0 +1,303 @@
+"""The client's interactive report (notebooks/report.ipynb, playbook/serve/viewer.py).
+
+A copy of the sample engagement is run once per module with the real ``playbook run``; the page's pure
+parts are checked on that run, and the page itself through a real ``playbook serve`` in Chromium with the
+viewer link ``playbook share`` prints.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from playbook import load
+from playbook.core import snapshot as snapshots
+from playbook.core.engagement import sample_path
+from playbook.parts import PARTS
+from playbook.parts import get as part
+from playbook.parts.kpis import model as kpi_model
+from playbook.report import document
+from playbook.report.summary import executive
+from playbook.run import results as run_results
+from playbook.serve import viewer
+from playbook.serve.viewer import Choice, Drawn, Report
+
+from .browser import CHROMIUM_ARGS, served  # noqa: F401
+
+SCRIPT = "<script>alert('script ran')</script>"
+# Words for developers, never for the client or the consultant on a page (file names included).
+DEVELOPER = re.compile(r"papermill|headless|kernel|voil[aà]|notebook|jupyter|python|traceback|"
+                       r"\b[\w-]+\.(csv|ya?ml|json|ipynb|pickle|py)\b", re.IGNORECASE)
+WHATIF = ("reps", "cost_per_rep", "prospecting_share", "program_cost")
+
+
+# --- one real run of a copy of the sample, for the module ---------------------------------------------------------
+@pytest.fixture(scope="module")
+def run(tmp_path_factory) -> tuple[Path, Path]:
+    base = tmp_path_factory.mktemp("viewer")
+    eng = base / "halvorsen-2026"
+    shutil.copytree(sample_path(), eng)
+    subprocess.run([sys.executable, "-m", "playbook", "run", str(eng), "--out", str(base / "out"), "--no-pdf",
+                    "--no-deck"], check=True, capture_output=True)
+    return eng, base / "out"
+
+
+@pytest.fixture(scope="module")
+def report(run) -> Report:
+    found = viewer.find(load(run[0]))
+    assert found is not None
+    return found
+
+
+def _page_html(rep: Report) -> str:
+    """Everything the page writes before any control is touched."""
+    eng = load(rep.out.parent / "halvorsen-2026")
+    parts = [viewer.head_html(s) + viewer.static_html(s) for s in rep.sections]
+    return viewer.cover_html(rep, eng) + viewer.summary_html(rep) + "".join(parts) + viewer.footer_html(rep)
+
+
+def _text(markup: str) -> str:
+    no_svg = re.sub(r"<svg.*?</svg>", " ", markup, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", " ", no_svg, flags=re.S)))
+
+
+# --- the report from the latest run -----------------------------------------------------------------------------
+def test_report_is_the_latest_runs_story_in_the_shared_reports_order_and_numbering(run, report):
+    eng_dir, out = run
+    assert report.out == out
+    assert [s["part"] for s in report.sections] == [p.name for p in PARTS]
+    shared = document.sections(report.results, out / "notebooks")
+    for mine, theirs in zip(report.sections, shared, strict=True):
+        assert mine["number"] == theirs["number"] and mine["title"] == theirs["title"]
+        assert [b["label"] for b in mine["content"]["blocks"]] == [b["label"] for b in theirs["content"]["blocks"]]
+    page = _page_html(report)
+    assert "Halvorsen Freight Systems" in page and "Northbeam Advisory" in page
+    for point in executive(report.results):
+        assert html.escape(point.text) in page
+    assert page.count("<svg") >= 15
+    assert "2. Credibility stage" in page and "Figure 2.1." in page and "Table 5.1." in page
+    assert document.intros()["credibility"].split(".")[0] in html.unescape(page)
+
+
+def _without_plan(markup: str) -> str:
+    """The page without the action plan, whose actions are owned by named people (that is the plan)."""
+    return re.sub(r'<div class="pb-static[^"]*" id="pb-static-actions">.*', "", markup, flags=re.S)
+
+
+def test_the_page_shows_no_individual_answer_comment_name_or_developer_word(run, report):
+    eng = load(run[0])
+    page = _page_html(report)
+    text = _text(page)
+    snap = report.snapshot()
+    comments = {a["comment"] for a in snap.answers if a.get("comment")}
+    assert comments, "the sample has comments to look for"
+    assert [c for c in comments if c in text] == []
+    names = [p.name for p in eng.respondents]
+    assert any(n in text for n in names), "the action plan names the owners of actions"
+    assert [n for n in names if n in _text(_without_plan(page))] == []
+    assert DEVELOPER.findall(text) == []
+
+
+def test_no_run_means_no_report(sample_copy):
+    assert viewer.find(load(sample_copy)) is None
+
+
+def test_client_text_is_escaped():
+    rep = Report({"client": f"Acme {SCRIPT}", "period": "2026-Q4", "settings": {"firm_name": f"Firm {SCRIPT}"},
+                  "generated_at": "2026-11-24T10:00:00+00:00"}, [])
+    page = viewer.cover_html(rep, None) + viewer.footer_html(rep)
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "24 November 2026" in page
+
+
+def test_a_reason_naming_a_file_is_not_shown():
+    assert viewer.absent({"absent": "the engagement has no actions.csv"}) == ""
+    assert viewer.absent({"absent": "no credibility-stage ratings were collected"}) != ""
+
+
+# --- the controls: each redraws its part from the run's snapshot -------------------------------------------------
+def test_credibility_view_switch(report):
+    assert not viewer.changed(report, "credibility", Choice(report.wave, basis="sales"))
+    sec = viewer.redraw(report, "credibility", Choice(report.wave, basis="marketing"))
+    content = sec["content"]
+    assert any("marketing's own eyes" in line for line in content["findings"])
+    titles = {b["name"]: b["title"] for b in content["blocks"] if b["kind"] == "figure"}
+    assert titles["levels"] == "Credibility levels: marketing view beside sales view"
+    assert [b["label"] for b in content["blocks"]] == [b["label"] for b in report.section("credibility")["content"]
+                                                      ["blocks"]]
+    everyone = viewer.redraw(report, "credibility", Choice(report.wave, basis="all"))["content"]
+    assert any("all raters' eyes" in line for line in everyone["findings"])
+
+
+def test_wave_picker_redraws_the_parts_read_from_one_wave(report):
+    assert [p.name for p in PARTS if viewer.by_wave(p.name)] == ["self_evaluation", "credibility", "knowledge",
+                                                                 "movement"]
+    assert report.waves == ["2026-Q2", "2026-Q4"] and report.wave == "2026-Q4"
+    earlier = Choice("2026-Q2")
+    assert viewer.changed(report, "self_evaluation", earlier) and not viewer.changed(report, "kpis", earlier)
+    sec = viewer.redraw(report, "self_evaluation", earlier)
+    expected = part("self_evaluation").section(run_results.compute(report.snapshot(), (part("self_evaluation"),),
+                                                                   "2026-Q2"))
+    assert sec["content"]["findings"] == [str(x) for x in expected["findings"]]
+    assert sec["content"]["findings"] != report.section("self_evaluation")["content"]["findings"]
+
+
+def test_kpi_filters_keep_one_owner_and_one_period(report):
+    data = report.snapshot().data["kpis"]
+    assert kpi_model.owners(data) == ["sales", "marketing", "shared"]
+    assert kpi_model.in_period("2026-08", "2026-Q3") and kpi_model.in_period("2026-Q3", "2026-Q3")
+    assert not kpi_model.in_period("2026-10", "2026-Q3") and not kpi_model.in_period("2026-Q3", "2026-08")
+    chosen = kpi_model.select(data, "2026-Q3", "marketing")
+    assert {m.owner for m in chosen.metrics.values()} == {"marketing"}
+    assert {v.period for v in chosen.values} <= {"2026-07", "2026-08", "2026-09", "2026-Q3"}
+    sec = viewer.redraw(report, "kpis", Choice(report.wave, kpi_owner="marketing"))
+    table = next(b for b in sec["content"]["blocks"] if b["name"] == "scorecard")["html"]
+    owners = set(re.findall(r"<tr>\s*<td[^>]*>[^<]*</td>\s*<td[^>]*>([^<]*)</td>", table))
+    assert owners == {"marketing"}
+
+
+def test_whatif_draws_again_only_the_charts_that_changed(report, monkeypatch):
+    from playbook.parts import charts
+
+    drawn, calls = Drawn(), []
+    real = charts.to_svg
+    monkeypatch.setattr(charts, "to_svg", lambda chart: calls.append(1) or real(chart))
+    data = report.snapshot().data["economics"]["prospecting"]
+    values = {k: (data["marketing"]["program_cost"] if k == "program_cost" else data[k]) for k in WHATIF}
+    first = viewer.redraw(report, "economics", Choice(report.wave, whatif=tuple({**values, "program_cost": 5e6}
+                                                                                .items())), drawn)
+    assert len(calls) == 5  # every economics chart, once
+    assert any("$5M" in line for line in first["content"]["findings"])
+    calls.clear()
+    second = viewer.redraw(report, "economics", Choice(report.wave, whatif=tuple({**values, "reps": 30.0}.items())),
+                           drawn)
+    assert len(calls) == 3  # attribution and the experiment did not change
+    run_svg = {b["name"]: b.get("svg") for b in report.section("economics")["content"]["blocks"]}
+    new_svg = {b["name"]: b.get("svg") for b in second["content"]["blocks"]}
+    assert new_svg["cost_revenue"] != run_svg["cost_revenue"]
+    assert [b["label"] for b in second["content"]["blocks"]] == [b["label"] for b in
+                                                                 report.section("economics")["content"]["blocks"]]
+
+
+def test_a_whatif_value_that_cannot_be_used_is_one_message(report):
+    from playbook.core.errors import UserError
+
+    with pytest.raises(UserError):
+        viewer.redraw(report, "economics", Choice(report.wave, whatif=(("reps", -3.0),)))
+
+
+def test_planner_starts_from_the_engagements_experiment(report):
+    v = viewer.planner_values(report.results)
+    e = report.results["experiment"]
+    assert len(v["reps"].split(", ")) == e["treatment"]["n"] + e["control"]["n"]
+    assert v["control_mean"] == e["control"]["mean"]
+
+
+def test_away_from_a_server_the_page_computes_the_report(sample_copy):
+    from playbook import pages
+
+    page = pages.report_start(str(sample_copy), "report")
+    assert page.report is not None and page.report.out is None and page.live_report is None
+    assert [s["number"] for s in page.report.sections] == list(range(1, len(PARTS) + 1))
+    assert snapshots.FILE  # the computed report needs no run folder
+
+
+# --- the page, served, in Chromium ------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def server(run):
+    eng, _ = run
+    with served(eng) as (base, proc):
+        share = subprocess.run([sys.executable, "-m", "playbook", "share", str(eng), "--public-url", base],
+                               check=True, capture_output=True, text=True)
+        yield eng, base, proc, share.stdout.strip().splitlines()[-1]
+
+
+def _reader_text(pg) -> str:
+    """The page's text as shown, but for the name a download link gives the file it downloads (the planner's
+    list of reps): naming what one gets there is for the reader."""
+    return pg.evaluate("""() => { const hidden = [...document.querySelectorAll('a[download]')];
+        hidden.forEach(a => a.dataset.text = a.textContent);
+        hidden.forEach(a => a.textContent = a.textContent.replace(a.getAttribute('download'), 'the list'));
+        const text = document.body.innerText;
+        hidden.forEach(a => a.textContent = a.dataset.text);
+        return text; }""")
+
+
+def _open(pg, url: str) -> list[str]:
+    requests: list[str] = []
+    pg.on("request", lambda r: requests.append(r.url))
+    pg.goto(url, wait_until="commit", timeout=180_000)
+    pg.wait_for_selector("svg", state="visible", timeout=180_000)
+    pg.wait_for_selector(".pb-rp-whatif input", timeout=180_000)  # Voilà's JavaScript has drawn the controls
+    return requests
+
+
+@pytest.mark.browser
+
+def test_share_link_shows_the_clients_report_and_nothing_else(server, page):
+    eng_dir, base, _, link = server
+    assert "v=" in link and "/voila/render/report.ipynb" in link
+    requests = _open(page, link)
+    text = _reader_text(page)
+    assert "Halvorsen Freight Systems" in text and "Northbeam Advisory" in text
+    assert "Executive summary" in text and "2. Credibility stage" in text
+    assert page.locator("#pb-report svg").count() >= 15
+    assert DEVELOPER.findall(text) == []
+    # Nobody's name but as the owner of an action in the plan.
+    outside_plan = page.evaluate("""() => { const b = document.body.cloneNode(true);
+        b.querySelector('#pb-static-actions').remove(); return b.textContent; }""")
+    assert [p.name for p in load(eng_dir).respondents if p.name in outside_plan] == []
+    assert "who has answered" not in text.lower()  # the consultant's tools are not a viewer's
+    assert [u for u in requests if not u.startswith((base + "/", "data:", "blob:"))] == []
+    assert len(requests) > 10  # Voilà's JavaScript and the widgets came, from this server
+
+
+@pytest.mark.browser
+
+def test_moving_a_whatif_control_redraws_the_economics_figures(server, page):
+    _open(page, server[3])
+    static = page.locator("#pb-static-economics")
+    assert static.is_visible()
+    spend = page.get_by_label("Marketing spend ($)")
+    spend.fill("5000000")
+    spend.press("Enter")
+    page.wait_for_selector(".pb-rp-stage-economics svg", timeout=60_000)
+    assert not static.is_visible()
+    redrawn = page.inner_text(".pb-rp-stage-economics")
+    assert "$5M" in redrawn and "Figure 6.1." in redrawn
+    page.get_by_role("button", name="Back to the engagement's figures").click()
+    page.wait_for_function("() => !document.querySelector('.pb-rp-stage-economics svg')", timeout=60_000)
+    assert static.is_visible()
+
+
+@pytest.mark.browser
+
+def test_on_a_phone_the_page_does_not_scroll_sideways(server, browser):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        pg = ctx.new_page()
+        _open(pg, server[3])
+        pg.wait_for_timeout(500)
+        assert pg.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        box = pg.locator(".pb-rp-whatif input").first.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390  # the controls are within reach
+        width = pg.evaluate("document.querySelector('#pb-static-credibility figure svg').getBoundingClientRect().width")
+        assert width <= 390
+    finally:
+        ctx.close()
+
+
+@pytest.mark.browser
+
+def test_the_consultant_sees_the_same_report_with_their_tools(server, page):
+    eng_dir, base, proc, _ = server
+    _open(page, f"{base}/voila/render/report.ipynb?e=halvorsen-2026&c={proc.consultant_token}")
+    text = _reader_text(page)
+    assert "Executive summary" in text and "For you: who has answered" in text
+    assert DEVELOPER.findall(text) == []
