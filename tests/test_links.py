@@ -123,9 +123,12 @@ def test_tokens_only_open_what_their_kind_opens(eng):
     assert access.check(eng, q(eng, c=resp)).reason == "invalid"  # a respondent's token is no consultant's
     assert access.check(eng, q(eng, t=cons)).reason == "invalid"
     assert access.check(eng, q(eng, t=resp, c=cons)).reason == "invalid"  # one token per link
-    assert access.check(eng, q(eng, t=resp), page="action_plan.ipynb").reason == "invalid"
+    assert access.check(eng, q(eng, t=resp), page="report.ipynb").reason == "invalid"
     assert isinstance(access.check(eng, q(eng, t=resp), page="respond.ipynb"), Visitor)
-    assert isinstance(access.check(eng, q(eng, c=cons), page="action_plan.ipynb"), Visitor)
+    assert isinstance(access.check(eng, q(eng, c=cons), page="report.ipynb"), Visitor)
+    # the analysis notebooks are not pages of the server: no link opens them
+    assert access.check(eng, q(eng, c=cons), page="action_plan.ipynb").reason == "invalid"
+    assert access.check(eng, q(eng, t=resp), page="self_evaluation.ipynb").reason == "invalid"
     assert access.check(eng, {"e": "other-eng", "t": resp}).reason == "invalid"
     assert access.check(eng, q(eng, t="x" * 20)).reason == "invalid"
     assert access.check(eng, q(eng, t=access.new_token())).reason == "invalid"  # well formed, never issued
@@ -181,7 +184,7 @@ def test_invite_consultant_prints_lasting_links_and_revoke_ends_them(eng):
     assert res.exit_code == 0, res.output
     links = [w for w in res.output.split() if w.startswith("https://")]
     assert links and all(u.startswith("https://forms.example.org/survey/voila/render/") for u in links)
-    assert any("status.ipynb" in u for u in links)
+    assert any("report.ipynb" in u for u in links) and any("respond.ipynb" in u for u in links)
     token = token_of(links[0], "c")
     assert isinstance(access.check(eng, q(eng, c=token)), Visitor)
     res = invoke("invite", eng.path, "--revoke", "--consultant", "Ana Ruiz")

@@ -181,8 +181,10 @@ def test_each_kind_of_link_opens_its_own_pages(eng):
         assert access.check(eng, {"e": e, "v": v}, page=page).reason == "invalid", page
     assert access.check(eng, {"e": e, "t": t}, page=REPORT).reason == "invalid"
     assert access.check(eng, {"e": e, "t": t}, page="respond.ipynb").respondent == "mkt-1"
-    for page in (REPORT, "respond.ipynb", "status.ipynb"):
+    for page in (REPORT, "respond.ipynb"):
         assert access.check(eng, {"e": e, "c": c}, page=page).kind == "consultant", page
+    for page in ("status.ipynb", "kpi_scorecard.ipynb"):  # analysis notebooks, not pages: no link opens them
+        assert access.check(eng, {"e": e, "c": c}, page=page).reason == "invalid", page
     # a token under another kind's key opens nothing; one link carries exactly one token
     assert access.check(eng, {"e": e, "t": v}, page="respond.ipynb").reason == "invalid"
     assert access.check(eng, {"e": e, "c": v}, page=REPORT).reason == "invalid"

@@ -38,9 +38,10 @@ RESPOND = "respond.ipynb"
 REPORT = "report.ipynb"  # the client's interactive report
 RESPONDENT, CONSULTANT, VIEWER = "respondent", "consultant", "viewer"
 INVALID, EXPIRED, REVOKED = "invalid", "expired", "revoked"
-# Pages a respondent's link may open (each shows that respondent's own form); a viewer's link opens only the
-# client's report; a consultant's link opens every page.
-RESPONDENT_PAGES = frozenset({RESPOND, "self_evaluation.ipynb", "credibility_stage.ipynb"})
+# The pages the server serves: a respondent's form and the interactive report (with the consultant's tools for
+# consultants). A respondent's link opens only their form; a viewer's only the report; a consultant's both.
+PAGES = frozenset({RESPOND, REPORT})
+RESPONDENT_PAGES = frozenset({RESPOND})
 VIEWER_PAGES = frozenset({REPORT})
 # The query key that carries each kind's token.
 KEYS = {"t": RESPONDENT, "c": CONSULTANT, "v": VIEWER}
@@ -212,8 +213,8 @@ def _link_token(query: Mapping[str, str]) -> tuple[str, str] | None:
 
 def opens(kind: str, page: str | None) -> bool:
     """Whether a link of ``kind`` may open ``page`` (a notebook name; None: no page named)."""
-    allowed = {RESPONDENT: RESPONDENT_PAGES, VIEWER: VIEWER_PAGES}.get(kind)
-    return page is None or allowed is None or page in allowed
+    allowed = {RESPONDENT: RESPONDENT_PAGES, VIEWER: VIEWER_PAGES}.get(kind, PAGES)
+    return page is None or page in allowed
 
 
 def check(eng: Engagement, query: Mapping[str, str], page: str | None = None,

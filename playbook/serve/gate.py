@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import hmac
 import json
-import re
 import time
 from collections import defaultdict, deque
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -52,7 +51,6 @@ from playbook.serve.live import KERNEL_HEADER, VISITOR_HEADER, kernel_proof, sig
 DROPPED = frozenset({"t", "c", "v", "template", "theme"})
 BUSY = "Many people are answering right now. Please try again in a minute."
 NOT_FOUND = "There is nothing to see here. Please open the link you were sent."
-_NOTEBOOK = re.compile(r"^[A-Za-z0-9_-]+\.ipynb$")
 ANONYMOUS = User(username="visitor", name="visitor")
 
 
@@ -166,7 +164,7 @@ class Gate(IdentityProvider):
 
     def _check(self, notebook: str, query: dict[str, str]):
         eid = query.get("e", "")
-        if not _NOTEBOOK.match(notebook) or not (notebooks_dir() / notebook).is_file() or not is_slug(eid):
+        if notebook not in access.PAGES or not (notebooks_dir() / notebook).is_file() or not is_slug(eid):
             return access.refusal(None), None
         try:
             eng = workspace_engagement(eid)

@@ -191,12 +191,9 @@ def serve(path: Path, port: int = 8866, host: str = "127.0.0.1", echo: Callable[
             return 0
 
 
+# What a consultant's link opens: the client's report with the consultant's own tools (who has answered,
+# the KPI setup sheet, the action plan, each respondent's form), and the questionnaire as respondents see it.
 CONSULTANT_VIEWS = (
-    ("who has answered", "status.ipynb"),
-    ("self-evaluations", "self_evaluation.ipynb"),
-    ("credibility stage", "credibility_stage.ipynb"),
-    ("KPI scorecard / setup", "kpi_scorecard.ipynb"),
-    ("action plan", "action_plan.ipynb"),
-    ("prospecting what-if", "prospecting_economics.ipynb"),
-    ("experiment planner", "experiment_design.ipynb"),
+    ("report and your tools", REPORT),
+    ("the questionnaire", "respond.ipynb"),
 )
