@@ -157,6 +157,8 @@ def test_kpi_filters_keep_one_owner_and_one_period(report):
     assert {m.owner for m in chosen.metrics.values()} == {"marketing"}
     assert {v.period for v in chosen.values} <= {"2026-07", "2026-08", "2026-09", "2026-Q3"}
     sec = viewer.redraw(report, "kpis", Choice(report.wave, kpi_owner="marketing"))
+    assert viewer.note(report, "kpis", Choice(report.wave, "sales", "2026-Q3", "shared")) == (
+        "The KPIs owned by sales and marketing jointly, in 2026-Q3 only; the executive summary counts them all.")
     table = next(b for b in sec["content"]["blocks"] if b["name"] == "scorecard")["html"]
     owners = set(re.findall(r"<tr>\s*<td[^>]*>[^<]*</td>\s*<td[^>]*>([^<]*)</td>", table))
     assert owners == {"marketing"}

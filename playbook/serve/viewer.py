@@ -246,6 +246,21 @@ def redraw(report: Report, name: str, choice: Choice, drawn: Drawn | None = None
     return {**before, "content": document.numbered(found, before["number"])}
 
 
+def note(report: Report, name: str, choice: Choice) -> str:
+    """What a redrawn part shows, in one line above it ("" when it is the run's drawing)."""
+    if by_wave(name) and choice.wave != report.wave:
+        return f"Answers of wave {choice.wave}; the executive summary is for {report.wave}."
+    if name == "kpis" and changed(report, name, choice):
+        from playbook.parts.kpis.words import OWNERS
+
+        owner = f"owned by {OWNERS.get(choice.kpi_owner, choice.kpi_owner)}" if choice.kpi_owner else "of every owner"
+        period = f"in {choice.kpi_period} only" if choice.kpi_period else "over every period"
+        return f"The KPIs {owner}, {period}; the executive summary counts them all."
+    if name == "economics" and choice.whatif is not None:
+        return "With the values chosen above; the executive summary uses the engagement's own figures."
+    return ""
+
+
 def planner_values(results: dict[str, Any]) -> dict[str, Any]:
     """The experiment planner's starting values: the engagement's experiment when it ran one."""
     values = dict(PLANNER)
@@ -314,9 +329,7 @@ class Live:
             stage.value = note_html(NOT_DRAWN, "pb-invalid")
 
     def _note(self, name: str) -> str:
-        if by_wave(name) and self.choice.wave != self.report.wave:
-            return f"Answers of wave {self.choice.wave}; the executive summary is for {self.report.wave}."
-        return ""
+        return note(self.report, name, self.choice)
 
     # the controls
     def waves(self):
