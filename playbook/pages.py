@@ -10,6 +10,7 @@ under papermill, in JupyterLab and in Voilà.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from playbook.core import formats
@@ -30,6 +31,7 @@ class Page:
     _snap: Any = field(default=None, repr=False)
     report: Any = field(default=None, repr=False)  # the client's report (``viewer.Report``) on its page
     live_report: Any = field(default=None, repr=False)  # its controls (``viewer.Live``), live pages only
+    answers_now: bool = False  # a consultant's report page showing the answers as they stand now, not the run
 
     def snapshot(self):
         """The run's snapshot (the ``snapshot`` parameter), else the engagement read now, without writing."""
@@ -269,6 +271,9 @@ def report_start(engagement_dir: str = "", mode: str = "auto", respondent: str =
         return Page(None, error="a respondent's link")
     if page._snap is not None:
         page.report = viewer.Report.computed(page._snap)
+    elif ctx.live and ctx.consultant and ctx.query.get("answers") == "now":  # the consultant's "as they stand now"
+        page.report = viewer.Report.computed(page.snapshot())
+        page.answers_now = True
     else:
         page.report = viewer.find(ctx.engagement)
         if page.report is None and not ctx.live:
@@ -294,18 +299,33 @@ def report_cover(page: Page) -> None:
 
 
 def consultant_tools(page: Page) -> None:
-    """The consultant's own tools on the report's page (nothing for anyone else): who has answered, and the
-    KPI setup sheet. Folded, so the page reads as the client reads it."""
-    if page.report is None or not page.ctx.live or not page.ctx.consultant or _viewer(page.ctx):
+    """The consultant's own tools on the report's page (nothing for anyone else).
+
+    On top: which answers the page shows (the latest analysis, as the client's link, or the answers as they
+    stand now, refreshed on demand) and a respondent's form to open. Below, folded so the page reads as the
+    client reads it: who has answered, the KPI setup sheet and the action plan.
+    """
+    if page.ctx is None or not page.ctx.live or not page.ctx.consultant or _viewer(page.ctx):
         return
     import ipywidgets as w
 
+    from playbook.parts.actions import live as plan_live
     from playbook.parts.kpis import setup as kpi_setup
+    from playbook.report.document import long_date
+    from playbook.run import latest
     from playbook.serve import status
 
     eng = page.ctx.engagement
-    tools = w.Accordion(children=[status.live_view(eng, page.report.wave), kpi_setup.setup_sheet(eng)],
-                        titles=("For you: who has answered", "For you: the KPI setup sheet"), selected_index=None)
+    run = latest.find(eng)
+    run_day = long_date(date.fromtimestamp((run / "results.json").stat().st_mtime)) if run else ""
+    now = page.answers_now
+    _html(render("consultant_bar.html.j2", now=now, run_day=run_day,
+                 count=len(page.snapshot().wave_answers(page.wave)) if now else 0,
+                 people=[(p.id, p.name, p.side) for p in eng.respondents]))
+    wave = page.report.wave if page.report is not None else page.wave
+    tools = w.Accordion(children=[status.live_view(eng, wave), kpi_setup.setup_sheet(eng), plan_live.plan_view(eng)],
+                        titles=("For you: who has answered", "For you: the KPI setup sheet",
+                                "For you: the action plan"), selected_index=None)
     tools.add_class("pb-consultant-tools")
     _display(tools)
 

@@ -26,6 +26,7 @@ from playbook.core.errors import UserError
 from playbook.core.files import atomic
 from playbook.report import fit
 from playbook.report.brand import Brand, brand
+from playbook.report.document import long_date
 from playbook.report.slide_kit import (
     CONTENT_BOTTOM,
     INDENT,
@@ -43,10 +44,6 @@ from playbook.report.slide_kit import (
 )
 
 
-def _long_date(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
-
-
 def _title_slide(d: Deck, r: dict[str, Any], today: date) -> None:
     from pptx.util import Inches
 
@@ -62,7 +59,7 @@ def _title_slide(d: Deck, r: dict[str, Any], today: date) -> None:
     lines = [f"Sales and marketing alignment · {r.get('period') or ''}"]
     who = " · ".join(x for x in (r.get("consultant") or "", d.brand.firm) if x)
     lines += [who] if who else []
-    lines.append(_long_date(today))
+    lines.append(long_date(today))
     box = s.shapes.add_textbox(left, top, width, max(Inches(0.8), d.h - Inches(CONTENT_BOTTOM) - top))
     d.text(box, lines, (20, 18, 16, 14, 12), colour=MUTED)
     if d.builtin:

@@ -172,7 +172,7 @@ def css_string(value: Any) -> str:
     return "".join(c if c.isalnum() and c.isascii() or c == " " else f"\\{ord(c):x} " for c in str(value))
 
 
-def _long_date(d: date) -> str:
+def long_date(d: date) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
@@ -211,7 +211,7 @@ def render(results: dict[str, Any], notebooks: Path, snap=None) -> str:
     with formats.use(settings):  # amounts and numbers in the client's currency and locale
         return env.get_template("report.html.j2").render(
             r=results,
-            today=_long_date(date.today()),
+            today=long_date(date.today()),
             summary=executive(results),
             glance=glance(results),
             sections=sections(results, notebooks),
