@@ -282,7 +282,7 @@ def import_(directory: Path) -> None:
 @click.option("--max-kernels", default=None, type=click.IntRange(min=1),
               help="Interactive report pages (kernels) open at once, the preheated ones included; past it "
                    "visitors are asked to try again in a minute (forms are not counted: they need no kernel). "
-                   "Default: available memory / 150 MiB, at least 4.")
+                   "Default: available memory / 260 MiB, at least 4.")
 @click.option("--preheat", default=2, show_default=True, type=click.IntRange(min=0),
               help="Interactive report pages kept started, ready for the next viewers.")
 @store_option

@@ -15,7 +15,7 @@ from typing import Any
 
 from playbook.core import formats
 from playbook.core.errors import UserError
-from playbook.core.html import render, table_html
+from playbook.core.html import logo_uri, render, table_html
 from playbook.serve.live import Context, context, in_voila
 
 # Money such as "$1.2M ... $160K" must never be typeset as maths by MathJax (JupyterLab, nbconvert).
@@ -69,11 +69,7 @@ def _preload(what: str) -> None:
 
     if os.environ.get("VOILA_PREHEAT") != "True":
         return
-    if what == "forms":
-        import comm  # noqa: F401
-
-        from playbook.serve import formpage  # noqa: F401
-    elif what == "report":
+    if what == "report":
         _preload_report()
     else:
         import altair  # noqa: F401
@@ -88,7 +84,7 @@ def start(engagement_dir: str = "", mode: str = "auto", respondent: str = "", wa
           preload: str = "analysis", snapshot: str = "") -> Page:
     """Validate the notebook's parameters. Live pages show a plain message instead of failing.
 
-    ``preload`` ("analysis" or "forms") says what a preheated kernel imports
+    ``preload`` ("analysis" or "report") says what a preheated kernel imports
     before it waits for its visitor. ``snapshot`` is the path of a run's snapshot
     (``playbook run`` passes it); without it the page reads the engagement itself.
     """
@@ -127,49 +123,23 @@ def banner(page: Page) -> None:
         return
     eng = page.ctx.engagement
     firm = eng.settings.get("firm_name", "")
-    logo = _logo(eng)
+    logo = logo_uri(eng)
     _html(render("banner.html.j2", logo=logo, firm=firm, client=eng.client))
-
-
-def _logo(eng) -> str:
-    """The engagement's logo.png or logo.jpg as a data URI (at most 512 KiB; no SVG, it could hold script)."""
-    import base64
-
-    for name, mime in (("logo.png", "image/png"), ("logo.jpg", "image/jpeg"), ("logo.jpeg", "image/jpeg")):
-        path = eng.path / name
-        if path.is_file() and path.stat().st_size <= 512 * 1024:
-            data = path.read_bytes()
-            if data[:4] == b"\x89PNG" or data[:3] == b"\xff\xd8\xff":
-                return f"data:{mime};base64," + base64.b64encode(data).decode("ascii")
-    return ""
 
 
 def respondent_app(page: Page) -> None:
     """Everything one respondent is asked, with progress and Submit (live); the questionnaire (headless)."""
     if page.ctx is None:
         return
-    if page.form_mode and in_voila():
-        # A personal link: plain HTML and one comm, usable before Voilà's JavaScript could load.
-        from playbook.serve.formpage import FormPage, link_check
-        from playbook.serve.forms import app_model
-
-        # Every save and submission asks again whether the page's link still opens it (revoked, expired).
-        FormPage(app_model(page.ctx.engagement, page.ctx.respondent, page.wave), link_check(page.ctx)).display()
-    elif page.form_mode:
+    # Personal links are drawn by the server itself (serve/formserver.py); this is JupyterLab's live form.
+    if page.form_mode:
         from playbook.serve.widget_form import respondent_app as app
 
         _display(app(page.ctx.engagement, page.ctx.respondent, page.wave).widget)
     elif not page.ctx.live:
-        _html(_questionnaire(page))
+        from playbook.serve.forms import questionnaire_html
 
-
-def _questionnaire(page: Page) -> str:
-    """The questions as a printable list, for paper collection or a preview."""
-    from playbook.core.instruments import instruments
-    from playbook.serve.forms import app_codes
-
-    asked = [instruments()[code] for code in app_codes("marketing")[0][:-1] + ["SSE"]]
-    return render("questionnaire.html.j2", client=page.ctx.engagement.client, wave=page.wave, instruments=asked)
+        _html(questionnaire_html(page.ctx.engagement, page.wave))
 
 
 def section(page: Page, part: str) -> dict[str, Any] | None:
@@ -295,7 +265,7 @@ def report_cover(page: Page) -> None:
     if page.report is not None:
         from playbook.serve import viewer
 
-        _html(viewer.cover_html(page.report, page.ctx.engagement, _logo(page.ctx.engagement) if page.ctx.live else ""))
+        _html(viewer.cover_html(page.report, page.ctx.engagement, logo_uri(page.ctx.engagement) if page.ctx.live else ""))
 
 
 def consultant_tools(page: Page) -> None:

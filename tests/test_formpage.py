@@ -1,4 +1,4 @@
-"""The respondent's form page without a browser: its HTML and the kernel side of its comm."""
+"""The respondent's form page without a browser: its HTML and the server's side of its messages."""
 
 from __future__ import annotations
 
@@ -91,32 +91,6 @@ def test_submit_lists_what_is_missing_then_records_the_submission(eng):
         assert s.submitted("mk-1", eng.period)
     # Opening the link again shows the submission.
     assert "You submitted your answers on" in FormPage(app_model(eng, "mk-1")).html()
-
-
-class FakeComm:
-    def __init__(self):
-        self.sent, self.closed, self.handler = [], False, None
-
-    def send(self, data):
-        self.sent.append(data)
-
-    def close(self):
-        self.closed = True
-
-    def on_msg(self, fn):
-        self.handler = fn
-
-
-def test_a_comm_for_another_form_is_closed(eng):
-    page = FormPage(app_model(eng, "mk-1"))
-    other = FakeComm()
-    page._open(other, {"content": {"data": {"form": "someone-elses-form"}}})
-    assert other.closed and other.sent == [] and other.handler is None
-    mine = FakeComm()
-    page._open(mine, {"content": {"data": {"form": page.id}}})
-    assert not mine.closed and mine.sent[0]["op"] == "ready"
-    mine.handler({"content": {"data": {"op": "answer", "item": "SYM-1", "value": "yes", "seq": 1}}})
-    assert mine.sent[-1]["op"] == "saved" and stored(eng)["SYM-1"]["value"] == "yes"
 
 
 def test_unknown_respondent_is_refused(eng):

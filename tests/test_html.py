@@ -10,7 +10,7 @@ import pytest
 from playbook import load, pages
 from playbook.core.html import macro, render, table_html
 from playbook.serve.formpage import FormPage
-from playbook.serve.forms import app_model
+from playbook.serve.forms import app_model, questionnaire_html
 from playbook.serve.widget_form import respondent_app
 
 HOSTILE = "<script>alert(1)</script>\"'&"
@@ -54,7 +54,7 @@ def test_findings_heading_banner_and_questionnaire(eng, shown):
     pages.banner(page_of(eng, live=True))
     assert safe(shown[-1], 2) == (f"<div class='pb-banner'><div><div class='pb-firm'>Firm {ESCAPED}</div>"
                                   f"<div class='pb-client'>Acme {ESCAPED}</div></div></div>")
-    questions = pages._questionnaire(page_of(eng, live=False))
+    questions = questionnaire_html(eng, "2026-Q1 " + HOSTILE)
     assert safe(questions, 2).startswith(f"<h2>Questionnaire · Acme {ESCAPED} · 2026-Q1 {ESCAPED}</h2><p>")
     assert "<h3>Marketing self-evaluation</h3><table class='pb-table'><tr><td>MSE-1</td><td>" in questions
 
@@ -97,10 +97,8 @@ def test_form_pieces_and_page(eng):
     q.item = types.SimpleNamespace(id="X-1", text=HOSTILE, answer="yesno")
     assert safe(model.statement_html(q)) == (f"<div class='pb-statement' id='pb-q-X-1'><span class='pb-id'>X-1</span> "
                                              f"{ESCAPED}<span class='pb-required' title='required'>*</span></div>")
-    page = FormPage(app_model(eng, "mk-1"))
-    page.id = HOSTILE
-    html = safe(page.html(), 3)
-    assert html.startswith(f"<div class='pb-form pb-lite' data-form='{ESCAPED}' data-target='playbook.form'>")
+    html = safe(FormPage(app_model(eng, "mk-1")).html(), 2)
+    assert html.startswith(f"<div class='pb-form pb-lite'><div class='pb-who'><b>Zoë {ESCAPED}</b>")
     assert html.endswith("<noscript><p class='pb-error'>This form needs JavaScript to save your answers.</p>"
                          "</noscript></div>")
     assert "<div class='pb-message' aria-live='polite'></div>" in html
@@ -151,10 +149,10 @@ def test_whatif_and_planner_pieces():
 
     df = pd.DataFrame({"rep": ["Ann", HOSTILE, "=cmd()", "Ed"], "group": ["treatment", "control"] * 2})
     link = whatif.download_link(df, filename=HOSTILE)
-    assert safe(link, 2).startswith(f'<a class="{whatif.NO_MATH}" download="{ESCAPED}" href="data:text/csv;')
-    assert "<script" not in link and link.endswith(f">Download the assignment ({ESCAPED})</a>")
+    assert safe(link, 1).startswith(f'<a class="{whatif.NO_MATH}" download="{ESCAPED}" href="data:text/csv;')
+    assert "<script" not in link and link.endswith(">Download the assignment (a spreadsheet file)</a>")
     plan = macro("economics.html.j2", "plan", whatif.NO_MATH, [HOSTILE], link, table_html(df), ["careful " + HOSTILE])
-    assert safe(plan, 5).startswith(f"<div class='{whatif.NO_MATH}'><ul class='pb-findings'><li>{ESCAPED}</li></ul>"
+    assert safe(plan, 4).startswith(f"<div class='{whatif.NO_MATH}'><ul class='pb-findings'><li>{ESCAPED}</li></ul>"
                                     f"<a class=")
     assert "</a><table class='pb-table'>" in plan and plan.endswith(
         f"</table><h4>Caveats</h4><ul class='pb-findings'><li>careful {ESCAPED}</li></ul></div>")

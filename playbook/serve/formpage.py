@@ -1,18 +1,18 @@
-"""The respondent app as a plain HTML page that talks to its kernel over one comm.
+"""The respondent's form as a plain HTML page and the messages it exchanges with the server.
 
 A personal link must give a usable form fast, on a phone as on a laptop. Drawn
-with ipywidgets, a 40-question form is some 170 widget models, and the browser
-first loads Voilà's whole JavaScript application before it draws any of them.
-Here the kernel renders the form as HTML (``templates/html/formpage.html.j2``, every value escaped),
-the playbook Voilà template puts it straight into the page, and a small script
-(``templates/.../static/playbook-form.js``) opens one comm to this kernel:
+with ipywidgets, a 40-question form is some 170 widget models and Voilà's whole
+JavaScript application. Here the form is HTML (``templates/html/formpage.html.j2``,
+every value escaped), drawn by the server itself (``formserver.py``), and a small
+script (``templates/.../static/playbook-form.js``) sends each answer over the
+page's one websocket:
 
-    page -> kernel  {"op": "answer", "item": id, "value": v, "comment": text, "seq": n}
+    page -> server  {"op": "answer", "item": id, "value": v, "comment": text, "seq": n}
                     {"op": "submit"}
-    kernel -> page  {"op": "ready" | "saved" | "error" | "missing" | "submitted" | "slow" | "closed", ...}
+    server -> page  {"op": "ready" | "saved" | "error" | "missing" | "submitted" | "slow" | "closed", ...}
 
-The kernel validates every message again (``FormModel.save``): the browser is not
-trusted, and a message about a question that is not on this form is refused.
+``FormPage.handle`` validates every message again (``FormModel.save``): the browser
+is not trusted, and a message about a question that is not on this form is refused.
 Every save and submission re-checks the page's link (a revoked or expired link
 gets "closed" and writes nothing), and each page may send at most ``PER_SECOND``
 messages a second and ``PER_MINUTE`` a minute: past that it gets "slow" and
@@ -41,7 +41,6 @@ from playbook.serve.forms import (
     NotSaved,
 )
 
-COMM_TARGET = "playbook.form"
 PER_SECOND, PER_MINUTE = 20, 600
 SLOW = "Slow down a little, please: this change was not saved yet; it is tried again in a moment."
 
@@ -81,28 +80,10 @@ def link_live(eng, token_hash: str) -> bool:
         return any(row["token_hash"] == token_hash and access.live(row) for row in store.tokens())
 
 
-def link_check(ctx) -> Callable[[], bool] | None:
-    """For a live page's ``Context``: whether its link still opens it, asked on every save and submission.
-
-    None when there is nothing to re-check: a form opened without a link (JupyterLab), or
-    with the server session's consultant link (it lasts as long as the server and its kernels).
-    """
-    from playbook.serve import access
-
-    token_hash = getattr(ctx, "token_hash", "")
-    if not token_hash:  # a kernel that was given the link itself rather than the gate's word
-        token = ctx.query.get("c" if ctx.consultant else "t", "")
-        if not access.well_formed(token) or (ctx.consultant and access.consultant_ok(token)):
-            return None
-        token_hash = access.digest(token)
-    eng = ctx.engagement
-    return lambda: link_live(eng, token_hash)
-
-
 class FormPage:
-    """One respondent's form as HTML, and the kernel side of its comm.
+    """One respondent's form as HTML, and the server's side of its messages.
 
-    ``admitted`` (see ``link_check``) is asked before every save and submission.
+    ``admitted`` (whether the page's link still opens it) is asked before every save and submission.
     """
 
     def __init__(self, model: FormModel, admitted: Callable[[], bool] | None = None, limit: RateLimit | None = None):
@@ -110,34 +91,17 @@ class FormPage:
         if admitted is not None:
             model.admitted = admitted
         self.limit = limit or RateLimit()
-        self.id = secrets.token_urlsafe(16)  # the comm of another page cannot act on this form
+        self.id = secrets.token_urlsafe(16)  # the page's secret: its websocket's address (formserver.py)
 
     # -- the page ---------------------------------------------------------------------------------
     def html(self) -> str:
         m = self.model
         answered, asked, _, _ = m.counts()
-        return render("formpage.html.j2", m=m, form_id=self.id, target=COMM_TARGET, intro=INTRO, asked=asked,
+        return render("formpage.html.j2", m=m, intro=INTRO, asked=asked,
                       answered=answered, rating=RATING, rating_options=RATING_OPTIONS, yesno_options=YESNO_OPTIONS,
                       dont_know=DONT_KNOW_OPTION, dont_know_tip=DONT_KNOW_TIP, comment_max=COMMENT_MAX,
                       status=m.status_text(),
                       submitted=m.submitted_text(False) if m.submitted_at else "")
-
-    def display(self) -> None:
-        """Show the form and listen for its page (inside a kernel)."""
-        from comm import get_comm_manager
-        from IPython.display import display
-
-        get_comm_manager().register_target(COMM_TARGET, self._open)
-        display({"text/html": self.html()}, raw=True)
-
-    # -- the comm ---------------------------------------------------------------------------------
-    def _open(self, comm, msg) -> None:
-        data = (msg.get("content") or {}).get("data") or {}
-        if data.get("form") != self.id:
-            comm.close()
-            return
-        comm.on_msg(lambda m: comm.send(self.handle((m.get("content") or {}).get("data") or {})))
-        comm.send(self.handle({"op": "hello"}))
 
     def _progress(self) -> dict[str, Any]:
         answered, asked, req_done, req_asked = self.model.counts()

@@ -268,3 +268,9 @@ def app_model(eng: Engagement, respondent: str, wave: str | None = None) -> Form
     """Everything one respondent is asked (see ``app_codes``)."""
     codes, required = app_plan(eng, respondent)
     return FormModel(eng, respondent, codes, wave, required)
+
+
+def questionnaire_html(eng: Engagement, wave: str | None = None) -> str:
+    """Every question asked, as a printable list: for paper collection, or a preview of the form."""
+    asked = [instruments()[code] for code in app_codes("marketing")[0][:-1] + ["SSE"]]
+    return render("questionnaire.html.j2", client=eng.client, wave=wave or eng.period, instruments=asked)

@@ -115,15 +115,6 @@ def _build(eng, found: access.Visitor) -> FormPage:
     return FormPage(app_model(eng, found.respondent), admitted)
 
 
-def _preview(eng) -> str:
-    """What a consultant's link without a respondent shows: the questionnaire."""
-    from playbook.core.instruments import instruments
-    from playbook.serve.forms import app_codes
-
-    asked = [instruments()[code] for code in app_codes("marketing")[0][:-1] + ["SSE"]]
-    return render("questionnaire.html.j2", client=eng.client, wave=eng.period, instruments=asked)
-
-
 def _banner(eng) -> str:
     return render("banner.html.j2", logo=logo_uri(eng), firm=eng.settings.get("firm_name", ""), client=eng.client)
 
@@ -162,7 +153,9 @@ class FormPageHandler(BaseVoilaHandler):
         self.set_header("Cache-Control", "no-store")
         self.set_header("Referrer-Policy", "no-referrer")  # the link's token never leaves in a Referer
         if not found.respondent:
-            body, socket = _preview(eng), ""
+            from playbook.serve.forms import questionnaire_html
+
+            body, socket = questionnaire_html(eng), ""  # a consultant's link without a respondent: a preview
         else:
             page = await IOLoop.current().run_in_executor(_workers, _build, eng, found)
             self.sessions.add(page, found.token_hash)

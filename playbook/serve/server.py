@@ -31,13 +31,14 @@ from playbook.serve.urls import address as local_address
 # interactive report (viewers and consultants) gets kernels started ahead of its visitors.
 REPORT = "report.ipynb"
 POOL_REPORT = 2
-# A report page's kernel (Python, pandas, Altair, the widgets, one engagement) takes some 150 MiB.
-KERNEL_MEMORY = 150 * 2**20
+# A report page's kernel (Python, pandas, Altair and its chart renderer, the widgets, one engagement) takes
+# some 200 to 260 MiB (benchmarks/bench_viewer.py).
+KERNEL_MEMORY = 260 * 2**20
 MIN_KERNELS = 4
 
 
 def default_max_kernels() -> int:
-    """The kernel cap for this machine: available memory / 150 MiB, at least 4."""
+    """The kernel cap for this machine: available memory / 260 MiB, at least 4."""
     try:
         available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (ValueError, OSError, AttributeError):  # not on this system
