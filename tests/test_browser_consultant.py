@@ -1,4 +1,7 @@
-"""The consultant's live views behind the consultant link printed by `playbook serve`."""
+"""The consultant's report page (the client's report plus their tools) behind the link `playbook serve` prints.
+
+The report's charts, controls and confidentiality are tested in test_viewer.py; here, what only a consultant has.
+"""
 
 from urllib.parse import urlencode
 
@@ -30,30 +33,36 @@ def view(server, notebook, **extra):
     return f"{base}/voila/render/{notebook}?" + urlencode({"e": "halvorsen-2026", "c": token, **extra})
 
 
-def test_credibility_live_view_switches_between_sides(server, page):  # noqa: F811
+def open_tools(page, url):  # noqa: F811
+    page.goto(url, timeout=180_000)
+    page.wait_for_selector(".pb-consultant-bar", timeout=180_000)
+
+
+def test_without_a_run_the_consultant_sees_the_answers_as_they_stand_now(server, page):  # noqa: F811
     base = server[1]
     requests = []
     page.on("request", lambda r: requests.append(r.url))
-    page.goto(view(server, "credibility_stage.ipynb"), timeout=180_000)
-    page.wait_for_selector(".pb-cred-view button", timeout=180_000)
-    sales = page.inner_text(".pb-cred-summary")
-    page.locator(".pb-cred-view button", has_text="Marketing").click()
-    page.wait_for_function(
-        "t => document.querySelector('.pb-cred-summary').innerText !== t", arg=sales, timeout=60_000)
-    marketing = page.inner_text(".pb-cred-summary")
-    assert "stage 1" in sales.lower() and "stage 2" in marketing.lower()
-    assert page.locator(".pb-cred-charts svg").count() >= 1
-    # Voilà's JavaScript, the widgets and the charts all come from this server: nothing from a CDN.
-    assert len(requests) > 10
+    open_tools(page, view(server, "report.ipynb"))
+    assert "This report is not ready yet" in page.inner_text("body")  # no run of this copy yet
+    page.get_by_role("button", name="Show the answers as they stand now").click()
+    page.wait_for_selector("#pb-summary", timeout=180_000)
+    assert "as they stand now" in page.inner_text(".pb-consultant-bar")
+    assert "answers=now" in page.url and page.locator("#pb-summary svg, figure svg").count() >= 1
+    page.get_by_role("button", name="Show the latest analysis").wait_for(timeout=60_000)
+    # The page, Voilà's JavaScript and the widgets all come from this server: nothing from a CDN.
     assert [u for u in requests if not u.startswith((base + "/", "data:", "blob:"))] == []
 
 
 def test_consultant_fills_a_rating_form_for_a_respondent(server, page):  # noqa: F811
     root = server[0]
-    page.goto(view(server, "credibility_stage.ipynb", r="sls-east"), timeout=180_000)
-    page.wait_for_selector(".pb-item-CS3-4 button", timeout=180_000)
-    assert "Renata Kowalczyk" in page.inner_text(".pb-who")
-    page.locator(".pb-item-CS3-4 button", has_text="5").click()
+    open_tools(page, view(server, "report.ipynb"))
+    page.select_option(".pb-open-form-who", "sls-east")
+    with page.context.expect_page() as opened:
+        page.get_by_role("button", name="Open their form").click()
+    form = opened.value
+    form.wait_for_selector(".pb-form.pb-connected", timeout=120_000)
+    assert "Renata Kowalczyk" in form.inner_text(".pb-who")
+    form.locator(".pb-item-CS3-4").get_by_role("radio", name="5", exact=True).click()
     for _ in range(100):
         with Store(root / "answers.sqlite") as s:
             got = [r for r in s.current(respondent="sls-east", wave=load(root).period)
@@ -62,16 +71,21 @@ def test_consultant_fills_a_rating_form_for_a_respondent(server, page):  # noqa:
             break
         page.wait_for_timeout(200)
     assert got and got[0]["value"] == "5"
+    form.close()
 
 
-def test_prospecting_what_if_recomputes(server, page):  # noqa: F811
-    page.goto(view(server, "prospecting_economics.ipynb"), timeout=180_000)
-    spend = page.get_by_label("Marketing spend ($)")
-    spend.wait_for(timeout=180_000)
-    panel = page.locator(".widget-vbox:has(> .widget-html) .widget-html").last
-    before = panel.inner_text()
-    spend.fill("5000000")
-    spend.press("Enter")
-    page.wait_for_function("t => ![...document.querySelectorAll('.widget-html')].some(e => e.innerText === t)",
-                           arg=before, timeout=60_000)
-    assert page.locator("svg").count() >= 1
+def test_who_has_answered_among_the_consultants_tools(server, page):  # noqa: F811
+    open_tools(page, view(server, "report.ipynb"))
+    page.get_by_text("For you: who has answered").click()
+    page.wait_for_selector(".pb-status-table table", timeout=120_000)
+    assert "Priya Raman" in page.inner_text(".pb-status-table")
+
+
+def test_a_viewer_gets_no_tools(server, page):  # noqa: F811
+    root, base, _ = server
+    from playbook.serve import access
+
+    eng = load(root)
+    page.goto(access.link(base, eng, access.issue_viewer(eng), access.REPORT, key="v"), timeout=180_000)
+    page.wait_for_selector("text=This report is not ready yet", timeout=180_000)
+    assert page.locator(".pb-consultant-bar, .pb-consultant-tools").count() == 0

@@ -245,17 +245,18 @@ def _no_links(eng) -> bool:
 
 # --- a real server ----------------------------------------------------------------------------------------------------
 @pytest.mark.browser
-def test_a_consultant_token_opens_the_live_status_across_server_restarts_until_revoked(sample_copy, page):
+def test_a_consultant_token_opens_the_consultants_tools_across_server_restarts_until_revoked(sample_copy, page):
     """``serve`` twice (a new session secret each time): the stored token opens the live view both times."""
     from .browser import served
 
     eng = load(sample_copy)
     token = access.issue_consultant(eng, "Ana Ruiz")
-    path = f"/voila/render/status.ipynb?e={eng.id}&c={token}"
+    path = f"/voila/render/report.ipynb?e={eng.id}&c={token}"
     for restart in range(2):
         with served(sample_copy) as (base, proc):
             assert proc.consultant_token != token  # the session's own link is another secret
             page.goto(base + path, timeout=120_000)
+            page.get_by_text("For you: who has answered").click(timeout=120_000)
             page.wait_for_selector(".pb-status-table table", timeout=120_000)
             assert "Priya Raman" in page.inner_text(".pb-status-table")
             assert "Marketing: 0 of 3 submitted" in page.inner_text(".pb-status-rates")
