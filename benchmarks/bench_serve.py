@@ -16,6 +16,9 @@ network (the page, its websocket, the form's "ready"), since a hundred tabs of o
 the server's own two cores measure that Chromium rather than the server.
 It also sends 36 stranger requests (no token, malformed, forged, revoked): kernels started
 (goal 0) and the server's memory before and after (``--strangers-only`` runs just that).
+Issue 14 adds the client's interactive report (``benchmarks/bench_viewer.py``, run at the end):
+viewer link to first chart beside the empty notebook (goal <= 3 s and <= 1.0x), a what-if change
+redrawn (goal <= 0.5 s), memory per connected viewer (``--viewer-only`` runs just that).
 Run: .venv/bin/python benchmarks/bench_serve.py [--runs 10] [--crowd 100 --window 10 --preheat 4]
 """
 
@@ -33,26 +36,12 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import nbformat
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.bench_viewer import empty_voila, total_rss, wait_http  # noqa: E402
 from playbook import load  # noqa: E402
 from playbook.core.engagement import sample_path  # noqa: E402
 from playbook.serve import access  # noqa: E402
-from tests.browser import CHROMIUM_ARGS, free_port, kernels, served  # noqa: E402
-
-
-def wait_http(url: str, timeout: float = 60) -> None:
-    import urllib.request
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except Exception:
-            time.sleep(0.3)
-    raise RuntimeError(f"{url} did not answer")
+from tests.browser import CHROMIUM_ARGS, kernels, served  # noqa: E402
 
 
 def strangers(eng_dir: Path, n: int = 36) -> dict:
@@ -62,9 +51,10 @@ def strangers(eng_dir: Path, n: int = 36) -> dict:
     eng = load(eng_dir)
     revoked = access.issue(eng, eng.respondents[0].id)
     access.revoke(eng, eng.respondents[0].id)
-    page = "/voila/render/respond.ipynb"
-    shapes = ["", f"?e={eng.id}", f"?e={eng.id}&t=short", f"?e={eng.id}&t={'A' * 43}", f"?e={eng.id}&c={'B' * 43}",
-              f"?e={eng.id}&t={revoked}", f"?e=nobody&t={'C' * 43}"]
+    form, report = "/voila/render/respond.ipynb", "/voila/render/report.ipynb"  # the report page has kernels
+    shapes = [form, f"{report}?e={eng.id}", f"{form}?e={eng.id}&t=short", f"{form}?e={eng.id}&t={'A' * 43}",
+              f"{report}?e={eng.id}&c={'B' * 43}", f"{report}?e={eng.id}&v={'D' * 43}", f"{form}?e={eng.id}&t={revoked}",
+              f"{report}?e={eng.id}&t={revoked}", f"{report}?e=nobody&v={'C' * 43}", report]
     with served(eng_dir, "--preheat", "2") as (base, proc):
         deadline = time.monotonic() + 90
         while len(kernels(proc)) < 2 and time.monotonic() < deadline:  # the pool, started before the strangers
@@ -76,7 +66,7 @@ def strangers(eng_dir: Path, n: int = 36) -> dict:
         t = time.perf_counter()
         for i in range(n):
             try:
-                with urllib.request.urlopen(base + page + shapes[i % len(shapes)], timeout=60) as r:
+                with urllib.request.urlopen(base + shapes[i % len(shapes)], timeout=60) as r:
                     code = r.status
             except urllib.error.HTTPError as exc:
                 code = exc.code
@@ -103,11 +93,6 @@ def kernels_rss(proc: subprocess.Popen) -> tuple[int, int]:
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
-
-
-def total_rss(proc: subprocess.Popen) -> int:
-    """Resident memory of the server and every kernel under it."""
-    return server_rss(proc) + kernels_rss(proc)[1]
 
 
 def server_rss(proc: subprocess.Popen) -> int:
@@ -237,7 +222,11 @@ def main() -> None:
     ap.add_argument("--window", type=float, default=10.0, help="seconds over which the crowd arrives")
     ap.add_argument("--preheat", type=int, default=4, help="serve --preheat for the crowd")
     ap.add_argument("--crowd-only", action="store_true", help="skip the one-by-one timings")
+    ap.add_argument("--viewer-only", action="store_true", help="only the interactive report (bench_viewer.py)")
     args = ap.parse_args()
+    viewer = [sys.executable, str(Path(__file__).with_name("bench_viewer.py")), "--runs", str(args.runs)]
+    if args.viewer_only:
+        sys.exit(subprocess.call(viewer))
     if args.strangers_only:
         tmp = Path(tempfile.mkdtemp())
         shutil.copytree(sample_path(), tmp / "halvorsen-2026")
@@ -260,19 +249,10 @@ def main() -> None:
     eng_dir = tmp / "halvorsen-2026"
     shutil.copytree(sample_path(), eng_dir)
     eng = load(eng_dir)
-    empty_dir = tmp / "empty"
-    empty_dir.mkdir()
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("")]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, str(empty_dir / "empty.ipynb"))
-    port = free_port()
-    empty_server = subprocess.Popen([sys.executable, "-m", "voila", str(empty_dir / "empty.ipynb"), "--no-browser",
-                                     f"--port={port}", "--Voila.ip=127.0.0.1"],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    empty_server, empty_base = empty_voila(tmp / "empty")
     results: dict = {}
     try:
-        wait_http(f"http://127.0.0.1:{port}/")
+        wait_http(empty_base + "/")
         with served(eng_dir) as (base, proc), sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
             time.sleep(8)  # let the preheated pool fill
@@ -288,7 +268,7 @@ def main() -> None:
                 page.close()
                 page = browser.new_page()
                 t = time.perf_counter()
-                page.goto(f"http://127.0.0.1:{port}/", wait_until="commit")
+                page.goto(empty_base + "/", wait_until="commit")
                 page.wait_for_selector("#rendered_cells", state="visible", timeout=120_000)
                 empty_times.append(time.perf_counter() - t)
                 page.close()
@@ -341,6 +321,7 @@ def main() -> None:
         empty_server.terminate()
         shutil.rmtree(tmp, ignore_errors=True)
     print(json.dumps(results, indent=2))
+    subprocess.call(viewer)  # the interactive report's figures (issue 14)
 
 
 if __name__ == "__main__":

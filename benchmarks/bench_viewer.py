@@ -62,6 +62,20 @@ def total_rss(proc: subprocess.Popen) -> int:
     return total
 
 
+def empty_voila(folder: Path) -> tuple[subprocess.Popen, str]:
+    """Plain Voilà serving an empty notebook (made in ``folder``), the yardstick of the page timings."""
+    folder.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(folder / "empty.ipynb"))
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "voila", str(folder / "empty.ipynb"), "--no-browser",
+                               f"--port={port}", "--Voila.ip=127.0.0.1"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return server, f"http://127.0.0.1:{port}"
+
+
 def kernel_sizes(proc: subprocess.Popen) -> list[int]:
     import psutil
 
@@ -111,17 +125,7 @@ def main() -> None:
     shutil.copytree(sample_path(), eng_dir)
     subprocess.run([sys.executable, "-m", "playbook", "run", str(eng_dir), "--out", str(tmp / "out"), "--no-pdf",
                     "--no-deck"], check=True, capture_output=True)
-    empty_dir = tmp / "empty"
-    empty_dir.mkdir()
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("")]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, str(empty_dir / "empty.ipynb"))
-    port = free_port()
-    empty_server = subprocess.Popen([sys.executable, "-m", "voila", str(empty_dir / "empty.ipynb"), "--no-browser",
-                                     f"--port={port}", "--Voila.ip=127.0.0.1"],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    empty_base = f"http://127.0.0.1:{port}"
+    empty_server, empty_base = empty_voila(tmp / "empty")
     try:
         wait_http(empty_base + "/")
         # Kernels of closed pages are stopped after 20 s, so ten visits do not keep ten kernels.
