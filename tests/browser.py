@@ -18,6 +18,10 @@ from pathlib import Path
 import psutil
 import pytest
 
+# Words for developers, never for the client or the consultant on a page (file names included).
+DEVELOPER = re.compile(r"papermill|headless|kernel|voil[aà]|notebook|jupyter|python|traceback|"
+                       r"\b[\w-]+\.(csv|ya?ml|json|ipynb|pickle|py)\b", re.IGNORECASE)
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-quic"]

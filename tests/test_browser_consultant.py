@@ -10,7 +10,7 @@ import pytest
 from playbook import load
 from playbook.core.store import Store
 
-from .browser import served
+from .browser import DEVELOPER, served
 
 pytestmark = pytest.mark.browser
 
@@ -74,11 +74,21 @@ def test_consultant_fills_a_rating_form_for_a_respondent(server, page):  # noqa:
     form.close()
 
 
-def test_who_has_answered_among_the_consultants_tools(server, page):  # noqa: F811
+def test_the_consultants_tools_are_written_for_the_consultant(server, page):  # noqa: F811
     open_tools(page, view(server, "report.ipynb"))
     page.get_by_text("For you: who has answered").click()
     page.wait_for_selector(".pb-status-table table", timeout=120_000)
     assert "Priya Raman" in page.inner_text(".pb-status-table")
+    assert DEVELOPER.findall(page.inner_text("body")) == []
+    # One tool open at a time: each in turn, and what it says.
+    page.get_by_text("For you: the KPI setup sheet").click()
+    page.wait_for_selector(".pb-kpi-setup", timeout=120_000)
+    assert DEVELOPER.findall(page.inner_text(".pb-kpi-setup")) == []
+    page.get_by_text("For you: the action plan").click()
+    page.wait_for_selector(".pb-kpi-setup", state="hidden", timeout=120_000)
+    tools = page.inner_text(".pb-consultant-tools")
+    assert "A-001" in tools or "action" in tools.lower()
+    assert DEVELOPER.findall(tools) == []
 
 
 def test_a_viewer_gets_no_tools(server, page):  # noqa: F811

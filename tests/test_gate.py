@@ -270,6 +270,7 @@ def test_a_kernel_that_never_comes_for_its_visitor_is_replaced():
     """Voilà keeps a visitor's request for a kernel not yet on the query socket; past ``stuck_after`` it is stopped."""
     import asyncio
     import logging
+    from concurrent.futures import ThreadPoolExecutor
 
     from voila.request_info_handler import RequestInfoSocketHandler
 
@@ -290,10 +291,14 @@ def test_a_kernel_that_never_comes_for_its_visitor_is_replaced():
     cache = RequestInfoSocketHandler._cache
     cache["stuck"] = "{}"
     log = logging.getLogger("test")
+    def run(coro):  # in a thread of its own: this worker's thread may hold a running loop (the browser tests')
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, coro).result()
+
     try:
-        asyncio.run(replace_stuck(km, 60, log))  # first seen now: not stuck yet
+        run(replace_stuck(km, 60, log))  # first seen now: not stuck yet
         assert km.stopped == [] and "stuck" in cache
-        asyncio.run(replace_stuck(km, 0, log))  # waited longer than allowed
+        run(replace_stuck(km, 0, log))  # waited longer than allowed
         assert km.stopped == ["stuck"] and "stuck" not in cache and "fine" in km
     finally:
         cache.pop("stuck", None)

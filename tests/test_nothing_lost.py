@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
@@ -21,9 +20,10 @@ from playbook.core.export import PENDING, export_answers
 from playbook.core.responses import answer_store, import_file
 from playbook.core.store import Store
 from playbook.serve import access
-from playbook.serve.formpage import SLOW, FormPage, RateLimit, link_check
+from playbook.serve.formpage import SLOW, FormPage, RateLimit
 from playbook.serve.forms import app_model
-from playbook.serve.live import WORKSPACE_ENV, Context
+from playbook.serve.formserver import open_form
+from playbook.serve.live import WORKSPACE_ENV
 
 PEOPLE = [{"id": "mk-1", "name": "Mia Kerr", "side": "marketing", "role": "member"},
           {"id": "sl-1", "name": "Sam Vale", "side": "sales", "role": "leader"}]
@@ -197,16 +197,13 @@ def test_export_never_fails_on_stored_text(eng):
 
 
 # --- a revoked link stops a page already open -----------------------------------------------------------------
-def gate_context(eng, who, token_hash="", consultant=False):
-    """A live page's context as the gate makes it: who the visitor is and the stored link's hash, never the token."""
-    return SimpleNamespace(mode="live", engagement=eng, respondent=who, query={}, consultant=consultant,
-                           token_hash=token_hash)
-
-
 def opened_with(eng, token, who="mk-1", consultant=False, **kw):
-    """A form page as the server opens it (see ``pages.respondent_app``)."""
-    ctx = gate_context(eng, who, access.digest(token), consultant)
-    return FormPage(app_model(eng, who), link_check(ctx), **kw)
+    """A form page as the server opens it for the visitor the gate admitted (who, and the stored link's hash)."""
+    kind = access.CONSULTANT if consultant else access.RESPONDENT
+    page = open_form(eng, access.Visitor(kind, who, "", access.digest(token) if token else ""))
+    if kw:
+        page = FormPage(page.model, page.model.admitted, **kw)
+    return page
 
 
 def test_revoking_a_link_stops_the_page_already_open(served):
@@ -249,9 +246,8 @@ def test_the_consultants_pages_and_a_page_without_a_link(served, monkeypatch):
     assert answer(page, "SYM-7", "no")["op"] == "saved"
     access.revoke_consultant(eng, "Ana Ruiz")
     assert answer(page, "SYM-8", "no")["op"] == "closed"
-    # the session's consultant link lasts as long as the server; a form opened in JupyterLab has no link
-    assert link_check(gate_context(eng, "mk-1", consultant=True)) is None
-    assert link_check(Context("live", eng, "mk-1", {})) is None
+    # the session's consultant link lasts as long as the server: nothing stored to re-check
+    assert opened_with(eng, "", consultant=True).model.admitted is None
 
 
 # --- a store that cannot be written ---------------------------------------------------------------------------

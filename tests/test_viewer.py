@@ -28,12 +28,9 @@ from playbook.run import results as run_results
 from playbook.serve import viewer
 from playbook.serve.viewer import Choice, Drawn, Report
 
-from .browser import CHROMIUM_ARGS, served  # noqa: F401
+from .browser import CHROMIUM_ARGS, DEVELOPER, served  # noqa: F401
 
 SCRIPT = "<script>alert('script ran')</script>"
-# Words for developers, never for the client or the consultant on a page (file names included).
-DEVELOPER = re.compile(r"papermill|headless|kernel|voil[aà]|notebook|jupyter|python|traceback|"
-                       r"\b[\w-]+\.(csv|ya?ml|json|ipynb|pickle|py)\b", re.IGNORECASE)
 WHATIF = ("reps", "cost_per_rep", "prospecting_share", "program_cost")
 
 

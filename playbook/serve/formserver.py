@@ -107,7 +107,8 @@ class Sessions:
         return len(gone)
 
 
-def _build(eng, found: access.Visitor) -> FormPage:
+def open_form(eng, found: access.Visitor) -> FormPage:
+    """The form of the respondent the gate admitted (``found``), re-checking its stored link on every save."""
     from playbook.serve.forms import app_model
 
     token_hash = found.token_hash
@@ -157,7 +158,7 @@ class FormPageHandler(BaseVoilaHandler):
 
             body, socket = questionnaire_html(eng), ""  # a consultant's link without a respondent: a preview
         else:
-            page = await IOLoop.current().run_in_executor(_workers, _build, eng, found)
+            page = await IOLoop.current().run_in_executor(_workers, open_form, eng, found)
             self.sessions.add(page, found.token_hash)
             body, socket = page.html(), f"{self.base_url}playbook/form/{page.id}"
         self.finish(render("formdoc.html.j2", title=f"{eng.client}: your answers", banner=Markup(_banner(eng)),

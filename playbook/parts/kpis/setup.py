@@ -210,7 +210,7 @@ class SetupSheet(widgets.VBox):
             self._say(f"Not saved: {exc.message}", ok=False)
             return False
         self._say(f"Saved {len(data.metrics)} metrics and {len(data.values)} goals at "
-                  f"{datetime.now():%H:%M:%S} to kpis.csv and kpi_values.csv.", ok=True)
+                  f"{datetime.now():%H:%M:%S}: the next run of the analysis uses them.", ok=True)
         return True
 
     def _say(self, text: str, ok: bool) -> None:
