@@ -9,7 +9,7 @@ import pytest
 from playbook.core import settings as settings_mod
 from playbook.core.engagement import Engagement, Respondent
 from playbook.core.instruments import level_items
-from playbook.parts.charts import to_svg
+from playbook.parts.charts import title_text, to_svg
 from playbook.parts.credibility import model as credibility
 from playbook.parts.credibility import views as cred_views
 from playbook.parts.self_evaluation import model as self_evaluation
@@ -71,7 +71,7 @@ def test_suppressed_self_evaluation_in_table_chart_and_words():
     assert table.loc["MSE-2", "Own view (yes)"] == "0%"
     assert table.loc["MSE-3", "Other side (yes)"] == "–"  # nobody answered: nothing withheld
     chart = sec["figures"]["perception_gap"][1]
-    assert "1 figure left out: fewer than 3 answers" in str(chart.to_dict()["title"])
+    assert "1 figure left out: fewer than 3 answers" in title_text(chart)
     assert to_svg(chart).lstrip().startswith("<svg")
     text = " ".join(sec["findings"])
     assert "very differently" in text and "MSE-2" in text and "MSE-1" not in text.split("very differently")[1][:60]

@@ -24,7 +24,21 @@ PALETTE = {
     "not_established": "#c8443a",
     "neutral": "#4a5a6a",
 }
-FONT = "Helvetica, Arial, sans-serif"
+# The renderer measures text with the first of these fonts it finds (and, not finding one, with a font of
+# its own that the page does not have), so DejaVu Sans, on every Linux machine and drawn wider than
+# Helvetica or Arial, comes before the generic family: labels are placed for the font the page draws.
+FONT = "Helvetica, Arial, 'DejaVu Sans', sans-serif"
+TITLE_SIZE = 14
+LABEL_SIZE = 11
+# Wider than the average character of the widest font above (DejaVu Sans: ~0.50 em, bold ~0.58 em), so a
+# title wrapped by this estimate fits whichever of them the page draws.
+EM_PER_CHAR = {False: 0.56, True: 0.62}
+
+
+AXIS_LABEL_LIMIT = 300  # px: a category label up to this wide is shown whole (longer ones end in "…")
+LEGEND_LABEL_LIMIT = 300
+EMPTY_WIDTH = 420
+LEGEND_GAP = 18  # px between legend entries in a row
 
 
 def theme() -> dict[str, Any]:
@@ -40,9 +54,12 @@ def theme() -> dict[str, Any]:
             "locale": {"number": formats.d3_locale()},
             "font": FONT,
             "view": {"stroke": None},
-            "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e6e6e6"},
-            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom"},
-            "title": {"fontSize": 14, "anchor": "start"},
+            "axis": {"labelFontSize": LABEL_SIZE, "titleFontSize": 12, "gridColor": "#e6e6e6",
+                     "labelLimit": AXIS_LABEL_LIMIT, "labelSeparation": 6},
+            "legend": {"labelFontSize": LABEL_SIZE, "titleFontSize": 12, "orient": "bottom",
+                       "labelLimit": LEGEND_LABEL_LIMIT, "columnPadding": LEGEND_GAP, "rowPadding": 6},
+            "header": {"labelLimit": AXIS_LABEL_LIMIT},
+            "title": {"fontSize": TITLE_SIZE, "anchor": "start", "limit": 0},
         }
     }
 
@@ -79,9 +96,65 @@ def empty(message: str):
     alt = base()
     import pandas as pd
 
+    shown = lines(message, EMPTY_WIDTH, 13, bold=False)
     return (
-        alt.Chart(pd.DataFrame({"text": [message]}))
-        .mark_text(fontSize=13, color=PALETTE["no_data"])
+        alt.Chart(pd.DataFrame({"text": ["\n".join(shown)]}))
+        .mark_text(fontSize=13, color=PALETTE["no_data"], lineBreak="\n", lineHeight=17)
         .encode(text="text:N")
-        .properties(width=420, height=60)
+        .properties(width=EMPTY_WIDTH, height=max(60, 17 * len(shown) + 26), description=message)
     )
+
+
+def text_width(text: str, size: float = LABEL_SIZE, bold: bool = False) -> float:
+    """A generous estimate of ``text``'s width in px at ``size`` (see ``EM_PER_CHAR``)."""
+    return len(text) * size * EM_PER_CHAR[bold]
+
+
+def lines(text: str, width: float, size: float = TITLE_SIZE, bold: bool = True) -> list[str]:
+    """``text`` broken between words into lines no wider than ``width`` px (the words are kept as they are)."""
+    import textwrap
+
+    return textwrap.wrap(text, max(10, int(width // (size * EM_PER_CHAR[bold])))) or [text]
+
+
+def title(text: str, width: float, subtitle: str | None = None, labels=(), **kw):
+    """A chart title wrapped to ``width`` px (the plotted width): Vega never wraps a title, it runs past the chart.
+
+    ``labels`` are the labels of the axis on the left, whose room the title may use too. The title is a list
+    of lines; a subtitle, if any, is wrapped the same way.
+    """
+    alt = base()
+    width += max((text_width(str(label)) + 12 for label in labels), default=0)
+    size = kw.get("fontSize", TITLE_SIZE)
+    kw.setdefault("lineHeight", size + 4)
+    if subtitle is not None:
+        sub = kw.get("subtitleFontSize", 11)
+        kw.setdefault("subtitleLineHeight", sub + 3)
+        kw["subtitle"] = lines(subtitle, width, sub, bold=False)
+    return alt.TitleParams(lines(text, width, size), **kw)
+
+
+def title_text(chart) -> str:
+    """A chart's title as one line of text (its lines joined), from the chart or its ``to_dict()``."""
+    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    found = spec.get("title", "")
+    text = found.get("text", "") if isinstance(found, dict) else found
+    return " ".join(text) if isinstance(text, list) else str(text)
+
+
+def legend(labels: list[str], width: float, **kw):
+    """A legend whose entries, laid in rows, fit in ``width`` px: as many columns as fit, never overlapping."""
+    alt = base()
+    entry = max(text_width(str(label)) for label in labels) + 16 + LEGEND_GAP  # symbol, label, gap
+    columns = max(1, min(len(labels), int(width // entry)))
+    return alt.Legend(columns=columns, **kw)
+
+
+def count_axis(most: float, **kw):
+    """An axis of counts: integer ticks only (0 1 2 ..., never "0 1 1 2 2"), ``most`` the largest count drawn."""
+    alt = base()
+    kw.setdefault("format", "d")
+    kw.setdefault("tickMinStep", 1)
+    if most <= 12:
+        kw.setdefault("values", list(range(0, int(most) + 1)))
+    return alt.Axis(**kw)

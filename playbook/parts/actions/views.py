@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from playbook.parts.actions.words import NOT_ASSESSED, STATUS_LABELS, findings, item_moved
-from playbook.parts.charts import PALETTE, base, empty
+from playbook.parts.charts import PALETTE, base, count_axis, empty, legend
 
 OVERDUE = "overdue"
 COLOURS = {"open": PALETTE["watch"], "in progress": PALETTE["marketing"], "done": PALETTE["on_track"],
@@ -37,10 +37,10 @@ def by_status(result: dict[str, Any] | None):
         alt.Chart(df)
         .mark_bar()
         .encode(
-            x=alt.X("actions:Q", title="actions", axis=alt.Axis(tickMinStep=1, format="d")),
+            x=alt.X("actions:Q", title="actions", axis=count_axis(df.groupby("status")["actions"].sum().max())),
             y=alt.Y("status:N", sort=list(STATUS_LABELS.values()), title=None),
             color=alt.Color("shown:N", scale=alt.Scale(domain=domain, range=[COLOURS[d] for d in domain]),
-                            title=None),
+                            title=None, legend=legend(domain, 360)),
             order=alt.Order("order:Q"),
             tooltip=["status:N", "shown:N", "actions:Q"],
         )

@@ -7,7 +7,7 @@ from typing import Any
 
 from playbook.core.formats import number, share
 from playbook.core.instruments import items
-from playbook.parts.charts import PALETTE, base, empty
+from playbook.parts.charts import PALETTE, base, empty, legend, title
 from playbook.parts.credibility.model import LEVELS, VIEWS, level_name
 from playbook.parts.credibility.words import fewer_than, findings, percent, waves_sentence
 
@@ -18,6 +18,8 @@ STATUS_COLOURS = {
     "insufficient data": PALETTE["no_data"],
 }
 LEVEL_COLOURS = ["#9ecae1", "#4a8fc7", "#133f73"]
+LEVELS_WIDTH = 260  # each view's panel
+GAP_WIDTH = 420
 
 
 def _level_label(level: int) -> str:
@@ -56,7 +58,8 @@ def levels(result: dict[str, Any], views: tuple[str, ...] = ("sales", "marketing
         y=y,
         x=alt.X("score:Q", title="level score", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
         color=alt.Color("status:N", title=None, scale=alt.Scale(domain=list(STATUS_COLOURS),
-                                                                   range=list(STATUS_COLOURS.values()))),
+                                                                   range=list(STATUS_COLOURS.values())),
+                        legend=legend(list(STATUS_COLOURS), LEVELS_WIDTH * len(views))),
     )
     rule = alt.Chart().mark_rule(strokeDash=[5, 3], color=PALETTE["neutral"]).encode(x=alt.datum(threshold))
     text = alt.Chart().mark_text(align="left", dx=4, fontSize=11, color="#333").encode(
@@ -64,9 +67,10 @@ def levels(result: dict[str, Any], views: tuple[str, ...] = ("sales", "marketing
     order = list(dict.fromkeys(df["view"]))
     return (
         alt.layer(bars, rule, text, data=df)
-        .properties(width=260, height=alt.Step(34))
+        .properties(width=LEVELS_WIDTH, height=alt.Step(34))
         .facet(column=alt.Column("view:N", title=None, sort=order, header=alt.Header(labelFontSize=12)))
-        .properties(title=f"Credibility levels (established from {threshold * 100:.0f}%, dashed line)")
+        .properties(title=title(f"Credibility levels (established from {threshold * 100:.0f}%, dashed line)",
+                                LEVELS_WIDTH * len(order), labels=df["level"]))
     )
 
 
@@ -88,14 +92,16 @@ def perception_gap(result: dict[str, Any]):
     df = pd.DataFrame(rows)
     flag = result["perception_gap_flag"]
     reach = math.ceil(max(2.0, max(abs(r["gap"]) for r in rows) + 0.25, flag + 0.5))
+    directions = ["marketing rates higher", "sales rates higher"]
     bars = alt.Chart(df).mark_bar().encode(
         y=alt.Y("item:N", title=None, sort=None),
         x=alt.X("gap:Q", title="marketing's mean minus sales' mean (rating points)",
                 scale=alt.Scale(domain=[-reach, reach]), axis=alt.Axis(values=list(range(-reach, reach + 1)), format="+d")),
-        color=alt.Color("direction:N", title=None, sort=["marketing rates higher", "sales rates higher"],
-                        scale=alt.Scale(range=[PALETTE["marketing"], PALETTE["sales"]])),
+        color=alt.Color("direction:N", title=None, sort=directions,
+                        scale=alt.Scale(range=[PALETTE["marketing"], PALETTE["sales"]]),
+                        legend=legend(directions, GAP_WIDTH / 2)),
         opacity=alt.Opacity("flagged:N", title=None, sort=["flagged", "not flagged"],
-                            scale=alt.Scale(range=[1.0, 0.3])),
+                            scale=alt.Scale(range=[1.0, 0.3]), legend=legend(["flagged", "not flagged"], GAP_WIDTH / 2)),
     )
     zero = alt.Chart().mark_rule(color="#333").encode(x=alt.datum(0))
     marks = [bars, zero]
@@ -103,8 +109,9 @@ def perception_gap(result: dict[str, Any]):
         for side in (-flag, flag):
             marks.append(alt.Chart().mark_rule(strokeDash=[4, 3], color=PALETTE["neutral"]).encode(x=alt.datum(side)))
     return alt.layer(*marks).properties(
-        width=420, height=alt.Step(14),
-        title=f"Perception gap per item (flagged from {flag:g} point, dashed lines)" + (f"; {note}" if note else ""),
+        width=GAP_WIDTH, height=alt.Step(14),
+        title=title(f"Perception gap per item (flagged from {flag:g} point, dashed lines)" + (f"; {note}" if note else ""),
+                    GAP_WIDTH, labels=df["item"]),
     )
 
 
@@ -121,15 +128,17 @@ def waves(waves: list[dict[str, Any]], threshold: float = 0.75):
         return empty("No wave has credibility ratings yet")
     df = pd.DataFrame(rows)
     order = [w["wave"] for w in waves]
+    width = max(320, 90 * len(order))
     line = alt.Chart(df).mark_line(point=True).encode(
         x=alt.X("wave:O", title="wave", sort=order, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("score:Q", title="level score", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
-        color=alt.Color("level:N", title=None, scale=alt.Scale(range=LEVEL_COLOURS)),
+        color=alt.Color("level:N", title=None, scale=alt.Scale(range=LEVEL_COLOURS),
+                        legend=legend(sorted(set(df["level"])), width)),
     )
     rule = alt.Chart().mark_rule(strokeDash=[5, 3], color=PALETTE["neutral"]).encode(y=alt.datum(threshold))
     stages = " → ".join(f"{w['stage']} in {w['wave']}" for w in waves)
-    return alt.layer(line, rule).properties(width=max(240, 90 * len(order)), height=200,
-                                            title=f"Level scores per wave (stage {stages})")
+    return alt.layer(line, rule).properties(width=width, height=200,
+                                            title=title(f"Level scores per wave (stage {stages})", width, labels=["100%"]))
 
 
 # --- tables and the report section ------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from playbook.core.formats import money, money_axis_label, number, share, unit
-from playbook.parts.charts import PALETTE, base, empty
+from playbook.parts.charts import PALETTE, base, empty, legend, title
 from playbook.parts.economics.experiment import GROUPS
 from playbook.parts.economics.model import KEYS
 from playbook.parts.economics.prospecting import MARKETING
@@ -44,10 +44,11 @@ def cost_revenue(result: dict[str, Any] | None):
             yOffset=alt.YOffset("measure:N", sort=["Cost", "Revenue"]),
             x=alt.X("amount:Q", title="per period", axis=alt.Axis(labelExpr=money_axis_label())),
             color=alt.Color("measure:N", title=None, sort=["Cost", "Revenue"],
-                            scale=alt.Scale(range=[PALETTE["sales"], PALETTE["marketing"]])),
+                            scale=alt.Scale(range=[PALETTE["sales"], PALETTE["marketing"]]),
+                            legend=legend(["Cost", "Revenue"], WIDTH)),
             tooltip=["source", "measure", alt.Tooltip("amount:Q", format=MONEY)],
         )
-        .properties(width=WIDTH, height=alt.Step(12), title="Cost and revenue per source")
+        .properties(width=WIDTH, height=alt.Step(12), title=title("Cost and revenue per source", WIDTH, labels=order))
     )
 
 
@@ -66,17 +67,18 @@ def revenue_per_dollar(result: dict[str, Any] | None):
         y=alt.Y("source:N", title=None, sort="-x"),
         x=alt.X("rpd:Q", title=f"revenue per {unit()} spent", axis=alt.Axis(format="$.2f")),
         color=alt.Color("kind:N", title=None, sort=["rep prospecting", "marketing"],
-                        scale=alt.Scale(range=[PALETTE["sales"], PALETTE["marketing"]])),
+                        scale=alt.Scale(range=[PALETTE["sales"], PALETTE["marketing"]]),
+                        legend=legend(["rep prospecting", "marketing"], WIDTH)),
         tooltip=["source", alt.Tooltip("rpd:Q", title=f"revenue per {unit()}", format="$.2f")],
     )
-    chart, title = bars, f"Revenue per {unit()}, by source"
+    chart, heading = bars, f"Revenue per {unit()}, by source"
     base_rpd = result["baseline"]["revenue_per_dollar"]
     if base_rpd is not None:
         label = f"baseline: {result['baseline']['name']}"
         rule = alt.Chart(pd.DataFrame({"x": [base_rpd], "label": [label]})).mark_rule(
             color=PALETTE["neutral"], strokeDash=[4, 3]).encode(x="x:Q", tooltip=["label"])
-        chart, title = bars + rule, f"{title} (dashed: {label})"
-    return chart.properties(width=WIDTH, height=alt.Step(22), title=title)
+        chart, heading = bars + rule, f"{heading} (dashed: {label})"
+    return chart.properties(width=WIDTH, height=alt.Step(22), title=title(heading, WIDTH, labels=df["source"]))
 
 
 def sensitivity(result: dict[str, Any] | None):
@@ -104,7 +106,8 @@ def sensitivity(result: dict[str, Any] | None):
             color=PALETTE["marketing"], strokeDash=[6, 3]).encode(y="y:Q", tooltip=["label"])
         chart = line + rule
     return chart.properties(width=WIDTH, height=220,
-                            title="Prospecting return at 20–40% of rep time (dashed: marketing leads)")
+                            title=title("Prospecting return at 20–40% of rep time (dashed: marketing leads)", WIDTH,
+                                        labels=["$0.00"]))
 
 
 def attribution(result: dict[str, Any] | None):
@@ -129,7 +132,8 @@ def attribution(result: dict[str, Any] | None):
         color=alt.Color("what:N", legend=None, sort=order,
                         scale=alt.Scale(range=[PALETTE["all"], PALETTE["neutral"], PALETTE["marketing"]])))
     labels = chart.mark_text(align="left", dx=4, fontSize=11).encode(text=alt.Text("share:Q", format=".0%"))
-    return (bars + labels).properties(width=WIDTH, height=alt.Step(26), title="Sourced and influenced revenue")
+    return (bars + labels).properties(width=WIDTH, height=alt.Step(26),
+                                      title=title("Sourced and influenced revenue", WIDTH, labels=order))
 
 
 def experiment(result: dict[str, Any] | None):
@@ -143,15 +147,15 @@ def experiment(result: dict[str, Any] | None):
 
     df = pd.DataFrame([{"what": "lift per rep", "lift": result["lift"], "low": result["ci_low"],
                         "high": result["ci_high"]}])
-    title = "treatment mean − control mean, with its 95% interval"
+    x_title = "treatment mean − control mean, with its 95% interval"
     bar = alt.Chart(df).mark_errorbar(ticks=True, color=PALETTE["marketing"]).encode(
-        x=alt.X("low:Q", title=title, axis=alt.Axis(labelExpr=money_axis_label())), x2="high:Q",
+        x=alt.X("low:Q", title=x_title, axis=alt.Axis(labelExpr=money_axis_label())), x2="high:Q",
         y=alt.Y("what:N", title=None))
     point = alt.Chart(df).mark_point(filled=True, size=90, color=PALETTE["marketing"]).encode(
         x="lift:Q", y="what:N", tooltip=[alt.Tooltip("lift:Q", format=MONEY), alt.Tooltip("low:Q", format=MONEY),
                                   alt.Tooltip("high:Q", format=MONEY)])
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color=PALETTE["off_track"], strokeDash=[4, 3]).encode(x="x:Q")
-    return (bar + point + zero).properties(width=WIDTH, height=70, title="Lead experiment: lift per rep")
+    return (bar + point + zero).properties(width=WIDTH, height=70, title=title("Lead experiment: lift per rep", WIDTH, labels=df["what"]))
 
 
 def _ratio(v: float | None) -> str:

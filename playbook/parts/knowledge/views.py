@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from playbook.core.engagement import SIDES
-from playbook.parts.charts import PALETTE, base, empty
+from playbook.parts.charts import PALETTE, base, empty, title
 from playbook.parts.knowledge.words import findings, flag_of
 
 
@@ -32,7 +32,8 @@ def chart(gaps: list[dict[str, Any]], flag: float):
     rule = alt.Chart().mark_rule(strokeDash=[5, 3], color=PALETTE["neutral"]).encode(x=alt.datum(flag))
     return alt.layer(bars, rule, data=df).properties(
         width=420, height=alt.Step(14),
-        title=f"Don't know per side, for the items flagged (from {flag * 100:.0f}%, dashed line)")
+        title=title(f"Don't know per side, for the items flagged (from {flag * 100:.0f}%, dashed line)", 420,
+                    labels=order))
 
 
 def table(gaps: list[dict[str, Any]]):

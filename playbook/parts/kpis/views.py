@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from playbook.core.formats import money_axis_label, share
-from playbook.parts.charts import PALETTE, base, empty
+from playbook.parts.charts import PALETTE, base, count_axis, empty, legend
+from playbook.parts.charts import lines as wrapped
 from playbook.parts.kpis.model import STATUSES
 from playbook.parts.kpis.words import LABELS, NOT_ASSESSED, findings, fmt, pct
 
@@ -57,9 +58,10 @@ def scorecard_chart(result: dict[str, Any] | None):
     groups = list(dict.fromkeys(df["group"]))
     x = alt.X("shown:Q", title="attainment to date (goal = 100%)", scale=alt.Scale(domain=[0, SHOWN_MAX], nice=False),
               axis=alt.Axis(format="%"))
-    y = alt.Y("metric:N", sort=list(df["metric"]), title=None, axis=alt.Axis(labelLimit=260))
+    y = alt.Y("metric:N", sort=list(df["metric"]), title=None)  # names up to the theme's labelLimit, whole
     bars = alt.Chart().mark_bar(height={"band": 0.7}).encode(
-        x=x, y=y, color=alt.Color("status:N", scale=_status_scale(alt), title="status"))
+        x=x, y=y, color=alt.Color("status:N", scale=_status_scale(alt), title="status",
+                                  legend=legend([LABELS[s] for s in STATUSES], 360)))
     text = alt.Chart().mark_text(align="left", dx=4, fontSize=10).encode(x=x, y=y, text="note:N")
     goal = alt.Chart().mark_rule(color=PALETTE["neutral"]).encode(x=alt.datum(1.0))
     watch = alt.Chart().mark_rule(color=PALETTE["watch"], strokeDash=[4, 3]).encode(
@@ -91,16 +93,31 @@ def status_counts(result: dict[str, Any] | None):
         alt.Chart(counted)
         .mark_bar()
         .encode(
-            x=alt.X("metrics:Q", title="metrics", axis=alt.Axis(tickMinStep=1, format="d")),
+            x=alt.X("metrics:Q", title="metrics", axis=count_axis(counted.groupby("designation")["metrics"].sum().max())),
             y=alt.Y("designation:N", sort=["managed", "monitored"], title=None),
-            color=alt.Color("status:N", scale=_status_scale(alt), title="status"),
+            color=alt.Color("status:N", scale=_status_scale(alt), title="status",
+                            legend=legend([LABELS[s] for s in STATUSES], 360)),
             order=alt.Order("order:Q"),
         )
         .properties(width=360, height=alt.Step(26))
     )
 
 
-def _metric_panel(alt, pd, r: dict, points: list[dict], width: int):
+PANEL_WIDTH = 200
+PANEL_TITLE = 11  # font sizes of a panel's title (the metric) and subtitle
+PANEL_SUBTITLE = 9
+
+
+def _panel_titles(r: dict, width: int) -> tuple[list[str], list[str]]:
+    """A panel's title (the metric's name) and subtitle, each wrapped to the panel's width."""
+    better = "lower is better" if r["direction"] == "lower" else "higher is better"
+    return (wrapped(r["name"], width, PANEL_TITLE),
+            wrapped(f"{r['unit']}, {better}; owner {r['owner']}", width, PANEL_SUBTITLE, bold=False))
+
+
+def _metric_panel(alt, pd, r: dict, points: list[dict], width: int, name_lines: int = 1, sub_lines: int = 1):
+    """One metric's panel; its title and subtitle take ``name_lines`` and ``sub_lines`` lines (those of the
+    longest in its row, so the plots of a row line up)."""
     df = pd.DataFrame({
         "period": [p["period"] for p in points],
         "goal": [p["goal"] for p in points],
@@ -108,17 +125,21 @@ def _metric_panel(alt, pd, r: dict, points: list[dict], width: int):
         "status": [LABELS[p["status"]] for p in points],
     })
     order = list(df["period"])
-    better = "lower is better" if r["direction"] == "lower" else "higher is better"
     x = alt.X("period:O", sort=order, title=None,
               axis=alt.Axis(labelAngle=-90, labelOverlap=True, labelFontSize=9))
     y_axis = (alt.Axis(labelExpr=money_axis_label(), title=None, tickCount=4) if r["unit"] == "currency"
               else alt.Axis(format=Y_FORMAT[r["unit"]], title=None, tickCount=4))
     actual = alt.Chart(df).mark_bar().encode(
-        x=x, y=alt.Y("actual:Q", axis=y_axis), color=alt.Color("status:N", scale=_status_scale(alt), title="status"))
+        x=x, y=alt.Y("actual:Q", axis=y_axis),
+        color=alt.Color("status:N", scale=_status_scale(alt), title="status",
+                        legend=legend([LABELS[s] for s in STATUSES], 3 * width)))
     goal = alt.Chart(df).mark_line(color=PALETTE["neutral"], strokeDash=[4, 3], point=False).encode(
         x=x, y=alt.Y("goal:Q", axis=y_axis))
-    title = alt.TitleParams(r["name"], subtitle=f"{r['unit']}, {better}; owner {r['owner']}", fontSize=11,
-                            subtitleFontSize=9, limit=width + 40)
+    name, sub = _panel_titles(r, width)
+    pad = "\u00a0"  # a blank line Vega keeps (it drops empty ones)
+    title = alt.TitleParams(name + [pad] * (name_lines - len(name)), subtitle=sub + [pad] * (sub_lines - len(sub)),
+                            fontSize=PANEL_TITLE, subtitleFontSize=PANEL_SUBTITLE, lineHeight=PANEL_TITLE + 3,
+                            subtitleLineHeight=PANEL_SUBTITLE + 3)
     return alt.layer(actual, goal).properties(width=width, height=110, title=title)
 
 
@@ -143,7 +164,13 @@ def goal_vs_actual(result: dict[str, Any] | None, metrics: list[str] | None = No
     chosen = [r for r in chosen if by_metric.get(r["metric"])]
     if not chosen:
         return empty("No goals set yet.")
-    panels = [_metric_panel(alt, pd, r, by_metric[r["metric"]][-max_periods:], 200) for r in chosen[:max_metrics]]
+    shown = chosen[:max_metrics]
+    titles = [_panel_titles(r, PANEL_WIDTH) for r in shown]
+    panels = []
+    for i, r in enumerate(shown):
+        row = titles[i - i % columns:i - i % columns + columns]
+        panels.append(_metric_panel(alt, pd, r, by_metric[r["metric"]][-max_periods:], PANEL_WIDTH,
+                                    max(len(n) for n, _ in row), max(len(s) for _, s in row)))
     chart = alt.concat(*panels, columns=columns).resolve_scale(color="shared")
     left = len(chosen) - len(panels)
     longest = max(len(by_metric[r["metric"]]) for r in chosen)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from playbook.core.formats import share
-from playbook.parts.charts import PALETTE, base, empty
+from playbook.parts.charts import PALETTE, base, empty, title
 from playbook.parts.credibility.model import level_name
 from playbook.parts.movement.model import LEVELS, MEAN, YES_SHARE, movers
 from playbook.parts.movement.words import change, figure, findings, statement
@@ -48,7 +48,8 @@ def levels(waves: list[dict[str, Any]], moved: dict[str, Any], threshold: float 
     rule = alt.Chart().mark_rule(strokeDash=[5, 3], color=PALETTE["neutral"]).encode(x=alt.datum(threshold))
     return alt.layer(bars, text, rule, data=df).properties(
         width=360, height=alt.Step(16),
-        title=f"Level scores in {moved['from']} and {moved['to']} (established from {share(threshold)}, dashed line)",
+        title=title(f"Level scores in {moved['from']} and {moved['to']} (established from {share(threshold)}, "
+                    "dashed line)", 360, labels=df["level"]),
     )
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from playbook.parts.charts import PALETTE, base, empty
+from playbook.parts.charts import PALETTE, base, empty, legend, title
 from playbook.parts.self_evaluation.words import fewer_than, findings, left_out, withheld
 
+WIDTH = 420
 VIEWS = (("own department", "self_yes_share", "self_n"), ("other department", "peer_yes_share", "peer_n"))
 
 
@@ -34,11 +35,13 @@ def perception_gap(result: dict[str, Any]):
             yOffset=alt.YOffset("view:N", sort=["own department", "other department"]),
             x=alt.X("share:Q", title="share answering yes", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
             color=alt.Color("view:N", title="view of", sort=["own department", "other department"],
-                            scale=alt.Scale(range=[PALETTE["neutral"], PALETTE["sales"]])),
+                            scale=alt.Scale(range=[PALETTE["neutral"], PALETTE["sales"]]),
+                            legend=legend(["own department", "other department"], WIDTH)),
             tooltip=["item", "view", alt.Tooltip("share:Q", format=".0%")],
         )
-        .properties(width=420, height=alt.Step(11),
-                    title="Perception gap: own view vs the other side's view" + (f" ({note})" if note else ""))
+        .properties(width=WIDTH, height=alt.Step(11),
+                    title=title("Perception gap: own view vs the other side's view" + (f" ({note})" if note else ""),
+                                WIDTH, labels=df["item"]))
     )
 
 
@@ -61,8 +64,9 @@ def symptoms(result: dict[str, Any]):
             color=alt.condition("datum.reported", alt.value(PALETTE["off_track"]), alt.value(PALETTE["no_data"])),
             tooltip=["item", alt.Tooltip("share:Q", format=".0%")],
         )
-        .properties(width=420, height=alt.Step(18),
-                    title=f"Symptoms of misalignment: {sym['count']} of 8 reported ({sym['severity']})")
+        .properties(width=WIDTH, height=alt.Step(18),
+                    title=title(f"Symptoms of misalignment: {sym['count']} of 8 reported ({sym['severity']})", WIDTH,
+                                labels=df["item"]))
     )
 
 
