@@ -64,27 +64,18 @@ def _html(text: str, meta: dict | None = None) -> None:
 
 
 def _preload(what: str) -> None:
-    """In a preheated Voilà kernel, pay for imports before the visitor arrives."""
+    """In a preheated Voilà kernel (the report page's: the server's only pool), pay for imports before the visitor."""
     import os
 
-    if os.environ.get("VOILA_PREHEAT") != "True":
-        return
-    if what == "report":
+    if what == "report" and os.environ.get("VOILA_PREHEAT") == "True":
         _preload_report()
-    else:
-        import altair  # noqa: F401
-        import ipywidgets  # noqa: F401
-        import pandas  # noqa: F401
-        import vl_convert  # noqa: F401
-
-        from playbook.serve import forms  # noqa: F401
 
 
 def start(engagement_dir: str = "", mode: str = "auto", respondent: str = "", wave: str = "",
           preload: str = "analysis", snapshot: str = "") -> Page:
     """Validate the notebook's parameters. Live pages show a plain message instead of failing.
 
-    ``preload`` ("analysis" or "report") says what a preheated kernel imports
+    ``preload="report"``: a preheated kernel imports what the report page needs
     before it waits for its visitor. ``snapshot`` is the path of a run's snapshot
     (``playbook run`` passes it); without it the page reads the engagement itself.
     """
@@ -197,7 +188,6 @@ def widget(page: Page, factory, *args) -> Any:
         _display(wdg)
         return wdg
     return None
-
 
 
 # -- the client's interactive report (notebooks/report.ipynb) --------------------------------------------------
