@@ -30,7 +30,7 @@ class Page:
     error: str = ""
     _snap: Any = field(default=None, repr=False)
     report: Any = field(default=None, repr=False)  # the client's report (``viewer.Report``) on its page
-    live_report: Any = field(default=None, repr=False)  # its controls (``viewer.Live``), live pages only
+    live_report: Any = field(default=None, repr=False)  # its controls (``viewer_controls.Live``), live pages only
     answers_now: bool = False  # a consultant's report page showing the answers as they stand now, not the run
 
     def snapshot(self):
@@ -202,7 +202,7 @@ def _preload_report() -> None:
     from playbook.parts import PARTS, charts
     from playbook.parts.economics import whatif  # noqa: F401
     from playbook.report import document
-    from playbook.serve import viewer  # noqa: F401
+    from playbook.serve import viewer, viewer_controls  # noqa: F401
 
     for part in PARTS:
         part.module("views")
@@ -242,7 +242,9 @@ def report_start(engagement_dir: str = "", mode: str = "auto", respondent: str =
         text = viewer.NOT_READY_CONSULTANT if ctx.consultant else viewer.NOT_READY
         _html(render("message.html.j2", tag="div", cls="pb-invalid", text=text))
     elif ctx.live:
-        page.live_report = viewer.Live(page.report)
+        from playbook.serve.viewer_controls import Live
+
+        page.live_report = Live(page.report)
     return page
 
 

@@ -11,7 +11,7 @@ What anyone sees here is the shared report's content: pooled figures, with the c
 METHOD 8 already applied by the models (``suppressed``); no form, no individual answer, no comment and
 no respondent's name. Client text is escaped by the templates (``templates/html/report_page.html.j2``).
 
-The functions up to ``Live`` are plain Python (no widgets), for the page and its tests; ``Live`` holds the
+Everything here is plain Python (no widgets), for the page and its tests; ``viewer_controls.Live`` holds the
 controls of one visitor's page.
 """
 
@@ -21,14 +21,13 @@ import hashlib
 import json
 import logging
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from playbook import parts
 from playbook.core import formats
-from playbook.core.errors import UserError
 from playbook.core.html import macro
 from playbook.report import document
 from playbook.report.summary import executive, glance
@@ -271,181 +270,3 @@ def planner_values(results: dict[str, Any]) -> dict[str, Any]:
         values["control_sd"] = float(e["control"]["sd"] or PLANNER["control_sd"])
     values["reps"] = ", ".join(f"rep-{i:02d}" for i in range(1, values["reps"] + 1))
     return values
-
-
-# -- one visitor's controls --------------------------------------------------------------------
-class Live:
-    """The controls of one page and the parts they redraw (ipywidgets; one per visitor)."""
-
-    def __init__(self, report: Report):
-        self.report = report
-        self.choice = Choice(report.wave)
-        self.drawn = Drawn()
-        self.stages: dict[str, Any] = {}
-        self.seconds: dict[str, float] = {}  # the last redraw of each part, for the benchmark
-
-    # the place where a part is drawn again
-    def stage(self, name: str):
-        import ipywidgets as w
-
-        if name not in self.stages:
-            self.stages[name] = w.HTML(layout=w.Layout(width="100%"))
-            self.stages[name].add_class("pb-rp-stage")
-            self.stages[name].add_class(f"pb-rp-stage-{name}")
-        return self.stages[name]
-
-    def choose(self, **change: Any) -> None:
-        """Apply the reader's choice and redraw the parts it concerns."""
-        import time
-
-        before = self.choice
-        self.choice = replace(self.choice, **change)
-        for name in self.stages:
-            if any(changed(self.report, name, c) for c in (before, self.choice)) and \
-                    self._concerns(name, change):
-                start = time.perf_counter()
-                self._draw(name)
-                self.seconds[name] = time.perf_counter() - start
-
-    @staticmethod
-    def _concerns(name: str, change: dict[str, Any]) -> bool:
-        keys = set(change)
-        return (("wave" in keys and by_wave(name)) or ("basis" in keys and name == "credibility")
-                or (keys & {"kpi_period", "kpi_owner"} and name == "kpis")
-                or ("whatif" in keys and name == "economics"))
-
-    def _draw(self, name: str) -> None:
-        stage = self.stages[name]
-        if not changed(self.report, name, self.choice):
-            stage.value = ""  # the run's drawing shows again
-            return
-        try:
-            with formats.use(self.report.settings):
-                stage.value = staged_html(redraw(self.report, name, self.choice, self.drawn), self._note(name))
-        except UserError as exc:
-            stage.value = note_html(exc.message, "pb-invalid")
-        except Exception:  # the page stays usable; the reason goes to the server's log
-            log.exception("could not redraw %s", name)
-            stage.value = note_html(NOT_DRAWN, "pb-invalid")
-
-    def _note(self, name: str) -> str:
-        return note(self.report, name, self.choice)
-
-    # the controls
-    def waves(self):
-        """The wave picker, above the parts read from one wave's answers; None with fewer than two waves."""
-        import ipywidgets as w
-
-        waves = self.report.waves
-        if len(waves) < 2:
-            return None
-        picker = w.ToggleButtons(options=waves, value=self.report.wave if self.report.wave in waves else waves[-1],
-                                 description="Wave", style={"description_width": "initial", "button_width": "auto"})
-        picker.add_class("pb-rp-wave")
-        picker.observe(lambda ch: self.choose(wave=ch["new"]), names="value")
-        note = w.HTML(note_html(f"Parts 1 to 4 show the answers of the wave chosen here; the executive summary is "
-                                f"for {self.report.wave}."))
-        return self._box("Choose a wave", [picker, note])
-
-    def part(self, name: str):
-        """The controls of part ``name`` with the place it is drawn again; None when nothing can change it."""
-        import ipywidgets as w
-
-        sec = self.report.section(name)
-        controls: list[Any] = []
-        title = ""
-        if sec["content"] is not None:
-            if name == "credibility":
-                title, controls = "Whose ratings", self._credibility()
-            elif name == "kpis":
-                title, controls = "Filter the KPIs", self._kpis()
-            elif name == "economics":
-                title, controls = "What if?", self._whatif()
-        if not controls and not (by_wave(name) and len(self.report.waves) > 1):
-            return None
-        if not controls:
-            return self.stage(name)
-        box = self._box(title, controls)
-        return w.VBox([box, self.stage(name)], layout=w.Layout(width="100%"))
-
-    def _box(self, title: str, children: list[Any]):
-        import ipywidgets as w
-
-        box = w.VBox([w.HTML(macro(TEMPLATE, "controls_head", title)), *children], layout=w.Layout(width="100%"))
-        box.add_class("pb-controls")
-        return box
-
-    def _credibility(self) -> list[Any]:
-        import ipywidgets as w
-
-        from playbook.parts.credibility.views import VIEW_LABELS
-
-        basis = (self.report.results.get("credibility") or {}).get("basis", "sales")
-        toggle = w.ToggleButtons(options=[(label, v) for v, label in VIEW_LABELS.items()], value=basis,
-                                 style={"button_width": "auto"})
-        toggle.add_class("pb-rp-view")
-        toggle.observe(lambda ch: self.choose(basis=ch["new"]), names="value")
-        return [toggle]
-
-    def _kpis(self) -> list[Any]:
-        import ipywidgets as w
-
-        from playbook.parts.kpis import model
-        from playbook.parts.kpis.words import OWNERS
-
-        data = self.report.snapshot().data.get("kpis")
-        if data is None or not data.metrics:
-            return []
-        style = {"description_width": "70px"}
-        layout = w.Layout(width="100%", max_width="360px")
-        periods = (self.report.results.get("kpis") or {}).get("period_list") or []
-        period = w.Dropdown(options=[("To date (every period)", None), *[(p, p) for p in periods]], value=None,
-                            description="Period", style=style, layout=layout)
-        owner = w.Dropdown(options=[("Every owner", None), *[(OWNERS.get(o, o), o) for o in model.owners(data)]],
-                           value=None, description="Owner", style=style, layout=layout)
-        period.add_class("pb-rp-period")
-        owner.add_class("pb-rp-owner")
-        period.observe(lambda ch: self.choose(kpi_period=ch["new"]), names="value")
-        owner.observe(lambda ch: self.choose(kpi_owner=ch["new"]), names="value")
-        return [period, owner]
-
-    def _whatif(self) -> list[Any]:
-        import ipywidgets as w
-
-        from playbook.parts.economics.whatif import whatif_controls
-
-        econ = self.report.snapshot().data.get("economics") or {}
-        if econ.get("prospecting") is None:
-            return []
-        with formats.use(self.report.settings):
-            controls = whatif_controls(econ["prospecting"])
-        start = {k: c.value for k, c in controls.items()}
-
-        def update(_change: Any = None) -> None:
-            values = {k: c.value for k, c in controls.items()}
-            self.choose(whatif=None if values == start else tuple(values.items()))
-
-        def restore(_button: Any) -> None:
-            for k, c in controls.items():
-                c.unobserve(update, names="value")
-                c.value = start[k]
-                c.observe(update, names="value")
-            update()
-
-        for c in controls.values():
-            c.add_class("pb-rp-whatif")
-            c.observe(update, names="value")
-        reset = w.Button(description="Back to the engagement's figures", layout=w.Layout(width="auto"))
-        reset.on_click(restore)
-        return [*controls.values(), reset]
-
-    def planner(self):
-        """The experiment planner: how many reps each group needs, and who goes in which group."""
-        from playbook.parts.economics.whatif import planner_panel
-
-        v = planner_values(self.report.results)
-        with formats.use(self.report.settings):
-            panel = planner_panel(None, v["reps"], v["target_lift"], v["control_mean"], v["control_sd"], v["seed"])
-        panel.add_class("pb-controls")
-        panel.add_class("pb-rp-planner")
-        return panel
