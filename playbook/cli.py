@@ -315,17 +315,39 @@ def serve(path: Path, port: int, host: str, idle_timeout: int, base_url: str | N
 @click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None,
               help="With --all or --remind: where to write the CSV (default: DIRECTORY/invites.csv or "
                    "DIRECTORY/reminders.csv).")
+@click.option("--send", is_flag=True,
+              help="Mail RESPONDENT (or, with --all, everyone with an address) their personal link through the "
+                   "firm's mail server (firm.yaml); nobody is sent it twice.")
+@click.option("--resend", is_flag=True, help="With --send: mail those who had their invitation already again.")
 @store_option
 @user_errors
 def invite(directory: Path, respondent: str | None, public_url: str | None, base_url: str | None, revoke: bool,
            everyone: bool, consultant: str | None, remind: bool, expires: str | None, wave: str | None,
-           csv_path: Path | None) -> None:
-    """Print RESPONDENT's personal link (or revoke it, write links for everyone, remind, or link a consultant)."""
+           csv_path: Path | None, send: bool, resend: bool) -> None:
+    """Mail or print respondents' personal links (or revoke them, write them for a mail merge, or link a consultant)."""
     from playbook.outreach.invitations import Request
     from playbook.outreach.invitations import invite as do_invite
 
-    req = Request(respondent, public_url, base_url, revoke, everyone, csv_path, consultant, expires, remind, wave)
+    req = Request(respondent, public_url, base_url, revoke, everyone, csv_path, consultant, expires, remind, wave,
+                  send, resend)
     for line in do_invite(directory, req):
+        click.echo(line)
+
+
+@main.command()
+@engagement_arg
+@click.option("--send", is_flag=True, help="Send the reminder that is due (without it: only say who would get it).")
+@click.option("--wave", default=None, help="The wave (default: the engagement's period).")
+@click.option("--public-url", default=None,
+              help="Address people reach 'playbook serve' at (default: the firm's public_url).")
+@click.option("--base-url", default=None, help="Path the pages live under, such as /survey/ (as given to serve).")
+@store_option
+@user_errors
+def remind(directory: Path, send: bool, wave: str | None, public_url: str | None, base_url: str | None) -> None:
+    """Mail the reminder that is due to everyone who has not submitted (a running 'playbook serve' does it too)."""
+    from playbook.outreach.invitations import remind_lines
+
+    for line in remind_lines(directory, send, wave, public_url, base_url):
         click.echo(line)
 
 
