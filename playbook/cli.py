@@ -290,10 +290,12 @@ def import_(directory: Path) -> None:
 def serve(path: Path, port: int, host: str, idle_timeout: int, base_url: str | None, public_url: str | None,
           max_kernels: int | None, preheat: int) -> None:
     """Serve the forms and live views of PATH (an engagement, or a folder of them) with Voilà."""
+    from playbook.core.firm import for_workspace
     from playbook.outreach.urls import address
     from playbook.serve.server import serve as run_server
 
-    where = address(host, port, base_url, public_url)
+    firm = for_workspace(path) if public_url is None and base_url is None else None
+    where = address(host, port, base_url, public_url or (firm.public_url if firm is not None else None) or None)
     sys.exit(run_server(path, port=port, host=host, echo=click.echo, idle_timeout=idle_timeout, address=where,
                         max_kernels=max_kernels, preheat=preheat))
 

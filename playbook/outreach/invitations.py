@@ -66,7 +66,7 @@ def links_base(public_url: str | None, base_url: str | None) -> str:
 def base_for(eng: Engagement, public_url: str | None, base_url: str | None) -> Base:
     """``--public-url``, else the firm's ``public_url``, else this machine's default address (flagged)."""
     firm_url = eng.firm.public_url if eng.firm is not None else ""
-    given = public_url or (firm_url if base_url is None else None)
+    given = public_url or (firm_url if base_url is None else None) or None
     return Base(links_base(given, base_url), not given)
 
 
