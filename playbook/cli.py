@@ -64,6 +64,18 @@ def store_option(func):
 
 
 
+def command_name() -> str:
+    """How to call this command again as it is installed: ``playbook`` when that is on the PATH, else its full path
+    (``.venv/bin/playbook`` after the README's first command, in a shell that has not activated the venv)."""
+    import shutil
+
+    here = Path(sys.executable).with_name("playbook")
+    found = shutil.which("playbook")
+    if found and (not here.exists() or Path(found).resolve() == here.resolve()):
+        return "playbook"
+    return str(here) if here.exists() else "playbook"
+
+
 def _progress(msg: str) -> None:
     click.echo(msg, err=True)
 
@@ -77,10 +89,24 @@ def _progress(msg: str) -> None:
 @user_errors
 def new(directory: Path, client: str, eid: str | None, consultant: str, period: str | None) -> None:
     """Scaffold a complete, commented engagement folder in DIRECTORY."""
+    import shlex
+
     from playbook.core.scaffold import scaffold
 
     path = scaffold(directory, client, eid, consultant, period)
-    click.echo(f"Created engagement in {path}. Edit engagement.yaml, then: playbook run {path} --out {path}-report")
+    here, cmd = shlex.quote(str(path)), command_name()
+    click.echo(f"Created engagement in {path}. Next steps:")
+    for n, step in enumerate((
+            f"Edit {path / 'engagement.yaml'}: the respondents (names, sides, mail addresses), your mail address "
+            "and the deadline.",
+            f"Mail everyone their personal link: {cmd} invite {here} --all --send (with the mail settings of your "
+            f"firm's profile; without them, {cmd} invite {here} --all writes the links to send yourself).",
+            f"Keep the forms open while people answer (reminders go out by themselves): {cmd} serve {here} "
+            "--public-url https://forms.example.org/survey/",
+            f"See who has answered: {cmd} status {here}",
+            f"Write the report: {cmd} run {here} --out {shlex.quote(str(path) + '-report')}",
+            f"Give the client's executives their interactive report: {cmd} share {here}"), start=1):
+        click.echo(f"  {n}. {step}")
 
 
 @main.command()
@@ -195,9 +221,11 @@ def demo(out: Path, no_pdf: bool, no_deck: bool) -> None:
     except RunFailed as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
+    import shlex
+
     _done(summary)
     click.echo(f"Open {summary.out / 'report.html'} in a browser. Try the forms with: "
-               f"playbook serve {summary.engagement.path}")
+               f"{command_name()} serve {shlex.quote(str(summary.engagement.path))}")
 
 
 @main.command()
@@ -387,9 +415,12 @@ def status(directory: Path, wave: str | None, csv_path: Path | None) -> None:
     from playbook.core.engagement import load
     from playbook.outreach import status as st
     from playbook.outreach.invitations import csv_target
+    from playbook.outreach.reminders import deadline_notes
 
     eng = load(directory)
     target = csv_target(csv_path, Path("status.csv")) if csv_path else None
+    for note in deadline_notes(eng):
+        click.echo(f"note: {note}", err=True)
     with formats.use(eng.settings):
         table = st.table(eng, wave)
         for line in st.lines(eng, table):

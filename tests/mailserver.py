@@ -23,7 +23,7 @@ from .browser import free_port
 USER, PASSWORD = "forms@northwind.example", "s3cret-test-password"
 
 
-def test_ca(folder: Path) -> tuple[Path, Path, Path]:
+def make_ca(folder: Path) -> tuple[Path, Path, Path]:
     """A certificate authority and a server certificate for 127.0.0.1 and localhost it signed:
     (ca.pem, server.pem, server.key)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -67,7 +67,7 @@ class _Handler:
 def _authenticator(server, session, envelope, mechanism, auth_data):
     ok = isinstance(auth_data, LoginPassword) and auth_data.login == USER.encode() and \
         auth_data.password == PASSWORD.encode()
-    return AuthResult(success=ok)
+    return AuthResult(success=ok, handled=False)  # handled=False: the server answers 535 itself
 
 
 class MailServer:
@@ -84,7 +84,9 @@ class MailServer:
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             context.load_cert_chain(str(tls[0]), str(tls[1]))
             kwargs = {"tls_context": context, "require_starttls": True, "authenticator": _authenticator,
-                      "auth_required": True, "auth_require_tls": True}
+                      "auth_required": True, "auth_require_tls": True,
+                      # smtplib tries LOGIN after a refused PLAIN with an initial response aiosmtpd waits past
+                      "auth_exclude_mechanism": ["LOGIN"]}
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **kwargs)
 
     @property

@@ -103,3 +103,21 @@ def when_text(p: Plan) -> str:
     if p.days == 0:
         return f"the reminder on the deadline day ({p.deadline})"
     return f"the reminder {p.days} day(s) before the deadline ({p.deadline})"
+
+
+def deadline_notes(eng: Engagement, at: datetime | None = None) -> list[str]:
+    """A warning (never an error) for each wave whose deadline is before its first answer: likely a wrong date,
+    and its form takes no answers."""
+    out = []
+    now_day = today(eng, at)
+    with open_store(eng, read_only=True) as store:
+        for wave, w in eng.waves.items():
+            if w.deadline is None or w.deadline >= now_day:
+                continue
+            stamps = [a["recorded_at"] for a in store.current(wave=wave)]
+            first = min(stamps) if stamps else None
+            if first is None or today(eng, datetime.fromisoformat(first)) > w.deadline:
+                out.append(f"wave {wave} closed on {w.deadline}, before its first answer"
+                           f"{f' ({first[:10]})' if first else ''}: is the deadline right? Its form takes no answers "
+                           "after the deadline; move it in engagement.yaml (waves:) to reopen.")
+    return out
