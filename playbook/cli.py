@@ -29,10 +29,24 @@ def user_errors(func):
     return wrapper
 
 
-@click.group()
+# The commands in the order an engagement meets them; the run's separate steps and the demo last.
+ORDER = ("new", "invite", "serve", "status", "remind", "import", "run", "share", "report", "actions", "kpis",
+         "export", "store", "demo", "plan", "snapshot", "assemble")
+
+
+class EngagementOrder(click.Group):
+    """``playbook --help`` lists the commands in the order of an engagement, not alphabetically."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda n: ORDER.index(n) if n in ORDER else len(ORDER))
+
+
+@click.group(cls=EngagementOrder)
 @click.version_option(package_name="playbook")
 def main() -> None:
-    """Run sales-and-marketing alignment engagements."""
+    """Run sales-and-marketing alignment engagements: scaffold one (new), mail the questions (invite), serve the
+    forms (serve), follow the answers (status, remind), write the report (run) and share it (share)."""
 
 
 def engagement_arg(func):

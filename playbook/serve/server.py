@@ -187,6 +187,7 @@ def serve(path: Path, port: int = 8866, host: str = "127.0.0.1", echo: Callable[
     with tempfile.TemporaryDirectory(prefix="playbook-serve-") as config_dir:
         voila_config(Path(config_dir), idle_timeout, preheat, max_kernels,
                      server_hosts(host, where.public_url if where.proxied else None))
+        env["IPYTHONDIR"] = str(quiet_kernels(Path(config_dir)))
         try:
             return subprocess.call(voila_command(port, host, Path(config_dir), where.base_url), env=env)
         except KeyboardInterrupt:
@@ -194,6 +195,18 @@ def serve(path: Path, port: int = 8866, host: str = "127.0.0.1", echo: Callable[
         finally:
             if clock is not None:
                 clock.stop()
+
+
+def quiet_kernels(config_dir: Path) -> Path:
+    """An IPython folder for the server's kernels whose config logs only errors: every kernel would otherwise
+    warn that it talks to the server over TCP on 127.0.0.1 without encryption, a line a consultant cannot act
+    on (the server and its kernels share one machine). Its history database stays in the server's temp folder."""
+    folder = config_dir / "ipython"
+    profile = folder / "profile_default"
+    profile.mkdir(parents=True, exist_ok=True)
+    (profile / "ipython_kernel_config.json").write_text(json.dumps({"IPKernelApp": {"log_level": "ERROR"}}),
+                                                       encoding="utf-8")
+    return folder
 
 
 def reminder_clock(path: Path, engagements: list, where: Address, echo: Callable[[str], None]):
