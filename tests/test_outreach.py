@@ -13,10 +13,11 @@ from click.testing import CliRunner
 
 from playbook.cli import main
 from playbook.core import firm as firm_mod
+from playbook.core import waves
 from playbook.core.engagement import load
 from playbook.core.errors import UserError
 from playbook.core.store import open_store
-from playbook.outreach import links, reminders, status
+from playbook.outreach import links, status
 
 from .conftest import RESPONDENTS, reset_pg, system_tool, write_engagement
 from .mailserver import PASSWORD, USER, MailServer, body, make_ca
@@ -220,11 +221,11 @@ def test_sending_needs_an_address_people_can_open(tmp_path):
 def test_the_reminder_due_is_the_latest_whose_day_has_come(tmp_path):
     eng = load(write_engagement(tmp_path / "e", waves={"2026-Q4": {"deadline": "2026-12-18"}}))
     at = lambda day: datetime(2026, 12, day, 12, tzinfo=UTC)  # noqa: E731
-    assert [reminders.due(eng, at=at(d)) for d in (10, 11, 15, 16, 17, 18, 19)] == [None, 7, 7, 2, 2, 2, None]
-    assert reminders.closed(eng, at=at(18)) is None and reminders.closed(eng, at=at(19)) == date(2026, 12, 18)
+    assert [waves.due(eng, at=at(d)) for d in (10, 11, 15, 16, 17, 18, 19)] == [None, 7, 7, 2, 2, 2, None]
+    assert waves.closed(eng, at=at(18)) is None and waves.closed(eng, at=at(19)) == date(2026, 12, 18)
     own = load(write_engagement(tmp_path / "f", waves={"2026-Q4": {"deadline": "2026-12-18", "reminders": [1]}},
                                 settings={"reminders": []}))
-    assert reminders.due(own, at=at(16)) is None and reminders.due(own, at=at(17)) == 1
+    assert waves.due(own, at=at(16)) is None and waves.due(own, at=at(17)) == 1
 
 
 def test_remind_sends_the_due_reminder_to_those_who_have_not_submitted_once(tmp_path):

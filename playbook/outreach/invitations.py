@@ -205,6 +205,7 @@ def _consultant(eng: Engagement, base: str, name: str, days: int | None, revoke:
 def remind_lines(directory: Path, send: bool, wave: str | None = None, public_url: str | None = None,
                  base_url: str | None = None) -> list[str]:
     """``playbook remind``: who is due the reminder, and with ``send`` mail it; the lines to print."""
+    from playbook.core import waves
     from playbook.outreach import reminders
     from playbook.outreach.mail import settings_for
 
@@ -221,7 +222,7 @@ def remind_lines(directory: Path, send: bool, wave: str | None = None, public_ur
         mail = settings_for(eng.firm, eng.path.parent)
     p = reminders.plan(eng, wave)
     if p.days is None:
-        closed = reminders.closed(eng, wave)
+        closed = waves.closed(eng, wave)
         return [f"Wave {wave} closed after {closed}; no reminder is sent after the deadline." if closed else
                 f"No reminder is due yet for wave {wave}: they go {', '.join(map(str, eng.reminders(wave)))} day(s) "
                 f"before the deadline ({deadline})." if eng.reminders(wave) else

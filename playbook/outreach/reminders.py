@@ -1,4 +1,4 @@
-"""Deadlines and reminders: when a wave closes, which reminder is due, and sending it.
+"""Reminders: who the reminder due (``core/waves.py``) goes to, and sending it.
 
 A wave's ``deadline`` (``waves:`` in engagement.yaml) is its last day to answer, in the engagement's time
 zone (``settings.timezone`` when there is one, else UTC); from the next day on the wave is *closed*: links
@@ -16,44 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from playbook.core.engagement import Engagement, Respondent
 from playbook.core.firm import Mail
 from playbook.core.store import open_store
+from playbook.core.waves import due, today
 from playbook.outreach import letters, sending
 
 QUIET_AFTER_INVITATION = timedelta(days=1)
-
-
-def zone(eng: Engagement) -> ZoneInfo:
-    try:
-        return ZoneInfo(str(eng.settings.get("timezone") or "UTC"))
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def today(eng: Engagement, at: datetime | None = None) -> date:
-    """The engagement's day at ``at`` (default now)."""
-    return (at or datetime.now(UTC)).astimezone(zone(eng)).date()
-
-
-def closed(eng: Engagement, wave: str | None = None, at: datetime | None = None) -> date | None:
-    """The deadline of a wave that has closed (its last day is past), else None."""
-    deadline = eng.wave(wave).deadline
-    return deadline if deadline is not None and today(eng, at) > deadline else None
-
-
-def due(eng: Engagement, wave: str | None = None, at: datetime | None = None) -> int | None:
-    """The reminder due now (its days before the deadline), or None (no deadline, none due yet, or closed)."""
-    deadline = eng.wave(wave).deadline
-    if deadline is None:
-        return None
-    left = (deadline - today(eng, at)).days
-    if left < 0:
-        return None
-    come = [d for d in eng.reminders(wave) if d >= left]
-    return min(come) if come else None
 
 
 @dataclass

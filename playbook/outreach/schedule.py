@@ -72,11 +72,12 @@ class ReminderClock(threading.Thread):
                 self.echo(f"reminders for {folder.name} not sent this round: the answer store failed ({exc}).")
 
     def _engagement(self, folder: Path) -> None:
+        from playbook.core import waves
         from playbook.outreach import reminders
         from playbook.outreach.mail import settings_for
 
         eng = load(folder)
-        if eng.firm is None or eng.firm.mail is None or reminders.due(eng) is None:
+        if eng.firm is None or eng.firm.mail is None or waves.due(eng) is None:
             return
         mail = settings_for(eng.firm, eng.path.parent)
         plan, outcome = reminders.send_due(eng, self.base_url, mail, retry_after=RETRY_AFTER)

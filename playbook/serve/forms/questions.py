@@ -139,7 +139,7 @@ class FormModel:
 
     def closed_on(self):
         """The deadline, once the wave has closed (the form then takes no new answers); else None."""
-        from playbook.outreach.reminders import closed
+        from playbook.core.waves import closed
 
         return closed(self.eng, self.wave)
 
