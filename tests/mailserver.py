@@ -73,13 +73,20 @@ def _authenticator(server, session, envelope, mechanism, auth_data):
 class MailServer:
     """``with MailServer() as smtp:`` a server on 127.0.0.1:``smtp.port``; ``smtp.messages`` what it received.
 
-    ``tls``: (server.pem, server.key) to offer STARTTLS and require it, with AUTH as ``USER``.
+    ``tls``: (server.pem, server.key) to offer STARTTLS and require it, with AUTH as ``USER``; with ``implicit``,
+    TLS from the first byte instead (``security: ssl``).
     """
 
-    def __init__(self, tls: tuple[Path, Path] | None = None, refuse: dict[str, str] | None = None):
+    def __init__(self, tls: tuple[Path, Path] | None = None, refuse: dict[str, str] | None = None,
+                 implicit: bool = False):
         self.handler = _Handler(refuse=dict(refuse or {}))
         self.port = free_port()
         kwargs = {}
+        if tls and implicit:  # TLS from the first byte (port 465 style), no login
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(str(tls[0]), str(tls[1]))
+            self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, ssl_context=context)
+            return
         if tls:
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             context.load_cert_chain(str(tls[0]), str(tls[1]))

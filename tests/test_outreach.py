@@ -4,6 +4,7 @@ server on 127.0.0.1 (aiosmtpd), what is recorded, the deadline and the closed wa
 from __future__ import annotations
 
 import re
+import shutil
 import sqlite3
 from datetime import UTC, date, datetime, timedelta
 
@@ -352,3 +353,42 @@ def test_copying_a_store_takes_the_record_of_mails_along(tmp_path, pg_url):
         assert invoke("invite", folder, "mkt-lead", "--send").exit_code == 0
     res = invoke("store", "copy", folder, "--to", pg_url)
     assert res.exit_code == 0 and "mailings: 1 added" in res.output, res.output
+
+
+def test_ssl_from_the_first_byte_with_the_firms_certificate(tmp_path, monkeypatch):
+    system_tool("openssl", "openssl")
+    ca, cert, key = make_ca(tmp_path / "ca")
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca))
+    with MailServer(tls=(cert, key), implicit=True) as smtp:
+        folder = workspace(tmp_path, {**plain(smtp.port), "security": "ssl"})
+        res = invoke("invite", folder, "sls-lead", "--send")
+        assert res.exit_code == 0 and "Sent 1 invitation(s): Bea Lorne." in res.output, res.output
+        assert [m["To"].addresses[0].addr_spec for m in smtp.messages] == ["bea@testco.example"]
+
+
+def test_the_firms_logo_public_address_and_template_serve_its_engagements(tmp_path):
+    from playbook.core.html import logo_uri
+    from playbook.report import brand
+
+    from PIL import Image
+
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    Image.new("RGB", (40, 20), "#224466").save(ws / "northwind.png")
+    png = (ws / "northwind.png").read_bytes()
+    shutil.copy(sample_deck_template(tmp_path), ws / "northwind.pptx")
+    folder = workspace(tmp_path, firm={"logo": "northwind.png", "deck_template": "northwind.pptx"})
+    eng = load(folder)
+    assert logo_uri(eng).startswith("data:image/png;base64,")
+    b = brand.brand(eng)
+    assert b.logo == png and b.template is not None and b.firm == "Northwind Consulting"
+    printed = invoke("invite", folder, "mkt-1")  # the firm's public address, no note about this machine
+    assert printed.exit_code == 0 and printed.output.startswith(PUBLIC) and "note:" not in printed.output
+
+
+def sample_deck_template(tmp_path):
+    from pptx import Presentation
+
+    path = tmp_path / "template.pptx"
+    Presentation().save(str(path))
+    return path

@@ -160,6 +160,7 @@ def serve(path: Path, port: int = 8866, host: str = "127.0.0.1", echo: Callable[
     engagements = [load(p) for p in workspace_engagements(path)]
     for eng in engagements:  # forms must be able to save: the store made if missing, else one message, no server
         check_store(eng)
+    _deadline_notes(engagements, echo)
     for eng in engagements:  # answers collected on paper reach the store before any page opens
         if eng.file(RESPONSES) and writable(eng):
             added, _ = import_file(eng)
@@ -195,6 +196,15 @@ def serve(path: Path, port: int = 8866, host: str = "127.0.0.1", echo: Callable[
         finally:
             if clock is not None:
                 clock.stop()
+
+
+def _deadline_notes(engagements: list, echo: Callable[[str], None]) -> None:
+    """A deadline before its wave's first answer is a note at start (likely a wrong date), never a refusal."""
+    from playbook.outreach.reminders import deadline_notes
+
+    for eng in engagements:
+        for note in deadline_notes(eng):
+            echo(f"note: {eng.id}: {note}")
 
 
 def quiet_kernels(config_dir: Path) -> Path:
