@@ -367,10 +367,10 @@ def test_ssl_from_the_first_byte_with_the_firms_certificate(tmp_path, monkeypatc
 
 
 def test_the_firms_logo_public_address_and_template_serve_its_engagements(tmp_path):
+    from PIL import Image
+
     from playbook.core.html import logo_uri
     from playbook.report import brand
-
-    from PIL import Image
 
     ws = tmp_path / "ws"
     ws.mkdir()
