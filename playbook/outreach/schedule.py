@@ -70,6 +70,8 @@ class ReminderClock(threading.Thread):
                 self._once(f"reminders for {folder.name} not sent: {exc.message}")
             except ERRORS as exc:
                 self.echo(f"reminders for {folder.name} not sent this round: the answer store failed ({exc}).")
+            except Exception as exc:  # noqa: BLE001 - the clock must outlive any one round; the log says what
+                self.echo(f"reminders for {folder.name} not sent this round: {type(exc).__name__}: {exc}")
 
     def _engagement(self, folder: Path) -> None:
         from playbook.core import waves
