@@ -454,3 +454,19 @@ def test_fit_shrinks_then_splits_then_trims():
     assert [len(run) for run, _ in many] == [4, 4, 2]
     assert fit.trim("x" * 500, 200, 40, 12).endswith("…")
     assert fit.lines("y" * 100, 100, 12) > 1  # a word longer than the line breaks
+
+
+def test_without_chromium_the_assembly_says_so_once_and_prints_nothing(sample_run, tmp_path, monkeypatch):
+    """The consultant's first hour: no "Printing report.pdf with headless Chromium" followed by "no Chromium"."""
+    from playbook.report import pdf
+    from playbook.run.pipeline import assemble
+
+    out = tmp_path / "again"
+    shutil.copytree(sample_run, out)
+    (out / "report.pdf").write_bytes(b"%PDF-1.4 an older report")
+    monkeypatch.setattr(pdf, "chromium", lambda: None)
+    said: list[str] = []
+    summary = assemble(sample_run.parent / "halvorsen", out, said.append, make_pdf=True, make_deck=False)
+    assert not any("Chromium" in line for line in said), said
+    assert summary.notes == [pdf.CHROMIUM_HELP] and summary.pdf is None
+    assert not (out / "report.pdf").exists()  # an older PDF never contradicts the new report

@@ -274,3 +274,51 @@ def money_axis_label() -> str:
     if prefix:
         return 'format(datum.value, "$~s")'
     return f"format(datum.value, '~s') + {json.dumps(suffix)}"
+
+
+# --- dates and times for people (METHOD §13: the locale's long or medium form, never ISO) -------------------------
+def _zone(tz: str | None):
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(tz or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def day(value: Any, form: str = "long") -> str:
+    """A calendar day in the active locale: ``December 18, 2026`` (en_US), ``18. Dezember 2026`` (de_DE).
+
+    ``value``: a date, a datetime or an ISO text; ``form``: long, medium or full. Missing: "–".
+    """
+    import datetime as dt
+
+    from babel.dates import format_date
+
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value) if "T" in value or " " in value else dt.date.fromisoformat(value)
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return format_date(value, format=form, locale=active().locale)
+
+
+def moment(value: Any, tz: str | None = None) -> str:
+    """A moment (a stored UTC time) for people, to the minute, in the time zone ``tz`` (default UTC) and the active
+    locale: ``Dec 3, 2026, 9:25 AM UTC`` (en_US), ``03.12.2026, 09:25`` (de_DE, Europe/Berlin). Missing: "–"."""
+    import datetime as dt
+
+    from babel.dates import format_date, format_time
+
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    zone = _zone(tz)
+    local = value.astimezone(zone)
+    locale = active().locale
+    text = f"{format_date(local, 'medium', locale=locale)}, {format_time(local, 'short', locale=locale)}"
+    return f"{text} UTC" if zone.key == "UTC" else text

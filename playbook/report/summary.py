@@ -265,7 +265,10 @@ SETTINGS = {
     "kpi_watch": ("KPI status: watch", lambda v: f"attainment from {share(v)} up to {share(1)}; below is off track"),
     "firm_name": ("Firm named on the report", lambda v: v or "(none)"),
     "brand_colour": ("Firm colour in the deck", str),
-    "deck_template": ("Slide template of the deck", lambda v: v or "the playbook's own"),
+    "deck_template": ("Slide template of the deck", lambda v: v.replace("\\", "/").rsplit("/", 1)[-1] if v else
+                      "the playbook's own"),  # the file's name: a firm's template is found by its full path
+    "reminders": ("Reminders to answer", lambda v: ", ".join(f"{d} days" for d in v) + " before the deadline"
+                  if v else "none"),
     "paper_size": ("Paper size of the PDF", str),
     "currency": ("Currency of amounts", lambda v: f"{v} ({currency_name(v)})"),
     "locale": ("Numbers written for", lambda v: f"{v} ({locale_name(v)})"),
