@@ -69,8 +69,8 @@ def test_findings():
     assert "the leads made a difference" in lines[1]
     lines = words.experiment_findings(experiment.evaluate({"treatment": TREATMENT, "control": CONTROL}))
     assert "includes zero" in lines[1]
-    assert words.experiment_findings(None) == ["Not assessed: the lead experiment, because the engagement has no "
-                                               "experiment.csv."]
+    assert words.experiment_findings(None) == ["Not assessed: the lead experiment, because no experiment with two "
+                                               "groups of reps was run."]
 
 
 def test_parse_and_load(tmp_path):
@@ -223,7 +223,7 @@ def test_a_small_p_value_is_kept_at_full_precision():
     r = experiment.evaluate({"treatment": [100.0, 101.0, 102.0, 100.5], "control": [1.0, 2.0, 3.0, 1.5]})
     assert 0 < r["p_value"] < 1e-4  # rounding to 4 places would make it 0.0
     table = views.experiment_table(r)
-    assert list(table["Mean revenue"]) == ["$101", "$1.88"]  # amounts under 100 keep their cents
+    assert list(table["Mean recorded revenue"]) == ["$101", "$1.88"]  # amounts under 100 keep their cents
 
 
 def test_a_tiny_p_value_reads_as_below_a_thousandth():

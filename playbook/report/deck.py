@@ -207,6 +207,24 @@ def _row(d: Deck, table, i: int, cells: list[str], h: float, size: float, header
         cell.fill.fore_color.rgb = rgb(d.brand.colour if header else ("#ffffff" if i % 2 else "#f4f7fa"))
 
 
+def _frame_slides(d: Deck, title: str, df) -> None:
+    """A table of formatted text (a DataFrame) over as many slides as it needs; each column as wide as its longest
+    text asks, within reason."""
+    columns = [str(c) for c in df.columns]
+    rows = [[str(v) for v in rec] for rec in df.itertuples(index=False)]
+    need = [min(40, max(8, len(c) * 0.6, *(len(r[i]) for r in rows))) for i, c in enumerate(columns)]
+    _table_slides(d, title, [(c, n / sum(need)) for c, n in zip(columns, need)], rows)
+
+
+def _economics_tables(d: Deck, r: dict[str, Any], name: str) -> None:
+    """The economics part's table ``name`` (the scenarios, the revenue table) on slides of its own, if the run has it."""
+    from playbook.parts.economics.views import deck_tables
+
+    found = deck_tables(r).get(name)
+    if found is not None:
+        _frame_slides(d, *found)
+
+
 def _status(item: dict[str, Any]) -> str:
     text = str(item.get("status") or "").replace("_", " ")
     return f"{text} (overdue)" if item.get("overdue") else text
@@ -256,8 +274,11 @@ def render(results: dict[str, Any], notebooks: Path, b: Brand, snap=None, today:
         for sec in sections(results, notebooks):
             if sec["content"] is not None:
                 _part_slides(d, sec)
+                if sec["part"] == "economics":
+                    _economics_tables(d, results, "scenarios")
         _plan_slides(d, results, snap)
         _appendix(d, results)
+        _economics_tables(d, results, "bridge")
     return d.prs
 
 

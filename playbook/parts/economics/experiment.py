@@ -16,12 +16,13 @@ from typing import Any
 
 from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
-from playbook.core.files import read_text
+from playbook.core.files import read_text, uncommented
 
 FILE = "experiment.csv"
 COLUMNS = ("rep", "group", "revenue")
 GROUPS = ("treatment", "control")
 MIN_PER_GROUP = 2  # a standard deviation needs two reps
+TARGET_LIFT = 0.15  # the smallest lift worth detecting when the experiment saw none (the planner's default)
 
 
 def _revenue(value: str, at: str, rep: str) -> float:
@@ -36,14 +37,18 @@ def _revenue(value: str, at: str, rep: str) -> float:
 
 
 def _rows(text: str, name: str):
-    """``(row number, rep, group, revenue)`` for each non-blank row, each checked on its own."""
-    reader = csv.DictReader(io.StringIO(text))
+    """``(row number, rep, group, revenue)`` for each non-blank row, each checked on its own; rows are numbered
+    by the file's lines (the first line is row 1), blank and comment lines included."""
+    lines = text.split("\n")
+    first = next(i for i, line in enumerate(lines) if line.strip())  # the header
+    reader = csv.DictReader(io.StringIO("\n".join(lines[first:])))
     header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise UserError(f"{name}: column {', '.join(missing)} is missing; the columns are {', '.join(COLUMNS)}.")
     reader.fieldnames = header
-    for n, raw in enumerate(reader, start=2):
+    for raw in reader:
+        n = first + reader.line_num
         row = {k: (v or "").strip() for k, v in raw.items() if k in COLUMNS}
         if not any(row.values()):
             continue
@@ -56,10 +61,13 @@ def _rows(text: str, name: str):
         yield n, rep, group.lower(), _revenue(row.get("revenue", ""), at, rep)
 
 
-def parse(path: Path) -> dict[str, list[float]]:
-    """Validated revenue per group, ``{"treatment": [...], "control": [...]}``, from an experiment file."""
-    text = read_text(path)
+def parse(path: Path) -> dict[str, list[float]] | None:
+    """Validated revenue per group, ``{"treatment": [...], "control": [...]}``, from an experiment file; None when
+    it holds only comments and its header (as ``playbook new`` writes it)."""
+    text, commented = uncommented(read_text(path))
     name = path.name
+    if not text.strip() and commented:
+        return None
     if not text.strip():
         raise UserError(f"{name}: the file is empty; it needs a header row with {', '.join(COLUMNS)}.")
     groups: dict[str, list[float]] = {g: [] for g in GROUPS}
@@ -70,6 +78,8 @@ def parse(path: Path) -> dict[str, list[float]]:
                             "each rep belongs to one group once.")
         seen[rep] = n
         groups[group].append(revenue)
+    if not seen and commented:
+        return None
     if not seen:
         raise UserError(f"{name}: the file has a header but no reps; add one row per rep or remove the file.")
     for g, other in (("treatment", "control"), ("control", "treatment")):
@@ -128,7 +138,19 @@ def evaluate(groups: dict[str, list[float]], confidence: float = 0.95) -> dict[s
         "df": _f(dof),
         "significant": None if p is None else p < 1 - confidence,
         **described,
+        **_needed(lift, c),
     }
+
+
+def _needed(lift: float, control: dict[str, Any]) -> dict[str, Any]:
+    """Reps per group a test needs (power 0.8, 5 % level; METHOD 4's design helper) to detect a lift of the size
+    seen, or of ``TARGET_LIFT`` when none was seen: ``needed_per_group`` and the relative lift it is for; None
+    without a positive control mean."""
+    if not (control["mean"] > 0 and math.isfinite(control["sd"])):
+        return {"needed_per_group": None, "needed_for_lift": None}
+    relative = lift / control["mean"] if lift > 0 else TARGET_LIFT
+    return {"needed_per_group": reps_per_group(control["mean"], control["sd"], relative),
+            "needed_for_lift": relative}
 
 
 def parse_reps(text: str | list[str]) -> list[str]:
