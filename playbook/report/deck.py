@@ -208,12 +208,19 @@ def _row(d: Deck, table, i: int, cells: list[str], h: float, size: float, header
 
 
 def _frame_slides(d: Deck, title: str, df) -> None:
-    """A table of formatted text (a DataFrame) over as many slides as it needs; each column as wide as its longest
-    text asks, within reason."""
+    """A table of formatted text (a DataFrame) over as many slides as it needs; each column's share of the width as
+    its texts ask, within reason."""
     columns = [str(c) for c in df.columns]
     rows = [[str(v) for v in rec] for rec in df.itertuples(index=False)]
-    need = [min(40, max(8, len(c) * 0.6, *(len(r[i]) for r in rows))) for i, c in enumerate(columns)]
-    _table_slides(d, title, [(c, n / sum(need)) for c, n in zip(columns, need)], rows)
+
+    def need(i: int) -> float:  # points: no word broken (the header's in bold), a long text wrapped at ~200 pt
+        cells = [r[i] for r in rows]
+        word = max([fit.width(w, 14, bold=True) for w in columns[i].split()]
+                   + [fit.width(w, 14) for t in cells for w in t.split()])
+        return max(word, min(200.0, max(fit.width(t, 14) for t in cells))) + 16
+
+    widths = [need(i) for i in range(len(columns))]
+    _table_slides(d, title, [(c, w / sum(widths)) for c, w in zip(columns, widths)], rows)
 
 
 def _economics_tables(d: Deck, r: dict[str, Any], name: str) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from playbook.core.formats import money, money_axis_label, money_change, number, share, unit
 from playbook.core.i18n import _
 from playbook.parts.charts import PALETTE, base, empty, legend, title
+from playbook.parts.economics.attribution import SOURCES
 from playbook.parts.economics.experiment import GROUPS
 from playbook.parts.economics.model import KEYS
 from playbook.parts.economics.prospecting import OVERRIDES, SENSITIVITY
@@ -330,9 +331,10 @@ def bridge_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
         won = _("won deals in the deal list")
         rows.append({"revenue": _("All won deals"), "kind": "recorded", "basis": won, "period": period(a),
                      "amount": a["won_revenue"]})
-        for source, amount in (a.get("by_source") or {}).items():
+        by_source = a.get("by_source") or {}
+        for source in SOURCES:  # in the method's order (results.json may hold them sorted)
             rows.append({"revenue": _(SOURCE_ROWS[source]), "kind": "recorded",
-                         "basis": won, "period": period(a), "amount": amount})
+                         "basis": won, "period": period(a), "amount": by_source.get(source)})
         rows.append({"revenue": _("Influenced by marketing (sourced or touched)"), "kind": "recorded",
                      "basis": won, "period": period(a), "amount": a["influenced_revenue"]})
     return rows
