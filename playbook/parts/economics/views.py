@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from playbook.core.formats import money, money_axis_label, money_change, number, share, unit
+from playbook.core.formats import money, money_axis_label, money_change, share, unit
 from playbook.core.i18n import _
 from playbook.parts.charts import PALETTE, base, empty, legend, title
 from playbook.parts.economics.attribution import SOURCES
@@ -27,6 +27,7 @@ from playbook.parts.economics.words import (
     changes,
     findings,
     period,
+    reps,
     scenario_name,
     source_name,
 )
@@ -43,6 +44,18 @@ def _ratio(v: float | None) -> str:
 
 def _per_unit() -> str:
     return _("Revenue per %(unit)s", unit=unit())
+
+
+def _measured(result: dict[str, Any]) -> dict[str, Any]:
+    """The engagement's own plan, whatever a what-if changed: the estimated share of time, the period's prospecting
+    revenue and the marketing program's return (the sensitivity is the measurement's, METHOD 12)."""
+    current = (result.get("scenarios") or [None])[0]
+    if current is None:  # a block without scenarios: the block is the engagement's own plan
+        return {"share": result["prospecting_share"], "revenue": result["total_revenue"],
+                "marketing": result["marketing"]["revenue_per_dollar"]}
+    cost = current["marketing_cost"]
+    return {"share": current["prospecting_share"], "revenue": current["prospecting_revenue"],
+            "marketing": current["marketing_revenue"] / cost if cost else None}
 
 
 def _sources(result: dict[str, Any]) -> list[dict[str, Any]]:
@@ -114,7 +127,7 @@ def revenue_per_dollar(result: dict[str, Any] | None):
     import pandas as pd
 
     rep, mkt = _("rep prospecting"), _("marketing")
-    df = pd.DataFrame([{"source": r["source"], "kind": r["kind"], "rpd": r["revenue_per_dollar"],
+    df = pd.DataFrame([{"source": r["source"], "kind": r["kind"], "rpd": round(r["revenue_per_dollar"], 9),
                         "shown": _ratio(r["revenue_per_dollar"])}
                        for r in _sources(result) if r["revenue_per_dollar"] is not None])
     if df.empty:
@@ -131,7 +144,7 @@ def revenue_per_dollar(result: dict[str, Any] | None):
     base_rpd = result["baseline"]["revenue_per_dollar"]
     if base_rpd is not None:
         label = _("baseline: %(name)s", name=source_name(result["baseline"]))
-        rule = alt.Chart(pd.DataFrame({"x": [base_rpd], "label": [label]})).mark_rule(
+        rule = alt.Chart(pd.DataFrame({"x": [round(base_rpd, 9)], "label": [label]})).mark_rule(
             color=PALETTE["neutral"], strokeDash=[4, 3]).encode(x="x:Q", tooltip=[alt.Tooltip("label:N", title=" ")])
         chart = bars + rule
         heading = _("%(heading)s (dashed: %(baseline)s)", heading=heading, baseline=label)
@@ -139,12 +152,14 @@ def revenue_per_dollar(result: dict[str, Any] | None):
 
 
 def sensitivity(result: dict[str, Any] | None):
-    """How sure the measurement is: the period's prospecting return if the true share of rep time were 20%-40%."""
+    """How sure the measurement is: the period's prospecting return if the true share of rep time were 20%-40%
+    (the engagement's own plan, whatever a what-if changed)."""
     if not result:
         return empty(_("Prospecting not assessed"))
     alt = base()
     import pandas as pd
 
+    measured = _measured(result)
     df = pd.DataFrame([{**s, "shown_share": share(s["prospecting_share"]), "shown_cost": cash(s["cost"]),
                         "shown_rpd": _ratio(s["revenue_per_dollar"])}
                        for s in result["sensitivity"] if s["revenue_per_dollar"] is not None])
@@ -152,7 +167,7 @@ def sensitivity(result: dict[str, Any] | None):
         return empty(_("No prospecting cost at any share"))
     line = alt.Chart(df).mark_line(point={"color": PALETTE["sales"]}, color=PALETTE["sales"]).encode(
         x=alt.X("prospecting_share:Q", title=_("true share of rep time spent prospecting (estimated: %(share)s)",
-                                               share=share(result["prospecting_share"])),
+                                               share=share(measured["share"])),
                 axis=alt.Axis(format="%", values=[s["prospecting_share"] for s in result["sensitivity"]])),
         y=alt.Y("revenue_per_dollar:Q", title=_("revenue per %(unit)s", unit=unit()), axis=alt.Axis(format=RATIO)),
         tooltip=[alt.Tooltip("shown_share:N", title=_("share of time")),
@@ -160,14 +175,13 @@ def sensitivity(result: dict[str, Any] | None):
                  alt.Tooltip("shown_rpd:N", title=_per_unit())],
     )
     chart = line
-    mkt = result["marketing"]["revenue_per_dollar"]
-    if mkt is not None:
-        rule = alt.Chart(pd.DataFrame({"y": [mkt], "label": [_("marketing leads")]})).mark_rule(
+    if measured["marketing"] is not None:
+        rule = alt.Chart(pd.DataFrame({"y": [measured["marketing"]], "label": [_("marketing leads")]})).mark_rule(
             color=PALETTE["marketing"], strokeDash=[6, 3]).encode(y="y:Q", tooltip=[alt.Tooltip("label:N", title=" ")])
         chart = line + rule
     heading = _("How sure is the measurement? The same %(revenue)s of prospecting revenue at the cost of a true share "
                 "of rep time from %(low)s to %(high)s, %(period)s (dashed: marketing leads)",
-                revenue=cash(result["total_revenue"]), low=share(SENSITIVITY[0]), high=share(SENSITIVITY[-1]),
+                revenue=cash(measured["revenue"]), low=share(SENSITIVITY[0]), high=share(SENSITIVITY[-1]),
                 period=period(result))
     return chart.properties(width=WIDTH, height=220, title=title(heading, WIDTH, labels=["$0.00"]))
 
@@ -235,7 +249,7 @@ def source_table(result: dict[str, Any]):
     df = source_frame(result)
     out = df[["source"]].copy()
     out[_("Cost")] = df["cost"].map(cash)
-    out[_("Opportunities")] = df["opportunities"].map(lambda v: number(v, None))
+    out[_("Opportunities")] = df["opportunities"].map(reps)  # whole, or with one decimal in a scenario
     out[_("Revenue (modelled)")] = df["revenue"].map(cash)
     out[_("Cost per opportunity")] = df["cost_per_opportunity"].map(cash)
     out[_per_unit()] = df["revenue_per_dollar"].map(_ratio)
@@ -286,7 +300,7 @@ def sensitivity_table(result: dict[str, Any]):
     return df.assign(
         prospecting_share=df["prospecting_share"].map(share),
         cost=df["cost"].map(cash),
-        revenue=cash(result["total_revenue"]),
+        revenue=cash(_measured(result)["revenue"]),
         revenue_per_dollar=df["revenue_per_dollar"].map(_ratio),
     )[["prospecting_share", "cost", "revenue", "revenue_per_dollar"]].rename(columns={
         "prospecting_share": _("True share of rep time prospecting"), "cost": _("Prospecting cost"),
@@ -317,15 +331,17 @@ def bridge_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
     ``{revenue, kind (modelled | recorded), basis, period, amount}``."""
     p, a = results.get("prospecting"), results.get("attribution")
     rows = []
-    if p:
+    if p:  # the engagement's own plan, whatever a what-if changed
         how = _("opportunities × win rate × deal size")
+        current = (p.get("scenarios") or [None])[0] or {"prospecting_revenue": p["total_revenue"],
+                                                         "marketing_revenue": p["marketing"]["revenue"]}
         rows += [
             {"revenue": _("Rep prospecting, all activities"), "kind": "modelled", "basis": how, "period": period(p),
-             "amount": p["total_revenue"]},
+             "amount": current["prospecting_revenue"]},
             {"revenue": _("Marketing lead program"), "kind": "modelled", "basis": how, "period": period(p),
-             "amount": p["marketing"]["revenue"]},
+             "amount": current["marketing_revenue"]},
             {"revenue": _("Prospecting and marketing together"), "kind": "modelled", "basis": how,
-             "period": period(p), "amount": (p["total_revenue"] or 0) + (p["marketing"]["revenue"] or 0)},
+             "period": period(p), "amount": (current["prospecting_revenue"] or 0) + (current["marketing_revenue"] or 0)},
         ]
     if a:
         won = _("won deals in the deal list")

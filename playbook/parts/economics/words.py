@@ -21,7 +21,7 @@ SOURCE_ROWS = {"marketing": N_("Sourced by marketing"), "sales": N_("Sourced by 
 
 
 def reps(n: float | None) -> str:
-    """A number of reps: whole when it is (``3``), else with one decimal (``2.7``)."""
+    """A count of reps or opportunities: whole when it is (``3``), else with one decimal (``2.7``)."""
     return number(n, None if n is not None and float(n).is_integer() else 1)
 
 
@@ -98,34 +98,50 @@ def prospecting_findings(result: dict[str, Any] | None) -> list[str]:
 def _prospecting_sentence(result: dict[str, Any]) -> str:
     values = {"period": period(result), "cost": cash(result["prospecting_cost"]),
               "reps": reps(result["reps"]), "per_rep": cash(result["cost_per_rep"]),
-              "share": share(result["prospecting_share"]), "revenue": cash(result["total_revenue"])}
+              "share": share(result["prospecting_share"]), "revenue": cash(result["total_revenue"]),
+              "return": per_dollar(result["revenue_per_dollar"]), "unit": unit()}
+    if result.get("whatif"):
+        if result["revenue_per_dollar"] is None:
+            return _("With the values above, rep prospecting would cost %(cost)s (%(reps)s reps at %(per_rep)s each, "
+                     "%(share)s of their time) and bring %(revenue)s of modelled revenue; with no cost, there is no "
+                     "return per %(unit)s to compute.", **values)
+        return _("With the values above, rep prospecting would cost %(cost)s (%(reps)s reps at %(per_rep)s each, "
+                 "%(share)s of their time) and bring %(revenue)s of modelled revenue: %(return)s.", **values)
     if result["revenue_per_dollar"] is None:
         return _("In %(period)s, rep prospecting cost %(cost)s (%(reps)s reps at %(per_rep)s each, %(share)s of "
                  "their time) and brought %(revenue)s of modelled revenue; with no cost, there is no return per "
-                 "%(unit)s to compute.", unit=unit(), **values)
+                 "%(unit)s to compute.", **values)
     return _("In %(period)s, rep prospecting cost %(cost)s (%(reps)s reps at %(per_rep)s each, %(share)s of their "
-             "time) and brought %(revenue)s of modelled revenue: %(return)s.",
-             **values, **{"return": per_dollar(result["revenue_per_dollar"])})
+             "time) and brought %(revenue)s of modelled revenue: %(return)s.", **values)
+
+
+def _against_baseline(base: dict[str, Any]) -> str:
+    """Whether the marketing leads return more per unit of spend than the baseline, in one sentence."""
+    value = {"baseline": per_dollar(base["revenue_per_dollar"])}
+    if base["basis"] == "cold_calling":
+        return (_("That is more than cold calling, the baseline (%(baseline)s).", **value)
+                if base["marketing_beats_baseline"] else
+                _("That is no more than cold calling, the baseline (%(baseline)s).", **value))
+    return (_("That is more than prospecting as a whole, the baseline (%(baseline)s).", **value)
+            if base["marketing_beats_baseline"] else
+            _("That is no more than prospecting as a whole, the baseline (%(baseline)s).", **value))
 
 
 def _marketing_sentences(result: dict[str, Any], ranked: list[dict[str, Any]]) -> list[str]:
     mkt, base = result["marketing"], result["baseline"]
-    values = {"cost": cash(mkt["cost"]), "revenue": cash(mkt["revenue"]),
-              "return": per_dollar(mkt["revenue_per_dollar"]), "baseline": per_dollar(base["revenue_per_dollar"])}
-    if base["marketing_beats_baseline"] is None:
-        return [_("The marketing lead program cost %(cost)s and brought %(revenue)s of modelled revenue.", **values)]
-    if base["basis"] == "cold_calling":
-        text = (_("The marketing lead program cost %(cost)s and brought %(revenue)s of modelled revenue: %(return)s, "
-                  "more than cold calling, the baseline (%(baseline)s).", **values)
-                if base["marketing_beats_baseline"] else
-                _("The marketing lead program cost %(cost)s and brought %(revenue)s of modelled revenue: %(return)s, "
-                  "no more than cold calling, the baseline (%(baseline)s).", **values))
+    values = {"cost": cash(mkt["cost"]), "revenue": cash(mkt["revenue"])}
+    if mkt["revenue_per_dollar"] is None:
+        text = (_("With the values above, the marketing lead program would cost %(cost)s and bring %(revenue)s of "
+                  "modelled revenue.", **values) if result.get("whatif") else
+                _("The marketing lead program cost %(cost)s and brought %(revenue)s of modelled revenue.", **values))
     else:
-        text = (_("The marketing lead program cost %(cost)s and brought %(revenue)s of modelled revenue: %(return)s, "
-                  "more than prospecting as a whole, the baseline (%(baseline)s).", **values)
-                if base["marketing_beats_baseline"] else
-                _("The marketing lead program cost %(cost)s and brought %(revenue)s of modelled revenue: %(return)s, "
-                  "no more than prospecting as a whole, the baseline (%(baseline)s).", **values))
+        values["return"] = per_dollar(mkt["revenue_per_dollar"])
+        text = (_("With the values above, the marketing lead program would cost %(cost)s and bring %(revenue)s of "
+                  "modelled revenue: %(return)s.", **values) if result.get("whatif") else
+                _("The marketing lead program cost %(cost)s and brought %(revenue)s of modelled revenue: "
+                  "%(return)s.", **values))
+    if base["marketing_beats_baseline"] is not None:
+        text += " " + _against_baseline(base)
     out = [text]
     better = [c["name"] for c in ranked if mkt["revenue_per_dollar"] is not None
               and mkt["revenue_per_dollar"] < c["revenue_per_dollar"]]
@@ -349,10 +365,11 @@ def recommendation(results: dict[str, Any]) -> tuple[str, str] | None:
 
 def findings(results: dict[str, Any]) -> list[str]:
     """The findings of the whole part: prospecting, recorded revenue and the bridge, the experiment, the verdict."""
+    whatif = bool((results.get("prospecting") or {}).get("whatif"))
     lines = (prospecting_findings(results.get("prospecting")) + attribution_findings(results.get("attribution"))
-             + [bridge_sentence(results)] + experiment_findings(results.get("experiment")))
+             + ["" if whatif else bridge_sentence(results)] + experiment_findings(results.get("experiment")))
     verdict = recommendation(results)
-    if verdict is not None and not (results.get("prospecting") or {}).get("whatif"):
+    if verdict is not None and not whatif:  # the bridge and the verdict are about the engagement's own figures
         lines.append(verdict[0])
     return [line for line in lines if line]
 
