@@ -572,3 +572,75 @@ def test_sensitivity_is_the_uncertainty_of_the_time_estimate_never_prospecting_m
     words_on_chart = json.dumps(chart).lower()
     assert "how sure is the measurement" in words_on_chart and "true share" in words_on_chart
     assert "prospecting more" not in words_on_chart and "more prospecting" not in words_on_chart
+
+
+# --- METHOD 12 through the command line: bad input refused, the scaffold's files -------------------------------
+@pytest.mark.parametrize(("settings", "scenarios", "message"), [
+    ({"spend_elasticity": 0}, None, "'settings.spend_elasticity' is 0; it must be a number greater than 0 and at "
+                                    "most 1.5."),
+    ({"spend_elasticity": 1.6}, None, "'settings.spend_elasticity' is 1.6; it must be a number greater than 0"),
+    ({"spend_elasticity": "high"}, None, "'settings.spend_elasticity' is 'high'; it must be a number"),
+    ({"hire_ramp": 0}, None, "'settings.hire_ramp' is 0; it must be a number greater than 0 and at most 1."),
+    ({"hire_ramp": 1.2}, None, "'settings.hire_ramp' is 1.2; it must be a number greater than 0 and at most 1."),
+    (None, [{"name": "A", "reps": 22}, {"name": "B", "reps": -3}],
+     "prospecting.yaml: scenarios[2].reps is -3; it must be a number of 0 or more."),
+    (None, [{"name": "A", "reps": "ten"}], "prospecting.yaml: scenarios[1].reps is 'ten'; it must be a number"),
+    (None, [{"name": "A", "budget": 5}], "prospecting.yaml: scenarios[1].budget is not a known field"),
+    (None, [{"name": "A", "reps": 22}, {"name": " a ", "reps": 23}],
+     "prospecting.yaml: scenarios[2].name 'a' repeats scenarios[1]; scenario names must be unique."),
+])
+def test_a_bad_setting_or_scenario_stops_the_run_with_one_message_and_writes_nothing(tmp_path, settings, scenarios,
+                                                                                       message):
+    from click.testing import CliRunner
+
+    from playbook.cli import main
+
+    from .conftest import write_engagement
+
+    folder = write_engagement(tmp_path / "eng", settings=settings)
+    (folder / "prospecting.yaml").write_text(yaml.safe_dump({**BASE, **({"scenarios": scenarios} if scenarios
+                                                                         else {})}), encoding="utf-8")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["run", str(folder), "--out", str(out), "--no-pdf", "--no-deck"])
+    assert res.exit_code == 2, res.output
+    assert message in res.output and "Traceback" not in res.output
+    assert len([line for line in res.output.splitlines() if line.strip()]) == 1
+    assert not out.exists() and not (folder / "answers.sqlite").exists()
+
+
+def test_playbook_new_writes_every_economics_input_commented_and_not_assessed_until_filled_in(tmp_path):
+    from click.testing import CliRunner
+
+    from playbook.cli import main
+    from playbook.core.engagement import load
+
+    folder = tmp_path / "acme"
+    assert CliRunner().invoke(main, ["new", str(folder), "--client", "Acme"]).exit_code == 0
+    text = (folder / "prospecting.yaml").read_text(encoding="utf-8")
+    assert all(line.startswith("#") for line in text.splitlines() if line.strip())
+    for key in ("period:", "reps:", "cost_per_rep:", "prospecting_share:", "categories:", "marketing:", "scenarios:"):
+        assert f"# {key}" in text
+    assert "#   program_cost: 400000" in text
+    assert text.count("{name:") == 5  # three example categories and two example scenarios
+    assert (folder / "deals.csv").read_text().splitlines()[-1] == "deal_id,rep,amount,won,source,marketing_touches"
+    assert (folder / "experiment.csv").read_text().splitlines()[-1] == "rep,group,revenue"
+    eng = load(folder)
+    assert economics.read(eng) is None  # nothing filled in: the part is not assessed
+    # the consultant fills them in: uncomment the example plan, paste a deal and two groups under the headers
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("# period:"))
+    end = next(i for i, line in enumerate(lines) if "Two more reps" in line)
+    (folder / "prospecting.yaml").write_text("\n".join(line[2:] for line in lines[start:end + 1]) + "\n")
+    with (folder / "deals.csv").open("a") as f:
+        f.write("D-1,rep-01,48000,yes,sales,0\nD-2,rep-02,50000,maybe,marketing,2\n")
+    with (folder / "experiment.csv").open("a") as f:
+        f.write("rep-01,treatment,10\nrep-02,treatment,12\nrep-03,control,8\nrep-04,control,9\n")
+    # the comment lines count as rows, so a message names the row the consultant sees in the file
+    with pytest.raises(UserError, match=r"^deals.csv, row 10, column won: won 'maybe'"):
+        economics.read(eng)
+    (folder / "deals.csv").write_text((folder / "deals.csv").read_text().replace("maybe", "no"))
+    res = economics.evaluate(eng)
+    assert [s["name"] for s in res["prospecting"]["scenarios"]] == ["current", "Marketing budget up a quarter",
+                                                                    "Two more reps"]
+    assert res["prospecting"]["period"] == "fiscal year 2026" and res["attribution"]["won_revenue"] == 48000
+    assert res["prospecting"]["hire_alternative"]["basis"] == "deals" and res["experiment"]["treatment"]["n"] == 2
