@@ -222,7 +222,10 @@ def _experiment(r: dict) -> Point:
     lift, rel, p = e.get("lift"), e.get("relative_lift"), e.get("p_value")
     if lift is None:
         return Point("Lead experiment", "The experiment has too little data for a result.", "info")
-    text = f"Reps given marketing leads sold {_cash(abs(lift))} {'more' if lift >= 0 else 'less'} per rep on average"
+    text = (_("In the experiment, reps given marketing leads sold %(amount)s more per rep on average (recorded "
+              "revenue)", amount=_cash(abs(lift))) if lift >= 0 else
+            _("In the experiment, reps given marketing leads sold %(amount)s less per rep on average (recorded "
+              "revenue)", amount=_cash(abs(lift))))
     text += f" ({share(rel, signed=True)})" if rel is not None else ""
     if p is None or e.get("ci_low") is None:
         return Point("Lead experiment", text + "; no confidence interval can be computed.", "info")
