@@ -233,3 +233,32 @@ def test_a_tiny_p_value_reads_as_below_a_thousandth():
     r = experiment.evaluate(groups)
     text = " ".join(experiment_findings(r))
     assert r["p_value"] < 1e-6 and "p < 0.001" in text and "p = 0.000" not in text
+
+
+def test_the_planner_starts_from_the_engagements_own_figures(tmp_path):
+    """METHOD 12: the planner's inputs default to the engagement's experiment, else its team and recorded deals."""
+    import shutil
+
+    from playbook.core.engagement import Engagement
+    from playbook.parts.economics import model, whatif
+
+    eng = Engagement(path=tmp_path, id="t", client="C", consultant="", period="2026-Q4", respondents=[])
+    # nothing to start from: the planner's own starting values
+    assert whatif.own_figures(eng, "", 0.0, 0.0, 0.0)[1:] == (0.15, 420000.0, 87000.0)
+    for name in ("prospecting.yaml", "deals.csv"):
+        shutil.copy(sample_path() / name, tmp_path / name)
+    res = model.evaluate(eng)
+    reps, lift, mean, sd = whatif.own_figures(eng, "", 0.0, 0.0, 0.0)
+    # no experiment: the team's 24 reps, the recorded won revenue per rep, the planner's spread for that size
+    assert reps == ", ".join(f"rep-{i:02d}" for i in range(1, 25)) and lift == experiment.TARGET_LIFT
+    assert mean == pytest.approx(res["attribution"]["won_revenue"] / 24)
+    assert sd == pytest.approx(mean * 87000 / 420000)
+    shutil.copy(sample_path() / "experiment.csv", tmp_path / "experiment.csv")
+    e = model.evaluate(eng)["experiment"]
+    reps, lift, mean, sd = whatif.own_figures(eng, "", 0.0, 0.0, 0.0)
+    assert len(reps.split(", ")) == e["treatment"]["n"] + e["control"]["n"]
+    assert (lift, mean, sd) == (round(e["relative_lift"], 3), e["control"]["mean"], e["control"]["sd"])
+    # what the consultant gave is kept
+    assert whatif.own_figures(eng, "a, b, c, d", 0.2, 100.0, 10.0) == ("a, b, c, d", 0.2, 100.0, 10.0)
+    plan = whatif.experiment_planner(reps, lift, mean, sd, seed=1)
+    assert plan["reps_per_group"] == e["needed_per_group"]

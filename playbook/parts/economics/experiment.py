@@ -23,6 +23,8 @@ COLUMNS = ("rep", "group", "revenue")
 GROUPS = ("treatment", "control")
 MIN_PER_GROUP = 2  # a standard deviation needs two reps
 TARGET_LIFT = 0.15  # the smallest lift worth detecting when the experiment saw none (the planner's default)
+# The planner's starting values when the engagement has no figures of its own to start from.
+PLANNER = {"reps": 24, "target_lift": TARGET_LIFT, "control_mean": 420000.0, "control_sd": 87000.0, "seed": 2026}
 
 
 def _revenue(value: str, at: str, rep: str) -> float:
@@ -204,3 +206,24 @@ def reps_per_group(control_mean: float, control_sd: float, relative_lift: float,
     n = 2 * z**2 * control_sd**2 / delta**2
     return max(MIN_PER_GROUP, math.ceil(n - 1e-9))
 
+
+
+def planner_inputs(results: dict[str, Any]) -> dict[str, Any]:
+    """The experiment planner's starting values from an engagement's results.json blocks: its own figures (METHOD
+    12). With an experiment: its reps, its control group's mean and spread, and the lift it saw (else
+    ``TARGET_LIFT``); without one, the team's reps and the won revenue per rep the deal list records, with the
+    spread of ``PLANNER`` for its size. ``reps`` is a list of names (``rep-01, rep-02, ...``)."""
+    values = dict(PLANNER)
+    e, p, a = results.get("experiment"), results.get("prospecting"), results.get("attribution")
+    if e:
+        values["reps"] = int(e["treatment"]["n"]) + int(e["control"]["n"])
+        values["control_mean"] = float(e["control"]["mean"])
+        values["control_sd"] = float(e["control"]["sd"] or PLANNER["control_sd"])
+        values["target_lift"] = round(float(e.get("needed_for_lift") or TARGET_LIFT), 3)
+    elif p and p.get("reps"):
+        values["reps"] = max(2 * MIN_PER_GROUP, round(p["reps"]))
+        if a and a.get("won_revenue"):
+            values["control_mean"] = float(a["won_revenue"]) / p["reps"]
+            values["control_sd"] = values["control_mean"] * PLANNER["control_sd"] / PLANNER["control_mean"]
+    values["reps"] = ", ".join(f"rep-{i:02d}" for i in range(1, values["reps"] + 1))
+    return values

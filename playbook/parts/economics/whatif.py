@@ -144,11 +144,27 @@ def experiment_planner(reps: list[str] | str, target_lift: float, control_mean: 
     }
 
 
+def own_figures(eng: Engagement | None, reps: list[str] | str, target_lift: float, control_mean: float,
+                control_sd: float) -> tuple[list[str] | str, float, float, float]:
+    """The planner's inputs with each one left empty (no reps, a lift, mean or spread of 0) taken from the
+    engagement's own figures (``experiment.planner_inputs``: its experiment, else its team and deals)."""
+    if eng is None or (reps and target_lift and control_mean and control_sd):
+        return reps, target_lift, control_mean, control_sd
+    from playbook.parts.economics import model
+
+    own = experiment.planner_inputs(model.evaluate(eng))
+    return (reps or own["reps"], target_lift or own["target_lift"], control_mean or own["control_mean"],
+            control_sd or own["control_sd"])
+
+
 def plan(page, reps: list[str] | str, target_lift: float, control_mean: float, control_sd: float,
          seed: int) -> dict[str, Any] | None:
-    """The planner for a headless notebook; None on live pages (they show ``planner_panel``) and invalid links."""
+    """The planner for a headless notebook; None on live pages (they show ``planner_panel``) and invalid links.
+    Inputs left empty come from the engagement's own figures (``own_figures``)."""
     if page.ctx is None or page.ctx.live:
         return None
+    reps, target_lift, control_mean, control_sd = own_figures(page.ctx.engagement, reps, target_lift, control_mean,
+                                                              control_sd)
     return experiment_planner(reps, target_lift, control_mean, control_sd, seed)
 
 
@@ -166,7 +182,9 @@ def caveat_section(plan_: dict[str, Any] | None) -> dict[str, Any] | None:
 
 def planner_panel(eng: Engagement | None, reps: str, target_lift: float, control_mean: float, control_sd: float,
                   seed: int) -> w.Widget:
-    """The planner with editable inputs, for Voilà (``eng`` is unused, kept for ``pages.widget``)."""
+    """The planner with editable inputs, for Voilà; inputs left empty start from ``eng``'s own figures (none
+    without an engagement: the report page passes its own)."""
+    reps, target_lift, control_mean, control_sd = own_figures(eng, reps, target_lift, control_mean, control_sd)
     style = {"description_width": "160px"}
     names = w.Textarea(value=reps, description="Reps (comma-separated)", style=style,
                        layout=w.Layout(width="100%", max_width="560px", height="90px"))

@@ -40,8 +40,6 @@ NOT_READY_CONSULTANT = ("This report is not ready yet: it shows the latest analy
 NOT_DRAWN = "This view could not be drawn. Please try another choice, or reload the page."
 # A reason naming one of the engagement's files is for the consultant, not for this page.
 FILE_NAME = re.compile(r"\b[\w-]+\.(csv|ya?ml|json|ipynb|pickle|xlsx|html|pdf|pptx|png|jpe?g)\b", re.IGNORECASE)
-# The experiment planner's starting values when the engagement ran no experiment (as on the planner's own page).
-PLANNER = {"reps": 24, "target_lift": 0.15, "control_mean": 420000.0, "control_sd": 87000.0, "seed": 2026}
 
 
 # -- the report: a run's results and drawings ------------------------------------------------------
@@ -269,20 +267,7 @@ def note(report: Report, name: str, choice: Choice) -> str:
 
 
 def planner_values(results: dict[str, Any]) -> dict[str, Any]:
-    """The experiment planner's starting values: the engagement's own figures (METHOD 12). With an experiment, its
-    reps, its control group's mean and spread, and the lift it saw (else the planner's target lift); without one,
-    the team's reps and the won revenue per rep the deal list records, with the planner's spread for its size."""
-    values = dict(PLANNER)
-    e, p, a = results.get("experiment"), results.get("prospecting"), results.get("attribution")
-    if e:
-        values["reps"] = int(e["treatment"]["n"]) + int(e["control"]["n"])
-        values["control_mean"] = float(e["control"]["mean"])
-        values["control_sd"] = float(e["control"]["sd"] or PLANNER["control_sd"])
-        values["target_lift"] = round(float(e.get("needed_for_lift") or PLANNER["target_lift"]), 3)
-    elif p and p.get("reps"):
-        values["reps"] = max(4, round(p["reps"]))
-        if a and a.get("won_revenue"):
-            values["control_mean"] = float(a["won_revenue"]) / p["reps"]
-            values["control_sd"] = values["control_mean"] * PLANNER["control_sd"] / PLANNER["control_mean"]
-    values["reps"] = ", ".join(f"rep-{i:02d}" for i in range(1, values["reps"] + 1))
-    return values
+    """The experiment planner's starting values: the engagement's own figures (``experiment.planner_inputs``)."""
+    from playbook.parts.economics.experiment import planner_inputs
+
+    return planner_inputs(results)
