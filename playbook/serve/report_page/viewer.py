@@ -30,7 +30,7 @@ from playbook import parts
 from playbook.core import formats
 from playbook.core.html import macro
 from playbook.report import document
-from playbook.report.summary import executive, glance
+from playbook.report.summary import story_html
 
 log = logging.getLogger(__name__)
 TEMPLATE = "report_page.html.j2"
@@ -130,7 +130,7 @@ def cover_html(report: Report, eng, logo: str = "") -> str:
 
 def summary_html(report: Report) -> str:
     with formats.use(report.settings):
-        return macro(TEMPLATE, "summary", glance(report.results), executive(report.results), report.sections)
+        return macro(TEMPLATE, "summary", story_html(report.results), report.sections)
 
 
 def absent(section: dict[str, Any]) -> str:
