@@ -27,12 +27,19 @@ def extracted() -> Catalog:
     with open(ROOT / "babel.cfg", encoding="utf-8") as f:
         method_map, options_map = parse_mapping_cfg(f)
     catalog = Catalog(project="playbook", fuzzy=False)
-    for path in ("playbook", "templates"):
-        for filename, lineno, message, comments, context in extract_from_dir(
-                ROOT / path, method_map, options_map, keywords=KEYWORDS, comment_tags=("Translators:",),
-                strip_comment_tags=True):
-            catalog.add(message, None, [(f"{path}/{filename}", lineno)], auto_comments=comments, context=context)
+    # babel.cfg's patterns are relative to the project's root (playbook/**.py), so the walk starts there and
+    # goes only into the package and the templates.
+    for filename, lineno, message, comments, context in extract_from_dir(
+            ROOT, method_map, options_map, keywords=KEYWORDS, comment_tags=("Translators:",),
+            strip_comment_tags=True, directory_filter=_sources):
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return catalog
+
+
+def _sources(dirpath: str) -> bool:
+    """Walk the package and the templates only (no hidden or private folders such as __pycache__)."""
+    parts = Path(dirpath).resolve().relative_to(ROOT).parts
+    return not parts or (parts[0] in ("playbook", "templates") and not any(p.startswith((".", "_")) for p in parts))
 
 
 def po_files() -> list[Path]:

@@ -127,6 +127,8 @@ def load(path: str | Path | None = None) -> Engagement:
     config = folder / CONFIG
     data = _read(config)
     source = str(config)
+    if isinstance(data, dict) and "settings" in data:  # holidays written as unquoted dates are dates to YAML
+        data["settings"] = settings_mod.dates_as_text(data["settings"])
     schema.check(data, "engagement", source)
     return Engagement(
         path=folder.resolve(),

@@ -274,3 +274,21 @@ def money_axis_label() -> str:
     if prefix:
         return 'format(datum.value, "$~s")'
     return f"format(datum.value, '~s') + {json.dumps(suffix)}"
+
+
+def moment(when) -> str:
+    """A date and time for people in the active locale, its long date and short time: ``November 30, 2026,
+    5:42 PM`` (en_US), ``30. November 2026, 17:42`` (de_DE); never ISO. ``when`` is a ``datetime``, shown on
+    its own clock."""
+    from babel.dates import format_datetime
+
+    locale = active().locale
+    return format_datetime(when, format=_moment_pattern(locale), locale=locale)
+
+
+@cache
+def _moment_pattern(locale: str) -> str:
+    """The locale's pattern joining its long date and its short time."""
+    loc = _locale(locale)
+    joined = str(loc.datetime_formats["long"])
+    return joined.replace("{1}", loc.date_formats["long"].pattern).replace("{0}", loc.time_formats["short"].pattern)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from playbook.core.formats import currency_name, locale_name, money, number, p_value, share, unit
+from playbook.core.i18n import N_, _
 from playbook.parts.credibility.model import level_name
 from playbook.parts.movement.words import points
 
@@ -34,6 +35,26 @@ def _cash(v) -> str:
 
 def _names(rows: list[dict]) -> str:
     return "; ".join(f"{r.get('name') or r.get('metric')} (owner: {r.get('owner', '–')})" for r in rows)
+
+
+def _day(text: str) -> str:
+    """A date of the settings (``2026-12-25``) in the locale's medium form."""
+    from datetime import date
+
+    from babel.dates import format_date
+
+    from playbook.core.formats import active
+
+    return format_date(date.fromisoformat(text), "medium", locale=active().locale)
+
+
+def _moment(text: str) -> str:
+    """A date and time of the settings (``2026-11-30 18:00``) in the locale's long form."""
+    from datetime import datetime
+
+    from playbook.core.formats import moment
+
+    return moment(datetime.fromisoformat(text))
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -234,6 +255,17 @@ def _experiment(r: dict) -> Point:
     return Point("Lead experiment", text, ("good" if lift > 0 else "alert") if significant else "info")
 
 
+def _leads(r: dict) -> list[Point]:
+    """What people say about leads against what the CRM records (METHOD 14): a confirmed or unseen verdict
+    when there is one."""
+    from playbook.parts.leads.words import summary_point
+
+    if r.get("leads") is None:
+        return [Point(_("Lead follow-up"), _("Not assessed: the engagement has no lead export from its CRM."), "none")]
+    text, tone = summary_point(r["leads"])
+    return [Point(_("Lead follow-up"), text, tone)]
+
+
 def _knowledge(r: dict) -> list[Point]:
     """Items one side cannot judge (METHOD 7): a point only when there is such a gap."""
     from playbook.parts.knowledge.words import summary_text
@@ -246,7 +278,7 @@ def executive(results: dict[str, Any]) -> list[Point]:
     """The executive summary: one point per question the engagement answers, in a fixed order."""
     return (_self_evaluation(results) + _credibility(results) + _target(results) + _knowledge(results)
             + _movement(results)
-            + _kpis(results) + _actions(results)
+            + _kpis(results) + _leads(results) + _actions(results)
             + [_hire(results), _attribution(results), _experiment(results)])
 
 
@@ -270,6 +302,18 @@ SETTINGS = {
     "currency": ("Currency of amounts", lambda v: f"{v} ({currency_name(v)})"),
     "locale": ("Numbers written for", lambda v: f"{v} ({locale_name(v)})"),
     "show_individual_answers": ("Individual answers in the appendix", lambda v: "shown" if v else "not shown"),
+    "timezone": (N_("Time zone of the lead export"), str),
+    "business_hours": (N_("Business hours"), lambda v: _("%(hours)s, Monday to Friday", hours=v.replace("-", "\u2013"))),
+    "holidays": (N_("Holidays without business hours"), lambda v: ", ".join(_day(d) for d in sorted(v)) if v else _("none")),
+    "leads_as_of": (N_("Lead export taken"), lambda v: _moment(v) if v else _("at the latest time it records")),
+    "lead_sla_hours": (N_("Lead follow-up SLA"), lambda v: _("within %(n)s business hours", n=number(v, None))),
+    "lead_feedback_days": (N_("Verdict on a lead expected"), lambda v: _("within %(n)s days", n=number(v, None))),
+    "lead_acceptance_ok": (N_("Lead acceptance healthy"), lambda v: _("%(share)s of decided leads accepted or more",
+                                                                       share=share(v))),
+    "sla_compliance_ok": (N_("Follow-up within the SLA healthy"), lambda v: _("%(share)s of leads or more",
+                                                                             share=share(v))),
+    "lead_feedback_ok": (N_("Feedback on leads healthy"), lambda v: _("%(share)s of leads decided on in time or more",
+                                                                      share=share(v))),
 }
 FIXED = [
     ("Credibility gap", "more than one 'yes' from the marketing leader's self-evaluation"),
@@ -287,6 +331,15 @@ FIXED = [
     ("Marketing-influenced revenue", "won deals sourced by marketing or with at least one marketing touch"),
     ("Prospecting sensitivity", "share of rep time prospecting from 20% to 40% in steps of 5 points"),
     ("Lead experiment", "Welch's t-test; 95% confidence interval; a result is called real when p < 0.05"),
+    (N_("Lead follow-up time"), N_("business hours from a lead's creation to its first touch; a lead created outside "
+                                   "business hours starts at the next opening")),
+    (N_("Lead follow-up SLA breached"), N_("followed up later than the SLA, or not followed up while more than the "
+                                           "SLA's business hours have passed")),
+    (N_("Lead acceptance"), N_("accepted and converted leads among those sales accepted, rejected, recycled or "
+                               "converted")),
+    (N_("Feedback on leads"), N_("share of the leads old enough whose status is no longer open")),
+    (N_("Complaint about leads reported"), N_("at least half of those who answered the symptom said yes; set "
+                                              "against marketing's leads")),
 ]
 
 
@@ -296,13 +349,14 @@ def rules(settings: dict[str, Any], defaults: dict[str, Any] | None = None) -> l
     out = []
     for key, value in settings.items():
         label, describe = SETTINGS.get(key, (key.replace("_", " ").capitalize(), str))
+        label = _(label)
         try:
             text = describe(value)
         except (TypeError, ValueError):
             text = str(value)
         out.append({"rule": label, "value": text, "setting": key,
                     "changed": key in defaults and defaults[key] != value})
-    out += [{"rule": rule, "value": value, "setting": "", "changed": False} for rule, value in FIXED]
+    out += [{"rule": _(rule), "value": _(value), "setting": "", "changed": False} for rule, value in FIXED]
     return out
 
 
