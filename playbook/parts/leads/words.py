@@ -33,7 +33,18 @@ SOURCE_NAMES = {
     "other": N_("Other"),
     "all": N_("All leads"),
 }
-NONE_GIVEN = N_("none given")
+NONE_GIVEN = N_("None given")
+# Above a funnel redrawn for another source (the interactive page).
+SHOWN_SOURCE = {
+    "sales": N_("The funnel and the reasons below are those of the leads sales found itself; the findings speak of "
+                "marketing's leads."),
+    "partner": N_("The funnel and the reasons below are those of partners' leads; the findings speak of marketing's "
+                  "leads."),
+    "other": N_("The funnel and the reasons below are those of the other leads; the findings speak of marketing's "
+                "leads."),
+    "all": N_("The funnel and the reasons below are those of all leads together; the findings speak of marketing's "
+              "leads."),
+}
 # One sentence per symptom and verdict: the share who say so, then what the record shows.
 SENTENCES = {
     ("SYM-2", "confirmed"): N_("Sales complains about lead quality (%(said)s say so), and accepted only %(value)s of "
@@ -137,21 +148,30 @@ def _follow_up(m: dict[str, Any], result: dict[str, Any]) -> list[str]:
     else:
         lines.append(_("None of the %(leads)s marketing leads has been followed up.", leads=number(m["leads"], 0)))
     if m["sla_compliance"] is not None:
-        lines.append(_("%(share)s met the SLA of %(sla)s business hours: %(met)s leads in time, %(late)s late and "
-                       "%(lapsed)s still waiting past it.", share=share(m["sla_compliance"]), sla=sla_text(result),
-                       met=number(m["sla_met"], 0), late=number(m["sla_breached"] - m["sla_breached_untouched"], 0),
-                       lapsed=number(m["sla_breached_untouched"], 0)))
+        lapsed = m["sla_breached_untouched"]
+        line = ngettext("Against the SLA of %(sla)s business hours, %(met)s marketing leads were followed up in "
+                        "time, %(late)s late, and %(lapsed)s is still waiting past it.",
+                        "Against the SLA of %(sla)s business hours, %(met)s marketing leads were followed up in "
+                        "time, %(late)s late, and %(lapsed)s are still waiting past it.", lapsed, sla=sla_text(result),
+                        met=number(m["sla_met"], 0), late=number(m["sla_breached"] - lapsed, 0),
+                        lapsed=number(lapsed, 0))
+        own = result["sources"]["sales"]["sla_compliance"]
+        if own is not None:
+            line += " " + _("Leads sales found itself met the SLA %(share)s of the time.", share=share(own))
+        lines.append(line)
     return lines
 
 
 def _outcomes(m: dict[str, Any], result: dict[str, Any]) -> list[str]:
-    lines = []
-    if m["acceptance_rate"] is not None:
-        lines.append(_("Sales accepted %(share)s of the %(decided)s marketing leads it decided on, and %(converted)s "
-                       "of all marketing leads (%(rate)s) became opportunities.", share=share(m["acceptance_rate"]),
-                       decided=number(m["dispositioned"], 0), converted=number(m["dispositions"]["converted"], 0),
-                       rate=share(m["conversion_rate"])))
-    if m["feedback_share"] is not None:
+    """Conversion, and acceptance or feedback when no perception sentence has said them already."""
+    said = {r["measure"] for r in result["perception"] if r["verdict"] != "no_data"}
+    lines = [_("%(converted)s of the %(leads)s marketing leads (%(rate)s) became opportunities.",
+               converted=number(m["dispositions"]["converted"], 0), leads=number(m["leads"], 0),
+               rate=share(m["conversion_rate"]))]
+    if m["acceptance_rate"] is not None and "acceptance_rate" not in said:
+        lines.append(_("Sales accepted %(share)s of the %(decided)s marketing leads it decided on.",
+                       share=share(m["acceptance_rate"]), decided=number(m["dispositioned"], 0)))
+    if m["feedback_share"] is not None and "feedback_share" not in said:
         lines.append(_("Sales gave its verdict on %(share)s of the %(due)s marketing leads older than %(days)s days.",
                        share=share(m["feedback_share"]), due=number(m["feedback_due"], 0),
                        days=number(result["feedback_days"], None)))
@@ -171,15 +191,6 @@ def _reasons(result: dict[str, Any]) -> list[str]:
                      total=number(total, 0))]
 
 
-def _comparison(result: dict[str, Any]) -> list[str]:
-    """Marketing's leads beside sales' own, when both have a follow-up figure."""
-    m, s = result["sources"]["marketing"], result["sources"]["sales"]
-    if m["sla_compliance"] is None or s["sla_compliance"] is None:
-        return []
-    return [_("For comparison, leads sales found itself met the SLA %(sales)s of the time, marketing's %(mkt)s.",
-              sales=share(s["sla_compliance"]), mkt=share(m["sla_compliance"]))]
-
-
 def findings(result: dict[str, Any] | None) -> list[str]:
     """The findings: perception against the record first, then follow-up, outcomes and reasons."""
     if result is None:
@@ -191,7 +202,7 @@ def findings(result: dict[str, Any] | None) -> list[str]:
         lines += _follow_up(m, result) + _outcomes(m, result)
     else:
         lines.append(_("The export holds no marketing lead, so nothing marketing passed to sales can be measured."))
-    lines += _comparison(result) + _reasons(result)
+    lines += _reasons(result)
     lines.append(_("Figures as of %(when)s; business hours %(hours)s, Monday to Friday, in the %(zone)s time zone.",
                    when=as_of_text(result), hours=result["business_hours"].replace("-", "\u2013"),
                    zone=result["timezone"]))
