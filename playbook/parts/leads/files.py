@@ -18,7 +18,6 @@ well under a second; what is kept (``Leads``) is a few numpy arrays, small in th
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
@@ -38,6 +37,7 @@ SOURCES = ("marketing", "sales", "partner", "other")
 STATUSES = ("open", "accepted", "rejected", "recycled", "converted")
 TIMES = ("created", "first_touch", "disposition_at")
 NAT = np.datetime64("NaT", "ns")
+YEARS = (1900, 2199)  # a CRM's times fall in these years (and numpy's nanoseconds reach 1677 to 2262)
 
 
 @dataclass
@@ -74,21 +74,22 @@ def _frame(path: Path):
     """The file's cells as text (header checked), indexed by spreadsheet row; None with no lead in it."""
     import pandas as pd
 
-    body, skipped = _lines(read_text(path))
+    body, skipped = _lines(read_text(path))  # read_text: a clear message when the file is not UTF-8
     if not body.strip():
         raise UserError(f"{path.name}: the file has no header row; it needs {', '.join(REQUIRED)} "
                         f"(and optionally {', '.join(OPTIONAL)}).")
     try:
-        # header=None: a row with more cells than the header is an error, never a silent index column
-        df = pd.read_csv(io.StringIO(body), header=None, dtype=object, keep_default_na=False,
-                         skip_blank_lines=False)
+        # header=None: a row with more cells than the header is an error, never a silent index column.
+        # pandas reads the file itself (faster than from the text); cells are never NaN, a missing one is "".
+        df = pd.read_csv(path, header=None, dtype=object, keep_default_na=False, skip_blank_lines=False,
+                         skiprows=skipped, encoding="utf-8-sig")
     except pd.errors.ParserError as exc:
         raise UserError(f"{path.name}: not a valid CSV file ({str(exc).strip()}); each row needs as many "
                         "comma-separated values as the header.") from None
-    header = [str(c).strip().lower() for c in df.iloc[0].fillna("")]
+    header = [str(c).strip().lower() for c in df.iloc[0]]
     _check_header(path.name, header)
     df.columns = header
-    df = df.iloc[1:].fillna("")
+    df = df.iloc[1:]
     df.index = df.index + 1 + skipped  # spreadsheet rows: the comment lines, then the header, come first
     for c in OPTIONAL:
         if c not in df.columns:
@@ -136,40 +137,59 @@ def _coded(values: np.ndarray, allowed: tuple[str, ...]) -> np.ndarray:
     return lookup[codes]
 
 
-def _texts(values: np.ndarray, width: int = 25) -> tuple[np.ndarray, np.ndarray]:
-    """Cells as a fixed-width numpy text array without surrounding spaces, and a mask of the cells longer
-    than ``width`` once stripped (cut short in the array)."""
+def _texts(values: np.ndarray, width: int = 25) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cells as a fixed-width numpy text array without surrounding spaces, their lengths once stripped, and a
+    mask of the cells longer than ``width`` (cut short in the array)."""
     longest = max(map(len, values), default=0)
     text = np.strings.strip(np.array(values, dtype=f"U{max(1, min(longest, 4 * width))}"))
-    too_long = np.strings.str_len(text) > width
-    return text.astype(f"U{width}"), too_long
-
-
-def _shaped(text: np.ndarray) -> np.ndarray:
-    """Which cells of a ``U25`` array are written ``YYYY-MM-DD HH:MM[:SS]`` (``T`` for the space allowed) with
-    an optional ``Z`` or ``+HH:MM`` offset: ``clock.STAMP_PATTERN``, checked character by character on the
-    whole column at once."""
-    n = len(text)
-    c = text.view(np.uint32).reshape(n, 25)
-    digit = (c >= 48) & (c <= 57)
     length = np.strings.str_len(text)
+    return text.astype(f"U{width}"), length, length > width
+
+
+def _read_stamps(text: np.ndarray, length: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Timestamps read from a ``U25`` array character by character, on the whole column at once.
+
+    Returns the time as written (``datetime64[s]``), whether the cell is a real date and time written
+    ``YYYY-MM-DD HH:MM[:SS]`` (``T`` for the space allowed) with an optional ``Z`` or ``+HH:MM`` offset
+    (``clock.STAMP_PATTERN``, a day the month has, hours to 23, minutes and seconds to 59, a year in
+    ``YEARS``), whether it has
+    an offset, and the offset in seconds east of UTC.
+    """
+    n = len(text)
+    c = text.view(np.uint32).reshape(n, 25)  # the characters' code points, one column per position
+    d = c.astype(np.int16) - 48  # digits 0-9 where the characters are digits
+    digit = (d >= 0) & (d <= 9)
+
+    def two(k: int) -> np.ndarray:
+        return d[:, k] * 10 + d[:, k + 1]
+
     ok = digit[:, [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15]].all(axis=1)
     ok &= (c[:, 4] == 45) & (c[:, 7] == 45) & ((c[:, 10] == 32) | (c[:, 10] == 84)) & (c[:, 13] == 58)
-    seconds = (c[:, 16] == 58) & digit[:, 17] & digit[:, 18]
-    at = np.where(seconds, 19, 16)  # where an offset would start
-    rows = np.arange(n)
-
-    def char(k: int) -> np.ndarray:
-        return c[rows, np.minimum(at + k, 24)]
-
-    def is_digit(k: int) -> np.ndarray:
-        return digit[rows, np.minimum(at + k, 24)]
-
+    has_seconds = (c[:, 16] == 58) & digit[:, 17] & digit[:, 18]
+    at = np.where(has_seconds, 19, 16)  # where an offset would start
     rest = length - at
-    zulu = (rest == 1) & (char(0) == 90)
-    offset = ((rest == 6) & ((char(0) == 43) | (char(0) == 45)) & is_digit(1) & is_digit(2) & (char(3) == 58)
-              & is_digit(4) & is_digit(5))
-    return ok & ((rest == 0) | zulu | offset)
+    lead = np.where(has_seconds, c[:, 19], c[:, 16])
+    zulu = (rest == 1) & (lead == 90)
+    signed = (rest == 6) & ((lead == 43) | (lead == 45))
+    # an offset's HH:MM right after its sign, at 17 (no seconds) or 20 (seconds; the array ends at 25)
+    short = digit[:, 17] & digit[:, 18] & (c[:, 19] == 58) & digit[:, 20] & digit[:, 21]
+    long_ = digit[:, 20] & digit[:, 21] & (c[:, 22] == 58) & digit[:, 23] & digit[:, 24]
+    off_digits = np.where(has_seconds, long_, short)
+    off_h = np.where(has_seconds, two(20), two(17))
+    off_m = np.where(has_seconds, two(23), two(20))
+    ok &= (rest == 0) | zulu | (signed & off_digits & (off_h <= 23) & (off_m <= 59))
+    year = two(0).astype(np.int32) * 100 + two(2)
+    month, day, hour, minute = two(5), two(8), two(11), two(14)
+    second = np.where(has_seconds, two(17), 0)
+    ok &= (month >= 1) & (month <= 12) & (day >= 1) & (hour <= 23) & (minute <= 59) & (second <= 59)
+    ok &= (year >= YEARS[0]) & (year <= YEARS[1])
+    months = np.where(ok, (year - 1970) * 12 + month - 1, 0).astype("timedelta64[M]") + np.datetime64("1970-01", "M")
+    days = months.astype("datetime64[D]") + np.where(ok, day - 1, 0).astype("timedelta64[D]")
+    ok &= days.astype("datetime64[M]") == months  # 2026-02-30 runs into March
+    seconds = hour.astype(np.int64) * 3600 + minute * 60 + second
+    when = days.astype("datetime64[s]") + seconds.astype("timedelta64[s]")
+    east = np.where(signed, np.where(lead == 45, -1, 1) * (off_h.astype(np.int64) * 3600 + off_m * 60), 0)
+    return when, ok, zulu | signed, east
 
 
 def _instants(values: np.ndarray, tz_name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -177,28 +197,28 @@ def _instants(values: np.ndarray, tz_name: str) -> tuple[np.ndarray, np.ndarray]
 
     Without an offset a time is on ``tz_name``'s clock: where the clock is set back it is the first of the
     two (summer) times, where it jumps forward the time is read with the offset before the jump, as
-    Python's ``zoneinfo`` reads it. An offset no clock has (``+25:00``) is refused like a day that does not
-    exist.
+    Python's ``zoneinfo`` reads it.
     """
     import pandas as pd
 
-    text, too_long = _texts(values)
-    given = np.strings.str_len(text) > 0
-    shaped = _shaped(text) & ~too_long
+    text, length, too_long = _texts(values)
+    when, ok, fixed, east = _read_stamps(text, length)
+    ok &= ~too_long
     out = np.full(len(text), NAT)
-    zoned = shaped & np.isin(np.strings.str_len(text), (16, 19))  # no offset: 16 or 19 characters
-    fixed = shaped & ~zoned
+    zoned = ok & ~fixed
     if zoned.any():
-        wall = pd.Series(pd.to_datetime(text[zoned].astype(object), format="ISO8601", errors="coerce"))
-        local = wall.dt.tz_localize(tz_name, ambiguous=np.ones(len(wall), dtype=bool), nonexistent="NaT")
-        utc = local.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
-        for i in np.flatnonzero(np.isnat(utc) & wall.notna().to_numpy()):  # a time the clock skipped: rare
-            utc[i] = _utc(clock.stamp(str(text[zoned][i]), clock.zone(tz_name)))
-        out[zoned] = utc
-    if fixed.any():
-        aware = pd.Series(pd.to_datetime(text[fixed].astype(object), format="ISO8601", utc=True, errors="coerce"))
-        out[fixed] = aware.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
-    return out, given & np.isnat(out)
+        if tz_name == "UTC":
+            out[zoned] = when[zoned]
+        else:
+            local = pd.DatetimeIndex(when[zoned]).tz_localize(tz_name, ambiguous=np.ones(int(zoned.sum()), dtype=bool),
+                                                               nonexistent="NaT")
+            utc = local.tz_convert("UTC").tz_localize(None).to_numpy().astype("datetime64[ns]")
+            for i in np.flatnonzero(np.isnat(utc)):  # a time the clock skipped: rare
+                utc[i] = _utc(clock.stamp(str(text[zoned][i]), clock.zone(tz_name)))
+            out[zoned] = utc
+    fixed &= ok
+    out[fixed] = when[fixed] - east[fixed].astype("timedelta64[s]")
+    return out, (length > 0) & ~ok
 
 
 def _utc(when) -> np.datetime64:
