@@ -211,14 +211,16 @@ def symptom_shares(snap, wave: str | None = None) -> tuple[dict[str, float | Non
     """The symptom shares of the latest wave with symptom answers (up to ``wave`` when given), and that wave."""
     from playbook.parts.self_evaluation.model import symptoms
 
+    tested = {symptom for symptom, _, _ in PERCEPTION}
     answers = [a for a in snap.answers if a["item"].startswith("SYM-")]
     waves = sorted({a.get("wave") or snap.engagement.period for a in answers})
     waves = [w for w in waves if wave is None or w <= wave]
     if not waves:
         return {}, None
     latest = waves[-1]
-    chosen = [a for a in answers if (a.get("wave") or snap.engagement.period) == latest]
-    return symptoms(chosen, snap.engagement.settings)["shares"], latest
+    chosen = [a for a in answers if a["item"] in tested and (a.get("wave") or snap.engagement.period) == latest]
+    shares = symptoms(chosen, snap.engagement.settings)["shares"]
+    return {s: shares[s] for s in tested}, latest
 
 
 def evaluate_data(data: Leads | None, settings: dict[str, Any], snap=None, wave: str | None = None) -> dict:
