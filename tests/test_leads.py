@@ -136,6 +136,8 @@ def test_sla_buckets_dispositions_and_shares_per_source(tmp_path):
     assert result["reasons"] == [{"reason": "Competitor", "count": 1}, {"reason": "Student", "count": 1},
                                  {"reason": "none given", "count": 1}]  # ties by reason; the open lead's is kept
     assert "Calls back Tuesday" in data.reasons
+    assert words.findings(result)[0].startswith("Nobody has said yet whether leads are a problem")
+    assert set(words.VERDICTS) == set(model.VERDICTS)
 
 
 def test_as_of_from_the_settings_and_an_sla_shorter_than_an_hour(tmp_path):

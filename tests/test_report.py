@@ -69,6 +69,10 @@ def _hostile(folder: Path) -> Path:
                                    "win_rate": 0.2, "avg_deal": 30000}],
                    "marketing": {"program_cost": 200000, "opportunities": 40, "win_rate": 0.2, "avg_deal": 30000}}
     (folder / "prospecting.yaml").write_text(yaml.safe_dump(prospecting))
+    with (folder / "leads.csv").open("w", newline="") as f:
+        csv.writer(f).writerows([("lead_id", "created", "source", "first_touch", "status", "reason"),
+                                 ("L1", "2026-11-02 09:00", "marketing", "2026-11-02 10:00", "rejected",
+                                  f"Lost {SCRIPT} to {IMG}")])
     return folder
 
 
@@ -149,7 +153,7 @@ def test_client_text_is_shown_as_text_and_runs_nothing(hostile_run, browser):  #
         assert page.locator("h1").inner_text() == CLIENT
         text = page.inner_text("body")
         for shown in (f"Mara {IMG}", f"Bea {SCRIPT}", f"comment {IMG} {SCRIPT}", f"Cy {IMG}", f"Firm {IMG}",
-                      f"Win {IMG} rate", f"Cold {SCRIPT} calling"):
+                      f"Win {IMG} rate", f"Cold {SCRIPT} calling", f"Lost {SCRIPT} to {IMG}"):
             assert shown in text, shown
         assert page.title().startswith(CLIENT)
     finally:

@@ -40,9 +40,7 @@ PERCEPTION = (
     ("SYM-4", "sla_compliance", "sla_compliance_ok"),
     ("SYM-5", "feedback_share", "lead_feedback_ok"),
 )
-VERDICTS = ("confirmed", "not_borne_out", "unseen", "fine", "no_data")
-SETTINGS = ("timezone", "business_hours", "holidays", "leads_as_of", "lead_sla_hours", "lead_feedback_days",
-            "lead_acceptance_ok", "sla_compliance_ok", "lead_feedback_ok")
+VERDICTS = ("confirmed", "not_borne_out", "unseen", "fine", "no_data")  # what a perception record's verdict is
 __all__ = ["FILE", "SOURCES", "STATUSES", "read", "score", "evaluate_snapshot", "verdict"]
 
 

@@ -80,6 +80,8 @@ SENTENCES = {
 # Why a comparison could not be made: the symptom was not judged, or the record has no figure.
 NOT_JUDGED = N_("%(symptom)s: nobody gave a yes or no about it in the latest answers, so there is nothing to set "
                 "beside the record.")
+NOBODY_ASKED = N_("Nobody has said yet whether leads are a problem (the symptoms about lead quality, follow-up and "
+                   "feedback), so the record below stands on its own.")
 NO_FIGURE = {
     "SYM-2": N_("Lead quality cannot be compared yet: sales has not accepted or rejected any marketing lead."),
     "SYM-4": N_("Follow-up cannot be compared yet: no marketing lead has been followed up or has waited past the "
@@ -196,7 +198,10 @@ def findings(result: dict[str, Any] | None) -> list[str]:
     if result is None:
         return [_(NOT_ASSESSED)]
     rows = sorted(result["perception"], key=lambda r: ORDER.index(r["verdict"]))
-    lines = [perception_line(r, result) for r in rows]
+    if all(r["symptom_share"] is None for r in rows):
+        lines = [_(NOBODY_ASKED)]
+    else:
+        lines = [perception_line(r, result) for r in rows]
     m = result["sources"]["marketing"]
     if m["leads"]:
         lines += _follow_up(m, result) + _outcomes(m, result)
