@@ -58,7 +58,7 @@ PARTS: tuple[Part, ...] = (
          ("kpis",), "the engagement has no shared KPIs (kpis.csv and kpi_values.csv)"),
     Part("economics", "Prospecting economics, attribution and the lead experiment", "prospecting_economics.ipynb",
          ("prospecting", "attribution", "experiment"),
-         "the engagement has no prospecting.yaml, deals.csv or experiment.csv"),
+         "the engagement has no prospecting.yaml, deals.csv or experiment.csv filled in"),
     Part("leads", "Lead follow-up: what people say against what the CRM records", "lead_funnel.ipynb", ("leads",),
          "the engagement has no lead export from its CRM, or the export holds no lead yet"),
     Part("actions", "The action plan", "action_plan.ipynb", ("actions",), "the engagement has no actions.csv"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from playbook.core.formats import currency_name, locale_name, money, number, p_value, share, unit
+from playbook.core.formats import currency_name, day, locale_name, money, number, p_value, share, unit
 from playbook.core.i18n import N_, _
 from playbook.parts.credibility.model import level_name
 from playbook.parts.movement.words import points
@@ -37,24 +37,14 @@ def _names(rows: list[dict]) -> str:
     return "; ".join(f"{r.get('name') or r.get('metric')} (owner: {r.get('owner', '–')})" for r in rows)
 
 
-def _day(text: str) -> str:
-    """A date of the settings (``2026-12-25``) in the locale's medium form."""
-    from datetime import date
-
-    from babel.dates import format_date
-
-    from playbook.core.formats import active
-
-    return format_date(date.fromisoformat(text), "medium", locale=active().locale)
-
-
-def _moment(text: str) -> str:
-    """A date and time of the settings (``2026-11-30 18:00``) in the locale's long form."""
-    from datetime import datetime
-
+def _as_of(text: str, settings: dict[str, Any]) -> str:
+    """``settings.leads_as_of`` (on the engagement's clock unless it names an offset) for people."""
+    from playbook.core import clock
     from playbook.core.formats import moment
 
-    return moment(datetime.fromisoformat(text))
+    zone = settings.get("timezone") or "UTC"
+    when = clock.stamp(text, clock.zone(zone))
+    return moment(when, zone) if when is not None else text
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -209,22 +199,14 @@ def _actions(r: dict) -> list[Point]:
 
 
 def _hire(r: dict) -> Point:
-    p = r.get("prospecting")
-    h = (p or {}).get("hire_alternative")
-    if not h:
+    """Whether to move budget between marketing leads and more reps: only as far as the experiment supports it
+    (METHOD 12; the part's own verdict, ``economics.words.recommendation``)."""
+    from playbook.parts.economics.words import recommendation
+
+    verdict = recommendation(r)
+    if verdict is None:
         return Point("Hire or leads", "Not assessed: the engagement has no prospecting economics.", "none")
-    m = p.get("marketing") or {}
-    reps = number(h.get("extra_reps") or 0, 1)
-    if h.get("marketing_beats_hiring") is None:
-        return Point("Hire or leads", "The program cannot be compared with hiring on these numbers (no reps or no "
-                     "cost per rep to price the extra reps).", "none")
-    if h.get("marketing_beats_hiring"):
-        return Point("Hire or leads", f"Invest in marketing leads. The program brings {_cash(m.get('revenue'))} in "
-                     f"revenue; spending its {_cash(m.get('cost'))} on {reps} extra reps would bring about "
-                     f"{_cash(h.get('revenue'))}.", "good")
-    return Point("Hire or leads", f"Hiring wins on these numbers: {reps} extra reps for the program's "
-                 f"{_cash(m.get('cost'))} would bring about {_cash(h.get('revenue'))}, against "
-                 f"{_cash(m.get('revenue'))} from marketing leads.", "watch")
+    return Point("Hire or leads", *verdict)
 
 
 def _attribution(r: dict) -> Point:
@@ -233,9 +215,14 @@ def _attribution(r: dict) -> Point:
         return Point("Marketing's share of revenue", "Not assessed: the engagement has no deal list.", "none")
     if a.get("sourced_share") is None:
         return Point("Marketing's share of revenue", "No won deals yet, so no revenue can be attributed.", "info")
+    from playbook.parts.economics.words import period
+
     return Point("Marketing's share of revenue",
-                 f"Marketing sourced {share(a['sourced_share'])} of won revenue ({_cash(a.get('sourced_revenue'))}) "
-                 f"and influenced {share(a.get('influenced_share'))} ({_cash(a.get('influenced_revenue'))}).", "info")
+                 _("Marketing sourced %(sourced_share)s of the won revenue the deal list records for %(period)s "
+                   "(%(sourced)s) and influenced %(influenced_share)s (%(influenced)s).",
+                   sourced_share=share(a["sourced_share"]), period=period(a), sourced=_cash(a.get("sourced_revenue")),
+                   influenced_share=share(a.get("influenced_share")), influenced=_cash(a.get("influenced_revenue"))),
+                 "info")
 
 
 def _experiment(r: dict) -> Point:
@@ -245,7 +232,10 @@ def _experiment(r: dict) -> Point:
     lift, rel, p = e.get("lift"), e.get("relative_lift"), e.get("p_value")
     if lift is None:
         return Point("Lead experiment", "The experiment has too little data for a result.", "info")
-    text = f"Reps given marketing leads sold {_cash(abs(lift))} {'more' if lift >= 0 else 'less'} per rep on average"
+    text = (_("In the experiment, reps given marketing leads sold %(amount)s more per rep on average (recorded "
+              "revenue)", amount=_cash(abs(lift))) if lift >= 0 else
+            _("In the experiment, reps given marketing leads sold %(amount)s less per rep on average (recorded "
+              "revenue)", amount=_cash(abs(lift))))
     text += f" ({share(rel, signed=True)})" if rel is not None else ""
     if p is None or e.get("ci_low") is None:
         return Point("Lead experiment", text + "; no confidence interval can be computed.", "info")
@@ -295,17 +285,26 @@ SETTINGS = {
     "min_group_size": ("Smallest group shown",
                        lambda v: f"a side's figure for an item needs {v} or more scored answers"),
     "kpi_watch": ("KPI status: watch", lambda v: f"attainment from {share(v)} up to {share(1)}; below is off track"),
+    "spend_elasticity": (N_("Marketing spend and opportunities"), lambda v: _(
+        "in a what-if or scenario, the program's opportunities follow its spend to the power %(e)s (doubling the "
+        "spend brings %(factor)s times the opportunities)", e=number(v, None), factor=number(2 ** v, 2))),
+    "hire_ramp": (N_("A new rep's first year"), lambda v: _(
+        "a new rep sells %(share)s of what a tenured rep sells (the hire alternative)", share=share(v))),
     "firm_name": ("Firm named on the report", lambda v: v or "(none)"),
     "brand_colour": ("Firm colour in the deck", str),
-    "deck_template": ("Slide template of the deck", lambda v: v or "the playbook's own"),
+    "deck_template": ("Slide template of the deck", lambda v: v.replace("\\", "/").rsplit("/", 1)[-1] if v else
+                      "the playbook's own"),  # the file's name: a firm's template is found by its full path
+    "reminders": ("Reminders to answer", lambda v: ", ".join(f"{d} days" for d in v) + " before the deadline"
+                  if v else "none"),
     "paper_size": ("Paper size of the PDF", str),
     "currency": ("Currency of amounts", lambda v: f"{v} ({currency_name(v)})"),
     "locale": ("Numbers written for", lambda v: f"{v} ({locale_name(v)})"),
     "show_individual_answers": ("Individual answers in the appendix", lambda v: "shown" if v else "not shown"),
     "timezone": (N_("Time zone of the lead export"), str),
     "business_hours": (N_("Business hours"), lambda v: _("%(hours)s, Monday to Friday", hours=v.replace("-", "\u2013"))),
-    "holidays": (N_("Holidays without business hours"), lambda v: ", ".join(_day(d) for d in sorted(v)) if v else _("none")),
-    "leads_as_of": (N_("Lead export taken"), lambda v: _moment(v) if v else _("at the latest time it records")),
+    "holidays": (N_("Holidays without business hours"),
+                 lambda v: ", ".join(day(d, "medium") for d in sorted(v)) if v else _("none")),
+    "leads_as_of": (N_("Lead export taken"), lambda v: v or _("at the latest time it records")),  # see rules()
     "lead_sla_hours": (N_("Lead follow-up SLA"), lambda v: _("within %(n)s business hours", n=number(v, None))),
     "lead_feedback_days": (N_("Verdict on a lead expected"), lambda v: _("within %(n)s days", n=number(v, None))),
     "lead_acceptance_ok": (N_("Lead acceptance healthy"), lambda v: _("%(share)s of decided leads accepted or more",
@@ -327,9 +326,24 @@ FIXED = [
     ("KPI to date", "goals and actuals over the periods with an actual, summed for counts and money, averaged "
                     "otherwise, unless kpis.csv names another aggregation"),
     ("Prospecting baseline", "cold calling when listed, else all prospecting together"),
-    ("Hire alternative", "the program's cost spent on reps instead, at the reps' current revenue per rep"),
+    (N_("Modelled and recorded revenue"), N_(
+        "modelled: opportunities × win rate × deal size from the prospecting figures; recorded: won deals in the "
+        "deal list, in all, by source and influenced by marketing; both for the period the prospecting figures "
+        "name")),
+    (N_("What-if and scenarios"), N_(
+        "prospecting opportunities change with reps × share of time spent prospecting, marketing opportunities with "
+        "the spend (see the setting above); win rates and deal sizes stay; costs and revenues are computed again")),
+    (N_("Hire alternative"), N_(
+        "the program's cost spent on reps instead: each sells what a rep sold on their own (won deals sourced by "
+        "sales per rep; without a deal list, prospecting revenue per rep), times a new rep's first year (see the "
+        "setting above)")),
     ("Marketing-influenced revenue", "won deals sourced by marketing or with at least one marketing touch"),
-    ("Prospecting sensitivity", "share of rep time prospecting from 20% to 40% in steps of 5 points"),
+    (N_("How sure the measurement is"), N_(
+        "the period's prospecting revenue at the cost of a true share of rep time from 20% to 40% in steps of 5 "
+        "points; the revenue stays, only the cost changes")),
+    (N_("Moving budget"), N_(
+        "recommended only when the lead experiment, if there is one, supports it (p < 0.05 and a positive lift); "
+        "otherwise: not proven yet, test first, with the reps per group the test needs")),
     ("Lead experiment", "Welch's t-test; 95% confidence interval; a result is called real when p < 0.05"),
     (N_("Lead follow-up time"), N_("business hours from a lead's creation to its first touch; a lead created outside "
                                    "business hours starts at the next opening")),
@@ -351,7 +365,7 @@ def rules(settings: dict[str, Any], defaults: dict[str, Any] | None = None) -> l
         label, describe = SETTINGS.get(key, (key.replace("_", " ").capitalize(), str))
         label = _(label)
         try:
-            text = describe(value)
+            text = _as_of(value, settings) if key == "leads_as_of" and value else describe(value)
         except (TypeError, ValueError):
             text = str(value)
         out.append({"rule": label, "value": text, "setting": key,
@@ -385,6 +399,6 @@ def glance(results: dict[str, Any]) -> list[dict[str, str]]:
     p = results.get("prospecting")
     if p and (p.get("marketing") or {}).get("revenue_per_dollar") is not None:
         out.append({"value": money(p["marketing"]["revenue_per_dollar"], cents=True),
-                    "label": f"revenue per marketing {unit()}",
+                    "label": _("modelled revenue per marketing %(unit)s", unit=unit()),
                     "tone": "info"})
     return out

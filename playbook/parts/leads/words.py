@@ -7,7 +7,6 @@ locale's long form.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from playbook.core.formats import moment, number, share
@@ -114,8 +113,8 @@ def sla_text(result: dict[str, Any]) -> str:
 
 
 def as_of_text(result: dict[str, Any]) -> str:
-    """When the figures stand, in the locale's long form, on the engagement's clock."""
-    return moment(datetime.fromisoformat(result["as_of"]))
+    """When the figures stand, for people, on the engagement's clock."""
+    return moment(result["as_of"], result["timezone"])
 
 
 def perception_line(row: dict[str, Any], result: dict[str, Any]) -> str:
@@ -208,7 +207,7 @@ def findings(result: dict[str, Any] | None) -> list[str]:
     else:
         lines.append(_("The export holds no marketing lead, so nothing marketing passed to sales can be measured."))
     lines += _reasons(result)
-    lines.append(_("Figures as of %(when)s; business hours %(hours)s, Monday to Friday, in the %(zone)s time zone.",
+    lines.append(_("Figures as of %(when)s; business hours %(hours)s, Monday to Friday, on the clock of %(zone)s.",
                    when=as_of_text(result), hours=result["business_hours"].replace("-", "\u2013"),
                    zone=result["timezone"]))
     return lines
