@@ -32,3 +32,7 @@ def test_new_prints_the_real_next_steps(tmp_path):
         assert words in res.output, words
     text = (tmp_path / "acme" / "engagement.yaml").read_text()
     assert "METHOD" not in text and "source articles" not in text and "deadline:" in text and "email:" in text
+    for scaffolded in (tmp_path / "acme").iterdir():  # every file the consultant edits speaks their words
+        if scaffolded.is_file() and scaffolded.suffix in (".yaml", ".csv", ".md"):
+            words = scaffolded.read_text(encoding="utf-8")
+            assert "METHOD" not in words and "source articles" not in words, scaffolded.name

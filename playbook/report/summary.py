@@ -88,6 +88,17 @@ def _and(names: list[str]) -> str:
     return _("%(first)s and %(last)s", first=", ".join(names[:-1]), last=names[-1])
 
 
+def _leads_as_of(text: str, settings: dict[str, Any]) -> str:
+    """``settings.leads_as_of`` (on the engagement's clock unless it names an offset) for people."""
+    from playbook.core import clock
+    from playbook.core.formats import moment
+
+    zone = settings.get("timezone") or "UTC"
+    when = clock.stamp(text, clock.zone(zone))
+    return moment(when, zone) if when is not None else text
+
+
+
 def _level(k: int | str) -> str:
     return _(LEVEL_NAMES[int(k)])
 
@@ -538,6 +549,30 @@ def _economics(r: dict[str, Any]) -> Point | None:
     return Point(topic, text, tone if tone != "none" else "info", "economics")
 
 
+def _leads(r: dict[str, Any]) -> Point | None:
+    """What people say about leads against what the CRM records (METHOD 14), the verdicts to act on first."""
+    from playbook.parts.leads.words import summary_point
+
+    if r.get("leads") is None:
+        return None
+    text, tone = summary_point(r["leads"])
+    rows = [x for x in r["leads"].get("perception") or [] if x.get("verdict") != "no_data"]
+    confirmed = sum(1 for x in rows if x["verdict"] == "confirmed")
+    unseen = sum(1 for x in rows if x["verdict"] == "unseen")
+    if not rows:
+        topic = _("No complaint about leads can be set beside the CRM's record yet")
+    elif confirmed:
+        topic = ngettext("The CRM's record bears out %(n)s of %(total)s complaints about leads",
+                         "The CRM's record bears out %(n)s of %(total)s complaints about leads", confirmed,
+                         total=len(rows))
+    elif unseen:
+        topic = ngettext("The CRM's record shows a lead problem nobody names", "The CRM's record shows %(n)s lead "
+                         "problems nobody names", unseen)
+    else:
+        topic = _("The CRM's record does not bear out the complaints about leads")
+    return Point(topic, text, tone, "leads")
+
+
 def _actions(r: dict[str, Any]) -> Point | None:
     a = r.get("actions")
     if a is None:
@@ -565,7 +600,7 @@ def _actions(r: dict[str, Any]) -> Point | None:
 
 
 FINDINGS = {"self_evaluation": _self_evaluation, "credibility": _credibility, "knowledge": _knowledge,
-            "movement": _movement, "kpis": _kpis, "economics": _economics, "actions": _actions}
+            "movement": _movement, "kpis": _kpis, "leads": _leads, "economics": _economics, "actions": _actions}
 
 
 def findings(r: dict[str, Any]) -> list[Point]:
@@ -633,6 +668,19 @@ SETTINGS = {
     "currency": ("Currency of amounts", lambda v: f"{v} ({currency_name(v)})"),
     "locale": ("Numbers written for", lambda v: f"{v} ({locale_name(v)})"),
     "show_individual_answers": ("Individual answers in the appendix", lambda v: "shown" if v else "not shown"),
+    "timezone": (N_("Time zone of the lead export"), str),
+    "business_hours": (N_("Business hours"), lambda v: _("%(hours)s, Monday to Friday", hours=v.replace("-", "\u2013"))),
+    "holidays": (N_("Holidays without business hours"),
+                 lambda v: ", ".join(day(d, "medium") for d in sorted(v)) if v else _("none")),
+    "leads_as_of": (N_("Lead export taken"), lambda v: v or _("at the latest time it records")),  # see rules()
+    "lead_sla_hours": (N_("Lead follow-up SLA"), lambda v: _("within %(n)s business hours", n=number(v, None))),
+    "lead_feedback_days": (N_("Verdict on a lead expected"), lambda v: _("within %(n)s days", n=number(v, None))),
+    "lead_acceptance_ok": (N_("Lead acceptance healthy"), lambda v: _("%(share)s of decided leads accepted or more",
+                                                                       share=share(v))),
+    "sla_compliance_ok": (N_("Follow-up within the SLA healthy"), lambda v: _("%(share)s of leads or more",
+                                                                             share=share(v))),
+    "lead_feedback_ok": (N_("Feedback on leads healthy"), lambda v: _("%(share)s of leads decided on in time or more",
+                                                                      share=share(v))),
 }
 FIXED = [
     ("Credibility gap", "more than one 'yes' from the marketing leader's self-evaluation"),
@@ -665,6 +713,15 @@ FIXED = [
         "recommended only when the lead experiment, if there is one, supports it (p < 0.05 and a positive lift); "
         "otherwise: not proven yet, test first, with the reps per group the test needs")),
     ("Lead experiment", "Welch's t-test; 95% confidence interval; a result is called real when p < 0.05"),
+    (N_("Lead follow-up time"), N_("business hours from a lead's creation to its first touch; a lead created outside "
+                                   "business hours starts at the next opening")),
+    (N_("Lead follow-up SLA breached"), N_("followed up later than the SLA, or not followed up while more than the "
+                                           "SLA's business hours have passed")),
+    (N_("Lead acceptance"), N_("accepted and converted leads among those sales accepted, rejected, recycled or "
+                               "converted")),
+    (N_("Feedback on leads"), N_("share of the leads old enough whose status is no longer open")),
+    (N_("Complaint about leads reported"), N_("at least half of those who answered the symptom said yes; set "
+                                              "against marketing's leads")),
 ]
 
 
@@ -676,7 +733,7 @@ def rules(settings: dict[str, Any], defaults: dict[str, Any] | None = None) -> l
         label, describe = SETTINGS.get(key, (key.replace("_", " ").capitalize(), str))
         label = _(label)
         try:
-            text = describe(value)
+            text = _leads_as_of(value, settings) if key == "leads_as_of" and value else describe(value)
         except (TypeError, ValueError):
             text = str(value)
         out.append({"rule": label, "value": text, "setting": key,
