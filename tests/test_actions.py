@@ -76,8 +76,10 @@ def test_report_section_groups_by_owner_and_marks_overdue(sample_copy):
     assert row["Overdue"] == "Overdue" and row["Owner"] == "Renata Kowalczyk"
     assert df[df["ID"] == "A-001"].iloc[0]["Item moved"].startswith("up ")
     assert "by_status" in sec["figures"]
-    points = [p for p in executive({"actions": get("actions").evaluate(snap)["actions"]}) if p.topic == "Action plan"]
-    assert points[0].tone == "alert" and "overdue: A-004" in points[0].text
+    point = next(p for p in executive({"actions": get("actions").evaluate(snap)["actions"]}) if p.part == "actions")
+    assert point.tone == "alert" and point.topic.endswith("is overdue")  # the finding names the action, not its id
+    assert "Overdue: “Add a lead-outcome field" in point.text and "Renata Kowalczyk" in point.text
+    assert "A-004" not in point.topic + point.text
 
 
 # --- bad input: one message naming file, row and field; exit 2; nothing written ---------------------------------

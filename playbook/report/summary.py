@@ -141,13 +141,14 @@ def _credibility_headline(c: dict[str, Any], r: dict[str, Any]) -> str:
     gap = max(0, target - stage) if gap is None else int(gap)
     at = _at(c)
     if gap <= 0:
-        held = {1: _("Sales trusts marketing to deliver what it promises (%(at)s), the target set: the work now is "
-                     "to hold it", at=at),
-                2: _("Sales counts marketing as part of the revenue lifecycle (%(at)s), the target set: the work now "
-                     "is to hold it", at=at),
-                3: _("Marketing and sales work as strategic partners (%(at)s), the target set: the work now is to "
-                     "hold it", at=at)}
-        return held.get(stage, held[3])
+        where = {1: _("Sales trusts marketing to deliver what it promises (%(at)s)", at=at),
+                 2: _("Sales counts marketing as part of the revenue lifecycle (%(at)s)", at=at),
+                 3: _("Marketing and sales work as strategic partners (%(at)s)", at=at)}.get(stage)
+        where = where or _("Marketing and sales work as strategic partners (%(at)s)", at=at)
+        if stage > target:
+            return _("%(where)s, beyond the target of stage %(target)s: the work now is to hold it", where=where,
+                     target=target)
+        return _("%(where)s, the target: the work now is to hold it", where=where)
     step = _next_words(target, gap)
     if stage == 0:
         return _("Sales does not yet trust marketing to deliver what it promises (%(at)s): earning that trust is "
@@ -175,7 +176,10 @@ def headline(r: dict[str, Any]) -> str:
     if (se.get("marketing") or {}).get("credibility_gap") or (se.get("sales") or {}).get("meet_marketing_peer"):
         return _("The leaders' own answers point to a credibility gap between marketing and sales; the credibility "
                  "stage was not assessed")
-    return _("What this assessment found, part by part; the credibility stage was not assessed")
+    if any(r.get(k) for k in ("self_evaluation", "symptoms", "kpis", "prospecting", "attribution", "experiment",
+                              "leads", "actions", "knowledge_gaps")):
+        return _("What this assessment found, part by part; the credibility stage was not assessed")
+    return _("Nothing has been assessed yet: the parts below say what each needs")
 
 
 def terms(r: dict[str, Any]) -> list[tuple[str, str]]:
@@ -228,8 +232,9 @@ def _focus_decision(r: dict[str, Any]) -> Decision | None:
                       key=lambda a: rank.get(a["item"], len(rank)))
     score = (c.get("level_scores") or {}).get(str(focus))
     who = _("Sales rates") if c.get("basis") == "sales" else _("Marketing rates itself")
-    evidence = _("%(who)s level %(level)s at %(score)s, where a level is established from %(threshold)s.", who=who,
-                 level=focus, score=share(score), threshold=share(_threshold(c, r)))
+    evidence = (_("%(who)s level %(level)s at %(score)s, where a level is established from %(threshold)s.", who=who,
+                  level=focus, score=share(score), threshold=share(_threshold(c, r))) if score is not None else
+                _("Level %(level)s has too few ratings for a score yet.", level=focus))
     if steps:
         evidence += " " + _("Lowest: “%(statement)s”, %(mean)s of 5.", statement=statement(steps[0]["item"]),
                             mean=number(steps[0]["mean"], 1))
@@ -283,12 +288,18 @@ def _economics_decision(r: dict[str, Any]) -> Decision | None:
     if e and e.get("lift") is not None and not support:
         have = min((e.get("treatment") or {}).get("n") or 0, (e.get("control") or {}).get("n") or 0)
         lift = e["lift"]
-        evidence = (_("Reps given marketing leads sold %(amount)s more each (%(relative)s), but with %(have)s reps a "
-                      "group that cannot yet be told apart from chance.", amount=_cash(abs(lift)),
-                      relative=share(e.get("relative_lift"), signed=True), have=have) if lift >= 0 else
-                    _("Reps given marketing leads sold %(amount)s less each (%(relative)s), with %(have)s reps a "
-                      "group.", amount=_cash(abs(lift)), relative=share(e.get("relative_lift"), signed=True),
-                      have=have))
+        amount = _cash(abs(lift))
+        if e.get("relative_lift") is not None:
+            amount = _("%(amount)s (%(relative)s)", amount=amount, relative=share(e["relative_lift"], signed=True))
+        evidence = (_("Reps given marketing leads sold %(amount)s more each, but with %(have)s reps a group that "
+                      "cannot yet be told apart from chance.", amount=amount, have=have) if lift >= 0 else
+                    _("Reps given marketing leads sold %(amount)s less each, with %(have)s reps a group.",
+                      amount=amount, have=have))
+        if not have:
+            evidence = (_("Reps given marketing leads sold %(amount)s more each; too few reps for a verdict.",
+                          amount=amount) if lift >= 0 else
+                        _("Reps given marketing leads sold %(amount)s less each; too few reps for a verdict.",
+                          amount=amount))
         if e.get("needed_per_group"):
             evidence += " " + _("A test that can tell needs %(n)s reps a group.", n=e["needed_per_group"])
         return _decision(r, _("Test marketing leads before moving budget"), evidence, carriers, "sales", "watch")
@@ -382,8 +393,10 @@ def _credibility(r: dict[str, Any]) -> Point | None:
               for k in (1, 2, 3) if scores.get(str(k)) is not None]
     who = _("Sales rates") if c.get("basis") == "sales" else _(
         "No one from sales rated marketing, so this is marketing's view of itself: it rates")
-    text = _("%(who)s %(levels)s; a level is established from %(threshold)s.", who=who, levels=_and(levels),
-             threshold=share(_threshold(c, r)))
+    text = (_("%(who)s %(levels)s; a level is established from %(threshold)s.", who=who, levels=_and(levels),
+              threshold=share(_threshold(c, r))) if levels else
+            _("No level has enough ratings yet; a level is established from %(threshold)s.",
+              threshold=share(_threshold(c, r))))
     if focus:
         text += " " + _("So the stage is %(stage)s of 3 and the focus is level %(focus)s, %(name)s.", stage=stage,
                         focus=focus, name=_level(focus))
@@ -392,6 +405,8 @@ def _credibility(r: dict[str, Any]) -> Point | None:
     for k in high:
         text += " " + _("Level %(high)s scores high, but level %(low)s is not established yet: credibility is built "
                         "in order.", high=k, low=focus)
+    for warning in c.get("warnings") or []:
+        text += " " + str(warning)
     tone = "good" if stage == 3 else ("watch" if stage else "alert")
     return Point(topics.get(stage, topics[3]), text, tone, "credibility")
 
@@ -633,11 +648,12 @@ def executive(results: dict[str, Any]) -> list[Point]:
     return findings(results)
 
 
-def story_html(results: dict[str, Any]) -> str:
-    """The executive summary as HTML (client text escaped), for the report and the interactive page."""
+def story_html(results: dict[str, Any], plan: str = "#actions") -> str:
+    """The executive summary as HTML (client text escaped), for the report and the interactive page; ``plan`` is
+    the anchor of the action plan on that page (each decision links to the actions that carry it)."""
     from playbook.core.html import macro
 
-    return macro("summary.html.j2", "story", story(results))
+    return macro("summary.html.j2", "story", story(results), plan)
 
 
 SETTINGS = {

@@ -130,7 +130,7 @@ def cover_html(report: Report, eng, logo: str = "") -> str:
 
 def summary_html(report: Report) -> str:
     with formats.use(report.settings):
-        return macro(TEMPLATE, "summary", story_html(report.results), report.sections)
+        return macro(TEMPLATE, "summary", story_html(report.results, plan="#pb-part-actions"), report.sections)
 
 
 def absent(section: dict[str, Any]) -> str:
