@@ -36,6 +36,7 @@ from playbook.report.brand import Brand, brand
 from playbook.report.document import long_date
 from playbook.report.slide_kit import (
     CONTENT_BOTTOM,
+    INDENT,
     INK,
     MUTED,
     SIDE,
@@ -161,11 +162,16 @@ def _chart_slide(d: Deck, slide, chart, svg: str) -> None:
 
         picture = svg or to_svg(chart)
         d.picture(s, chart_png(picture, pt(area[2]) / 72, pt(area[3]) / 72), *area)
-    texts = [slide.so_what, *slide.points]
+    points = list(slide.points)
+    while points and fit.size_for([slide.so_what, *points], pt(text_w) - INDENT, pt(height), BESIDE) is None:
+        points.pop()  # the so-what first: the points that do not fit are in the report and the appendix
     box = s.shapes.add_textbox(text_x, top, text_w, height)
-    runs = [[(slide.so_what, True)]] + [[(p, False)] for p in slide.points]
-    d.text(box, texts, (18, 16, 15, 14, 13, 12), runs=runs, bullets=d.brand.colour, colour=INK)
-    _tone_bullets(box, [slide.tone] + ["info"] * len(slide.points))
+    runs = [[(slide.so_what, True)]] + [[(p, False)] for p in points]
+    d.text(box, [slide.so_what, *points], BESIDE, runs=runs, bullets=d.brand.colour, colour=INK)
+    _tone_bullets(box, [slide.tone] + ["info"] * len(points))
+
+
+BESIDE = (18, 16, 15, 14, 13, 12)  # the text beside a chart
 
 
 def _decisions_slide(d: Deck, story) -> None:
@@ -327,9 +333,16 @@ def _plan_slide(d: Deck, r: dict[str, Any]) -> None:
                       len(active)))
     columns = [(_("Action"), 0.56), (_("Owner"), 0.18), (_("Due"), 0.13), (_("Status"), 0.13)]
     rows = _plan_rows(active)
-    if _slides_needed(d, columns, rows) > 1:
-        rows = _plan_rows(active, 90)
-    _table_slides(d, title, columns, rows, most_slides=1)
+    for limit in (90, 70, 55, 40):  # every action under way on the one slide: cut at a word, shorter and shorter
+        if _slides_needed(d, columns, rows) == 1:
+            break
+        rows = _plan_rows(active, limit)
+    shown = _table_slides(d, title, columns, rows, most_slides=1)
+    if shown < len(rows):  # too many even so: the slide says how many it leaves to the appendix
+        d.prs.slides[-1].shapes.title.text_frame.paragraphs[0].runs[0].text = ngettext(
+            "%(n)s actions are under way; the first %(shown)s by due day, the rest in the appendix",
+            "%(n)s actions are under way; the first %(shown)s by due day, the rest in the appendix", len(active),
+            shown=shown)
 
 
 def _slides_needed(d: Deck, columns: list[tuple[str, float]], rows: list[list[str]]) -> int:
