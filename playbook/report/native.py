@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 DISCRETE = ("nominal", "ordinal")
+FACETS_AS_SERIES = 3  # panels with the same categories, at most this many: drawn as series of one chart
 OTHER_COLOURS = ("#2f6db5", "#d9822b", "#6b6b6b", "#2e8b57", "#c8443a", "#e0a526")
 
 
@@ -298,11 +299,13 @@ def _split_field(enc: dict, facet: dict | None, line: bool, per_category: int) -
     one coloured bar each), else a facet with several values a category."""
     offset = (enc.get("yOffset") or enc.get("xOffset") or {}).get("field")
     colour = (enc.get("color") or {}).get("field")
+    facet_field = next((f.get("field") for f in (facet or {}).values() if isinstance(f, dict)), None)
     if offset:
         return offset
+    if facet_field and per_category > 1 and per_category <= FACETS_AS_SERIES:
+        return facet_field  # a few panels side by side (two views of the same levels): one series each
     if colour:
         return colour
-    facet_field = next((f.get("field") for f in (facet or {}).values() if isinstance(f, dict)), None)
     if facet_field and per_category > 1:
         return facet_field
     if per_category > 1:
