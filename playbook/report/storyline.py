@@ -263,6 +263,18 @@ def _experiment_title(r: dict[str, Any]) -> str:
     return _("The lead experiment cannot yet tell the leads' effect from chance")
 
 
+TITLE_MOST = 120  # characters: a so-what longer than this is titled by its first clause (it stays whole beside)
+
+
+def _headline(said: str) -> str:
+    """A so-what as a slide title: whole when short, else its first clause (before a colon), so that the title
+    never ends cut in the middle of a sentence."""
+    title = said.rstrip(".")
+    if len(title) > TITLE_MOST and ": " in title:
+        return title.split(": ", 1)[0]
+    return title
+
+
 def plan(r: dict[str, Any], story: Story, figures: dict[str, list[tuple[str, str]]], fixed: int) -> Storyline:
     """The chart slides of the main deck and of the appendix. ``figures``: per part, its figures' (name, title) in
     report order; ``fixed``: the main deck's slides that are not a part's (title, summary, decisions, plan)."""
@@ -283,7 +295,7 @@ def plan(r: dict[str, Any], story: Story, figures: dict[str, list[tuple[str, str
         for name, title in shown:
             if name not in wanted:
                 said = so_what(r, part, name, title)
-                appendix.append(ChartSlide(part, said.rstrip("."), name, title, said, [], "info"))
+                appendix.append(ChartSlide(part, _headline(said), name, title, said, [], "info"))
     room = MAIN_MOST - fixed
     while len(main) > room:  # the parts last in KEEP wait in the appendix
         order = {p: i for i, p in enumerate(KEEP)}
