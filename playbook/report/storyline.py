@@ -224,6 +224,19 @@ def _experiment(r: dict[str, Any]) -> str:
              "real.", low=low, high=high)
 
 
+def _follow_up(r: dict[str, Any]) -> str:
+    from playbook.parts.leads.words import sla_text
+
+    result = r.get("leads") or {}
+    m = (result.get("sources") or {}).get("marketing") or {}
+    if m.get("sla_compliance") is None:
+        return ""
+    return _("%(share)s of marketing's leads were followed up within the SLA of %(sla)s business hours; half of those "
+             "followed up were reached within %(median)s business hours.", share=share(m["sla_compliance"]),
+             sla=sla_text(result),
+             median=number(m.get("median_hours"), 1))
+
+
 def _by_status(r: dict[str, Any]) -> str:
     a = r.get("actions") or {}
     return ngettext("%(open)s open, %(progress)s in progress, %(done)s done; %(n)s overdue.",
@@ -240,7 +253,7 @@ SO_WHAT: dict[tuple[str, str], Callable[[dict[str, Any]], str]] = {
     ("kpis", "goal_vs_actual"): _goal_vs_actual, ("economics", "revenue_per_dollar"): _revenue_per_dollar,
     ("economics", "cost_revenue"): _cost_revenue, ("economics", "scenarios"): _scenarios,
     ("economics", "sensitivity"): _sensitivity, ("economics", "attribution"): _attribution,
-    ("economics", "experiment"): _experiment, ("actions", "by_status"): _by_status,
+    ("economics", "experiment"): _experiment, ("leads", "follow_up"): _follow_up, ("actions", "by_status"): _by_status,
 }
 
 
