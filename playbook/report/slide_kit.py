@@ -422,16 +422,17 @@ def add_native_chart(deck: Deck, s, n, left: int, top: int, width: int, height: 
         category_axis.reverse_order = True  # the first category on top, as the report draws it
         _cross_at_max(value_axis)  # and the value axis below them
     _every_label(category_axis)
-    for series, drawn in zip(n.series, plot.series):
-        _paint(drawn, series, n, size, deck.brand.colour)
     box = _plot_box(n, pt(width), pt(height), points)
+    per_unit = box[2] * pt(width) / ((high - low) or 1.0)  # points of bar length per unit of value
+    for series, drawn in zip(n.series, plot.series):
+        _paint(drawn, series, n, size, deck.brand.colour, per_unit)
     _manual_layout(chart, box)
     _transparent(chart)
     _reference_lines(s, n, (left, top, width, height), box, (low, high), frame)
     return frame
 
 
-def _paint(drawn, series, n, size, fallback: str) -> None:
+def _paint(drawn, series, n, size, fallback: str, per_unit: float = 0.0) -> None:
     """One series' colour, value labels (each on a white ground, above any reference line) and interval."""
     from pptx.enum.chart import XL_LABEL_POSITION
     from pptx.util import Pt
@@ -452,6 +453,8 @@ def _paint(drawn, series, n, size, fallback: str) -> None:
     for j, (value, text) in enumerate(zip(series.values, series.labels or [])):
         if value is None or not text:
             continue
+        if n.stacked and n.kind == "bar" and per_unit and abs(value) * per_unit < fit.width(str(text), size.pt) + 4:
+            continue  # a segment too short for its label: the label would spill over its neighbours
         label = drawn.points[j].data_label
         label.text_frame.text = str(text)
         for run in label.text_frame.paragraphs[0].runs:
