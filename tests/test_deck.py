@@ -328,6 +328,7 @@ def test_summary_and_decision_slides_say_what_the_html_summary_says(sample_run):
     summary_slide = _texts(prs.slides[1])
     for d in told.decisions:
         assert d.what in summary_slide and d.owner in summary_slide and d.due in summary_slide
+        assert deck._first_sentence(d.evidence) in summary_slide  # its evidence figure, in words
     for p in told.findings:
         assert p.topic in summary_slide
     for t, _m in told.terms:

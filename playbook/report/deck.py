@@ -113,10 +113,13 @@ def _summary_slide(d: Deck, story) -> None:
         box = s.shapes.add_textbox(left, top + head, left_w, body_h - head)
         paras, runs = [], []
         for n, dec in enumerate(story.decisions, start=1):
-            paras.append(f"{n}. {dec.what} — {_who(dec)}")
-            runs.append([(f"{n}. {dec.what}", True), (f" — {_who(dec)}", False)])
-        size = d.text(box, paras, (18, 16, 15, 14, 13, 12), runs=runs, colour=INK)
-        del size
+            evidence = _first_sentence(dec.evidence)
+            paras += [f"{n}. {dec.what} — {_who(dec)}", evidence]
+            runs += [[(f"{n}. {dec.what}", True), (f" — {_who(dec)}", False)], [(evidence, False)]]
+        d.text(box, paras, (16, 15, 14, 13, 12, 11), runs=runs, colour=INK)
+        for k, p in enumerate(box.text_frame.paragraphs):  # the evidence under each decision, muted
+            for r in p.runs if k % 2 else ():
+                r.font.color.rgb = rgb(MUTED)
     if story.findings:
         head = _heading(d, s, _("What we found"), right_x, top, right_w)
         box = s.shapes.add_textbox(right_x, top + head, right_w, body_h - head)
@@ -127,6 +130,13 @@ def _summary_slide(d: Deck, story) -> None:
         box = s.shapes.add_textbox(left, top + height - foot_h, width, foot_h)
         runs = [sum(([(f"{t}: ", True), (f"{m} ", False)] for t, m in story.terms), [])]
         d.text(box, [terms], (11, 10), colour=MUTED, runs=runs)
+
+
+def _first_sentence(text: str) -> str:
+    """The evidence's first sentence (its figure); the decisions slide has the rest."""
+    import re
+
+    return re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])", text.strip(), maxsplit=1)[0]
 
 
 def _who(dec) -> str:
