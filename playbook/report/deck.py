@@ -116,9 +116,12 @@ def _summary_slide(d: Deck, story) -> None:
             evidence = _first_sentence(dec.evidence)
             paras += [f"{n}. {dec.what} — {_who(dec)}", evidence]
             runs += [[(f"{n}. {dec.what}", True), (f" — {_who(dec)}", False)], [(evidence, False)]]
-        d.text(box, paras, (16, 15, 14, 13, 12, 11), runs=runs, colour=INK)
+        sizes = (16, 15, 14, 13, 12, 11)
+        if fit.size_for(paras, pt(left_w), pt(body_h - head), sizes) is None:  # no room: the decisions slide has it
+            paras, runs = paras[::2], runs[::2]
+        d.text(box, paras, sizes, runs=runs, colour=INK)
         for k, p in enumerate(box.text_frame.paragraphs):  # the evidence under each decision, muted
-            for r in p.runs if k % 2 else ():
+            for r in p.runs if k % 2 and len(paras) > len(story.decisions) else ():
                 r.font.color.rgb = rgb(MUTED)
     if story.findings:
         head = _heading(d, s, _("What we found"), right_x, top, right_w)
