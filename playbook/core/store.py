@@ -62,6 +62,10 @@ if TYPE_CHECKING:
     from playbook.core.engagement import Engagement
 
 
+# Rows per INSERT statement (one executemany) when many answers are written at once.
+BATCH = 5000
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
@@ -285,25 +289,41 @@ class Store:
     def import_file_answers(self, rows: Iterable[tuple[str, str, str, str, str]]) -> tuple[int, int]:
         """Add file answers ``(respondent, item, value, comment, wave)``; return (added, unchanged).
 
-        Idempotent: a row equal to the latest file answer for its respondent,
-        item and wave adds nothing, so importing the same file twice is harmless.
+        Idempotent: a row equal to the latest file answer for its respondent, item and wave adds
+        nothing, so importing the same file twice is harmless. What is new is found in a read
+        transaction first: an unchanged file opens no write transaction at all. New rows are
+        written in one write transaction, ``BATCH`` rows per statement (an executemany).
         """
-        a = MODEL["answers"]
-        added = unchanged = 0
+        rows = [(r, i, str(v), c or "", w) for r, i, v, c, w in rows]
+        with self._reading() as c:
+            latest, seen = self._file_answers(c)
+        if not _changed(rows, latest):
+            return 0, len(rows)
         stamp = now()
         with self.transaction() as c:
-            latest = {}
-            for r in c.execute(sa.select(a.c.respondent, a.c.item, a.c.wave, a.c.value, a.c.comment)
-                               .where(self._mine(a), a.c.source == "file").order_by(a.c.id)):
-                latest[(r.respondent, r.item, r.wave)] = (r.value, r.comment)
-            for respondent, item, value, comment, wave in rows:
-                if latest.get((respondent, item, wave)) == (str(value), comment or ""):
-                    unchanged += 1
-                    continue
-                self._insert_answer(c, respondent, item, value, comment, "file", wave, stamp)
-                latest[(respondent, item, wave)] = (str(value), comment or "")
-                added += 1
-        return added, unchanged
+            # what another import wrote since the read (writers of this engagement queue on the lock)
+            latest, _ = self._file_answers(c, after=seen, latest=latest)
+            new = _changed(rows, latest)
+            fixed = {"engagement": self.engagement, "source": "file", "recorded_at": stamp}
+            for start in range(0, len(new), BATCH):
+                c.execute(MODEL["answers"].insert(), [
+                    {**fixed, "respondent": r, "item": i, "value": v, "comment": cm, "wave": w}
+                    for r, i, v, cm, w in new[start:start + BATCH]])
+        return len(new), len(rows) - len(new)
+
+    def _file_answers(self, c: sa.Connection, after: int = 0, latest: dict | None = None) -> tuple[dict, int]:
+        """The latest file answer per (respondent, item, wave) as (value, comment), from rows with id > ``after``
+        laid over ``latest``; and the highest id read."""
+        a = self._t("answers")
+        latest = dict(latest or {})
+        if a is None:
+            return latest, after
+        q = (sa.select(a.c.id, a.c.respondent, a.c.item, a.c.wave, a.c.value, a.c.comment)
+             .where(self._mine(a), a.c.source == "file", a.c.id > after).order_by(a.c.id))
+        for row_id, respondent, item, wave, value, comment in c.execute(q):
+            latest[(respondent, item, wave)] = (value, comment)
+            after = row_id
+        return latest, after
 
     def submit(self, respondent: str, wave: str) -> None:
         with self.transaction() as c:
@@ -465,6 +485,20 @@ class Store:
                 if table_rows:
                     c.execute(MODEL[name].insert(), [{**r, "engagement": self.engagement} for r in table_rows])
         return {name: len(r) for name, r in rows.items()}
+
+
+def _changed(rows: list[tuple[str, str, str, str, str]], latest: dict) -> list[tuple[str, str, str, str, str]]:
+    """The rows an import adds: those differing from the latest file answer for their key (earlier rows of the
+    same file count as the latest for the rows after them)."""
+    latest = dict(latest)
+    new = []
+    for row in rows:
+        respondent, item, value, comment, wave = row
+        key, answer = (respondent, item, wave), (value, comment)
+        if latest.get(key) != answer:
+            new.append(row)
+            latest[key] = answer
+    return new
 
 
 def _lock_key(engagement: str) -> int:

@@ -1,0 +1,121 @@
+"""Many rows at once, on both backends: imports, copies and links are written in batches, and an import with
+nothing new writes nothing (no write transaction at all)."""
+
+import sqlite3
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+
+from playbook import load
+from playbook.core.responses import import_file
+from playbook.core.store import BATCH, Store, open_store
+
+from .conftest import write_engagement
+
+
+@contextmanager
+def statements():
+    """Every SQL statement any store of this process sends to its database while the block runs: (SQL, rows)."""
+    seen: list[tuple[str, int]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append((" ".join(statement.split()), len(parameters) if executemany else 1))
+
+    sa.event.listen(sa.Engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(sa.Engine, "before_cursor_execute", record)
+
+
+def writes(seen: list[tuple[str, int]]) -> list[str]:
+    """The statements among ``seen`` that write or take the write lock."""
+    marks = ("INSERT", "UPDATE", "DELETE", "BEGIN IMMEDIATE", "PG_ADVISORY_XACT_LOCK")
+    return [sql for sql, _ in seen if any(m in sql.upper() for m in marks)]
+
+
+def inserts(seen: list[tuple[str, int]], table: str) -> list[int]:
+    """Rows per INSERT statement into ``table``."""
+    return [n for sql, n in seen if sql.upper().startswith(f"INSERT INTO {table.upper()} ")]
+
+
+@pytest.fixture
+def eng(tmp_path, store_url):
+    return load(write_engagement(tmp_path / "eng"))
+
+
+def many(n: int, wave: str = "w") -> list[tuple[str, str, str, str, str]]:
+    return [(f"r{k:05d}", f"CS1-{k % 8 + 1}", str(k % 5 + 1), "", wave) for k in range(n)]
+
+
+def test_an_import_writes_its_rows_in_batches(eng):
+    rows = many(2 * BATCH + 7)
+    with open_store(eng) as s, statements() as seen:
+        assert s.import_file_answers(rows) == (len(rows), 0)
+    sizes = inserts(seen, "answers")
+    assert sum(sizes) == len(rows)
+    # one executemany per batch (PostgreSQL's driver may split a batch into pages of its own, never per row)
+    assert 3 <= len(sizes) <= len(rows) // 500, sizes
+    with open_store(eng, read_only=True) as s:
+        assert [(h["respondent"], h["item"], h["value"], h["wave"]) for h in s.history()] == \
+            [(r, i, v, w) for r, i, v, _, w in rows]
+        assert {h["source"] for h in s.history()} == {"file"}
+
+
+def test_an_unchanged_responses_file_opens_no_write_transaction(sample_copy, store_url):
+    eng = load(sample_copy)
+    added, _ = import_file(eng)
+    assert added > 0
+    if store_url is None:
+        other = sqlite3.connect(eng.store_path)  # data_version moves when another connection commits a change
+        version = other.execute("PRAGMA data_version").fetchone()[0]
+        files = [eng.store_path, eng.store_path.with_name("answers.sqlite-wal")]  # the log is kept while it is open
+        stamps = [p.stat().st_mtime_ns for p in files]
+    with statements() as seen:
+        assert import_file(eng) == (0, added)
+    assert seen and writes(seen) == []
+    if store_url is None:
+        assert [p.stat().st_mtime_ns for p in files] == stamps
+        assert other.execute("PRAGMA data_version").fetchone()[0] == version
+        other.close()
+
+
+def test_form_answers_still_win_and_history_is_kept_after_a_batched_import(eng):
+    with open_store(eng) as s:
+        s.save("r00001", "CS1-2", "5", "w", source="form")
+        rows = many(BATCH + 3)
+        s.import_file_answers(rows)
+        changed = [(r, i, "1" if v != "1" else "2", "on paper", w) for r, i, v, _, w in rows[:10]]
+        assert s.import_file_answers(changed + rows[10:]) == (10, len(rows) - 10)
+        current = {(c["respondent"], c["item"]): c for c in s.current(wave="w")}
+        assert (current[("r00001", "CS1-2")]["value"], current[("r00001", "CS1-2")]["source"]) == ("5", "form")
+        assert current[("r00002", "CS1-3")]["comment"] == "on paper"
+        assert len(s.history()) == 1 + len(rows) + 10
+
+
+def test_a_file_repeating_a_key_keeps_both_rows_and_the_last_wins(eng):
+    with open_store(eng) as s:
+        rows = [("r1", "MSE-1", "yes", "", "w"), ("r1", "MSE-1", "no", "", "w"), ("r1", "MSE-1", "no", "", "w")]
+        assert s.import_file_answers(rows) == (2, 1)
+        assert s.current()[0]["value"] == "no"
+        assert s.import_file_answers(rows) == (2, 1)  # yes then no again: the file read in order, as before
+
+
+def test_an_import_between_the_read_and_the_write_is_not_added_twice(eng, monkeypatch):
+    """What is new is found in a read; under the write lock the rows written since are read again."""
+    rows = many(20)
+    with open_store(eng) as first, open_store(eng) as second:
+        reading = Store._reading
+
+        @contextmanager
+        def read_then_another_import(self):
+            with reading(self) as c:
+                yield c
+            if self is first:
+                monkeypatch.setattr(Store, "_reading", reading)
+                assert second.import_file_answers(rows[:15]) == (15, 0)
+
+        monkeypatch.setattr(Store, "_reading", read_then_another_import)
+        assert first.import_file_answers(rows) == (5, 15)
+        assert len(first.history()) == 20
