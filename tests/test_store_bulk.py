@@ -119,3 +119,31 @@ def test_an_import_between_the_read_and_the_write_is_not_added_twice(eng, monkey
         monkeypatch.setattr(Store, "_reading", read_then_another_import)
         assert first.import_file_answers(rows) == (5, 15)
         assert len(first.history()) == 20
+
+
+
+@pytest.mark.parametrize("target", ["sqlite", "postgresql"])
+def test_store_copy_writes_in_batches_and_a_second_copy_writes_nothing(tmp_path, monkeypatch, request, target):
+    from playbook.core.store_admin import copy_into
+    from playbook.core.store_url import ENV
+
+    from .conftest import reset_pg
+
+    monkeypatch.delenv(ENV, raising=False)
+    eng = load(write_engagement(tmp_path / "eng"))
+    rows = many(BATCH + 11)
+    with open_store(eng) as s:
+        s.import_file_answers(rows)
+        s.save("r00003", "MSE-1", "yes", "w", "typed")
+    if target == "sqlite":
+        url = f"sqlite:///{tmp_path / 'target.sqlite'}"
+    else:
+        url = request.getfixturevalue("pg_url")
+        reset_pg(url)
+    with statements() as seen:
+        assert copy_into(eng, url)["answers"] == (len(rows) + 1, 0)
+    sizes = inserts(seen, "answers")
+    assert sum(sizes) == len(rows) + 1 and len(sizes) >= 2 and max(sizes) <= BATCH, sizes
+    with statements() as seen:
+        assert copy_into(eng, url)["answers"] == (0, len(rows) + 1)
+    assert writes(seen) == []

@@ -304,11 +304,9 @@ class Store:
             # what another import wrote since the read (writers of this engagement queue on the lock)
             latest, _ = self._file_answers(c, after=seen, latest=latest)
             new = _changed(rows, latest)
-            fixed = {"engagement": self.engagement, "source": "file", "recorded_at": stamp}
-            for start in range(0, len(new), BATCH):
-                c.execute(MODEL["answers"].insert(), [
-                    {**fixed, "respondent": r, "item": i, "value": v, "comment": cm, "wave": w}
-                    for r, i, v, cm, w in new[start:start + BATCH]])
+            _insert_many(c, "answers", ({"engagement": self.engagement, "respondent": r, "item": i, "value": v,
+                                          "comment": cm, "source": "file", "wave": w, "recorded_at": stamp}
+                                         for r, i, v, cm, w in new))
         return len(new), len(rows) - len(new)
 
     def _file_answers(self, c: sa.Connection, after: int = 0, latest: dict | None = None) -> tuple[dict, int]:
@@ -337,6 +335,14 @@ class Store:
             c.execute(MODEL["tokens"].insert().values(
                 engagement=self.engagement, token_hash=token_hash, respondent=respondent, created_at=now(),
                 kind=kind, name=name, expires_at=expires_at))
+
+    def add_tokens(self, tokens: list[dict]) -> None:
+        """Store many links at once (dicts of ``token_hash``, ``respondent``, ``kind``, ``name``, ``expires_at``):
+        one transaction, in batches."""
+        stamp = now()
+        with self.transaction() as c:
+            _insert_many(c, "tokens", ({"name": "", "expires_at": None, **t, "engagement": self.engagement,
+                                        "created_at": stamp} for t in tokens))
 
     def revoke_tokens(self, kind: str, *, respondent: str | None = None, name: str | None = None) -> int:
         """Revoke the live links of one respondent (or one consultant, by name); how many were."""
@@ -479,12 +485,27 @@ class Store:
                 "pending_comments": self.pending_comments()}
 
     def add_rows(self, rows: dict[str, list[dict]]) -> dict[str, int]:
-        """Write ``rows`` (as from ``rows_of``) in one transaction; how many per table."""
-        with self.transaction() as c:
-            for name, table_rows in rows.items():
-                if table_rows:
-                    c.execute(MODEL[name].insert(), [{**r, "engagement": self.engagement} for r in table_rows])
+        """Write ``rows`` (as from ``rows_of``) in one transaction, in batches; how many per table.
+
+        Nothing to write opens no write transaction.
+        """
+        if any(rows.values()):
+            with self.transaction() as c:
+                for name, table_rows in rows.items():
+                    _insert_many(c, name, ({**r, "engagement": self.engagement} for r in table_rows))
         return {name: len(r) for name, r in rows.items()}
+
+
+def _insert_many(c: sa.Connection, table: str, rows: Iterable[dict]) -> None:
+    """INSERT ``rows`` into ``table``: one executemany per ``BATCH`` rows (never one statement per row)."""
+    batch: list[dict] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH:
+            c.execute(MODEL[table].insert(), batch)
+            batch = []
+    if batch:
+        c.execute(MODEL[table].insert(), batch)
 
 
 def _changed(rows: list[tuple[str, str, str, str, str]], latest: dict) -> list[tuple[str, str, str, str, str]]:
