@@ -94,12 +94,18 @@ def test_form_answers_still_win_and_history_is_kept_after_a_batched_import(eng):
         assert len(s.history()) == 1 + len(rows) + 10
 
 
-def test_a_file_repeating_a_key_keeps_both_rows_and_the_last_wins(eng):
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_file_repeating_a_key_keeps_both_rows_the_last_wins_and_twice_adds_nothing(eng, monkeypatch, fast):
     with open_store(eng) as s:
-        rows = [("r1", "MSE-1", "yes", "", "w"), ("r1", "MSE-1", "no", "", "w"), ("r1", "MSE-1", "no", "", "w")]
-        assert s.import_file_answers(rows) == (2, 1)
-        assert s.current()[0]["value"] == "no"
-        assert s.import_file_answers(rows) == (2, 1)  # yes then no again: the file read in order, as before
+        rows = [("r1", "MSE-1", "yes", "", "w"), ("r1", "MSE-1", "no", "", "w"), ("r1", "MSE-1", "no", "", "w"),
+                ("r2", "MSE-1", "yes", "", "w")]
+        assert s.import_file_answers(rows) == (3, 1)
+        assert [(c["respondent"], c["value"]) for c in s.current()] == [("r1", "no"), ("r2", "yes")]
+        if not fast:  # what the last import left is not known: the rows are compared with the stored answers
+            monkeypatch.setattr(Store, "_last_import", lambda self, c: None)
+        assert s.import_file_answers(rows) == (0, 4)
+        assert s.import_file_answers(rows[:1]) == (1, 0)  # the file now says yes
+        assert s.current()[0]["value"] == "yes" and len(s.history()) == 4
 
 
 def test_an_import_between_the_read_and_the_write_is_not_added_twice(eng, monkeypatch):
@@ -147,3 +153,51 @@ def test_store_copy_writes_in_batches_and_a_second_copy_writes_nothing(tmp_path,
     with statements() as seen:
         assert copy_into(eng, url)["answers"] == (0, len(rows) + 1)
     assert writes(seen) == []
+
+
+def test_a_file_answer_removed_by_hand_is_imported_again(eng):
+    """The last import's digest only counts while the file answers are as that import left them."""
+    rows = many(30)
+    with open_store(eng) as s:
+        assert s.import_file_answers(rows) == (30, 0)
+        with s.transaction() as c:
+            c.exec_driver_sql("DELETE FROM answers WHERE respondent = 'r00007'")
+        assert s.import_file_answers(rows) == (1, 29)
+        assert len(s.history()) == 30
+
+
+def _as_revision_0001(eng, url):
+    """The store as the version before ``imports`` left it: schema 0001, no imports table."""
+    with Store(None if url else eng.store_path, engagement=eng.id, url=url, upgrading=True) as s, \
+            s.transaction() as c:
+        c.exec_driver_sql("DROP TABLE imports")
+        c.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
+
+
+def test_a_store_of_schema_0001_is_read_as_it_is_and_upgraded_when_written(eng, store_url):
+    from click.testing import CliRunner
+
+    from playbook.cli import main
+    from playbook.core.store_schema import HEAD
+    from playbook.core.store_url import StoreError
+
+    rows = many(12)
+    with open_store(eng) as s:
+        s.import_file_answers(rows)
+    _as_revision_0001(eng, store_url)
+    if store_url:  # a PostgreSQL store is upgraded by the command, never by a reader or a writer
+        with pytest.raises(StoreError, match="playbook store upgrade"):
+            open_store(eng, read_only=True)
+        res = CliRunner().invoke(main, ["store", "upgrade", str(eng.path)])
+        assert res.exit_code == 0 and f"upgraded from schema 0001 to {HEAD}" in res.output, res.output
+    else:
+        with open_store(eng, read_only=True) as s:  # the file read as it is: reading never writes
+            assert len(s.history()) == 12 and s.revision() == "0001"
+    with open_store(eng) as s:
+        assert s.revision() == HEAD
+        with statements() as first:
+            assert s.import_file_answers(rows) == (0, 12)  # compared row by row; the digest kept for next time
+        with statements() as second:
+            assert s.import_file_answers(rows) == (0, 12)
+    assert inserts(first, "answers") == [] and len(inserts(first, "imports")) == 1
+    assert writes(second) == []

@@ -24,6 +24,7 @@ consultant's own, and the upgrade is one transaction); read, they are read as th
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import zlib
@@ -163,6 +164,8 @@ class Store:
             return MODEL
         if found is None and not create and (empty or not self.postgres):
             return self._legacy(names) if not empty else {}  # a SQLite file read as it is: reading never writes
+        if found is not None and not create and not self.postgres:  # an older version's SQLite file, read as it is
+            return {n: t for n, t in MODEL.items() if n in names}
         raise head_error(self.where, found)
 
     def _legacy(self, names: set[str]) -> dict[str, Table]:
@@ -290,14 +293,20 @@ class Store:
         """Add file answers ``(respondent, item, value, comment, wave)``; return (added, unchanged).
 
         Idempotent: a row equal to the latest file answer for its respondent, item and wave adds
-        nothing, so importing the same file twice is harmless. What is new is found in a read
-        transaction first: an unchanged file opens no write transaction at all. New rows are
-        written in one write transaction, ``BATCH`` rows per statement (an executemany).
+        nothing, so importing the same file twice is harmless. The same rows as the last import,
+        with no file answer written since, are known at once (``imports``: a digest of the rows);
+        otherwise what is new is found in a read transaction. Either way an import with nothing new
+        opens no write transaction; new rows are written in one, ``BATCH`` rows per statement.
         """
         rows = [(r, i, str(v), c or "", w) for r, i, v, c, w in rows]
+        digest = _digest(rows)
         with self._reading() as c:
+            last = self._last_import(c)
+            if last is not None and last[0] == digest and last[1:] == self._file_extent(c):
+                return 0, len(rows)
             latest, seen = self._file_answers(c)
-        if not _changed(rows, latest):
+        new = _changed(rows, latest)
+        if not new and last is not None and last[0] == digest:
             return 0, len(rows)
         stamp = now()
         with self.transaction() as c:
@@ -307,7 +316,34 @@ class Store:
             _insert_many(c, "answers", ({"engagement": self.engagement, "respondent": r, "item": i, "value": v,
                                           "comment": cm, "source": "file", "wave": w, "recorded_at": stamp}
                                          for r, i, v, cm, w in new))
+            self._record_import(c, digest, stamp)
         return len(new), len(rows) - len(new)
+
+    def _file_extent(self, c: sa.Connection) -> tuple[int, int]:
+        """(how many file answers this engagement has, the highest id among them)."""
+        a = self._t("answers")
+        if a is None:
+            return 0, 0
+        count, last = c.execute(sa.select(sa.func.count(), sa.func.max(a.c.id))
+                                .where(self._mine(a), a.c.source == "file")).one()
+        return int(count), int(last or 0)
+
+    def _last_import(self, c: sa.Connection) -> tuple[str, int, int] | None:
+        """(digest, file answers, highest id) as the last import left them; None when not known."""
+        t = self._t("imports")
+        if t is None:
+            return None
+        found = c.execute(sa.select(t.c.digest, t.c.answers, t.c.last_id).where(self._mine(t))).first()
+        return None if found is None else (found.digest, found.answers, found.last_id)
+
+    def _record_import(self, c: sa.Connection, digest: str, stamp: str) -> None:
+        t = MODEL["imports"]
+        count, last = self._file_extent(c)
+        ins = _dialect_insert(c)(t).values(engagement=self.engagement, digest=digest, answers=count, last_id=last,
+                                           imported_at=stamp)
+        c.execute(ins.on_conflict_do_update(index_elements=["engagement"], set_={
+            "digest": ins.excluded.digest, "answers": ins.excluded.answers, "last_id": ins.excluded.last_id,
+            "imported_at": ins.excluded.imported_at}))
 
     def _file_answers(self, c: sa.Connection, after: int = 0, latest: dict | None = None) -> tuple[dict, int]:
         """The latest file answer per (respondent, item, wave) as (value, comment), from rows with id > ``after``
@@ -508,15 +544,29 @@ def _insert_many(c: sa.Connection, table: str, rows: Iterable[dict]) -> None:
         c.execute(MODEL[table].insert(), batch)
 
 
+def _digest(rows: list[tuple[str, str, str, str, str]]) -> str:
+    """A digest of an import's rows, in order (each row written as Python writes a tuple: unambiguous)."""
+    h = hashlib.sha256()
+    for row in rows:
+        h.update(repr(row).encode("utf-8"))
+    return h.hexdigest()
+
+
 def _changed(rows: list[tuple[str, str, str, str, str]], latest: dict) -> list[tuple[str, str, str, str, str]]:
-    """The rows an import adds: those differing from the latest file answer for their key (earlier rows of the
-    same file count as the latest for the rows after them)."""
+    """The rows an import adds (METHOD 5: the file's latest answer for a key wins among file answers).
+
+    A key whose last row in the file equals the stored latest file answer adds nothing (so the same file
+    twice adds nothing, even one that gives a key twice); otherwise its rows are added in file order, each
+    one that differs from the answer before it (a key given twice keeps both, as history).
+    """
+    final = {(r, i, w): (v, c) for r, i, v, c, w in rows}
+    settled = {key for key, answer in final.items() if latest.get(key) == answer}
     latest = dict(latest)
     new = []
     for row in rows:
         respondent, item, value, comment, wave = row
         key, answer = (respondent, item, wave), (value, comment)
-        if latest.get(key) != answer:
+        if key not in settled and latest.get(key) != answer:
             new.append(row)
             latest[key] = answer
     return new

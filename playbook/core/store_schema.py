@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 MIGRATIONS = Path(__file__).with_name("store_migrations")
 # Alembic revisions this version knows, oldest first; the last is the schema the code below expects.
-REVISIONS = ("0001",)
+REVISIONS = ("0001", "0002")
 HEAD = REVISIONS[-1]
 
 COLUMNS = ("respondent", "item", "value", "comment", "source", "wave", "recorded_at")
@@ -23,7 +23,8 @@ TOKEN_COLUMNS = ("token_hash", "respondent", "created_at", "revoked_at", "kind",
                  "first_opened_at")
 PENDING_COLUMNS = ("respondent", "item", "wave", "comment", "recorded_at")
 SUBMISSION_COLUMNS = ("respondent", "wave", "submitted_at")
-TABLES = ("answers", "tokens", "pending_comments", "submissions")
+TABLES = ("answers", "tokens", "pending_comments", "submissions")  # what an engagement holds (copied, listed)
+IMPORT_COLUMNS = ("digest", "answers", "last_id", "imported_at")
 
 # Errors a store may raise while it is used (a file gone, a server down): callers that must
 # keep going (a served form) catch these.
@@ -31,7 +32,10 @@ ERRORS = (SQLAlchemyError, sqlite3.Error, OSError)
 
 
 def define(metadata: MetaData, engagement_default: str | None = None) -> dict[str, Table]:
-    """The tables of the current schema (also revision 0001's). ``engagement_default``: SQLite files only."""
+    """The tables of the current schema: revision 0001's four (``TABLES``) and 0002's ``imports``.
+
+    ``engagement_default``: SQLite files only.
+    """
     default = {"server_default": engagement_default} if engagement_default else {}
 
     def eng() -> Column:
@@ -86,7 +90,18 @@ def define(metadata: MetaData, engagement_default: str | None = None) -> dict[st
         Index("submissions_key", "engagement", "wave", "respondent"),
         sqlite_autoincrement=True,
     )
-    return {t.name: t for t in (answers, tokens, pending, submissions)}
+    # The last responses.csv imported (a digest of its rows) and the file answers there were right after it
+    # (how many, the highest id): while those stay the same, the same file again has nothing to add.
+    imports = Table(
+        "imports", metadata,
+        eng(),
+        Column("digest", Text, nullable=False),
+        Column("answers", Integer, nullable=False),
+        Column("last_id", Integer, nullable=False),
+        Column("imported_at", Text, nullable=False),
+        PrimaryKeyConstraint("engagement", name="imports_pkey"),
+    )
+    return {t.name: t for t in (answers, tokens, pending, submissions, imports)}
 
 
 MODEL = define(MetaData())

@@ -12,7 +12,9 @@ Revises:
 import sqlalchemy as sa
 from alembic import context, op
 
-from playbook.core.store_schema import TABLES, define
+from playbook.core.store_schema import define
+
+TABLES = ("answers", "tokens", "pending_comments", "submissions")  # this revision's tables (later ones add more)
 
 revision = "0001"
 down_revision = None
