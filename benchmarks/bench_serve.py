@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.bench_viewer import empty_voila, total_rss, wait_http  # noqa: E402
 from playbook import load  # noqa: E402
 from playbook.core.engagement import sample_path  # noqa: E402
-from playbook.serve import access  # noqa: E402
+from playbook.outreach import links  # noqa: E402
 from tests.browser import CHROMIUM_ARGS, kernels, served  # noqa: E402
 
 
@@ -49,8 +49,8 @@ def strangers(eng_dir: Path, n: int = 36) -> dict:
     import psutil
 
     eng = load(eng_dir)
-    revoked = access.issue(eng, eng.respondents[0].id)
-    access.revoke(eng, eng.respondents[0].id)
+    revoked = links.issue(eng, eng.respondents[0].id)
+    links.revoke(eng, eng.respondents[0].id)
     form, report = "/voila/render/respond.ipynb", "/voila/render/report.ipynb"  # the report page has kernels
     shapes = [form, f"{report}?e={eng.id}", f"{form}?e={eng.id}&t=short", f"{form}?e={eng.id}&t={'A' * 43}",
               f"{report}?e={eng.id}&c={'B' * 43}", f"{report}?e={eng.id}&v={'D' * 43}", f"{form}?e={eng.id}&t={revoked}",
@@ -124,8 +124,8 @@ async def _one_without_browser(url: str) -> float:
 _open_sockets: list = []
 
 
-async def _crowd_pages(links: list[str], window: float, in_browser: int) -> tuple[list[float], list[float], int]:
-    """Open ``links`` spread evenly over ``window`` seconds: every ``in_browser``-th in Chromium, the rest
+async def _crowd_pages(urls: list[str], window: float, in_browser: int) -> tuple[list[float], list[float], int]:
+    """Open ``urls`` spread evenly over ``window`` seconds: every ``in_browser``-th in Chromium, the rest
     by a plain client doing what a browser does on the network (one Chromium on this machine cannot stand
     for a hundred phones). Returns (times to a usable form of all, of the Chromium ones, pages answered 503).
 
@@ -145,7 +145,7 @@ async def _crowd_pages(links: list[str], window: float, in_browser: int) -> tupl
 
         async def one(i: int, url: str) -> None:
             nonlocal busy
-            await asyncio.sleep(max(0.0, start + i * window / len(links) - time.perf_counter()))
+            await asyncio.sleep(max(0.0, start + i * window / len(urls) - time.perf_counter()))
             if i % in_browser:
                 times.append(await _one_without_browser(url))
                 return
@@ -159,7 +159,7 @@ async def _crowd_pages(links: list[str], window: float, in_browser: int) -> tupl
                 times.append(time.perf_counter() - t)
                 seen.append(times[-1])
 
-        await asyncio.gather(*(one(i, u) for i, u in enumerate(links)))
+        await asyncio.gather(*(one(i, u) for i, u in enumerate(urls)))
         await asyncio.sleep(2)
         for ws in _open_sockets:
             ws.close()
@@ -177,7 +177,7 @@ def crowd(eng_dir: Path, n: int, window: float, preheat: int) -> dict:
         time.sleep(4 + 2 * preheat)  # let the pool fill
         idle_n, _ = kernels_rss(proc)
         idle_total = total_rss(proc)
-        links = [access.link(base, eng, access.issue(eng, people[i % len(people)])) for i in range(n)]
+        urls = [links.link(base, eng, links.issue(eng, people[i % len(people)])) for i in range(n)]
         # Memory is read every half second while the crowd arrives; the reading with the most kernels counts.
         import threading
 
@@ -194,7 +194,7 @@ def crowd(eng_dir: Path, n: int, window: float, preheat: int) -> dict:
 
         thread = threading.Thread(target=probe, daemon=True)
         thread.start()
-        times, seen, busy = asyncio.run(_crowd_pages(links, window, in_browser=10))
+        times, seen, busy = asyncio.run(_crowd_pages(urls, window, in_browser=10))
         stop.set()
         thread.join()
     connected = max(1, len(times))  # every page stays open until the last one is usable
@@ -260,7 +260,7 @@ def main() -> None:
             for _ in range(args.runs):
                 page = browser.new_page()
                 t = time.perf_counter()
-                page.goto(access.link(base, eng, access.issue(eng, "sls-rep-1")), wait_until="commit")
+                page.goto(links.link(base, eng, links.issue(eng, "sls-rep-1")), wait_until="commit")
                 page.wait_for_selector(".pb-submit", timeout=120_000)
                 drawn_times.append(time.perf_counter() - t)
                 page.wait_for_selector(".pb-form.pb-connected", timeout=120_000)
@@ -278,7 +278,7 @@ def main() -> None:
             pages = []
             for i in range(5):
                 page = browser.new_page()
-                page.goto(access.link(base, eng, access.issue(eng, f"sls-rep-{i % 2 + 1}")))
+                page.goto(links.link(base, eng, links.issue(eng, f"sls-rep-{i % 2 + 1}")))
                 page.wait_for_selector(".pb-form.pb-connected", timeout=120_000)
                 pages.append(page)
             time.sleep(2)
@@ -292,7 +292,7 @@ def main() -> None:
             for _ in range(10):
                 page = browser.new_page()
                 burst.append((page, time.perf_counter()))
-                page.goto(access.link(base, eng, access.issue(eng, "sls-rep-1")), wait_until="commit")
+                page.goto(links.link(base, eng, links.issue(eng, "sls-rep-1")), wait_until="commit")
             burst_times = []
             for page, t in burst:
                 page.wait_for_selector(".pb-form.pb-connected", timeout=300_000)

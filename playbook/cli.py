@@ -290,8 +290,8 @@ def import_(directory: Path) -> None:
 def serve(path: Path, port: int, host: str, idle_timeout: int, base_url: str | None, public_url: str | None,
           max_kernels: int | None, preheat: int) -> None:
     """Serve the forms and live views of PATH (an engagement, or a folder of them) with Voilà."""
+    from playbook.outreach.urls import address
     from playbook.serve.server import serve as run_server
-    from playbook.serve.urls import address
 
     where = address(host, port, base_url, public_url)
     sys.exit(run_server(path, port=port, host=host, echo=click.echo, idle_timeout=idle_timeout, address=where,
@@ -321,8 +321,8 @@ def invite(directory: Path, respondent: str | None, public_url: str | None, base
            everyone: bool, consultant: str | None, remind: bool, expires: str | None, wave: str | None,
            csv_path: Path | None) -> None:
     """Print RESPONDENT's personal link (or revoke it, write links for everyone, remind, or link a consultant)."""
-    from playbook.serve.invites import Request
-    from playbook.serve.invites import invite as do_invite
+    from playbook.outreach.invitations import Request
+    from playbook.outreach.invitations import invite as do_invite
 
     req = Request(respondent, public_url, base_url, revoke, everyone, csv_path, consultant, expires, remind, wave)
     for line in do_invite(directory, req):
@@ -344,7 +344,7 @@ def share(directory: Path, public_url: str | None, base_url: str | None, expires
 
     The report shows the latest 'playbook run' of DIRECTORY; the link is printed on the last line.
     """
-    from playbook.serve.share import share as do_share
+    from playbook.outreach.share import share as do_share
 
     for line in do_share(directory, public_url, base_url, expires, revoke):
         click.echo(line)
@@ -361,8 +361,8 @@ def status(directory: Path, wave: str | None, csv_path: Path | None) -> None:
     """Who has answered: one line per respondent (link, opened, answered, submitted) and the rate per side."""
     from playbook.core import formats
     from playbook.core.engagement import load
-    from playbook.serve import status as st
-    from playbook.serve.invites import csv_target
+    from playbook.outreach import status as st
+    from playbook.outreach.invitations import csv_target
 
     eng = load(directory)
     target = csv_target(csv_path, Path("status.csv")) if csv_path else None

@@ -30,7 +30,7 @@ class Page:
     error: str = ""
     _snap: Any = field(default=None, repr=False)
     report: Any = field(default=None, repr=False)  # the client's report (``viewer.Report``) on its page
-    live_report: Any = field(default=None, repr=False)  # its controls (``viewer_controls.Live``), live pages only
+    live_report: Any = field(default=None, repr=False)  # its controls (``controls.Live``), live pages only
     answers_now: bool = False  # a consultant's report page showing the answers as they stand now, not the run
 
     def snapshot(self):
@@ -102,7 +102,7 @@ def form(page: Page, *codes: str):
     """The respondent's form for these instruments (live pages with a respondent only)."""
     if not page.form_mode:
         return None
-    from playbook.serve.widget_form import respondent_form
+    from playbook.serve.forms.widget import respondent_form
 
     f = respondent_form(page.ctx.engagement, page.ctx.respondent, list(codes), page.wave)
     _display(f.widget)
@@ -122,13 +122,13 @@ def respondent_app(page: Page) -> None:
     """Everything one respondent is asked, with progress and Submit (live); the questionnaire (headless)."""
     if page.ctx is None:
         return
-    # Personal links are drawn by the server itself (serve/formserver.py); this is JupyterLab's live form.
+    # Personal links are drawn by the server itself (serve/forms/handlers.py); this is JupyterLab's live form.
     if page.form_mode:
-        from playbook.serve.widget_form import respondent_app as app
+        from playbook.serve.forms.widget import respondent_app as app
 
         _display(app(page.ctx.engagement, page.ctx.respondent, page.wave).widget)
     elif not page.ctx.live:
-        from playbook.serve.forms import questionnaire_html
+        from playbook.serve.forms.questions import questionnaire_html
 
         _html(questionnaire_html(page.ctx.engagement, page.wave))
 
@@ -202,7 +202,7 @@ def _preload_report() -> None:
     from playbook.parts import PARTS, charts
     from playbook.parts.economics import whatif  # noqa: F401
     from playbook.report import document
-    from playbook.serve import viewer, viewer_controls  # noqa: F401
+    from playbook.serve.report_page import controls, viewer  # noqa: F401
 
     for part in PARTS:
         part.module("views")
@@ -217,7 +217,7 @@ def report_start(engagement_dir: str = "", mode: str = "auto", respondent: str =
     Live, the page shows the latest run's results (a plain message when there is none yet) and only to a
     viewer or a consultant. Away from a server it shows the latest run too, else computes everything now.
     """
-    from playbook.serve import viewer
+    from playbook.serve.report_page import viewer
 
     live = mode != "report" and in_voila()
     if live:  # the same for every visitor: a preheated page has it before anyone arrives
@@ -242,7 +242,7 @@ def report_start(engagement_dir: str = "", mode: str = "auto", respondent: str =
         text = viewer.NOT_READY_CONSULTANT if ctx.consultant else viewer.NOT_READY
         _html(render("message.html.j2", tag="div", cls="pb-invalid", text=text))
     elif ctx.live:
-        from playbook.serve.viewer_controls import Live
+        from playbook.serve.report_page.controls import Live
 
         page.live_report = Live(page.report)
     return page
@@ -255,7 +255,7 @@ def _viewer(ctx: Context) -> bool:
 def report_cover(page: Page) -> None:
     """The firm's and the client's names, the period and the day of the figures."""
     if page.report is not None:
-        from playbook.serve import viewer
+        from playbook.serve.report_page import viewer
 
         _html(viewer.cover_html(page.report, page.ctx.engagement, logo_uri(page.ctx.engagement) if page.ctx.live else ""))
 
@@ -271,11 +271,11 @@ def consultant_tools(page: Page) -> None:
         return
     import ipywidgets as w
 
+    from playbook.outreach import status
     from playbook.parts.actions import live as plan_live
     from playbook.parts.kpis import setup as kpi_setup
     from playbook.report.document import long_date
     from playbook.run import latest
-    from playbook.serve import status
 
     eng = page.ctx.engagement
     run = latest.find(eng)
@@ -295,7 +295,7 @@ def consultant_tools(page: Page) -> None:
 def report_summary(page: Page) -> None:
     """The executive summary, with the headline numbers and the parts below."""
     if page.report is not None:
-        from playbook.serve import viewer
+        from playbook.serve.report_page import viewer
 
         _html(viewer.summary_html(page.report))
 
@@ -312,7 +312,7 @@ def report_part(page: Page, part: str) -> None:
     """One part as the shared report shows it (number, title, findings, figures, tables), with its controls."""
     if page.report is None:
         return
-    from playbook.serve import viewer
+    from playbook.serve.report_page import viewer
 
     sec = page.report.section(part)
     _html(viewer.head_html(sec))
@@ -327,6 +327,6 @@ def report_part(page: Page, part: str) -> None:
 
 def report_end(page: Page) -> None:
     if page.report is not None:
-        from playbook.serve import viewer
+        from playbook.serve.report_page import viewer
 
         _html(viewer.footer_html(page.report))

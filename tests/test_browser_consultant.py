@@ -94,9 +94,9 @@ def test_the_consultants_tools_are_written_for_the_consultant(server, page):  # 
 
 def test_a_viewer_gets_no_tools(server, page):  # noqa: F811
     root, base, _ = server
-    from playbook.serve import access
+    from playbook.outreach import links
 
     eng = load(root)
-    page.goto(access.link(base, eng, access.issue_viewer(eng), access.REPORT, key="v"), timeout=180_000)
+    page.goto(links.link(base, eng, links.issue_viewer(eng), links.REPORT, key="v"), timeout=180_000)
     page.wait_for_selector("text=This report is not ready yet", timeout=180_000)
     assert page.locator(".pb-consultant-bar, .pb-consultant-tools").count() == 0

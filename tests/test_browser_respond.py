@@ -7,8 +7,8 @@ import pytest
 from playbook import load
 from playbook.core.instruments import instruments
 from playbook.core.store import Store
-from playbook.serve import access
-from playbook.serve.forms import app_codes
+from playbook.outreach import links
+from playbook.serve.forms.questions import app_codes
 
 from .browser import free_port, kernels, served
 from .conftest import write_engagement
@@ -33,7 +33,7 @@ def workspace(tmp_path_factory):
 def link(workspace, eng_id, respondent):
     root, base, _ = workspace
     eng = load(root / eng_id)
-    return access.link(base, eng, access.issue(eng, respondent))
+    return links.link(base, eng, links.issue(eng, respondent))
 
 
 def open_form(page, url):  # noqa: F811
@@ -180,7 +180,7 @@ def test_answers_that_break_the_rules_are_refused_by_the_server(workspace, page)
 def test_revoked_link_stops_working(workspace, page):  # noqa: F811
     root, _, _ = workspace
     url = link(workspace, "solo", "sls-lead")
-    assert access.revoke(load(root / "solo"), "sls-lead") >= 1
+    assert links.revoke(load(root / "solo"), "sls-lead") >= 1
     page.goto(url, timeout=120_000)
     page.wait_for_selector(".pb-invalid", timeout=120_000)
     assert "Bea" not in page.inner_text("body")
@@ -203,7 +203,7 @@ def test_a_comment_before_its_answer_is_kept_and_a_revoked_link_stops_the_open_p
     assert wait_for(page, lambda: form_answers(root, "solo", "mkt-lead").get("CS3-6", {}).get("comment")
                     == "ask me after the QBR")
     # the link is revoked while its page is open: the next answer is refused and the page stops
-    assert access.revoke(eng, "mkt-lead") >= 1
+    assert links.revoke(eng, "mkt-lead") >= 1
     answer(page, "CS3-5", "4")
     page.wait_for_selector(".pb-form.pb-lost", timeout=30_000)
     assert "no longer valid" in page.inner_text(".pb-message")
@@ -218,7 +218,7 @@ def test_a_server_restart_keeps_what_was_answered(tmp_path, browser):  # noqa: F
     port = free_port()
     page = browser.new_context().new_page()
     with served(tmp_path / "restart", port=port) as (base, _):
-        open_form(page, access.link(base, eng, access.issue(eng, "m-1")))
+        open_form(page, links.link(base, eng, links.issue(eng, "m-1")))
         answer(page, "MSE-2", "Yes")
         answer(page, "SYM-3", "Yes")
         assert wait_for(page, lambda: {"MSE-2", "SYM-3"} <= set(form_answers(tmp_path, "restart", "m-1")))

@@ -11,9 +11,9 @@ from playbook import load
 from playbook.core.instruments import instruments
 from playbook.core.responses import import_file
 from playbook.core.store import Store
-from playbook.serve.formpage import FormPage, RateLimit
-from playbook.serve.forms import app_codes, app_model
-from playbook.serve.formserver import Sessions
+from playbook.serve.forms.handlers import Sessions
+from playbook.serve.forms.page import FormPage, RateLimit
+from playbook.serve.forms.questions import app_codes, app_model
 
 PEOPLE = [{"id": "mk-1", "name": "Zoë <script>alert(1)</script>", "side": "marketing", "role": "member"},
           {"id": "sl-1", "name": "Sam", "side": "sales", "role": "leader"}]
@@ -148,7 +148,7 @@ def test_a_form_answered_with_dont_know_everywhere_can_be_submitted(eng):
 
 
 def test_widget_form_offers_dont_know_saves_it_and_shows_it_again(eng):
-    from playbook.serve.widget_form import respondent_app
+    from playbook.serve.forms.widget import respondent_app
 
     form = respondent_app(eng, "mk-1")
     answered = form.model.counts()[0]

@@ -23,7 +23,8 @@ from playbook import load
 from playbook.cli import main
 from playbook.core.errors import UserError
 from playbook.core.resources import notebooks_dir
-from playbook.serve import access, live, server
+from playbook.outreach import links
+from playbook.serve import live, server
 from playbook.serve.gate import BUSY, strip_request
 
 from .browser import kernels, served
@@ -54,14 +55,14 @@ def test_the_gate_takes_tokens_and_overrides_out_of_the_request():
 
 
 def test_the_kernel_believes_only_what_the_gate_signed(monkeypatch):
-    monkeypatch.setenv(live.KEY_ENV, access.new_token())
+    monkeypatch.setenv(live.KEY_ENV, links.new_token())
     signed = live.sign_visitor("acme", "respondent", "sls-1", "Ivo", "abc")
     assert live.read_visitor(signed) == {"e": "acme", "kind": "respondent", "r": "sls-1", "name": "Ivo", "h": "abc"}
     body, mac = signed.split(".")
     forged = live.sign_visitor("acme", "consultant").split(".")[0]
     assert live.read_visitor(f"{forged}.{mac}") is None  # another visitor under this signature
     assert live.read_visitor(body) is None and live.read_visitor("") is None
-    monkeypatch.setenv(live.KEY_ENV, access.new_token())  # another server's key
+    monkeypatch.setenv(live.KEY_ENV, links.new_token())  # another server's key
     assert live.read_visitor(signed) is None
 
 
@@ -110,13 +111,13 @@ def workspace(tmp_path_factory):
 
 def stranger_urls(root, base) -> list[str]:
     eng = load(root / "acme")
-    revoked = access.issue(eng, "sls-2")
-    access.revoke(eng, "sls-2")
-    respondent = access.issue(eng, "sls-1")
+    revoked = links.issue(eng, "sls-2")
+    links.revoke(eng, "sls-2")
+    respondent = links.issue(eng, "sls-1")
     page = f"{base}/voila/render/respond.ipynb"
     kernel_page = f"{base}/voila/render/{KERNEL_PAGE}"
-    lasting = access.issue_consultant(eng, "Dana")
-    access.revoke_consultant(eng, "Dana")
+    lasting = links.issue_consultant(eng, "Dana")
+    links.revoke_consultant(eng, "Dana")
     shapes = [
         f"{page}",  # no token
         f"{page}?e=acme",
@@ -148,8 +149,8 @@ def test_no_listing_and_no_other_host(workspace):
 def test_a_valid_link_is_served_without_its_token_reaching_the_kernel(workspace):
     root, base, proc = workspace
     eng = load(root / "acme")
-    token = access.issue_consultant(eng, "Dana Whitlock")
-    status, body = get(access.link(base, eng, token, KERNEL_PAGE, key="c") + "&template=../../..&theme=dark")
+    token = links.issue_consultant(eng, "Dana Whitlock")
+    status, body = get(links.link(base, eng, token, KERNEL_PAGE, key="c") + "&template=../../..&theme=dark")
     assert status == 200 and "link is not valid" not in body  # overrides ignored
     kernel_id = re.search(r'"kernelId": "([0-9a-f-]{36})"', body).group(1)
     mine = [k for k in kernels(proc) if kernel_id in " ".join(k.cmdline())]
@@ -240,15 +241,15 @@ def test_past_the_kernel_cap_visitors_are_asked_to_come_back(tmp_path):
     write_engagement(tmp_path / "acme", PEOPLE, rows=[], id="acme", client="Acme")
     eng = load(tmp_path / "acme")
     with served(tmp_path / "acme", "--preheat", "0", "--max-kernels", "1") as (base, proc):
-        status, body = get(access.link(base, eng, access.issue_consultant(eng, "Dana"), KERNEL_PAGE, key="c"))
+        status, body = get(links.link(base, eng, links.issue_consultant(eng, "Dana"), KERNEL_PAGE, key="c"))
         assert status == 200 and "kernelId" in body
-        status, body = get(access.link(base, eng, access.issue_consultant(eng, "Lee"), KERNEL_PAGE, key="c"))
+        status, body = get(links.link(base, eng, links.issue_consultant(eng, "Lee"), KERNEL_PAGE, key="c"))
         assert status == 503 and BUSY in body
         assert len(kernels(proc)) == 1
         status, body = get(f"{base}/voila/render/{KERNEL_PAGE}?e=acme&c={'A' * 43}")
         assert status == 403  # a bad link is still told so
         # Forms need no kernel: respondents are served whatever the report pages take.
-        status, body = get(access.link(base, eng, access.issue(eng, "sls-2")))
+        status, body = get(links.link(base, eng, links.issue(eng, "sls-2")))
         assert status == 200 and "pb-form" in body
         assert len(kernels(proc)) == 1
 

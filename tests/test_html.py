@@ -9,9 +9,9 @@ import pytest
 
 from playbook import load, pages
 from playbook.core.html import macro, render, table_html
-from playbook.serve.formpage import FormPage
-from playbook.serve.forms import app_model, questionnaire_html
-from playbook.serve.widget_form import respondent_app
+from playbook.serve.forms.page import FormPage
+from playbook.serve.forms.questions import app_model, questionnaire_html
+from playbook.serve.forms.widget import respondent_app
 
 HOSTILE = "<script>alert(1)</script>\"'&"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#x27;&amp;"

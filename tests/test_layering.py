@@ -24,7 +24,7 @@ def loaded_after(*modules: str) -> list[str]:
 def test_the_respondent_form_page_and_the_core_import_no_pandas_altair_or_ipywidgets():
     core = [f"playbook.core.{m.name}" for m in pkgutil.iter_modules(playbook.core.__path__)]
     assert "playbook.core.html" in core
-    assert loaded_after("playbook.serve.formpage", *core) == []
+    assert loaded_after("playbook.serve.forms.page", *core) == []
 
 
 def test_the_check_sees_a_heavy_import():

@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from playbook.cli import main
 from playbook.core.engagement import load
 from playbook.core.store import Store
-from playbook.serve import access
-from playbook.serve.access import Refusal, Visitor
+from playbook.outreach import links
+from playbook.outreach.links import Refusal, Visitor
 
 # The store's schema as it was before links could expire or belong to a consultant.
 OLD_SCHEMA = """
@@ -46,7 +46,7 @@ def eng(make_engagement):
 @pytest.fixture(autouse=True)
 def no_session(monkeypatch):
     """No server session: only what the store holds can admit a consultant."""
-    monkeypatch.delenv(access.CONSULTANT_ENV, raising=False)
+    monkeypatch.delenv(links.CONSULTANT_ENV, raising=False)
 
 
 def q(eng, **kw):
@@ -55,12 +55,12 @@ def q(eng, **kw):
 
 # --- the store's upgrade ----------------------------------------------------------------------------------------------
 def test_a_store_made_before_the_new_columns_keeps_every_row_and_its_links_work(eng):
-    token = access.new_token()
+    token = links.new_token()
     conn = sqlite3.connect(eng.store_path)
     conn.executescript(OLD_SCHEMA)
     conn.execute("INSERT INTO answers (respondent, item, value, source, wave, recorded_at) VALUES "
                  "('mkt-1', 'MSE-1', 'yes', 'form', '2026-Q4', '2026-10-01T10:00:00+00:00')")
-    conn.execute("INSERT INTO tokens VALUES (?, 'mkt-1', '2026-10-01T09:00:00+00:00', NULL)", (access.digest(token),))
+    conn.execute("INSERT INTO tokens VALUES (?, 'mkt-1', '2026-10-01T09:00:00+00:00', NULL)", (links.digest(token),))
     conn.execute("INSERT INTO tokens VALUES ('old-revoked', 'sls-1', '2026-10-01T09:00:00+00:00', "
                  "'2026-10-02T09:00:00+00:00')")
     conn.execute("INSERT INTO submissions (respondent, wave, submitted_at) VALUES ('mkt-1', '2026-Q4', "
@@ -78,101 +78,101 @@ def test_a_store_made_before_the_new_columns_keeps_every_row_and_its_links_work(
             assert [(t["respondent"], t["kind"], t["revoked_at"] is not None) for t in store.tokens()] == [
                 ("mkt-1", "respondent", False), ("sls-1", "respondent", True)]
             assert store.submitted("mkt-1", "2026-Q4") == "2026-10-01T11:00:00+00:00"
-    assert access.check(eng, q(eng, t=token)) == Visitor("respondent", "mkt-1", "Otto Fenn", access.digest(token))
+    assert links.check(eng, q(eng, t=token)) == Visitor("respondent", "mkt-1", "Otto Fenn", links.digest(token))
 
 
 # --- consultant tokens ------------------------------------------------------------------------------------------------
 def test_a_consultant_token_is_stored_hashed_and_admits_with_no_server_session(eng):
-    token = access.issue_consultant(eng, "  Ana Ruiz ")
+    token = links.issue_consultant(eng, "  Ana Ruiz ")
     with Store(eng.store_path) as store:
         rows = store.tokens()
     assert [(r["kind"], r["name"], r["respondent"]) for r in rows] == [("consultant", "Ana Ruiz", "")]
-    assert rows[0]["token_hash"] == access.digest(token) and token not in str(rows)
-    seen = access.check(eng, q(eng, c=token))
-    assert seen == Visitor("consultant", "", "Ana Ruiz", access.digest(token)) and seen.consultant
+    assert rows[0]["token_hash"] == links.digest(token) and token not in str(rows)
+    seen = links.check(eng, q(eng, c=token))
+    assert seen == Visitor("consultant", "", "Ana Ruiz", links.digest(token)) and seen.consultant
     # opening one respondent's form on their behalf
-    assert access.check(eng, q(eng, c=token, r="sls-1")).respondent == "sls-1"
-    assert access.check(eng, q(eng, c=token, r="nobody")).reason == "invalid"
+    assert links.check(eng, q(eng, c=token, r="sls-1")).respondent == "sls-1"
+    assert links.check(eng, q(eng, c=token, r="nobody")).reason == "invalid"
 
 
 def test_a_consultant_token_survives_a_server_restart(eng, monkeypatch):
     """Each ``serve`` has a new session secret; the stored token works under both and after both."""
-    token = access.issue_consultant(eng, "Ana Ruiz")
+    token = links.issue_consultant(eng, "Ana Ruiz")
     for _ in range(2):
-        session = access.new_token()
-        monkeypatch.setenv(access.CONSULTANT_ENV, access.digest(session))
-        assert isinstance(access.check(eng, q(eng, c=token)), Visitor)
-        assert access.check(eng, q(eng, c=session)) == Visitor("consultant")  # the per-session link still works
-    monkeypatch.delenv(access.CONSULTANT_ENV)
-    assert isinstance(access.check(eng, q(eng, c=session)), Refusal)  # ... only for its own session
-    assert isinstance(access.check(eng, q(eng, c=token)), Visitor)
+        session = links.new_token()
+        monkeypatch.setenv(links.CONSULTANT_ENV, links.digest(session))
+        assert isinstance(links.check(eng, q(eng, c=token)), Visitor)
+        assert links.check(eng, q(eng, c=session)) == Visitor("consultant")  # the per-session link still works
+    monkeypatch.delenv(links.CONSULTANT_ENV)
+    assert isinstance(links.check(eng, q(eng, c=session)), Refusal)  # ... only for its own session
+    assert isinstance(links.check(eng, q(eng, c=token)), Visitor)
 
 
 def test_a_revoked_consultant_token_is_refused_and_another_consultant_keeps_theirs(eng):
-    ana, ben = access.issue_consultant(eng, "Ana Ruiz"), access.issue_consultant(eng, "Ben Ode")
-    assert access.revoke_consultant(eng, "Ana Ruiz") == 1
-    assert access.check(eng, q(eng, c=ana)) == Refusal(
+    ana, ben = links.issue_consultant(eng, "Ana Ruiz"), links.issue_consultant(eng, "Ben Ode")
+    assert links.revoke_consultant(eng, "Ana Ruiz") == 1
+    assert links.check(eng, q(eng, c=ana)) == Refusal(
         "revoked", "This link is not valid. Please check the address you were sent, or ask Cy Consultant for a new link.")
-    assert isinstance(access.check(eng, q(eng, c=ben)), Visitor)
-    with pytest.raises(access.UserError, match="no consultant link named 'Ana Ruiz'.*Ben Ode"):
-        access.revoke_consultant(eng, "Ana Ruiz")
+    assert isinstance(links.check(eng, q(eng, c=ben)), Visitor)
+    with pytest.raises(links.UserError, match="no consultant link named 'Ana Ruiz'.*Ben Ode"):
+        links.revoke_consultant(eng, "Ana Ruiz")
 
 
 def test_tokens_only_open_what_their_kind_opens(eng):
-    resp, cons = access.issue(eng, "mkt-1"), access.issue_consultant(eng, "Ana Ruiz")
-    assert access.check(eng, q(eng, c=resp)).reason == "invalid"  # a respondent's token is no consultant's
-    assert access.check(eng, q(eng, t=cons)).reason == "invalid"
-    assert access.check(eng, q(eng, t=resp, c=cons)).reason == "invalid"  # one token per link
-    assert access.check(eng, q(eng, t=resp), page="report.ipynb").reason == "invalid"
-    assert isinstance(access.check(eng, q(eng, t=resp), page="respond.ipynb"), Visitor)
-    assert isinstance(access.check(eng, q(eng, c=cons), page="report.ipynb"), Visitor)
+    resp, cons = links.issue(eng, "mkt-1"), links.issue_consultant(eng, "Ana Ruiz")
+    assert links.check(eng, q(eng, c=resp)).reason == "invalid"  # a respondent's token is no consultant's
+    assert links.check(eng, q(eng, t=cons)).reason == "invalid"
+    assert links.check(eng, q(eng, t=resp, c=cons)).reason == "invalid"  # one token per link
+    assert links.check(eng, q(eng, t=resp), page="report.ipynb").reason == "invalid"
+    assert isinstance(links.check(eng, q(eng, t=resp), page="respond.ipynb"), Visitor)
+    assert isinstance(links.check(eng, q(eng, c=cons), page="report.ipynb"), Visitor)
     # the analysis notebooks are not pages of the server: no link opens them
-    assert access.check(eng, q(eng, c=cons), page="action_plan.ipynb").reason == "invalid"
-    assert access.check(eng, q(eng, t=resp), page="self_evaluation.ipynb").reason == "invalid"
-    assert access.check(eng, {"e": "other-eng", "t": resp}).reason == "invalid"
-    assert access.check(eng, q(eng, t="x" * 20)).reason == "invalid"
-    assert access.check(eng, q(eng, t=access.new_token())).reason == "invalid"  # well formed, never issued
+    assert links.check(eng, q(eng, c=cons), page="action_plan.ipynb").reason == "invalid"
+    assert links.check(eng, q(eng, t=resp), page="self_evaluation.ipynb").reason == "invalid"
+    assert links.check(eng, {"e": "other-eng", "t": resp}).reason == "invalid"
+    assert links.check(eng, q(eng, t="x" * 20)).reason == "invalid"
+    assert links.check(eng, q(eng, t=links.new_token())).reason == "invalid"  # well formed, never issued
 
 
 # --- expiry -----------------------------------------------------------------------------------------------------------
 def _set_expiry(eng, token, when):
     with Store(eng.store_path) as store:
-        store.set_token(access.digest(token), expires_at=when.isoformat())
+        store.set_token(links.digest(token), expires_at=when.isoformat())
 
 
 def test_a_link_that_expired_yesterday_is_refused_and_one_expiring_tomorrow_opens(eng):
     today = datetime.now(UTC)
-    old, fresh = access.issue(eng, "mkt-1", expires_days=1), access.issue(eng, "mkt-1", expires_days=1)
-    cons = access.issue_consultant(eng, "Ana Ruiz", expires_days=1)
+    old, fresh = links.issue(eng, "mkt-1", expires_days=1), links.issue(eng, "mkt-1", expires_days=1)
+    cons = links.issue_consultant(eng, "Ana Ruiz", expires_days=1)
     _set_expiry(eng, old, today - timedelta(days=1))
     _set_expiry(eng, cons, today - timedelta(days=1))
-    assert access.check(eng, q(eng, t=old)) == Refusal("expired", "This link has expired; ask Cy Consultant for a new one.")
-    assert access.check(eng, q(eng, c=cons)).reason == "expired"
-    assert isinstance(access.check(eng, q(eng, t=fresh)), Visitor)  # issued for 1 day: expires tomorrow
+    assert links.check(eng, q(eng, t=old)) == Refusal("expired", "This link has expired; ask Cy Consultant for a new one.")
+    assert links.check(eng, q(eng, c=cons)).reason == "expired"
+    assert isinstance(links.check(eng, q(eng, t=fresh)), Visitor)  # issued for 1 day: expires tomorrow
     # the boundary itself: expired from the stored instant on
     with Store(eng.store_path) as store:
-        row = next(t for t in store.tokens() if t["token_hash"] == access.digest(fresh))
+        row = next(t for t in store.tokens() if t["token_hash"] == links.digest(fresh))
     end = datetime.fromisoformat(row["expires_at"])
     assert timedelta(hours=23) < end - today < timedelta(hours=25)
-    assert isinstance(access.check(eng, q(eng, t=fresh), at=end - timedelta(seconds=1)), Visitor)
-    assert access.check(eng, q(eng, t=fresh), at=end).reason == "expired"
-    assert access.respondent_for(eng, old) is None and access.respondent_for(eng, fresh) == "mkt-1"
+    assert isinstance(links.check(eng, q(eng, t=fresh), at=end - timedelta(seconds=1)), Visitor)
+    assert links.check(eng, q(eng, t=fresh), at=end).reason == "expired"
+    assert links.respondent_for(eng, old) is None and links.respondent_for(eng, fresh) == "mkt-1"
 
 
 def test_the_expired_message_names_your_consultant_when_the_engagement_names_none(make_engagement):
     eng = load(make_engagement(consultant=""))
-    token = access.issue(eng, "mkt-1", expires_days=3)
+    token = links.issue(eng, "mkt-1", expires_days=3)
     _set_expiry(eng, token, datetime.now(UTC) - timedelta(minutes=1))
-    assert access.check(eng, q(eng, t=token)).message == "This link has expired; ask your consultant for a new one."
+    assert links.check(eng, q(eng, t=token)).message == "This link has expired; ask your consultant for a new one."
 
 
 # --- first opening ----------------------------------------------------------------------------------------------------
 def test_the_first_opening_is_recorded_once(eng):
-    token = access.issue(eng, "mkt-1")
-    h = access.digest(token)
-    assert access.opened(eng, h, at="2026-10-05T08:00:00+00:00") is True
-    assert access.opened(eng, h, at="2026-10-06T08:00:00+00:00") is False
-    assert access.opened(eng, "") is False  # the per-session consultant link has nothing stored
+    token = links.issue(eng, "mkt-1")
+    h = links.digest(token)
+    assert links.opened(eng, h, at="2026-10-05T08:00:00+00:00") is True
+    assert links.opened(eng, h, at="2026-10-06T08:00:00+00:00") is False
+    assert links.opened(eng, "") is False  # the per-session consultant link has nothing stored
     with Store(eng.store_path) as store:
         assert [t["first_opened_at"] for t in store.tokens()] == ["2026-10-05T08:00:00+00:00"]
 
@@ -182,14 +182,14 @@ def test_invite_consultant_prints_lasting_links_and_revoke_ends_them(eng):
     res = invoke("invite", eng.path, "--consultant", "Ana Ruiz", "--expires", "30", "--public-url",
                  "https://forms.example.org/survey/")
     assert res.exit_code == 0, res.output
-    links = [w for w in res.output.split() if w.startswith("https://")]
-    assert links and all(u.startswith("https://forms.example.org/survey/voila/render/") for u in links)
-    assert any("report.ipynb" in u for u in links) and any("respond.ipynb" in u for u in links)
-    token = token_of(links[0], "c")
-    assert isinstance(access.check(eng, q(eng, c=token)), Visitor)
+    urls = [w for w in res.output.split() if w.startswith("https://")]
+    assert urls and all(u.startswith("https://forms.example.org/survey/voila/render/") for u in urls)
+    assert any("report.ipynb" in u for u in urls) and any("respond.ipynb" in u for u in urls)
+    token = token_of(urls[0], "c")
+    assert isinstance(links.check(eng, q(eng, c=token)), Visitor)
     res = invoke("invite", eng.path, "--revoke", "--consultant", "Ana Ruiz")
     assert res.exit_code == 0 and "Revoked 1 consultant link" in res.output
-    assert access.check(eng, q(eng, c=token)).reason == "revoked"
+    assert links.check(eng, q(eng, c=token)).reason == "revoked"
 
 
 def test_invite_all_writes_invites_for_the_owner_only_with_expiring_links(eng):
@@ -250,7 +250,7 @@ def test_a_consultant_token_opens_the_consultants_tools_across_server_restarts_u
     from .browser import served
 
     eng = load(sample_copy)
-    token = access.issue_consultant(eng, "Ana Ruiz")
+    token = links.issue_consultant(eng, "Ana Ruiz")
     path = f"/voila/render/report.ipynb?e={eng.id}&c={token}"
     for restart in range(2):
         with served(sample_copy) as (base, proc):
@@ -267,7 +267,7 @@ def test_a_consultant_token_opens_the_consultants_tools_across_server_restarts_u
                 page.wait_for_function(
                     "document.querySelector('.pb-status-rates').innerText.includes('Sales: 1 of 4 submitted')",
                     timeout=30_000)
-                access.revoke_consultant(eng, "Ana Ruiz")
+                links.revoke_consultant(eng, "Ana Ruiz")
                 page.goto(base + path, timeout=120_000)
                 page.wait_for_selector("text=This link is not valid", timeout=120_000)
                 assert page.locator(".pb-status-table").count() == 0

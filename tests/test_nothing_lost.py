@@ -19,10 +19,10 @@ from playbook.cli import main
 from playbook.core.export import PENDING, export_answers
 from playbook.core.responses import answer_store, import_file
 from playbook.core.store import Store
-from playbook.serve import access
-from playbook.serve.formpage import SLOW, FormPage, RateLimit
-from playbook.serve.forms import app_model
-from playbook.serve.formserver import open_form
+from playbook.outreach import links
+from playbook.serve.forms.handlers import open_form
+from playbook.serve.forms.page import SLOW, FormPage, RateLimit
+from playbook.serve.forms.questions import app_model
 from playbook.serve.live import WORKSPACE_ENV
 
 PEOPLE = [{"id": "mk-1", "name": "Mia Kerr", "side": "marketing", "role": "member"},
@@ -199,8 +199,8 @@ def test_export_never_fails_on_stored_text(eng):
 # --- a revoked link stops a page already open -----------------------------------------------------------------
 def opened_with(eng, token, who="mk-1", consultant=False, **kw):
     """A form page as the server opens it for the visitor the gate admitted (who, and the stored link's hash)."""
-    kind = access.CONSULTANT if consultant else access.RESPONDENT
-    page = open_form(eng, access.Visitor(kind, who, "", access.digest(token) if token else ""))
+    kind = links.CONSULTANT if consultant else links.RESPONDENT
+    page = open_form(eng, links.Visitor(kind, who, "", links.digest(token) if token else ""))
     if kw:
         page = FormPage(page.model, page.model.admitted, **kw)
     return page
@@ -208,10 +208,10 @@ def opened_with(eng, token, who="mk-1", consultant=False, **kw):
 
 def test_revoking_a_link_stops_the_page_already_open(served):
     eng = served
-    page = opened_with(eng, access.issue(eng, "mk-1"), limit=RateLimit(10**6, 10**6))
+    page = opened_with(eng, links.issue(eng, "mk-1"), limit=RateLimit(10**6, 10**6))
     assert answer(page, "SYM-4", "yes")["op"] == "saved"
     n = rows(eng)
-    assert access.revoke(eng, "mk-1") == 1
+    assert links.revoke(eng, "mk-1") == 1
     got = answer(page, "SYM-5", "yes", "after the revoke", seq=2)
     assert got["op"] == "closed" and "no longer valid" in got["text"] and "Cy Consultant" in got["text"]
     assert answer(page, "SYM-6", None, "a comment too", seq=3)["op"] == "closed"
@@ -223,17 +223,17 @@ def test_revoking_a_link_stops_the_page_already_open(served):
     with Store.reader(eng.store_path) as s:
         assert s.submitted("mk-1", eng.period) is None and s.pending_comments() == []
     # a new link works again, on a new page
-    assert answer(opened_with(eng, access.issue(eng, "mk-1")), "SYM-5", "yes")["op"] == "saved"
+    assert answer(opened_with(eng, links.issue(eng, "mk-1")), "SYM-5", "yes")["op"] == "saved"
 
 
 def test_a_link_that_expires_while_its_page_is_open_saves_no_more(served):
     eng = served
-    token = access.issue(eng, "mk-1", expires_days=7)
+    token = links.issue(eng, "mk-1", expires_days=7)
     page = opened_with(eng, token)
     assert answer(page, "CS2-1", 3)["op"] == "saved"
     with sqlite3.connect(eng.store_path) as c:  # a week later
         c.execute("UPDATE tokens SET expires_at = '2000-01-01T00:00:00+00:00' WHERE token_hash = ?",
-                  (access.digest(token),))
+                  (links.digest(token),))
     n = rows(eng)
     assert answer(page, "CS2-2", 3)["op"] == "closed" and rows(eng) == n
 
@@ -241,10 +241,10 @@ def test_a_link_that_expires_while_its_page_is_open_saves_no_more(served):
 def test_the_consultants_pages_and_a_page_without_a_link(served, monkeypatch):
     eng = served
     # a lasting consultant link, filling in a form on a respondent's behalf: the respondent's links do not matter
-    page = opened_with(eng, access.issue_consultant(eng, "Ana Ruiz"), consultant=True)
-    access.revoke(eng, "mk-1")
+    page = opened_with(eng, links.issue_consultant(eng, "Ana Ruiz"), consultant=True)
+    links.revoke(eng, "mk-1")
     assert answer(page, "SYM-7", "no")["op"] == "saved"
-    access.revoke_consultant(eng, "Ana Ruiz")
+    links.revoke_consultant(eng, "Ana Ruiz")
     assert answer(page, "SYM-8", "no")["op"] == "closed"
     # the session's consultant link lasts as long as the server: nothing stored to re-check
     assert opened_with(eng, "", consultant=True).model.admitted is None
@@ -253,7 +253,7 @@ def test_the_consultants_pages_and_a_page_without_a_link(served, monkeypatch):
 # --- a store that cannot be written ---------------------------------------------------------------------------
 def test_a_store_deleted_under_the_server_is_reported_not_remade(served, capfd):
     eng = served
-    token = access.issue(eng, "mk-1")
+    token = links.issue(eng, "mk-1")
     page = opened_with(eng, token)
     assert answer(page, "CS1-5", 2)["op"] == "saved"
     for suffix in ("", "-wal", "-shm"):

@@ -31,9 +31,10 @@ from playbook.cli import main
 from playbook.core.errors import UserError
 from playbook.core.instruments import instruments
 from playbook.core.store import Store
-from playbook.serve import access, proxy
+from playbook.outreach import links
+from playbook.outreach.urls import address
+from playbook.serve import proxy
 from playbook.serve.server import voila_command
-from playbook.serve.urls import address
 
 from .browser import free_port, served
 from .conftest import system_tool, write_engagement
@@ -88,7 +89,7 @@ def test_voila_gets_the_base_url(tmp_path):
 
 def test_links_start_with_the_public_url(sample_copy):
     eng = load(sample_copy)
-    url = access.link("https://forms.example.org/survey/", eng, "T" * 43)
+    url = links.link("https://forms.example.org/survey/", eng, "T" * 43)
     assert url.startswith("https://forms.example.org/survey/voila/render/respond.ipynb?e=")
 
 
@@ -191,7 +192,7 @@ pid {folder / 'nginx.pid'};
 error_log {folder / 'error.log'} warn;
 events {{ worker_connections 256; }}
 http {{
-    access_log {folder / 'access.log'} combined;
+    access_log {folder / 'links.log'} combined;
 {temp}
     default_type application/octet-stream;
 {http_part}
@@ -265,7 +266,7 @@ def test_a_respondent_fills_in_a_form_through_nginx(through_nginx, page):
     assert consultant_links and all(u.startswith(public + "voila/render/") for u in consultant_links)
 
     eng = load(root / "acme")
-    url = access.link(public, eng, access.issue(eng, "sls-1"))
+    url = links.link(public, eng, links.issue(eng, "sls-1"))
     assert url.startswith(public)
     sockets = []
     page.on("websocket", lambda ws: sockets.append(ws.url))
@@ -290,7 +291,7 @@ def test_a_respondent_fills_in_a_form_through_nginx(through_nginx, page):
     page.close()
     upgraded = rf'"GET {PUBLIC_PATH}playbook/form/[A-Za-z0-9_-]+ HTTP/1\.1" 101'
     deadline = time.monotonic() + 15
-    while not re.search(upgraded, access_log := (through_nginx["folder"] / "access.log").read_text()):
+    while not re.search(upgraded, access_log := (through_nginx["folder"] / "links.log").read_text()):
         assert time.monotonic() < deadline, access_log
         time.sleep(0.2)
     assert re.search(rf'"GET {PUBLIC_PATH}voila/render/respond\.ipynb\?e=acme&t=\S+ HTTP/1\.1" 200', access_log)
@@ -311,7 +312,7 @@ def test_through_nginx_a_websocket_from_another_site_is_refused(through_nginx):
 
     root, public = through_nginx["root"], through_nginx["public"]
     eng = load(root / "acme")
-    page_url = access.link(public, eng, access.issue(eng, "mkt-lead"))
+    page_url = links.link(public, eng, links.issue(eng, "mkt-lead"))
     with urllib.request.urlopen(page_url, timeout=120) as resp:
         html = resp.read().decode()
     socket = re.search(r"data-socket='([^']+)'", html).group(1)

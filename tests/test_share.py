@@ -15,9 +15,9 @@ from playbook.cli import main
 from playbook.core.engagement import load
 from playbook.core.resources import notebooks_dir
 from playbook.core.store import Store
+from playbook.outreach import links
+from playbook.outreach.links import REPORT, Refusal, Visitor
 from playbook.run import latest
-from playbook.serve import access
-from playbook.serve.access import REPORT, Refusal, Visitor
 
 from .browser import kernels, served
 from .conftest import write_engagement
@@ -48,7 +48,7 @@ def stored(eng) -> list[dict]:
 @pytest.fixture(autouse=True)
 def no_session(monkeypatch):
     """No server session: only what the store holds can admit anyone."""
-    monkeypatch.delenv(access.CONSULTANT_ENV, raising=False)
+    monkeypatch.delenv(links.CONSULTANT_ENV, raising=False)
 
 
 @pytest.fixture
@@ -67,17 +67,17 @@ def test_share_prints_the_viewer_link_last_and_stores_only_its_hash(shared):
     url = lines[-1]
     assert url.startswith(f"http://127.0.0.1:8866/voila/render/report.ipynb?e={eng.id}&v=")
     token = viewer_token(url)
-    assert access.well_formed(token)
+    assert links.well_formed(token)
     before = "\n".join(lines[:-1])
     assert eng.client in before and "valid until you revoke it" in before
     assert f"playbook share {eng.path} --revoke" in before
     assert token not in before
     [row] = stored(eng)
-    assert row["kind"] == "viewer" and row["token_hash"] == access.digest(token) and row["expires_at"] is None
+    assert row["kind"] == "viewer" and row["token_hash"] == links.digest(token) and row["expires_at"] is None
     raw = b"".join(p.read_bytes() for p in shared.glob("answers.sqlite*"))
-    assert token.encode() not in raw and access.digest(token).encode() in raw
-    found = access.check(eng, {"e": eng.id, "v": token}, page=REPORT)
-    assert found == Visitor("viewer", "", "", access.digest(token)) and found.viewer and not found.consultant
+    assert token.encode() not in raw and links.digest(token).encode() in raw
+    found = links.check(eng, {"e": eng.id, "v": token}, page=REPORT)
+    assert found == Visitor("viewer", "", "", links.digest(token)) and found.viewer and not found.consultant
 
 
 def test_share_takes_invites_address_options(shared):
@@ -100,26 +100,26 @@ def test_share_expires_after_the_days_given(shared):
     end = datetime.fromisoformat(stored(eng)[0]["expires_at"])
     assert timedelta(days=13, hours=23) < end - datetime.now(UTC) <= timedelta(days=14)
     query = {"e": eng.id, "v": token}
-    assert isinstance(access.check(eng, query, page=REPORT, at=end - timedelta(seconds=1)), Visitor)
-    assert access.check(eng, query, page=REPORT, at=end) == Refusal(
+    assert isinstance(links.check(eng, query, page=REPORT, at=end - timedelta(seconds=1)), Visitor)
+    assert links.check(eng, query, page=REPORT, at=end) == Refusal(
         "expired", f"This link has expired; ask {eng.consultant} for a new one.")
 
 
 def test_revoke_ends_every_viewer_link_and_only_those(shared):
     eng = load(shared)
     tokens = [viewer_token(invoke("share", shared).output.strip().splitlines()[-1]) for _ in range(2)]
-    respondent = access.issue(eng, eng.respondents[0].id)
-    consultant = access.issue_consultant(eng, "Ana Ruiz")
+    respondent = links.issue(eng, eng.respondents[0].id)
+    consultant = links.issue_consultant(eng, "Ana Ruiz")
     res = invoke("share", shared, "--revoke")
     assert res.exit_code == 0, res.output
     assert res.output.startswith(f"Revoked 2 viewer link(s) to {eng.client}'s report")
     for token in tokens:
-        assert access.check(eng, {"e": eng.id, "v": token}, page=REPORT).reason == "revoked"
-    assert isinstance(access.check(eng, {"e": eng.id, "t": respondent}, page="respond.ipynb"), Visitor)
-    assert isinstance(access.check(eng, {"e": eng.id, "c": consultant}, page=REPORT), Visitor)
+        assert links.check(eng, {"e": eng.id, "v": token}, page=REPORT).reason == "revoked"
+    assert isinstance(links.check(eng, {"e": eng.id, "t": respondent}, page="respond.ipynb"), Visitor)
+    assert isinstance(links.check(eng, {"e": eng.id, "c": consultant}, page=REPORT), Visitor)
     assert invoke("share", shared, "--revoke").output.startswith("Revoked 0 viewer link(s)")
     fresh = viewer_token(invoke("share", shared).output.strip().splitlines()[-1])  # a new link after a revoke
-    assert isinstance(access.check(eng, {"e": eng.id, "v": fresh}, page=REPORT), Visitor)
+    assert isinstance(links.check(eng, {"e": eng.id, "v": fresh}, page=REPORT), Visitor)
 
 
 EXPIRES = "must be a whole number of days from 1 to 3650, such as 14."
@@ -173,42 +173,42 @@ def eng(make_engagement):
 
 
 def test_each_kind_of_link_opens_its_own_pages(eng):
-    v, t, c = access.issue_viewer(eng), access.issue(eng, "mkt-1"), access.issue_consultant(eng, "Ana Ruiz")
+    v, t, c = links.issue_viewer(eng), links.issue(eng, "mkt-1"), links.issue_consultant(eng, "Ana Ruiz")
     e = eng.id
-    assert isinstance(access.check(eng, {"e": e, "v": v}, page=REPORT), Visitor)
-    assert access.check(eng, {"e": e, "v": v}).kind == "viewer"  # no page named: the token alone
+    assert isinstance(links.check(eng, {"e": e, "v": v}, page=REPORT), Visitor)
+    assert links.check(eng, {"e": e, "v": v}).kind == "viewer"  # no page named: the token alone
     for page in ("respond.ipynb", "self_evaluation.ipynb", "kpi_scorecard.ipynb", "status.ipynb"):
-        assert access.check(eng, {"e": e, "v": v}, page=page).reason == "invalid", page
-    assert access.check(eng, {"e": e, "t": t}, page=REPORT).reason == "invalid"
-    assert access.check(eng, {"e": e, "t": t}, page="respond.ipynb").respondent == "mkt-1"
+        assert links.check(eng, {"e": e, "v": v}, page=page).reason == "invalid", page
+    assert links.check(eng, {"e": e, "t": t}, page=REPORT).reason == "invalid"
+    assert links.check(eng, {"e": e, "t": t}, page="respond.ipynb").respondent == "mkt-1"
     for page in (REPORT, "respond.ipynb"):
-        assert access.check(eng, {"e": e, "c": c}, page=page).kind == "consultant", page
+        assert links.check(eng, {"e": e, "c": c}, page=page).kind == "consultant", page
     for page in ("status.ipynb", "kpi_scorecard.ipynb"):  # analysis notebooks, not pages: no link opens them
-        assert access.check(eng, {"e": e, "c": c}, page=page).reason == "invalid", page
+        assert links.check(eng, {"e": e, "c": c}, page=page).reason == "invalid", page
     # a token under another kind's key opens nothing; one link carries exactly one token
-    assert access.check(eng, {"e": e, "t": v}, page="respond.ipynb").reason == "invalid"
-    assert access.check(eng, {"e": e, "c": v}, page=REPORT).reason == "invalid"
-    assert access.check(eng, {"e": e, "v": t}, page=REPORT).reason == "invalid"
-    assert access.check(eng, {"e": e, "v": c}, page=REPORT).reason == "invalid"
-    assert access.check(eng, {"e": e, "v": v, "c": c}, page=REPORT).reason == "invalid"
-    assert access.check(eng, {"e": e, "v": v, "t": t}, page=REPORT).reason == "invalid"
+    assert links.check(eng, {"e": e, "t": v}, page="respond.ipynb").reason == "invalid"
+    assert links.check(eng, {"e": e, "c": v}, page=REPORT).reason == "invalid"
+    assert links.check(eng, {"e": e, "v": t}, page=REPORT).reason == "invalid"
+    assert links.check(eng, {"e": e, "v": c}, page=REPORT).reason == "invalid"
+    assert links.check(eng, {"e": e, "v": v, "c": c}, page=REPORT).reason == "invalid"
+    assert links.check(eng, {"e": e, "v": v, "t": t}, page=REPORT).reason == "invalid"
 
 
 def test_forged_unknown_revoked_and_expired_viewer_links_are_refused(eng):
-    v = access.issue_viewer(eng, expires_days=1)
+    v = links.issue_viewer(eng, expires_days=1)
     e = eng.id
-    assert access.check(eng, {"e": e, "v": access.new_token()}, page=REPORT) == Refusal(
-        "invalid", access.INVALID_TEXT.format(consultant="Cy Consultant"))  # well formed, never issued
-    assert access.check(eng, {"e": e, "v": "short"}, page=REPORT).reason == "invalid"
-    assert access.check(eng, {"e": e, "v": v + "!"}, page=REPORT).reason == "invalid"
-    assert access.check(eng, {"e": "other-eng", "v": v}, page=REPORT).reason == "invalid"
-    assert access.check(eng, {"v": v}, page=REPORT).reason == "invalid"
+    assert links.check(eng, {"e": e, "v": links.new_token()}, page=REPORT) == Refusal(
+        "invalid", links.INVALID_TEXT.format(consultant="Cy Consultant"))  # well formed, never issued
+    assert links.check(eng, {"e": e, "v": "short"}, page=REPORT).reason == "invalid"
+    assert links.check(eng, {"e": e, "v": v + "!"}, page=REPORT).reason == "invalid"
+    assert links.check(eng, {"e": "other-eng", "v": v}, page=REPORT).reason == "invalid"
+    assert links.check(eng, {"v": v}, page=REPORT).reason == "invalid"
     later = datetime.now(UTC) + timedelta(days=2)
-    assert access.check(eng, {"e": e, "v": v}, page=REPORT, at=later) == Refusal(
+    assert links.check(eng, {"e": e, "v": v}, page=REPORT, at=later) == Refusal(
         "expired", "This link has expired; ask Cy Consultant for a new one.")
-    assert access.revoke_viewers(eng) == 1
-    assert access.check(eng, {"e": e, "v": v}, page=REPORT).reason == "revoked"
-    assert access.revoke_viewers(eng) == 0
+    assert links.revoke_viewers(eng) == 1
+    assert links.check(eng, {"e": e, "v": v}, page=REPORT).reason == "revoked"
+    assert links.revoke_viewers(eng) == 0
 
 
 def test_the_gate_takes_a_viewer_token_out_of_the_request():
@@ -248,21 +248,21 @@ def test_forged_revoked_and_expired_viewer_links_show_not_valid_and_start_no_ker
     root = tmp_path / "ws"
     write_engagement(root / "acme", id="acme", client="Acme", consultant="Cy Consultant")
     eng = load(root / "acme")
-    revoked = access.issue_viewer(eng)
-    access.revoke_viewers(eng)
-    expired = access.issue_viewer(eng, expires_days=1)
+    revoked = links.issue_viewer(eng)
+    links.revoke_viewers(eng)
+    expired = links.issue_viewer(eng, expires_days=1)
     with Store(eng.store_path) as store:
-        store.set_token(access.digest(expired), expires_at=(datetime.now(UTC) - timedelta(hours=1)).isoformat())
+        store.set_token(links.digest(expired), expires_at=(datetime.now(UTC) - timedelta(hours=1)).isoformat())
     # Until the report page exists, the gate refuses the unknown page before it reads the link (the plain words).
     page_there = (notebooks_dir() / REPORT).is_file()
-    invalid = access.INVALID_TEXT.format(consultant="Cy Consultant" if page_there else "your consultant")
-    ends = access.EXPIRED_TEXT.format(consultant="Cy Consultant") if page_there else invalid
+    invalid = links.INVALID_TEXT.format(consultant="Cy Consultant" if page_there else "your consultant")
+    ends = links.EXPIRED_TEXT.format(consultant="Cy Consultant") if page_there else invalid
     with served(root, "--preheat", "1") as (base, proc):
         before = settled_kernels(proc)
-        for url, words in ((access.link(base, eng, access.new_token(), REPORT, key="v"), invalid),  # forged
-                           (access.link(base, eng, revoked, REPORT, key="v"), invalid),
-                           (access.link(base, eng, expired, REPORT, key="v"), ends),
-                           (f"{base}/voila/render/{REPORT}?e=nobody&v={access.new_token()}", None)):
+        for url, words in ((links.link(base, eng, links.new_token(), REPORT, key="v"), invalid),  # forged
+                           (links.link(base, eng, revoked, REPORT, key="v"), invalid),
+                           (links.link(base, eng, expired, REPORT, key="v"), ends),
+                           (f"{base}/voila/render/{REPORT}?e=nobody&v={links.new_token()}", None)):
             status, body = get(url)
             assert status == 403 and "pb-invalid" in body, url
             assert words is None or words in body, body

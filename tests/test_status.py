@@ -16,8 +16,8 @@ from playbook.cli import main
 from playbook.core.engagement import load
 from playbook.core.instruments import DONT_KNOW
 from playbook.core.store import Store
-from playbook.serve import access, status
-from playbook.serve.access import Visitor
+from playbook.outreach import links, status
+from playbook.outreach.links import Visitor
 
 WAVE = "2026-Q4"
 MARKETING_REQUIRED = 6 + 8 + 8 + 6 + 6  # MSE, SYM, CS1, CS2, CS3
@@ -79,12 +79,12 @@ def test_response_rate_per_side(eng):
 
 
 def test_links_issued_live_and_first_opened(eng):
-    a, b = access.issue(eng, "mkt-1"), access.issue(eng, "mkt-1", expires_days=2)
-    access.issue(eng, "sls-lead")
-    access.revoke(eng, "sls-lead")
-    access.issue_consultant(eng, "Ana Ruiz")  # a consultant's link is nobody's respondent link
-    access.opened(eng, access.digest(b), at="2026-10-03T09:30:00+00:00")
-    access.opened(eng, access.digest(a), at="2026-10-02T16:05:00+00:00")
+    a, b = links.issue(eng, "mkt-1"), links.issue(eng, "mkt-1", expires_days=2)
+    links.issue(eng, "sls-lead")
+    links.revoke(eng, "sls-lead")
+    links.issue_consultant(eng, "Ana Ruiz")  # a consultant's link is nobody's respondent link
+    links.opened(eng, links.digest(b), at="2026-10-03T09:30:00+00:00")
+    links.opened(eng, links.digest(a), at="2026-10-02T16:05:00+00:00")
     rows = by_id(status.table(eng))
     assert (rows["mkt-1"].links, rows["mkt-1"].live, rows["mkt-1"].link_text) == (2, 2, "yes, 2 live")
     assert status.when(rows["mkt-1"].opened) == "2026-10-02 16:05 UTC"  # the earliest of their links
@@ -95,7 +95,7 @@ def test_links_issued_live_and_first_opened(eng):
 
 
 def test_status_prints_the_table_and_writes_the_same_csv_for_the_owner_only(eng, tmp_path):
-    access.issue(eng, "mkt-1")
+    links.issue(eng, "mkt-1")
     target = tmp_path / "status.csv"
     res = invoke("status", eng.path, "--csv", target)
     assert res.exit_code == 0, res.output
@@ -139,7 +139,7 @@ def test_status_csv_into_a_missing_folder_is_one_message_and_exit_2(eng, tmp_pat
 
 # --- reminders ----------------------------------------------------------------------------------------------------
 def test_remind_lists_only_those_who_have_not_submitted_with_new_working_links(eng):
-    first = {p.id: access.issue(eng, p.id) for p in eng.respondents}
+    first = {p.id: links.issue(eng, p.id) for p in eng.respondents}
     res = invoke("invite", eng.path, "--remind", "--expires", "7", "--public-url", "https://forms.example.org/")
     assert res.exit_code == 0, res.output
     assert "new link" in res.output and "only hashes" in res.output
@@ -152,13 +152,13 @@ def test_remind_lists_only_those_who_have_not_submitted_with_new_working_links(e
     for row, rid in zip(rows, ["mkt-1", "sls-lead", "sls-1"]):
         assert row["link"].startswith("https://forms.example.org/voila/render/respond.ipynb?")
         token = parse_qs(urlsplit(row["link"]).query)["t"][0]
-        assert access.check(eng, {"e": eng.id, "t": token}).respondent == rid
-        assert isinstance(access.check(eng, {"e": eng.id, "t": first[rid]}), Visitor)  # the first link still works
+        assert links.check(eng, {"e": eng.id, "t": token}).respondent == rid
+        assert isinstance(links.check(eng, {"e": eng.id, "t": first[rid]}), Visitor)  # the first link still works
     assert by_id(status.table(eng))["sls-1"].live == 2
 
 
 def test_remind_for_an_earlier_wave_and_to_a_chosen_file(eng, tmp_path):
-    access.issue(eng, "sls-1")
+    links.issue(eng, "sls-1")
     res = invoke("invite", eng.path, "--remind", "--wave", "2026-Q2", "--csv", tmp_path / "r.csv")
     assert res.exit_code == 0, res.output
     names = [r["name"] for r in csv.DictReader((tmp_path / "r.csv").open(encoding="utf-8"))]

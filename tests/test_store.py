@@ -151,14 +151,14 @@ def test_two_engagements_with_the_same_respondents_never_see_each_other(tmp_path
 
     from playbook.cli import main
     from playbook.core.export import export_answers
-    from playbook.serve import access, status
+    from playbook.outreach import links, status
 
     a = load(write_engagement(tmp_path / "a", rows=[("mkt-1", "MSE-1", "yes", "a's paper")], id="eng-a"))
     b = load(write_engagement(tmp_path / "b", rows=[("mkt-1", "MSE-1", "no", "b's paper")], id="eng-b",
                               client="Othercorp"))
     import_file(a)
     import_file(b)
-    token_a, token_b = access.issue(a, "mkt-1"), access.issue(b, "mkt-1")
+    token_a, token_b = links.issue(a, "mkt-1"), links.issue(b, "mkt-1")
     with open_store(a) as s:
         s.save("mkt-1", "MSE-2", "yes", a.period)
         s.keep_comment("mkt-1", "MSE-3", a.period, "only a")
@@ -166,9 +166,9 @@ def test_two_engagements_with_the_same_respondents_never_see_each_other(tmp_path
     assert {(x["item"], x["value"]) for x in current_answers(a, file_rows=None)} == {("MSE-1", "yes"), ("MSE-2", "yes")}
     assert [(x["item"], x["value"]) for x in current_answers(b, file_rows=None)] == [("MSE-1", "no")]
     # links: one engagement's token opens nothing in the other, revoking in one leaves the other
-    assert access.check(b, {"e": b.id, "t": token_a}).reason == "invalid"
-    assert access.revoke(a, "mkt-1") == 1
-    assert access.check(b, {"e": b.id, "t": token_b}).respondent == "mkt-1"
+    assert links.check(b, {"e": b.id, "t": token_a}).reason == "invalid"
+    assert links.revoke(a, "mkt-1") == 1
+    assert links.check(b, {"e": b.id, "t": token_b}).respondent == "mkt-1"
     with open_store(b, read_only=True) as s:
         assert s.pending_comments() == [] and s.submissions() == {} and len(s.tokens()) == 1
         assert len(s.history()) == 1

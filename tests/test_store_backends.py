@@ -17,9 +17,9 @@ from playbook import load
 from playbook.core.engagement import sample_path
 from playbook.core.instruments import instruments
 from playbook.core.store import open_store
+from playbook.outreach import links
 from playbook.run.pipeline import run
-from playbook.serve import access
-from playbook.serve.forms import app_codes
+from playbook.serve.forms.questions import app_codes
 
 from .browser import served
 from .conftest import reset_pg, write_engagement
@@ -100,7 +100,7 @@ def test_thirty_respondents_on_two_servers_sharing_postgresql_lose_nothing(tmp_p
     env = {STORE_ENV: pg_url}
     with served(folder, env=env) as (base_a, _), served(folder, env=env) as (base_b, _):
         # half the links point at one server, half at the other, alternating
-        urls = [access.link(base_a if i % 2 == 0 else base_b, eng, access.issue(eng, p["id"]))
+        urls = [links.link(base_a if i % 2 == 0 else base_b, eng, links.issue(eng, p["id"]))
                 for i, p in enumerate(people)]
         contexts = [browser.new_context() for _ in urls]
         pages = [c.new_page() for c in contexts]

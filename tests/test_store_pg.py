@@ -8,7 +8,7 @@ from playbook.cli import main
 from playbook.core.responses import import_file
 from playbook.core.store import Store, open_store
 from playbook.core.store_url import ENV
-from playbook.serve import access
+from playbook.outreach import links
 
 from .conftest import reset_pg, write_engagement
 
@@ -24,10 +24,10 @@ def _filled(tmp_path, name="eng", **fields):
     eng = load(write_engagement(tmp_path / name, rows=[("mkt-1", "MSE-1", "yes", "paper"),
                                                        ("sls-1", "SSE-1", "no", "")], **fields))
     import_file(eng)
-    access.issue(eng, "mkt-1")
-    access.revoke(eng, "mkt-1")
-    access.issue(eng, "mkt-1", expires_days=7)
-    access.issue_consultant(eng, "Ana Ruiz")
+    links.issue(eng, "mkt-1")
+    links.revoke(eng, "mkt-1")
+    links.issue(eng, "mkt-1", expires_days=7)
+    links.issue_consultant(eng, "Ana Ruiz")
     with open_store(eng) as s:
         s.save("mkt-1", "MSE-1", "no", eng.period, "changed")
         s.save("mkt-1", "MSE-1", "yes", eng.period, "again")

@@ -1,4 +1,4 @@
-"""The client's interactive report (notebooks/report.ipynb, playbook/serve/viewer.py).
+"""The client's interactive report (notebooks/report.ipynb, playbook/serve/report_page/viewer.py).
 
 A copy of the sample engagement is run once per module with the real ``playbook run``; the page's pure
 parts are checked on that run, and the page itself through a real ``playbook serve`` in Chromium with the
@@ -25,8 +25,8 @@ from playbook.parts.kpis import model as kpi_model
 from playbook.report import document
 from playbook.report.summary import executive
 from playbook.run import results as run_results
-from playbook.serve import viewer
-from playbook.serve.viewer import Choice, Drawn, Report
+from playbook.serve.report_page import viewer
+from playbook.serve.report_page.viewer import Choice, Drawn, Report
 
 from .browser import CHROMIUM_ARGS, DEVELOPER, served  # noqa: F401
 

@@ -11,8 +11,8 @@ import os
 
 from voila.app import Voila
 
+from playbook.outreach.urls import PUBLIC_URL_ENV
 from playbook.serve import proxy
-from playbook.serve.urls import PUBLIC_URL_ENV
 
 
 class PlaybookVoila(Voila):

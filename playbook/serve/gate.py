@@ -10,7 +10,7 @@ For a page (``/voila/render/<notebook>``) the gate
 - takes the secrets out of the request (``t``, ``c``) and the template and theme
   overrides, so no log line, no kernel environment and no later refill kernel
   (Voilà copies the triggering URL into it) ever carries a token;
-- checks the link once (``access.check``): a link that is not valid is answered
+- checks the link once (``links.check``): a link that is not valid is answered
   here with the "not valid" page (403), too many of them from one address with a
   friendly "try again in a minute" (429), too many live kernels with the same (503);
 - tells the kernel who the visitor is in one signed request header, which Voilà
@@ -45,7 +45,8 @@ from voila.request_info_handler import RequestInfoSocketHandler
 from playbook.core.engagement import is_slug
 from playbook.core.errors import UserError
 from playbook.core.resources import notebooks_dir
-from playbook.serve import access, formserver
+from playbook.outreach import links
+from playbook.serve.forms import handlers
 from playbook.serve.live import KERNEL_HEADER, VISITOR_HEADER, kernel_proof, sign_visitor, workspace_engagement
 
 DROPPED = frozenset({"t", "c", "v", "template", "theme"})
@@ -98,7 +99,7 @@ class Gate(IdentityProvider):
         super().__init__(**kwargs)
         self._failures: dict[str, deque[float]] = defaultdict(deque)
         self._watchdog: PeriodicCallback | None = None
-        self.forms = formserver.Sessions(idle=self.form_idle)
+        self.forms = handlers.Sessions(idle=self.form_idle)
 
     @property
     def _server_url(self) -> str:
@@ -107,7 +108,7 @@ class Gate(IdentityProvider):
     # -- Jupyter Server's extension points ---------------------------------------------------
     def get_handlers(self) -> list:
         """No login pages; respondents' forms (no kernel); Voilà's query socket for this server's own kernels only."""
-        return [*formserver.handlers(self._server_url, self.forms, self.parent.voila_configuration),
+        return [*handlers.handlers(self._server_url, self.forms, self.parent.voila_configuration),
                 (f"{self._server_url}voila/query/(?P<kernel_id>\\w+-\\w+-\\w+-\\w+-\\w+)", KernelQuerySocket)]
 
     def get_user(self, handler: web.RequestHandler) -> User:
@@ -122,7 +123,7 @@ class Gate(IdentityProvider):
         query = strip_request(request)
         if self.hosts and host_name(request.host) not in self.hosts:
             self.log.warning("Refused a request for host %r (not this server's)", request.host[:100])
-            raise _refuse(403, access.INVALID_TEXT.format(consultant="your consultant"))
+            raise _refuse(403, links.INVALID_TEXT.format(consultant="your consultant"))
         if request.headers.get("Upgrade", "").lower() == "websocket" and not self._origin_ok(request):
             self.log.warning("Refused a websocket from origin %r", request.headers.get("Origin", "")[:100])
             raise web.HTTPError(403)
@@ -147,11 +148,11 @@ class Gate(IdentityProvider):
         if self._too_many(ip):
             raise _refuse(429, BUSY)
         found, eng = self._check(notebook, query)
-        if isinstance(found, access.Refusal):
+        if isinstance(found, links.Refusal):
             self._failed(ip)
             raise _refuse(403, found.message)
-        access.opened(eng, found.token_hash)
-        if notebook == formserver.PAGE:  # drawn by the server itself: no kernel to count or to tell
+        links.opened(eng, found.token_hash)
+        if notebook == handlers.PAGE:  # drawn by the server itself: no kernel to count or to tell
             handler.playbook_visitor = (eng, found)
             return User(username=f"{found.kind}:{found.respondent}", name=found.respondent or "consultant")
         if self.max_kernels and _live_kernels(handler.kernel_manager) >= self.max_kernels:
@@ -159,18 +160,18 @@ class Gate(IdentityProvider):
             raise _refuse(503, BUSY)
         handler.request.headers[VISITOR_HEADER] = sign_visitor(eng.id, found.kind, found.respondent, found.name,
                                                                found.token_hash)
-        who = found.respondent if found.kind == access.RESPONDENT else f"{found.kind} {found.name}".strip()
+        who = found.respondent if found.kind == links.RESPONDENT else f"{found.kind} {found.name}".strip()
         return User(username=f"{found.kind}:{found.respondent}", name=who)
 
     def _check(self, notebook: str, query: dict[str, str]):
         eid = query.get("e", "")
-        if notebook not in access.PAGES or not (notebooks_dir() / notebook).is_file() or not is_slug(eid):
-            return access.refusal(None), None
+        if notebook not in links.PAGES or not (notebooks_dir() / notebook).is_file() or not is_slug(eid):
+            return links.refusal(None), None
         try:
             eng = workspace_engagement(eid)
         except UserError:
-            return access.refusal(None), None
-        return access.check(eng, query, page=notebook), eng
+            return links.refusal(None), None
+        return links.check(eng, query, page=notebook), eng
 
     def _too_many(self, ip: str) -> bool:
         seen = self._failures.get(ip)

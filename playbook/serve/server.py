@@ -22,12 +22,12 @@ from playbook.core.errors import UserError
 from playbook.core.resources import notebooks_dir, templates_dir
 from playbook.core.responses import FILE as RESPONSES
 from playbook.core.responses import check_store, import_file, writable
-from playbook.serve import access
+from playbook.outreach import links
+from playbook.outreach.urls import PUBLIC_URL_ENV, Address
+from playbook.outreach.urls import address as local_address
 from playbook.serve.live import KEY_ENV, VISITOR_HEADER, WORKSPACE_ENV
-from playbook.serve.urls import PUBLIC_URL_ENV, Address
-from playbook.serve.urls import address as local_address
 
-# Respondents' forms are drawn by the server itself (formserver.py): no kernel. The
+# Respondents' forms are drawn by the server itself (forms/handlers.py): no kernel. The
 # interactive report (viewers and consultants) gets kernels started ahead of its visitors.
 REPORT = "report.ipynb"
 POOL_REPORT = 2
@@ -131,13 +131,13 @@ def environment(path: Path, public_url: str | None = None) -> tuple[dict[str, st
 
     ``public_url`` (``--public-url``) declares a reverse proxy: its X-Forwarded-* headers are honoured.
     """
-    token = access.new_token()
+    token = links.new_token()
     jupyter_path = str(templates_dir() / "jupyter")
     env = dict(os.environ)
     env.update({
         WORKSPACE_ENV: str(Path(path).resolve()),
-        access.CONSULTANT_ENV: access.digest(token),
-        KEY_ENV: access.new_token(),  # signs the gate's word to the kernels; proves a kernel on the query socket
+        links.CONSULTANT_ENV: links.digest(token),
+        KEY_ENV: links.new_token(),  # signs the gate's word to the kernels; proves a kernel on the query socket
         "JUPYTER_PATH": os.pathsep.join(p for p in (jupyter_path, os.environ.get("JUPYTER_PATH", "")) if p),
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
     })
@@ -180,7 +180,7 @@ def serve(path: Path, port: int = 8866, host: str = "127.0.0.1", echo: Callable[
         echo(f"  {eng.client} ({eng.id})")
         for title, nb in CONSULTANT_VIEWS:
             if (notebooks_dir() / nb).is_file():
-                echo(f"    {title:<22} {access.link(base, eng, token, nb, key='c')}")
+                echo(f"    {title:<22} {links.link(base, eng, token, nb, key='c')}")
     echo("Respondent links: playbook invite ENGAGEMENT RESPONDENT (or --all); consultant links that last across "
          "restarts: playbook invite ENGAGEMENT --consultant NAME; who has answered: playbook status ENGAGEMENT.")
     with tempfile.TemporaryDirectory(prefix="playbook-serve-") as config_dir:

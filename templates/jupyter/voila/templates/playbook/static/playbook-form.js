@@ -1,5 +1,5 @@
-/* The respondent's form page: one websocket to the server that drew it (playbook/serve/formserver.py),
-   speaking the messages of playbook/serve/formpage.py. Put inline into the page by the server.
+/* The respondent's form page: one websocket to the server that drew it (playbook/serve/forms/handlers.py),
+   speaking the messages of playbook/serve/forms/page.py. Put inline into the page by the server.
    Everything the server sends is shown with textContent, never as markup. */
 (function () {
   "use strict";

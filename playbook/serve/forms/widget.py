@@ -1,6 +1,6 @@
 """The widget form: a ``FormModel`` drawn with ipywidgets, for consultants in JupyterLab and the live views.
 
-Respondents' personal links use ``formpage.FormPage`` instead (plain HTML and one comm,
+Respondents' personal links use ``page.FormPage`` instead (plain HTML and one comm,
 no widgets); both sit on the same ``forms.FormModel``, so the questions, the rules and
 the saving are written once.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from playbook.core.engagement import Engagement
 from playbook.core.html import render
 from playbook.core.instruments import RATING
-from playbook.serve.forms import (
+from playbook.serve.forms.questions import (
     DONT_KNOW_OPTION,
     DONT_KNOW_TIP,
     INTRO,

@@ -13,7 +13,7 @@ from typing import Any
 from playbook.core import formats
 from playbook.core.errors import UserError
 from playbook.core.html import macro
-from playbook.serve.viewer import (
+from playbook.serve.report_page.viewer import (
     NOT_DRAWN,
     TEMPLATE,
     Choice,

@@ -3,7 +3,7 @@
 A personal link must give a usable form fast, on a phone as on a laptop. Drawn
 with ipywidgets, a 40-question form is some 170 widget models and Voilà's whole
 JavaScript application. Here the form is HTML (``templates/html/formpage.html.j2``,
-every value escaped), drawn by the server itself (``formserver.py``), and a small
+every value escaped), drawn by the server itself (``forms/handlers.py``), and a small
 script (``templates/.../static/playbook-form.js``) sends each answer over the
 page's one websocket:
 
@@ -29,7 +29,7 @@ from typing import Any
 
 from playbook.core.html import render
 from playbook.core.instruments import RATING
-from playbook.serve.forms import (
+from playbook.serve.forms.questions import (
     COMMENT_MAX,
     DONT_KNOW_OPTION,
     DONT_KNOW_TIP,
@@ -74,10 +74,10 @@ def link_live(eng, token_hash: str) -> bool:
     Reads the store that must be there (``sqlite3.Error`` when it is gone).
     """
     from playbook.core.store import open_store
-    from playbook.serve import access
+    from playbook.outreach import links
 
     with open_store(eng, create=False) as store:
-        return any(row["token_hash"] == token_hash and access.live(row) for row in store.tokens())
+        return any(row["token_hash"] == token_hash and links.live(row) for row in store.tokens())
 
 
 class FormPage:
@@ -91,7 +91,7 @@ class FormPage:
         if admitted is not None:
             model.admitted = admitted
         self.limit = limit or RateLimit()
-        self.id = secrets.token_urlsafe(16)  # the page's secret: its websocket's address (formserver.py)
+        self.id = secrets.token_urlsafe(16)  # the page's secret: its websocket's address (forms/handlers.py)
 
     # -- the page ---------------------------------------------------------------------------------
     def html(self) -> str:

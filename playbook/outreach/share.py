@@ -15,9 +15,9 @@ from pathlib import Path
 
 from playbook.core.engagement import load
 from playbook.core.errors import UserError
+from playbook.outreach import links
+from playbook.outreach.invitations import links_base
 from playbook.run import latest
-from playbook.serve import access
-from playbook.serve.invites import links_base
 
 
 def _valid_for(days: int | None) -> str:
@@ -35,19 +35,19 @@ def share(directory: Path, public_url: str | None = None, base_url: str | None =
     """
     if revoke and expires is not None:
         raise UserError("--expires sets how long a new link lasts; it does not go with --revoke.")
-    days = access.expiry_days(expires)
+    days = links.expiry_days(expires)
     base = links_base(public_url, base_url)
     eng = load(directory)
     again = f"playbook share {shlex.quote(str(eng.path))}"
     if revoke:
-        n = access.revoke_viewers(eng)
+        n = links.revoke_viewers(eng)
         return [f"Revoked {n} viewer link(s) to {eng.client}'s report; they now show 'this link is not valid'. "
                 f"A new one: {again}"]
     out = latest.require(eng)
-    token = access.issue_viewer(eng, days)
+    token = links.issue_viewer(eng, days)
     return [f"A link to {eng.client}'s interactive report, for the client's executives: the results of the latest "
             f"run ({out}), read-only, with no forms and no individual answers or comments.",
             f"{_valid_for(days)} It opens while 'playbook serve' runs for this engagement at that address. It is "
             "shown only now (only a hash of it is kept): send it to the people it is meant for.",
             f"To end every viewer link of this engagement: {again} --revoke",
-            access.link(base, eng, token, access.REPORT, key="v")]
+            links.link(base, eng, token, links.REPORT, key="v")]

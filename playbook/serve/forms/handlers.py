@@ -13,7 +13,7 @@ links in the same minute get their forms at once.
   The page is the form (``FormPage.html``), the playbook's stylesheet and one small
   script, under a Content-Security-Policy that lets nothing else in.
 - ``FormSocket`` is that page's one websocket, ``playbook/form/<page id>``: the
-  messages of ``formpage.py``'s protocol, answered by the page's ``FormPage`` in a
+  messages of ``page.py``'s protocol, answered by the page's ``FormPage`` in a
   worker thread, so a slow disk or database never holds up another respondent.
   The page id is a random secret of that page (holding it is holding the form,
   as with the link itself), and every save re-checks the link.
@@ -45,8 +45,8 @@ from voila.handler import BaseVoilaHandler
 
 from playbook.core.html import logo_uri, render
 from playbook.core.resources import templates_dir
-from playbook.serve import access
-from playbook.serve.formpage import FormPage, link_live
+from playbook.outreach import links
+from playbook.serve.forms.page import FormPage, link_live
 
 PAGE = "respond.ipynb"
 PAGE_ID = r"[A-Za-z0-9_-]{16,64}"
@@ -107,9 +107,9 @@ class Sessions:
         return len(gone)
 
 
-def open_form(eng, found: access.Visitor) -> FormPage:
+def open_form(eng, found: links.Visitor) -> FormPage:
     """The form of the respondent the gate admitted (``found``), re-checking its stored link on every save."""
-    from playbook.serve.forms import app_model
+    from playbook.serve.forms.questions import app_model
 
     token_hash = found.token_hash
     admitted = (lambda: link_live(eng, token_hash)) if token_hash else None  # the session's own link: no row
@@ -154,7 +154,7 @@ class FormPageHandler(BaseVoilaHandler):
         self.set_header("Cache-Control", "no-store")
         self.set_header("Referrer-Policy", "no-referrer")  # the link's token never leaves in a Referer
         if not found.respondent:
-            from playbook.serve.forms import questionnaire_html
+            from playbook.serve.forms.questions import questionnaire_html
 
             body, socket = questionnaire_html(eng), ""  # a consultant's link without a respondent: a preview
         else:
@@ -167,7 +167,7 @@ class FormPageHandler(BaseVoilaHandler):
 
 
 class FormSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):
-    """One form page's connection: ``formpage`` messages in, replies out, one at a time."""
+    """One form page's connection: ``page.py`` messages in, replies out, one at a time."""
 
     session: Session | None = None
 

@@ -11,7 +11,7 @@ What anyone sees here is the shared report's content: pooled figures, with the c
 METHOD 8 already applied by the models (``suppressed``); no form, no individual answer, no comment and
 no respondent's name. Client text is escaped by the templates (``templates/html/report_page.html.j2``).
 
-Everything here is plain Python (no widgets), for the page and its tests; ``viewer_controls.Live`` holds the
+Everything here is plain Python (no widgets), for the page and its tests; ``controls.Live`` holds the
 controls of one visitor's page.
 """
 

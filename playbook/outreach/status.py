@@ -22,7 +22,7 @@ from playbook.core.engagement import SIDES, Engagement
 from playbook.core.files import private_csv
 from playbook.core.instruments import instruments
 from playbook.core.store import open_store
-from playbook.serve import access
+from playbook.outreach import links
 
 NOT_YET = "not yet"
 REFRESH_SECONDS = 30
@@ -74,7 +74,7 @@ class Table:
 
 def required_items(side: str) -> list[str]:
     """The item ids a respondent of ``side`` must answer (their own department's self-evaluation, symptoms, CS1-3)."""
-    from playbook.serve.forms import app_codes
+    from playbook.serve.forms.questions import app_codes
 
     codes, required = app_codes(side)
     return [item.id for code in codes if code in required for item in instruments()[code].items]
@@ -96,10 +96,10 @@ def table(eng: Engagement, wave: str | None = None, at: datetime | None = None) 
     required = {side: required_items(side) for side in SIDES}
     rows = []
     for p in eng.respondents:
-        mine = [t for t in tokens if t["kind"] == access.RESPONDENT and t["respondent"] == p.id]
+        mine = [t for t in tokens if t["kind"] == links.RESPONDENT and t["respondent"] == p.id]
         opened = sorted(t["first_opened_at"] for t in mine if t["first_opened_at"])
         items = by_person.get(p.id, set())
-        rows.append(Row(p.id, p.name, p.side, p.role, links=len(mine), live=sum(access.live(t, at) for t in mine),
+        rows.append(Row(p.id, p.name, p.side, p.role, links=len(mine), live=sum(links.live(t, at) for t in mine),
                         opened=opened[0] if opened else None,
                         answered=sum(i in items for i in required[p.side]), required=len(required[p.side]),
                         answered_any=bool(items), submitted_at=submitted.get(p.id)))

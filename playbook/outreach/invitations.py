@@ -14,8 +14,8 @@ from pathlib import Path
 from playbook.core.engagement import Engagement, load
 from playbook.core.errors import UserError
 from playbook.core.files import private_csv
-from playbook.serve import access
-from playbook.serve.urls import address
+from playbook.outreach import links
+from playbook.outreach.urls import address
 
 LOCAL_PORT = 8866
 INVITES = "invites.csv"
@@ -74,10 +74,10 @@ def _check_combination(req: Request) -> None:
 def invite(directory: Path, req: Request) -> list[str]:
     """Do what ``req`` asks; return the lines to print. Every check comes before anything is written."""
     _check_combination(req)
-    days = access.expiry_days(req.expires)
+    days = links.expiry_days(req.expires)
     base = links_base(req.public_url, req.base_url)
     if req.consultant is not None:
-        access.check_name(req.consultant)
+        links.check_name(req.consultant)
     eng = load(directory)
     if req.everyone:
         return _everyone(eng, base, days, csv_target(req.csv_path, eng.path / INVITES))
@@ -86,9 +86,9 @@ def invite(directory: Path, req: Request) -> list[str]:
     if req.consultant is not None:
         return _consultant(eng, base, req.consultant, days, req.revoke)
     if req.revoke:
-        n = access.revoke(eng, req.respondent)
+        n = links.revoke(eng, req.respondent)
         return [f"Revoked {n} link(s) of {req.respondent}; they now show 'this link is not valid'."]
-    return [access.link(base, eng, access.issue(eng, req.respondent, days))]
+    return [links.link(base, eng, links.issue(eng, req.respondent, days))]
 
 
 def _lasting(days: int | None) -> str:
@@ -96,14 +96,14 @@ def _lasting(days: int | None) -> str:
 
 
 def _everyone(eng: Engagement, base: str, days: int | None, target: Path) -> list[str]:
-    rows = [(p.name, p.side, p.role, access.link(base, eng, access.issue(eng, p.id, days))) for p in eng.respondents]
+    rows = [(p.name, p.side, p.role, links.link(base, eng, links.issue(eng, p.id, days))) for p in eng.respondents]
     private_csv(target, ["name", "side", "role", "link"], rows)
     return [f"Wrote {len(rows)} personal links ({_lasting(days)}) to {target}, readable by you only. Treat it like "
             "a password list: each link opens that person's form."]
 
 
 def _remind(eng: Engagement, base: str, days: int | None, wave: str, csv_path: Path | None) -> list[str]:
-    from playbook.serve import status
+    from playbook.outreach import status
 
     target = csv_target(csv_path, eng.path / REMINDERS)
     table = status.table(eng, wave)
@@ -111,7 +111,7 @@ def _remind(eng: Engagement, base: str, days: int | None, wave: str, csv_path: P
         raise UserError(f"no links have been issued for engagement '{eng.id}' yet, so there is no one to remind; "
                         f"send the first invitations with: playbook invite {shlex.quote(str(eng.path))} --all")
     pending = [r for r in table.rows if not r.submitted_at]
-    rows = [(r.name, access.link(base, eng, access.issue(eng, r.id, days)), r.answered_text) for r in pending]
+    rows = [(r.name, links.link(base, eng, links.issue(eng, r.id, days)), r.answered_text) for r in pending]
     private_csv(target, ["name", "link", "answered"], rows)
     return [f"Wrote {len(rows)} reminder(s) for wave {wave} to {target}, readable by you only "
             f"({len(table.rows) - len(rows)} of {len(table.rows)} respondents have submitted).",
@@ -123,11 +123,11 @@ def _consultant(eng: Engagement, base: str, name: str, days: int | None, revoke:
     from playbook.serve.server import CONSULTANT_VIEWS
 
     if revoke:
-        n = access.revoke_consultant(eng, name)
-        return [f"Revoked {n} consultant link(s) of {access.check_name(name)}; they now show 'this link is not valid'."]
-    token = access.issue_consultant(eng, name, days)
-    lines = [f"Consultant links for {access.check_name(name)} ({_lasting(days)}, across server restarts). They are "
+        n = links.revoke_consultant(eng, name)
+        return [f"Revoked {n} consultant link(s) of {links.check_name(name)}; they now show 'this link is not valid'."]
+    token = links.issue_consultant(eng, name, days)
+    lines = [f"Consultant links for {links.check_name(name)} ({_lasting(days)}, across server restarts). They are "
              "shown only now: keep them private; end them with: "
              f"playbook invite {shlex.quote(str(eng.path))} --revoke --consultant {shlex.quote(name.strip())}"]
-    lines += [f"  {title:<22} {access.link(base, eng, token, nb, key='c')}" for title, nb in CONSULTANT_VIEWS]
+    lines += [f"  {title:<22} {links.link(base, eng, token, nb, key='c')}" for title, nb in CONSULTANT_VIEWS]
     return lines

@@ -1,9 +1,9 @@
 """Respondent forms: what one respondent is asked and how each answer is saved.
 
 ``FormModel`` holds the questions, the saved answers and the rules (validation,
-required parts, submission); two views sit on it. ``widget_form.RespondentForm``
+required parts, submission); two views sit on it. ``widget.RespondentForm``
 draws it with ipywidgets, for consultants in JupyterLab and in the live views;
-``formpage.FormPage`` draws it as plain HTML for the respondents' personal links.
+``page.FormPage`` draws it as plain HTML for the respondents' personal links.
 
 Imports only the light parts of the package, so a Voilà page with a form does
 not pay for pandas or altair. Every answer is validated again on save (the
@@ -48,7 +48,7 @@ INTRO = ("Answers marked * are required. Each answer is saved as soon as you giv
 NOT_SAVED = "Your answer could not be saved; please tell {consultant}."
 LINK_CLOSED = "This link is no longer valid, so nothing more is saved. Ask {consultant} for a new link."
 
-log = logging.getLogger("playbook.serve.forms")
+log = logging.getLogger("playbook.serve.forms.questions")
 
 
 class NotSaved(Exception):
