@@ -201,3 +201,35 @@ def test_a_store_of_schema_0001_is_read_as_it_is_and_upgraded_when_written(eng, 
             assert s.import_file_answers(rows) == (0, 12)
     assert inserts(first, "answers") == [] and len(inserts(first, "imports")) == 1
     assert writes(second) == []
+
+
+def test_invitations_and_reminders_store_their_links_in_one_transaction(tmp_path, store_url):
+    import csv
+    from urllib.parse import parse_qs, urlsplit
+
+    from click.testing import CliRunner
+
+    from playbook.cli import main
+    from playbook.outreach import links
+
+    people = [{"id": f"r-{n:03d}", "name": f"Person {n}", "side": ("marketing", "sales")[n % 2], "role": "member"}
+              for n in range(40)]
+    eng = load(write_engagement(tmp_path / "eng", respondents=people))
+    open_store(eng).close()  # the store made first: what follows is the invitations' own writing
+    with statements() as seen:
+        res = CliRunner().invoke(main, ["invite", str(eng.path), "--all"])
+    assert res.exit_code == 0, res.output
+    assert inserts(seen, "tokens") == [40]
+    assert len([sql for sql in writes(seen) if sql.startswith(("BEGIN IMMEDIATE", "SELECT pg_advisory_xact_lock"))]) == 1
+    with open_store(eng) as s:
+        s.submit("r-000", eng.period)
+    with statements() as seen:
+        res = CliRunner().invoke(main, ["invite", str(eng.path), "--remind"])
+    assert res.exit_code == 0, res.output
+    assert inserts(seen, "tokens") == [39]
+    with (eng.path / "reminders.csv").open(encoding="utf-8") as f:
+        reminders = list(csv.DictReader(f))
+    assert [r["name"] for r in reminders] == [p["name"] for p in people[1:]]
+    for row in reminders:  # each new link opens its own person's form
+        token = parse_qs(urlsplit(row["link"]).query)["t"][0]
+        assert eng.respondent(links.respondent_for(eng, token)).name == row["name"]

@@ -441,6 +441,18 @@ class Store:
             q = q.where(a.c.respondent == respondent)
         return self._rows(q, COLUMNS)
 
+    def answered(self, wave: str) -> dict[str, set[str]]:
+        """The items each respondent has an answer to in ``wave`` (any answer: one of them is the current one)."""
+        a = self._t("answers")
+        if a is None:
+            return {}
+        found: dict[str, set[str]] = {}
+        with self._reading() as c:
+            for respondent, item in c.execute(sa.select(a.c.respondent, a.c.item).distinct()
+                                              .where(self._mine(a), a.c.wave == wave)):
+                found.setdefault(respondent, set()).add(item)
+        return found
+
     def tokens(self, token_hash: str | None = None) -> list[dict]:
         """Every stored link (hashes only), as dicts of ``TOKEN_COLUMNS``; works on a store not yet upgraded."""
         t = self._t("tokens")

@@ -80,23 +80,24 @@ def required_items(side: str) -> list[str]:
     return [item.id for code in codes if code in required for item in instruments()[code].items]
 
 
-def _read(eng: Engagement, wave: str) -> tuple[list[dict], list[dict], dict[str, str]]:
+def _read(eng: Engagement, wave: str) -> tuple[list[dict], dict[str, set[str]], dict[str, str]]:
     with open_store(eng, read_only=True) as store:
-        return store.tokens(), store.current(wave=wave), store.submissions(wave)
+        return store.tokens(), store.answered(wave), store.submissions(wave)
 
 
 def table(eng: Engagement, wave: str | None = None, at: datetime | None = None) -> Table:
     """The status of every respondent of ``eng`` for ``wave`` (default: the engagement's period)."""
     wave = wave or eng.period
     at = at or datetime.now(UTC)
-    tokens, answers, submitted = _read(eng, wave)
-    by_person: dict[str, set[str]] = {}
-    for a in answers:
-        by_person.setdefault(a["respondent"], set()).add(a["item"])
+    tokens, by_person, submitted = _read(eng, wave)
+    issued: dict[str, list[dict]] = {}
+    for t in tokens:
+        if t["kind"] == links.RESPONDENT:
+            issued.setdefault(t["respondent"], []).append(t)
     required = {side: required_items(side) for side in SIDES}
     rows = []
     for p in eng.respondents:
-        mine = [t for t in tokens if t["kind"] == links.RESPONDENT and t["respondent"] == p.id]
+        mine = issued.get(p.id, [])
         opened = sorted(t["first_opened_at"] for t in mine if t["first_opened_at"])
         items = by_person.get(p.id, set())
         rows.append(Row(p.id, p.name, p.side, p.role, links=len(mine), live=sum(links.live(t, at) for t in mine),
