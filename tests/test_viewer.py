@@ -198,6 +198,49 @@ def test_planner_starts_from_the_engagements_experiment(report):
     assert v["control_mean"] == e["control"]["mean"]
 
 
+def test_the_controls_start_from_the_runs_results_as_the_snapshot_has_them(report):
+    data = report.snapshot().data
+    assert viewer.whatif_start(report.results) == {
+        "reps": data["economics"]["prospecting"]["reps"], "cost_per_rep": data["economics"]["prospecting"]["cost_per_rep"],
+        "prospecting_share": data["economics"]["prospecting"]["prospecting_share"],
+        "marketing": {"program_cost": data["economics"]["prospecting"]["marketing"]["program_cost"]}}
+    assert sorted(viewer.kpi_owners(report.results["kpis"])) == sorted(kpi_model.owners(data["kpis"]))
+    assert viewer.whatif_start({**report.results, "prospecting": None}) is None
+    assert viewer.kpi_owners({}) == []
+
+
+LIGHT = """
+import json, sys
+cells = ["".join(c["source"]) for c in json.load(open(sys.argv[1], encoding="utf-8"))["cells"]
+         if c["cell_type"] == "code"]
+HEAVY = ("pandas", "numpy", "scipy", "altair", "vl_convert", "nbformat", "sqlalchemy", "openpyxl", "pptx")
+ns = {"engagement_dir": sys.argv[2], "mode": "live", "respondent": "", "wave": "", "snapshot": ""}
+for source in cells[1:]:
+    exec(source, ns)
+page = ns["page"]
+drawn = [m for m in HEAVY if any(k == m or k.startswith(m + ".") for k in sys.modules)]
+page.live_report.choose(whatif=(("program_cost", 1500000.0),))
+after = [m for m in HEAVY if any(k == m or k.startswith(m + ".") for k in sys.modules)]
+print(json.dumps({"drawn": drawn, "after": after, "controls": len(page.live_report.stages),
+                  "redrawn": page.live_report.stages["economics"].value.count("<svg")}))
+"""
+
+
+def test_the_live_page_draws_without_the_controls_libraries_and_loads_them_on_first_use(run):
+    """The report's kernel imports what the page draws; the snapshot, pandas, the charts and their renderer come
+    with the first change (here the what-if), and the planner needs neither pandas nor scipy."""
+    import json
+
+    eng_dir, _ = run
+    notebook = Path(__file__).resolve().parent.parent / "notebooks" / "report.ipynb"
+    res = subprocess.run([sys.executable, "-c", LIGHT, str(notebook), str(eng_dir)], capture_output=True, text=True,
+                         check=True)
+    found = json.loads(res.stdout.strip().splitlines()[-1])
+    assert found["drawn"] == [] and found["controls"] >= 3
+    assert {"pandas", "altair", "vl_convert"} <= set(found["after"]) and found["redrawn"] >= 3
+    assert "scipy" not in found["after"]
+
+
 def test_away_from_a_server_the_page_computes_the_report(sample_copy):
     from playbook import pages
 

@@ -21,11 +21,13 @@ from playbook.serve.report_page.viewer import (
     Report,
     by_wave,
     changed,
+    kpi_owners,
     note,
     note_html,
     planner_values,
     redraw,
     staged_html,
+    whatif_start,
 )
 
 log = logging.getLogger(__name__)
@@ -147,18 +149,18 @@ class Live:
     def _kpis(self) -> list[Any]:
         import ipywidgets as w
 
-        from playbook.parts.kpis import model
         from playbook.parts.kpis.words import OWNERS
 
-        data = self.report.snapshot().data.get("kpis")
-        if data is None or not data.metrics:
+        kpis = self.report.results.get("kpis") or {}
+        owners = kpi_owners(kpis)
+        if not owners:
             return []
         style = {"description_width": "70px"}
         layout = w.Layout(width="100%", max_width="360px")
-        periods = (self.report.results.get("kpis") or {}).get("period_list") or []
+        periods = kpis.get("period_list") or []
         period = w.Dropdown(options=[("To date (every period)", None), *[(p, p) for p in periods]], value=None,
                             description="Period", style=style, layout=layout)
-        owner = w.Dropdown(options=[("Every owner", None), *[(OWNERS.get(o, o), o) for o in model.owners(data)]],
+        owner = w.Dropdown(options=[("Every owner", None), *[(OWNERS.get(o, o), o) for o in owners]],
                            value=None, description="Owner", style=style, layout=layout)
         period.add_class("pb-rp-period")
         owner.add_class("pb-rp-owner")
@@ -171,11 +173,11 @@ class Live:
 
         from playbook.parts.economics.whatif import whatif_controls
 
-        econ = self.report.snapshot().data.get("economics") or {}
-        if econ.get("prospecting") is None:
+        start_values = whatif_start(self.report.results)
+        if start_values is None:
             return []
         with formats.use(self.report.settings):
-            controls = whatif_controls(econ["prospecting"])
+            controls = whatif_controls(start_values)
         start = {k: c.value for k, c in controls.items()}
 
         def update(_change: Any = None) -> None:
