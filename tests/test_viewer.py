@@ -209,6 +209,22 @@ def test_the_controls_start_from_the_runs_results_as_the_snapshot_has_them(repor
     assert viewer.kpi_owners({}) == []
 
 
+def test_the_kpi_filters_start_on_every_period_and_every_owner_and_filter(report):
+    import ipywidgets as w
+
+    from playbook.serve.report_page.controls import Live
+
+    live = Live(report)
+    box = live.part("kpis")
+    period, owner = [c for c in box.children[0].children if isinstance(c, w.Dropdown)]
+    assert (period.label, owner.label) == ("To date (every period)", "Every owner")  # a choice shown, not a blank
+    assert [label for label, _ in owner.options] == ["Every owner", "marketing", "sales", "sales and marketing jointly"]
+    owner.value = "marketing"
+    assert live.choice.kpi_owner == "marketing" and "owned by marketing" in live.stages["kpis"].value
+    owner.value = ""
+    assert live.choice.kpi_owner is None and live.stages["kpis"].value == ""  # the run's drawing again
+
+
 LIGHT = """
 import json, sys
 cells = ["".join(c["source"]) for c in json.load(open(sys.argv[1], encoding="utf-8"))["cells"]

@@ -158,14 +158,15 @@ class Live:
         style = {"description_width": "70px"}
         layout = w.Layout(width="100%", max_width="360px")
         periods = kpis.get("period_list") or []
-        period = w.Dropdown(options=[("To date (every period)", None), *[(p, p) for p in periods]], value=None,
+        # "" stands for every period and every owner: a dropdown whose value is None shows no choice at all
+        period = w.Dropdown(options=[("To date (every period)", ""), *[(p, p) for p in periods]], value="",
                             description="Period", style=style, layout=layout)
-        owner = w.Dropdown(options=[("Every owner", None), *[(OWNERS.get(o, o), o) for o in owners]],
-                           value=None, description="Owner", style=style, layout=layout)
+        owner = w.Dropdown(options=[("Every owner", ""), *[(OWNERS.get(o, o), o) for o in owners]],
+                           value="", description="Owner", style=style, layout=layout)
         period.add_class("pb-rp-period")
         owner.add_class("pb-rp-owner")
-        period.observe(lambda ch: self.choose(kpi_period=ch["new"]), names="value")
-        owner.observe(lambda ch: self.choose(kpi_owner=ch["new"]), names="value")
+        period.observe(lambda ch: self.choose(kpi_period=ch["new"] or None), names="value")
+        owner.observe(lambda ch: self.choose(kpi_owner=ch["new"] or None), names="value")
         return [period, owner]
 
     def _whatif(self) -> list[Any]:
