@@ -233,3 +233,18 @@ def test_invitations_and_reminders_store_their_links_in_one_transaction(tmp_path
     for row in reminders:  # each new link opens its own person's form
         token = parse_qs(urlsplit(row["link"]).query)["t"][0]
         assert eng.respondent(links.respondent_for(eng, token)).name == row["name"]
+
+
+def test_playbook_import_twice_writes_nothing_the_second_time(sample_copy, store_url):
+    from click.testing import CliRunner
+
+    from playbook.cli import main
+
+    first = CliRunner().invoke(main, ["import", str(sample_copy)])
+    assert first.exit_code == 0 and "0 unchanged" in first.output, first.output
+    with statements() as seen:
+        again = CliRunner().invoke(main, ["import", str(sample_copy)])
+    assert again.exit_code == 0 and ": 0 answer(s) added" in again.output, again.output
+    assert writes(seen) == []
+    assert ("postgresql" in again.output) == bool(store_url)  # the store it went to, not always a file name
+    assert "playbook-test" not in again.output  # never the password
