@@ -166,15 +166,18 @@ def test_a_file_answer_removed_by_hand_is_imported_again(eng):
         assert len(s.history()) == 30
 
 
-def _as_revision_0001(eng, url):
-    """The store as the version before ``imports`` left it: schema 0001, no imports table."""
+def _as_revision(eng, url, revision: str):
+    """The store as an older version left it: schema 0002 without the imports table, 0001 without mails either."""
     with Store(None if url else eng.store_path, engagement=eng.id, url=url, upgrading=True) as s, \
             s.transaction() as c:
         c.exec_driver_sql("DROP TABLE imports")
-        c.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
+        if revision == "0001":
+            c.exec_driver_sql("DROP TABLE mailings")
+        c.exec_driver_sql(f"UPDATE alembic_version SET version_num = '{revision}'")
 
 
-def test_a_store_of_schema_0001_is_read_as_it_is_and_upgraded_when_written(eng, store_url):
+@pytest.mark.parametrize("revision", ["0001", "0002"])
+def test_a_store_of_an_older_schema_is_read_as_it_is_and_upgraded_when_written(eng, store_url, revision):
     from click.testing import CliRunner
 
     from playbook.cli import main
@@ -184,15 +187,15 @@ def test_a_store_of_schema_0001_is_read_as_it_is_and_upgraded_when_written(eng, 
     rows = many(12)
     with open_store(eng) as s:
         s.import_file_answers(rows)
-    _as_revision_0001(eng, store_url)
+    _as_revision(eng, store_url, revision)
     if store_url:  # a PostgreSQL store is upgraded by the command, never by a reader or a writer
         with pytest.raises(StoreError, match="playbook store upgrade"):
             open_store(eng, read_only=True)
         res = CliRunner().invoke(main, ["store", "upgrade", str(eng.path)])
-        assert res.exit_code == 0 and f"upgraded from schema 0001 to {HEAD}" in res.output, res.output
+        assert res.exit_code == 0 and f"upgraded from schema {revision} to {HEAD}" in res.output, res.output
     else:
         with open_store(eng, read_only=True) as s:  # the file read as it is: reading never writes
-            assert len(s.history()) == 12 and s.revision() == "0001"
+            assert len(s.history()) == 12 and s.revision() == revision and s.mailings() == []
     with open_store(eng) as s:
         assert s.revision() == HEAD
         with statements() as first:

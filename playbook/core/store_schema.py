@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 MIGRATIONS = Path(__file__).with_name("store_migrations")
 # Alembic revisions this version knows, oldest first; the last is the schema the code below expects.
-REVISIONS = ("0001", "0002")
+REVISIONS = ("0001", "0002", "0003")
 HEAD = REVISIONS[-1]
 
 COLUMNS = ("respondent", "item", "value", "comment", "source", "wave", "recorded_at")
@@ -23,8 +23,10 @@ TOKEN_COLUMNS = ("token_hash", "respondent", "created_at", "revoked_at", "kind",
                  "first_opened_at")
 PENDING_COLUMNS = ("respondent", "item", "wave", "comment", "recorded_at")
 SUBMISSION_COLUMNS = ("respondent", "wave", "submitted_at")
-TABLES = ("answers", "tokens", "pending_comments", "submissions")  # what an engagement holds (copied, listed)
-IMPORT_COLUMNS = ("digest", "answers", "last_id", "imported_at")
+TABLES = ("answers", "tokens", "pending_comments", "submissions")  # revision 0001's
+MAILING_COLUMNS = ("respondent", "wave", "kind", "days", "email", "claimed_at", "sent_at", "sends", "failed_at",
+                   "error", "attempts")
+ALL_TABLES = (*TABLES, "mailings", "imports")  # revision 0002 adds the record of mails, 0003 the last import
 
 # Errors a store may raise while it is used (a file gone, a server down): callers that must
 # keep going (a served form) catch these.
@@ -32,10 +34,7 @@ ERRORS = (SQLAlchemyError, sqlite3.Error, OSError)
 
 
 def define(metadata: MetaData, engagement_default: str | None = None) -> dict[str, Table]:
-    """The tables of the current schema: revision 0001's four (``TABLES``) and 0002's ``imports``.
-
-    ``engagement_default``: SQLite files only.
-    """
+    """The tables of the current schema (also revision 0001's). ``engagement_default``: SQLite files only."""
     default = {"server_default": engagement_default} if engagement_default else {}
 
     def eng() -> Column:
@@ -90,18 +89,48 @@ def define(metadata: MetaData, engagement_default: str | None = None) -> dict[st
         Index("submissions_key", "engagement", "wave", "respondent"),
         sqlite_autoincrement=True,
     )
-    # The last responses.csv imported (a digest of its rows) and the file answers there were right after it
-    # (how many, the highest id): while those stay the same, the same file again has nothing to add.
-    imports = Table(
+    return {t.name: t for t in (answers, tokens, pending, submissions)}
+
+
+def define_mailings(metadata: MetaData, engagement_default: str | None = None) -> Table:
+    """Revision 0002: one row per respondent, wave and mail (the invitation, or the reminder so many days before
+    the deadline), unique, so two servers sharing one database never send the same reminder twice.
+
+    ``claimed_at``: a sender took the row and is sending (cleared when done); ``sent_at``: the last successful
+    send (``sends`` of them); ``failed_at`` and ``error``: the last failure, with the server's reason.
+    """
+    default = {"server_default": engagement_default} if engagement_default else {}
+    return Table(
+        "mailings", metadata,
+        Column("engagement", Text, nullable=False, **default),
+        Column("respondent", Text, nullable=False),
+        Column("wave", Text, nullable=False),
+        Column("kind", Text, sa.CheckConstraint("kind IN ('invitation', 'reminder')"), nullable=False),
+        Column("days", Integer, nullable=False, server_default="0"),  # a reminder's days before the deadline
+        Column("email", Text, nullable=False, server_default=""),
+        Column("claimed_at", Text),
+        Column("sent_at", Text),
+        Column("sends", Integer, nullable=False, server_default="0"),
+        Column("failed_at", Text),
+        Column("error", Text, nullable=False, server_default=""),
+        Column("attempts", Integer, nullable=False, server_default="0"),
+        PrimaryKeyConstraint("engagement", "respondent", "wave", "kind", "days", name="mailings_pkey"),
+    )
+
+
+def define_imports(metadata: MetaData) -> Table:
+    """Revision 0003: the last responses.csv imported (a digest of its rows) and the file answers there were right
+    after it (how many, the highest id): while those stay the same, the same file again has nothing to add."""
+    return Table(
         "imports", metadata,
-        eng(),
+        Column("engagement", Text, nullable=False),
         Column("digest", Text, nullable=False),
         Column("answers", Integer, nullable=False),
         Column("last_id", Integer, nullable=False),
         Column("imported_at", Text, nullable=False),
         PrimaryKeyConstraint("engagement", name="imports_pkey"),
     )
-    return {t.name: t for t in (answers, tokens, pending, submissions, imports)}
 
 
-MODEL = define(MetaData())
+_METADATA = MetaData()
+MODEL = {**define(_METADATA), "mailings": define_mailings(_METADATA), "imports": define_imports(_METADATA)}

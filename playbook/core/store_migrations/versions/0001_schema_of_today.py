@@ -12,9 +12,7 @@ Revises:
 import sqlalchemy as sa
 from alembic import context, op
 
-from playbook.core.store_schema import define
-
-TABLES = ("answers", "tokens", "pending_comments", "submissions")  # this revision's tables (later ones add more)
+from playbook.core.store_schema import TABLES, define
 
 revision = "0001"
 down_revision = None
