@@ -219,11 +219,12 @@ class Live:
         import ipywidgets as w
 
         from playbook.core.i18n import _
-        from playbook.parts.leads.model import ALL, SOURCES
         from playbook.parts.leads.words import source_name
 
+        # From results.json (None exactly when the run's snapshot holds no leads; its sources in the model's order,
+        # every source then all of them), so the page is drawn without the snapshot or numpy
         result = self.report.results.get("leads")
-        if result is None or self.report.snapshot().data.get("leads") is None:
+        if not result:
             return "", []
         agreed = float(result["sla_hours"])
         with formats.use(self.report.settings):
@@ -232,7 +233,7 @@ class Live:
             sla = w.FloatSlider(value=agreed, min=0.5, max=max(40.0, agreed * 2), step=0.5, continuous_update=False,
                                 readout_format=".1f", description=_("SLA (business hours)"), style=style,
                                 layout=layout)
-            source = w.Dropdown(options=[(source_name(s), s) for s in (*SOURCES, ALL)], value="marketing",
+            source = w.Dropdown(options=[(source_name(s), s) for s in result["sources"]], value="marketing",
                                 description=_("Funnel of"), style=style, layout=layout)
             title = _("Try another SLA, or another source")
         sla.add_class("pb-rp-sla")
