@@ -33,7 +33,7 @@ import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from playbook.core.engagement import sample_path  # noqa: E402
-from tests.browser import CHROMIUM_ARGS, free_port, kernels, served  # noqa: E402
+from tests.browser import CHROMIUM_ARGS, cpu_seconds, free_port, kernels, served, visitor_kernel  # noqa: E402
 
 MIB = 2**20
 
@@ -88,34 +88,6 @@ def kernel_sizes(proc: subprocess.Popen) -> list[int]:
         except psutil.Error:
             pass
     return sizes
-
-
-def cpu_times(proc: subprocess.Popen) -> dict[int, float]:
-    """CPU seconds each running kernel has used so far, by pid."""
-    import psutil
-
-    found = {}
-    for k in kernels(proc):
-        try:
-            found[k.pid] = sum(k.cpu_times()[:2])
-        except psutil.Error:
-            pass
-    return found
-
-
-def visitor_kernel(proc: subprocess.Popen, before: dict[int, float]):
-    """The kernel that drew the page just opened: of those running before (the pool hands one out, then starts
-    another), the one that worked most since."""
-    import psutil
-
-    grown = []
-    for k in kernels(proc):
-        try:
-            if k.pid in before:
-                grown.append((sum(k.cpu_times()[:2]) - before[k.pid], k))
-        except psutil.Error:
-            pass
-    return max(grown, key=lambda g: g[0])[1]
 
 
 def settle(proc: subprocess.Popen, pause: float) -> None:
@@ -187,7 +159,7 @@ def main() -> None:
             # What-if: the marketing spend changes; the economics part is drawn again. The page's own kernel
             # (the pooled one that did the drawing) is measured once drawn and after the first change.
             settle(proc, args.pause)
-            busy = cpu_times(proc)
+            busy = cpu_seconds(proc)
             page = browser.new_page()
             offline(page, base)
             page.goto(link, wait_until="commit")
