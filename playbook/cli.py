@@ -300,6 +300,7 @@ def import_(directory: Path) -> None:
     """Import DIRECTORY's responses.csv into its answer store (repeating it adds nothing)."""
     from playbook.core.engagement import load
     from playbook.core.responses import FILE, import_file
+    from playbook.core.store_admin import describe
 
     eng = load(directory)
     counts = import_file(eng)
@@ -307,7 +308,7 @@ def import_(directory: Path) -> None:
         raise UserError(f"{eng.path}: there is no {FILE} to import; its columns are respondent, item, answer and "
                         "optionally comment and wave (see 'playbook new').")
     added, unchanged = counts
-    click.echo(f"Imported {FILE} into {eng.store_path.name}: {added} answer(s) added, {unchanged} unchanged.")
+    click.echo(f"Imported {FILE} into {describe(eng)}: {added} answer(s) added, {unchanged} unchanged.")
 
 
 @main.command()

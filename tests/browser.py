@@ -92,3 +92,55 @@ def kernels(proc: subprocess.Popen) -> list[psutil.Process]:
         except psutil.Error:  # gone meanwhile
             pass
     return found
+
+
+def cpu_seconds(proc: subprocess.Popen) -> dict[int, float]:
+    """CPU seconds each running kernel of the server has used so far, by pid."""
+    found = {}
+    for k in kernels(proc):
+        try:
+            found[k.pid] = sum(k.cpu_times()[:2])
+        except psutil.Error:
+            pass
+    return found
+
+
+def visitor_kernel(proc: subprocess.Popen, before: dict[int, float]) -> psutil.Process:
+    """The kernel that drew the page just opened: of those running before (``cpu_seconds``; the pool hands one
+    out, then starts another), the one that worked most since."""
+    grown = []
+    for k in kernels(proc):
+        try:
+            if k.pid in before:
+                grown.append((sum(k.cpu_times()[:2]) - before[k.pid], k))
+        except psutil.Error:
+            pass
+    return max(grown, key=lambda g: g[0])[1]
+
+
+def ask_kernel(kernel: psutil.Process, expression: str, timeout: float = 30) -> str:
+    """``expression`` evaluated in a served page's kernel, in the page's own namespace, as its ``repr``.
+
+    Through the kernel's connection file (as Voilà itself talks to it): a silent request with a user expression,
+    answered on the kernel's shell channel only, so the page never sees it. The kernel must be idle (its page
+    drawn): a pooled kernel waiting for its visitor answers nothing until then.
+    """
+    from jupyter_client import BlockingKernelClient
+
+    files = [a for a in kernel.cmdline() if a.endswith(".json")]
+    client = BlockingKernelClient(connection_file=files[-1])
+    client.load_connection_file()
+    client.start_channels()
+    try:
+        msg_id = client.execute("", silent=True, store_history=False, user_expressions={"x": expression})
+        deadline = time.monotonic() + timeout
+        while True:
+            reply = client.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        found = reply["content"]["user_expressions"]["x"]
+        if found["status"] != "ok":
+            raise AssertionError(f"{expression!r} failed in the kernel: {found.get('ename')}: {found.get('evalue')}")
+        return found["data"]["text/plain"]
+    finally:
+        client.stop_channels()

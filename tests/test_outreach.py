@@ -308,10 +308,11 @@ def test_a_store_of_the_first_version_is_upgraded_keeping_every_row(tmp_path):
                              "VALUES ('test-eng', 'mkt-1', '2026-Q4', '2026-12-01T00:00:00+00:00')")
     engine.dispose()
     res = invoke("store", "upgrade", folder)
-    assert res.exit_code == 0 and "from schema 0001 to 0002" in res.output, res.output
+    assert res.exit_code == 0 and "from schema 0001 to 0003" in res.output, res.output
     with sqlite3.connect(folder / "answers.sqlite") as c:
         assert c.execute("SELECT count(*) FROM submissions").fetchone() == (1,)
         assert c.execute("SELECT count(*) FROM mailings").fetchone() == (0,)
+        assert c.execute("SELECT count(*) FROM imports").fetchone() == (0,)
 
 
 @pytest.mark.slow

@@ -230,6 +230,45 @@ def test_planner_starts_from_the_engagements_experiment(report):
     assert v["control_mean"] == e["control"]["mean"]
 
 
+def test_the_controls_start_from_the_runs_results_where_the_snapshot_would_start_them(report):
+    """The page's what-if and KPI owners are drawn from results.json, without loading the run's snapshot, and show
+    what controls made from the snapshot show."""
+    import ipywidgets as w
+
+    from playbook.parts.economics.whatif import whatif_controls
+    from playbook.serve.report_page.controls import Live
+
+    fresh = Report.from_run(report.out)  # as a visitor's kernel has it: nothing loaded yet
+    live = Live(fresh)
+    economics, kpis = live.part("economics"), live.part("kpis")
+    assert fresh.snap is None
+    data = report.snapshot().data
+    with formats.use(report.settings):
+        expected = {c.description: c.value for c in whatif_controls(data["economics"]["prospecting"]).values()}
+    shown = {c.description: c.value for c in economics.children[0].children if "pb-rp-whatif" in c._dom_classes}
+    assert shown == expected and len(shown) == len(WHATIF)
+    owner = [c for c in kpis.children[0].children if isinstance(c, w.Dropdown)][1]
+    assert {v for _, v in owner.options if v} == set(kpi_model.owners(data["kpis"]))
+    assert viewer.whatif_start({**report.results, "prospecting": None}) is None
+    assert viewer.kpi_owners({}) == []
+
+
+def test_the_kpi_filters_start_on_every_period_and_every_owner_and_filter(report):
+    import ipywidgets as w
+
+    from playbook.serve.report_page.controls import Live
+
+    live = Live(report)
+    box = live.part("kpis")
+    period, owner = [c for c in box.children[0].children if isinstance(c, w.Dropdown)]
+    assert (period.label, owner.label) == ("To date (every period)", "Every owner")  # a choice shown, not a blank
+    assert [label for label, _ in owner.options] == ["Every owner", "marketing", "sales", "sales and marketing jointly"]
+    owner.value = "marketing"
+    assert live.choice.kpi_owner == "marketing" and "owned by marketing" in live.stages["kpis"].value
+    owner.value = ""
+    assert live.choice.kpi_owner is None and live.stages["kpis"].value == ""  # the run's drawing again
+
+
 def test_away_from_a_server_the_page_computes_the_report(sample_copy):
     from playbook import pages
 
@@ -386,6 +425,42 @@ def test_on_a_phone_the_page_does_not_scroll_sideways(server, browser):
         assert width <= 390
     finally:
         ctx.close()
+
+
+# What the page's kernel may hold once the page is drawn: none of what only the controls compute with (the run's
+# snapshot loaded, with pandas and numpy; the charts, with altair and their renderer vl-convert), nor what the
+# report page never needs (scipy, nbformat, the store, the workbook and deck writers).
+LOADED = ("[m for m in ('pandas', 'numpy', 'scipy', 'altair', 'vl_convert', 'nbformat', 'sqlalchemy', 'openpyxl', "
+          "'pptx') if m in __import__('sys').modules] + (['snapshot'] if page.report.snap is not None else [])")
+
+
+@pytest.mark.browser
+def test_the_served_page_draws_without_what_its_controls_compute_with_and_loads_it_on_first_use(server, page):
+    """In the page's own kernel (a preheated one, as every visitor gets): nothing of the controls' libraries once
+    the page is drawn; the planner works without any of them; the first what-if loads the snapshot, pandas, the
+    charts and their renderer, and the figures are drawn again."""
+    from .browser import ask_kernel, cpu_seconds, visitor_kernel
+
+    _, _, proc, link = server
+    before = cpu_seconds(proc)
+    _open(page, link)
+    kernel = visitor_kernel(proc, before)
+    assert ask_kernel(kernel, "page.report.results['client']") == "'Halvorsen Freight Systems'"  # the page's kernel
+    assert ask_kernel(kernel, LOADED) == "[]"
+    planner = page.locator(".pb-rp-planner")
+    plan = planner.inner_text()
+    lift = page.get_by_label("Target lift (0.1 = 10%)")
+    lift.fill("0.5")
+    lift.press("Enter")
+    page.wait_for_function("t => document.querySelector('.pb-rp-planner').innerText !== t", arg=plan, timeout=60_000)
+    assert "50%" in planner.inner_text()
+    assert ask_kernel(kernel, LOADED) == "[]"  # the planner is plain Python
+    spend = page.get_by_label("Marketing spend ($)")
+    spend.fill("5000000")
+    spend.press("Enter")
+    page.wait_for_selector(".pb-rp-stage-economics svg", timeout=60_000)
+    assert page.locator(".pb-rp-stage-economics svg").count() >= 3
+    assert ask_kernel(kernel, LOADED) == "['pandas', 'numpy', 'altair', 'vl_convert', 'snapshot']"
 
 
 @pytest.mark.browser

@@ -170,27 +170,32 @@ def parse_reps(text: str | list[str]) -> list[str]:
     return reps
 
 
-def assign(reps: list[str] | str, seed: int):
+def assignment(reps: list[str] | str, seed: int) -> list[tuple[str, str]]:
     """A balanced random split of the reps into treatment and control, the same for the same seed.
 
-    Returns a DataFrame ``rep,group`` in the order the reps were given; with an odd
-    number of reps the control group gets the extra one.
+    ``(rep, group)`` in the order the reps were given; with an odd number of reps the control
+    group gets the extra one.
     """
-    import pandas as pd
-
     reps = parse_reps(reps)
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise UserError(f"seed: {seed!r} is not allowed; it must be a whole number.")
     order = list(range(len(reps)))
     random.Random(seed).shuffle(order)
     treated = set(order[: len(reps) // 2])
-    return pd.DataFrame({"rep": reps, "group": ["treatment" if i in treated else "control" for i in range(len(reps))]})
+    return [(rep, "treatment" if i in treated else "control") for i, rep in enumerate(reps)]
+
+
+def assign(reps: list[str] | str, seed: int):
+    """``assignment`` as a DataFrame ``rep,group`` (for notebooks and the report's tables)."""
+    import pandas as pd
+
+    return pd.DataFrame(assignment(reps, seed), columns=["rep", "group"])
 
 
 def reps_per_group(control_mean: float, control_sd: float, relative_lift: float, alpha: float = 0.05,
                    power: float = 0.8) -> int:
     """Reps per group to detect ``relative_lift`` of the control mean: n = 2 (z_(1-a/2) + z_power)^2 sd^2 / delta^2."""
-    from scipy.stats import norm
+    from statistics import NormalDist  # the normal quantiles without scipy (the planner draws with the page)
 
     checks = [("control_mean", control_mean, lambda v: v > 0, "a number greater than 0"),
               ("control_sd", control_sd, lambda v: v >= 0, "a number of 0 or more"),
@@ -202,7 +207,7 @@ def reps_per_group(control_mean: float, control_sd: float, relative_lift: float,
         if not numeric or not ok(value):
             raise UserError(f"{name} is {value!r}; it must be {allowed}.")
     delta = relative_lift * control_mean
-    z = norm.ppf(1 - alpha / 2) + norm.ppf(power)
+    z = NormalDist().inv_cdf(1 - alpha / 2) + NormalDist().inv_cdf(power)
     n = 2 * z**2 * control_sd**2 / delta**2
     return max(MIN_PER_GROUP, math.ceil(n - 1e-9))
 

@@ -79,7 +79,8 @@ def link_live(eng, token_hash: str) -> bool:
     from playbook.outreach import links
 
     with open_store(eng, create=False) as store:
-        return any(row["token_hash"] == token_hash and links.live(row) for row in store.tokens())
+        row = store.token(token_hash)  # one row read, not every link of the engagement
+    return row is not None and links.live(row)
 
 
 class FormPage:

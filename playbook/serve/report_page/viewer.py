@@ -293,6 +293,27 @@ def note(report: Report, name: str, choice: Choice) -> str:
     return ""
 
 
+def kpi_owners(kpis: dict[str, Any]) -> list[str]:
+    """The owners of the run's KPIs (results.json's ``kpis.to_date``): known owners in their usual order, then any
+    other. Read from the results so the page's controls are drawn without loading the run's snapshot."""
+    from playbook.parts.kpis.words import OWNERS
+
+    found = list(dict.fromkeys(str(r.get("owner")) for r in kpis.get("to_date") or [] if r.get("owner")))
+    return [o for o in OWNERS if o in found] + [o for o in found if o not in OWNERS]
+
+
+def whatif_start(results: dict[str, Any]) -> dict[str, Any] | None:
+    """The prospecting what-if's starting values (the engagement's own figures) as results.json holds them, shaped
+    as ``whatif_controls`` takes them; None when the run has no prospecting economics."""
+    p = results.get("prospecting") or {}
+    values = {"reps": p.get("reps"), "cost_per_rep": p.get("cost_per_rep"),
+              "prospecting_share": p.get("prospecting_share"), "program_cost": (p.get("marketing") or {}).get("cost")}
+    if any(not isinstance(v, (int, float)) or isinstance(v, bool) for v in values.values()):
+        return None
+    program_cost = values.pop("program_cost")
+    return {**values, "marketing": {"program_cost": program_cost}}
+
+
 def _leads_note(report: Report, choice: Choice) -> str:
     from playbook.core.formats import number
     from playbook.core.i18n import _
