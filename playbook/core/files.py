@@ -30,6 +30,23 @@ def read_text(path: Path) -> str:
                         "save it as UTF-8.") from None
 
 
+# Spreadsheets save "CSV" with the list separator of the computer's language: a comma in English, a
+# semicolon in German, French or Norwegian Excel; "Text (tab-delimited)" uses tabs.
+DELIMITERS = (",", ";", "\t")
+
+
+def csv_delimiter(text: str, columns: Sequence[str]) -> str:
+    """The separator of a CSV text whose header names ``columns``: a comma, unless only a semicolon or a tab
+    splits the header into those columns (a file saved by a spreadsheet in another language), which is then
+    read as it is. When no separator gives the columns, a comma (the reader then says which column is missing).
+    """
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    wanted = {c.lower() for c in columns}
+    fits = [d for d in DELIMITERS
+            if wanted <= {h.strip().lower() for h in next(csv.reader([header], delimiter=d), [])}]
+    return fits[0] if len(fits) == 1 else ","
+
+
 def safe_cell(value: object) -> object:
     """``value`` as a spreadsheet shows it, never run: text that starts like a formula gets a leading quote.
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
-from playbook.core.files import read_text
+from playbook.core.files import csv_delimiter, read_text
 
 FILE = "deals.csv"
 COLUMNS = ("deal_id", "rep", "amount", "won", "source", "marketing_touches")
@@ -60,7 +60,7 @@ def _read(path: Path):
         raise UserError(f"{path.name}: the file is empty; it needs a header row with {', '.join(COLUMNS)}.")
     try:
         # header=None: a row with more fields than the header is an error, never a silent index column
-        df = pd.read_csv(io.StringIO(text), header=None, dtype=object, keep_default_na=False, skip_blank_lines=False)
+        df = pd.read_csv(io.StringIO(text), sep=csv_delimiter(text, COLUMNS), header=None, dtype=object, keep_default_na=False, skip_blank_lines=False)
     except pd.errors.ParserError as exc:
         raise UserError(f"{path.name}: not a valid CSV file ({str(exc).strip()}); each row needs as many "
                         "comma-separated values as the header.") from None

@@ -16,7 +16,7 @@ from typing import Any
 
 from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
-from playbook.core.files import read_text
+from playbook.core.files import csv_delimiter, read_text
 
 FILE = "experiment.csv"
 COLUMNS = ("rep", "group", "revenue")
@@ -37,7 +37,7 @@ def _revenue(value: str, at: str, rep: str) -> float:
 
 def _rows(text: str, name: str):
     """``(row number, rep, group, revenue)`` for each non-blank row, each checked on its own."""
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text), delimiter=csv_delimiter(text, COLUMNS))
     header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
