@@ -69,18 +69,22 @@ def file_mode(target: Path) -> int:
     return target.stat().st_mode & 0o777 if target.exists() else 0o644
 
 
+PRIVATE = 0o600  # files holding answers, links or a run's snapshot: their owner's alone
+
+
 @contextmanager
-def atomic(target: str | Path, mode: str = "w") -> Iterator[Path]:
+def atomic(target: str | Path, mode: str = "w", private: bool = False) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success it replaces ``target`` in one rename.
 
-    On failure the temporary file is removed and ``target`` is untouched.
+    On failure the temporary file is removed and ``target`` is untouched. ``private``: the file is
+    readable by its owner only (``PRIVATE``), whatever the one it replaces was.
     """
     target = Path(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     try:
         yield Path(tmp)
-        os.chmod(tmp, file_mode(target))
+        os.chmod(tmp, PRIVATE if private else file_mode(target))
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):

@@ -14,14 +14,16 @@ page's one websocket:
 ``FormPage.handle`` validates every message again (``FormModel.save``): the browser
 is not trusted, and a message about a question that is not on this form is refused.
 Every save and submission re-checks the page's link (a revoked or expired link
-gets "closed" and writes nothing), and each page may send at most ``PER_SECOND``
-messages a second and ``PER_MINUTE`` a minute: past that it gets "slow" and
-nothing is written.
+gets "closed" and writes nothing), and each link, however many pages it has open,
+may send at most ``PER_SECOND`` messages a second and ``PER_MINUTE`` a minute
+(``forms/handlers.py`` gives a link's pages one ``RateLimit``): past that a page
+gets "slow" and nothing is written.
 """
 
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -39,6 +41,7 @@ from playbook.serve.forms.questions import (
     FormModel,
     LinkClosed,
     NotSaved,
+    StoreChanged,
 )
 
 PER_SECOND, PER_MINUTE = 20, 600
@@ -46,14 +49,27 @@ SLOW = "Slow down a little, please: this change was not saved yet; it is tried a
 
 
 class RateLimit:
-    """At most ``per_second`` messages in any second and ``per_minute`` in any minute (refused ones not counted)."""
+    """At most ``per_second`` messages in any second and ``per_minute`` in any minute (refused ones not counted).
+
+    One link's pages share one (their messages are answered in several worker threads).
+    """
 
     def __init__(self, per_second: int = PER_SECOND, per_minute: int = PER_MINUTE,
                  clock: Callable[[], float] = time.monotonic):
         self.per_second, self.per_minute, self.clock = per_second, per_minute, clock
         self.times: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    def quiet(self) -> bool:
+        """Whether nothing was allowed in the last minute (a limit that may be forgotten)."""
+        with self._lock:
+            return not self.times or self.times[-1] <= self.clock() - 60
 
     def allow(self) -> bool:
+        with self._lock:
+            return self._allow()
+
+    def _allow(self) -> bool:
         now = self.clock()
         while self.times and self.times[0] <= now - 60:
             self.times.popleft()
@@ -71,13 +87,18 @@ class RateLimit:
 def link_live(eng, token_hash: str) -> bool:
     """Whether the stored link ``token_hash`` still opens its page (not revoked, not expired).
 
-    Reads the store that must be there (``sqlite3.Error`` when it is gone).
+    Reads the store that must be there (``sqlite3.Error`` when it is gone). A store that no longer
+    holds the link at all was emptied or replaced under the server (a link is never deleted, only
+    revoked): ``StoreChanged``, a failure to save, not a link gone bad.
     """
     from playbook.core.store import open_store
     from playbook.outreach import links
 
     with open_store(eng, create=False) as store:
-        return any(row["token_hash"] == token_hash and links.live(row) for row in store.tokens())
+        found = store.tokens(token_hash)
+    if not found:
+        raise StoreChanged("the store no longer holds the link this form was opened with (emptied or replaced?)")
+    return links.live(found[0])
 
 
 class FormPage:

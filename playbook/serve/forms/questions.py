@@ -59,6 +59,10 @@ class LinkClosed(Exception):
     """The link of this page was revoked or expired after it opened; its text is for the respondent."""
 
 
+class StoreChanged(LookupError):
+    """The store no longer holds what it held when the form opened (emptied or replaced): for the server's log."""
+
+
 def _tell_consultant(text: str) -> None:
     """One line in the server's log (the terminal or container log of ``playbook serve``), never on the page."""
     if not log.handlers:
@@ -138,7 +142,7 @@ class FormModel:
             self._failed(what, FileNotFoundError("the answers store is missing"), item)
         try:
             ok = self.admitted is None or self.admitted()
-        except ERRORS as exc:
+        except (*ERRORS, StoreChanged) as exc:
             self._failed(what, exc, item)
         if not ok:
             raise LinkClosed(LINK_CLOSED.format(consultant=self.consultant))
