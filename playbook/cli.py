@@ -281,21 +281,24 @@ def import_(directory: Path) -> None:
                    "https://forms.example.org/survey/; printed links start with it.")
 @click.option("--max-kernels", default=None, type=click.IntRange(min=1),
               help="Interactive report pages (kernels) open at once, the preheated ones included; past it "
-                   "visitors are asked to try again in a minute (forms are not counted: they need no kernel). "
-                   "Default: available memory / 260 MiB, at least 4.")
+                   "viewers are asked to try again in a minute, and the last place is kept for a consultant "
+                   "(forms are not counted: they need no kernel). Default: the available memory less a fifth of "
+                   "the machine's (at least 1 GiB) for the server and the system, / 260 MiB, at least 4.")
 @click.option("--preheat", default=2, show_default=True, type=click.IntRange(min=0),
               help="Interactive report pages kept started, ready for the next viewers.")
+@click.option("--kernels-per-link", default=3, show_default=True, type=click.IntRange(min=1),
+              help="Interactive report pages one link may have open at once.")
 @store_option
 @user_errors
 def serve(path: Path, port: int, host: str, idle_timeout: int, base_url: str | None, public_url: str | None,
-          max_kernels: int | None, preheat: int) -> None:
+          max_kernels: int | None, preheat: int, kernels_per_link: int) -> None:
     """Serve the forms and live views of PATH (an engagement, or a folder of them) with Voilà."""
     from playbook.outreach.urls import address
     from playbook.serve.server import serve as run_server
 
     where = address(host, port, base_url, public_url)
     sys.exit(run_server(path, port=port, host=host, echo=click.echo, idle_timeout=idle_timeout, address=where,
-                        max_kernels=max_kernels, preheat=preheat))
+                        max_kernels=max_kernels, preheat=preheat, per_link=kernels_per_link))
 
 
 @main.command()
