@@ -7,7 +7,6 @@ HTTP and websockets (no browser); kernels are counted as processes under the ser
 from __future__ import annotations
 
 import json
-import re
 import time
 import urllib.error
 import urllib.request
