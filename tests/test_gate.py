@@ -25,7 +25,6 @@ from playbook.core.resources import notebooks_dir
 from playbook.outreach import links
 from playbook.serve import live, server
 from playbook.serve.gate import BUSY, strip_request
-from playbook.serve.kernels import FULL
 
 from .browser import ReportPage, kernels, served
 from .conftest import write_engagement
@@ -239,6 +238,8 @@ def server_log(proc) -> str:
 
 
 def test_past_the_kernel_cap_visitors_are_asked_to_come_back(tmp_path):
+    from playbook.serve.kernels import FULL
+
     write_engagement(tmp_path / "acme", PEOPLE, rows=[], id="acme", client="Acme")
     eng = load(tmp_path / "acme")
     with served(tmp_path / "acme", "--preheat", "0", "--max-kernels", "1") as (base, proc):

@@ -27,9 +27,7 @@ from websockets.sync.client import connect
 from playbook import load
 from playbook.core.store import Store
 from playbook.outreach import links
-from playbook.serve import kernels as report_kernels
 from playbook.serve import server
-from playbook.serve.forms.handlers import TOO_MANY
 
 from .browser import ReportPage, free_port, kernel_message, kernels, replies, served, server_log
 from .conftest import write_engagement
@@ -132,6 +130,8 @@ def test_one_link_holds_three_kernels_and_a_consultant_keeps_a_place(workspace):
     root, base, proc = workspace
     eng = load(root / "acme")
     url = links.link(base, eng, links.issue_viewer(eng), REPORT, key="v")
+    from playbook.serve import kernels as report_kernels
+
     pages = sorted(at_once([url] * 5), key=lambda p: p.status)  # five windows of one link, opened at once
     assert [p.status for p in pages] == [200, 200, 200, 429, 429]
     assert report_kernels.WINDOWS in pages[3].html and pages[3].kernel_id is None
@@ -289,6 +289,8 @@ def form_page(url: str) -> str:
 
 
 def test_the_save_rate_and_the_open_pages_count_per_link(workspace):
+    from playbook.serve.forms.handlers import TOO_MANY
+
     root, base, proc = workspace
     eng = load(root / "acme")
     url = links.link(base, eng, links.issue(eng, "sls-1"))
