@@ -118,7 +118,7 @@ def red_team(eng_dir: Path, opens: int = 40, dropped: int = 10) -> dict:
             "one_viewer_link_opened": opens,
             "one_viewer_link_answers": {str(k): v for k, v in sorted(codes.items())},
             "one_viewer_link_kernels_started": most - pool,
-            "one_viewer_link_kernels_memory_mib": round(max(most_rss, rss) / 2**20, 1),
+            "kernels_memory_mib_pool_of_2_included": round(max(most_rss, rss) / 2**20, 1),
             "consultant_still_admitted": consultant.status == 200,
             "another_viewer_still_admitted": other.status == 200,
             "kernel_cap": server.default_max_kernels(),
