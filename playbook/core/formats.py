@@ -9,7 +9,8 @@ formats it with Babel (CLDR data for every locale) rather than hand-written form
 Which currency and locale apply is the *active style*, held in a context variable
 (default USD/en_US), so the words and views functions keep their signatures:
 
-- ``use(settings)`` makes the engagement's ``currency`` and ``locale`` active. Called
+- ``use(settings)`` makes the engagement's ``currency`` and ``locale`` active, and its language
+  (``i18n``: the ``language`` setting, else the locale's language when shipped). Called
   plainly it stays in force (``pages.start`` does this in a notebook's kernel, for the
   whole page); as ``with use(settings):`` it is undone at the end of the block (the
   report and the deck render inside one).
@@ -45,6 +46,8 @@ from babel.numbers import (
     is_currency,
 )
 
+from playbook.core import i18n
+
 DEFAULT_CURRENCY = "USD"
 DEFAULT_LOCALE = "en_US"
 COMPACT_FROM = 10_000  # amounts below this are written in full even where a compact form is asked for
@@ -71,12 +74,20 @@ class use:  # noqa: N801 - read as a verb: ``formats.use(settings)`` / ``with fo
     def __init__(self, settings: Any = None):
         self.style = _style(settings)
         self._token = _ACTIVE.set(self.style)
+        self._language = i18n.activate(i18n.language_for(_mapping(settings)))
 
     def __enter__(self) -> Style:
         return self.style
 
     def __exit__(self, *exc) -> None:
+        i18n.deactivate(self._language)
         _ACTIVE.reset(self._token)
+
+
+def _mapping(settings: Any) -> dict[str, Any]:
+    if isinstance(settings, Style):
+        return {"locale": settings.locale}
+    return dict(settings or {})
 
 
 def active() -> Style:

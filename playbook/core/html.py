@@ -26,6 +26,7 @@ import jinja2
 from jinja2.ext import Extension
 from markupsafe import Markup
 
+from playbook.core import i18n
 from playbook.core.resources import templates_dir
 
 
@@ -43,8 +44,10 @@ def _escaped(value: Any) -> Any:
 
 @cache
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir() / "html")), autoescape=True,
-                              finalize=_escaped, extensions=[_Compact], undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir() / "html")), autoescape=True,
+                             finalize=_escaped, extensions=[_Compact], undefined=jinja2.StrictUndefined)
+    i18n.install(env)  # _("...") in the active language (core/i18n.py)
+    return env
 
 
 def render(template_name: str, **context: Any) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from playbook.core import schema
+from playbook.core import i18n, schema
 from playbook.core.errors import UserError
 
 
@@ -58,3 +58,8 @@ def _check_formats(merged: dict[str, Any], source: str) -> None:
         raise UserError(f"{source}: 'settings.locale' is {merged['locale']!r}, which is not a known locale; it must "
                         f"be {rules['locale']['x-allowed']}.")
     merged["locale"] = formats.normal_locale(merged["locale"])  # de-DE, de_de -> de_DE
+    language = i18n.language_for(merged)
+    if language not in i18n.shipped():
+        raise UserError(f"{source}: 'settings.language' is {merged['language']!r}, which the playbook does not "
+                        f"ship; it must be one of {', '.join(i18n.shipped())}, or empty for the locale's language.")
+    merged["language"] = language

@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from playbook.core import formats
+from playbook.core import formats, i18n
 from playbook.core.errors import UserError
 from playbook.core.files import atomic
 from playbook.core.instruments import items
@@ -184,6 +184,7 @@ def environment():
     env = Environment(loader=FileSystemLoader(str(templates_dir() / "report")),
                       autoescape=select_autoescape(disabled_extensions=("css",), default_for_string=True, default=True))
     env.filters["css_string"] = css_string
+    i18n.install(env)  # _("...") in the active language (core/i18n.py)
     return env
 
 

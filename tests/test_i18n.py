@@ -1,0 +1,96 @@
+"""The client's language (METHOD §15): catalogs complete and current, the language chosen and refused."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from playbook.cli import main
+from playbook.core import formats, html, i18n, settings
+from playbook.core.errors import UserError
+
+from . import catalogs
+from .conftest import write_engagement
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sdf]")
+
+
+def _ids(catalog) -> set[tuple[str, str | None]]:
+    return {(m.id if isinstance(m.id, str) else m.id[0], m.context) for m in catalog if m.id}
+
+
+def test_the_catalogs_hold_exactly_the_messages_of_the_code():
+    """Stale catalogs fail: run ``python -m tests.catalogs update`` and translate what it reports."""
+    code = _ids(catalogs.extracted())
+    assert _ids(catalogs.read(catalogs.POT)) == code, "playbook.pot is stale: python -m tests.catalogs update"
+    for po in catalogs.po_files():
+        assert _ids(catalogs.read(po)) == code, f"{po} is stale: python -m tests.catalogs update"
+
+
+@pytest.mark.parametrize("language", [lang for lang in i18n.shipped() if lang != i18n.SOURCE])
+def test_every_message_of_a_shipped_language_is_translated(language):
+    catalog = catalogs.read(catalogs.LOCALE / language / "LC_MESSAGES" / "playbook.po", language)
+    missing, fuzzy, wrong = [], [], []
+    for m in catalog:
+        if not m.id:
+            continue
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)
+        strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        if not all(strings):
+            missing.append(ids[0])
+        if m.fuzzy:
+            fuzzy.append(ids[0])
+        wanted = set(PLACEHOLDER.findall(ids[-1])) - {"n"}
+        if any(s and set(PLACEHOLDER.findall(s)) - {"n"} != wanted for s in strings):
+            wrong.append(ids[0])
+    assert (missing, fuzzy, wrong) == ([], [], [])
+
+
+def test_the_source_language_is_always_shipped_and_the_locale_chooses_by_default():
+    assert i18n.shipped()[0] == "en"
+    assert settings.resolve({})["language"] == "en"
+    assert settings.resolve({"locale": "en_GB"})["language"] == "en"
+    assert settings.resolve({"locale": "ja_JP"})["language"] == "en"  # not shipped: English
+
+
+def test_a_language_the_playbook_does_not_ship_is_refused_naming_the_shipped_ones(tmp_path):
+    with pytest.raises(UserError) as err:
+        settings.resolve({"language": "xx"})
+    assert "'settings.language'" in err.value.message and ", ".join(i18n.shipped()) in err.value.message
+    eng = write_engagement(tmp_path / "e", settings={"language": "tlh"})
+    res = CliRunner().invoke(main, ["run", str(eng), "--out", str(tmp_path / "out"), "--no-pdf", "--no-deck"])
+    assert res.exit_code == 2 and "tlh" in res.output and "en" in res.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_catalog_translates_code_and_templates_in_the_active_language(tmp_path, monkeypatch):
+    """A language with a catalog becomes shipped and is used by ``_`` and the templates while it is active."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    folder = tmp_path / "locale" / "de" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    catalog = Catalog(locale="de")
+    catalog.add("Thank you, %(name)s.", "Danke, %(name)s.")
+    catalog.add(("%(n)s answer", "%(n)s answers"), ("%(n)s Antwort", "%(n)s Antworten"))
+    with open(folder / "playbook.po", "wb") as f:
+        write_po(f, catalog)
+    monkeypatch.setattr(i18n, "catalog_dir", lambda: tmp_path / "locale")
+    i18n.shipped.cache_clear()
+    i18n.translations.cache_clear()
+    try:
+        assert i18n.shipped() == ("en", "de")
+        assert settings.resolve({"locale": "de_DE"})["language"] == "de"
+        with formats.use({"locale": "de_DE"}):
+            assert i18n._("Thank you, %(name)s.", name="Zoë") == "Danke, Zoë."
+            assert i18n.ngettext("%(n)s answer", "%(n)s answers", 3) == "3 Antworten"
+            page = html.environment().from_string('{{ _("Thank you, %(name)s.", name=who) }}')
+            assert page.render(who="<b>") == "Danke, &lt;b&gt;."
+        with formats.use({"locale": "de_DE", "language": "en"}):
+            assert i18n._("Thank you, %(name)s.", name="Zoë") == "Thank you, Zoë."
+        assert i18n._("Thank you, %(name)s.", name="Zoë") == "Thank you, Zoë."  # the block ended
+    finally:
+        i18n.shipped.cache_clear()
+        i18n.translations.cache_clear()
