@@ -191,3 +191,18 @@ def test_one_links_pages_share_one_save_rate(eng):
     forms = Sessions()
     assert forms.limit("link-a") is forms.limit("link-a") and forms.limit("link-a") is not forms.limit("link-b")
     assert forms.limit("") is forms.limit("")
+
+
+def test_an_unexpected_failure_reaches_the_page_in_words_and_the_log_in_full(eng, monkeypatch, caplog):
+    """No traceback or server path on the page: only what is allowed (ValueError) is told as it is."""
+    page = whole_form(eng)
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device", "/srv/engagements/acme/answers.sqlite")
+
+    monkeypatch.setattr(page.model, "save", broken)
+    with caplog.at_level("ERROR"):
+        reply = page.handle({"op": "answer", "item": "MSE-1", "value": "yes", "seq": 3})
+    assert reply == {"op": "error", "item": "MSE-1", "seq": 3,
+                     "text": "Your answer could not be saved; please tell Cy Consultant."}
+    assert "/srv/engagements" in caplog.text and "No space left" in caplog.text

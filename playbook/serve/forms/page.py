@@ -36,12 +36,14 @@ from playbook.serve.forms.questions import (
     DONT_KNOW_OPTION,
     DONT_KNOW_TIP,
     INTRO,
+    NOT_SAVED,
     RATING_OPTIONS,
     YESNO_OPTIONS,
     FormModel,
     LinkClosed,
     NotSaved,
     StoreChanged,
+    log,
 )
 
 PER_SECOND, PER_MINUTE = 20, 600
@@ -157,5 +159,9 @@ class FormPage:
             return {"op": "closed", "text": str(exc)}
         except NotSaved as exc:  # the server's log has the cause
             return {"op": "error", "item": data.get("item"), "seq": data.get("seq"), "text": str(exc)}
-        except Exception as exc:  # shown to the respondent as text; the form stays as it was
+        except ValueError as exc:  # what is allowed, in words for the respondent; the form stays as it was
             return {"op": "error", "item": data.get("item"), "seq": data.get("seq"), "text": f"Not saved: {exc}"}
+        except Exception:  # anything else is for the server's log: no traceback or server path on the page
+            log.exception("A form message could not be answered (%s, %s)", self.model.eng.id, self.model.person.id)
+            return {"op": "error", "item": data.get("item"), "seq": data.get("seq"),
+                    "text": NOT_SAVED.format(consultant=self.model.consultant)}
