@@ -37,14 +37,22 @@ DELIMITERS = (",", ";", "\t")
 
 def csv_delimiter(text: str, columns: Sequence[str]) -> str:
     """The separator of a CSV text whose header names ``columns``: a comma, unless only a semicolon or a tab
-    splits the header into those columns (a file saved by a spreadsheet in another language), which is then
+    splits the header (its first non-blank line) into those columns (a file saved by a spreadsheet in another language), which is then
     read as it is. When no separator gives the columns, a comma (the reader then says which column is missing).
     """
-    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    header = next((line for line in text.lstrip("\ufeff").split("\n") if line.strip()), "")  # the first line written
     wanted = {c.lower() for c in columns}
     fits = [d for d in DELIMITERS
             if wanted <= {h.strip().lower() for h in next(csv.reader([header], delimiter=d), [])}]
     return fits[0] if len(fits) == 1 else ","
+
+
+def uncommented(text: str) -> tuple[str, bool]:
+    """``text`` with its comment lines (first non-blank character ``#``) left blank, so every other line keeps its
+    number; and whether it had any (``playbook new`` writes its data files with comments above their header)."""
+    lines = text.split("\n")
+    kept = ["" if line.lstrip().startswith("#") else line for line in lines]
+    return "\n".join(kept), kept != lines
 
 
 def safe_cell(value: object) -> object:

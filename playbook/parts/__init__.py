@@ -58,7 +58,7 @@ PARTS: tuple[Part, ...] = (
          ("kpis",), "the engagement has no shared KPIs (kpis.csv and kpi_values.csv)"),
     Part("economics", "Prospecting economics, attribution and the lead experiment", "prospecting_economics.ipynb",
          ("prospecting", "attribution", "experiment"),
-         "the engagement has no prospecting.yaml, deals.csv or experiment.csv"),
+         "the engagement has no prospecting.yaml, deals.csv or experiment.csv filled in"),
     Part("actions", "The action plan", "action_plan.ipynb", ("actions",), "the engagement has no actions.csv"),
 )
 BY_NAME: dict[str, Part] = {p.name: p for p in PARTS}

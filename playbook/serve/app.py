@@ -17,6 +17,7 @@ extension points: nothing of Voilà is copied or patched.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 
@@ -31,6 +32,18 @@ from playbook.serve import logs, proxy
 
 REFUSALS = ("jupyter", "voila", "templates", "playbook")
 
+# Lines the server's log would repeat for every page that a consultant can do nothing about: the package's own
+# notebooks carry no signature (they run by design), and tornado's note on ping settings Jupyter Server sets.
+NOISE = ("is not trusted", "websocket_ping_timeout")
+
+
+class Quiet(logging.Filter):
+    """Keeps out of the server's log what a consultant cannot act on (``NOISE``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        return not any(words in text for words in NOISE)
+
 
 class PlaybookVoila(Voila):
     header_timeout = Float(20.0, config=True, help="Seconds a client may take to send a request's headers.")
@@ -44,6 +57,9 @@ class PlaybookVoila(Voila):
                              max_body_size=self.max_body_size)
 
     def init_handlers(self) -> list:
+        quiet = Quiet()
+        for log in (self.log, logging.getLogger("tornado.general")):
+            log.addFilter(quiet)
         handlers = super().init_handlers()
         if os.environ.get(PUBLIC_URL_ENV):
             proxy.install(self.app)

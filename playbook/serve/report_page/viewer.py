@@ -40,8 +40,6 @@ NOT_READY_CONSULTANT = ("This report is not ready yet: it shows the latest analy
 NOT_DRAWN = "This view could not be drawn. Please try another choice, or reload the page."
 # A reason naming one of the engagement's files is for the consultant, not for this page.
 FILE_NAME = re.compile(r"\b[\w-]+\.(csv|ya?ml|json|ipynb|pickle|xlsx|html|pdf|pptx|png|jpe?g)\b", re.IGNORECASE)
-# The experiment planner's starting values when the engagement ran no experiment (as on the planner's own page).
-PLANNER = {"reps": 24, "target_lift": 0.15, "control_mean": 420000.0, "control_sd": 87000.0, "seed": 2026}
 
 
 # -- the report: a run's results and drawings ------------------------------------------------------
@@ -172,6 +170,7 @@ class Choice:
     kpi_period: str | None = None
     kpi_owner: str | None = None
     whatif: tuple[tuple[str, float], ...] | None = None  # the prospecting what-if's values, by override name
+    kept: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()  # what-if values kept as scenarios: (name, values)
 
 
 def by_wave(name: str) -> bool:
@@ -185,7 +184,7 @@ def changed(report: Report, name: str, choice: Choice) -> bool:
     return ((by_wave(name) and choice.wave != report.wave)
             or (name == "credibility" and choice.basis not in (None, cred.get("basis")))
             or (name == "kpis" and (choice.kpi_period, choice.kpi_owner) != (None, None))
-            or (name == "economics" and choice.whatif is not None))
+            or (name == "economics" and (choice.whatif is not None or bool(choice.kept))))
 
 
 class Drawn:
@@ -220,10 +219,12 @@ def part_results(report: Report, name: str, choice: Choice) -> tuple[dict[str, A
 
         data = model.select(snap.data["kpis"], choice.kpi_period, choice.kpi_owner)
         res["kpis"] = model.score(data, float(snap.engagement.settings["kpi_watch"]))
-    elif name == "economics" and choice.whatif is not None:
-        from playbook.parts.economics import prospecting
+    elif name == "economics" and changed(report, name, choice):
+        from playbook.parts.economics import model
 
-        res["prospecting"] = prospecting.evaluate_economics(snap.data["economics"]["prospecting"], dict(choice.whatif))
+        # the one computation of a plan (METHOD 12), as the run's scenarios, with the run's recorded deals
+        res["prospecting"] = model.whatif(snap, report.results, dict(choice.whatif or ()),
+                                          [(kept, dict(values)) for kept, values in choice.kept])
     elif by_wave(name):
         res.update(part.evaluate(snap, choice.wave))
     return res, part.section(res)
@@ -255,18 +256,18 @@ def note(report: Report, name: str, choice: Choice) -> str:
         owner = f"owned by {OWNERS.get(choice.kpi_owner, choice.kpi_owner)}" if choice.kpi_owner else "of every owner"
         period = f"in {choice.kpi_period} only" if choice.kpi_period else "over every period"
         return f"The KPIs {owner}, {period}; the executive summary counts them all."
-    if name == "economics" and choice.whatif is not None:
-        return "With the values chosen above; the executive summary uses the engagement's own figures."
+    if name == "economics" and changed(report, name, choice):
+        from playbook.core.i18n import _
+
+        if choice.kept:
+            return _("With the values chosen above and the scenarios kept on this page (until it is closed); the "
+                     "executive summary uses the engagement's own figures.")
+        return _("With the values chosen above; the executive summary uses the engagement's own figures.")
     return ""
 
 
 def planner_values(results: dict[str, Any]) -> dict[str, Any]:
-    """The experiment planner's starting values: the engagement's experiment when it ran one."""
-    values = dict(PLANNER)
-    e = results.get("experiment")
-    if e:
-        values["reps"] = int(e["treatment"]["n"]) + int(e["control"]["n"])
-        values["control_mean"] = float(e["control"]["mean"])
-        values["control_sd"] = float(e["control"]["sd"] or PLANNER["control_sd"])
-    values["reps"] = ", ".join(f"rep-{i:02d}" for i in range(1, values["reps"] + 1))
-    return values
+    """The experiment planner's starting values: the engagement's own figures (``experiment.planner_inputs``)."""
+    from playbook.parts.economics.experiment import planner_inputs
+
+    return planner_inputs(results)
