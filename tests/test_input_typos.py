@@ -29,10 +29,12 @@ def engagement_yaml(folder, **changes) -> dict:
 
 @pytest.mark.parametrize(("change", "expected"), [
     (lambda d: d["respondents"][1].update(rol=d["respondents"][1].pop("role", "leader")),
-     "'respondents[2].rol' is not a known key (did you mean 'role'?); allowed keys are id, name, side, role."),
+     "'respondents[2].rol' is not a known key (did you mean 'role'?); allowed keys are id, name, side, role, email."),
     (lambda d: d.update(clinet=d.pop("client")),
-     "'clinet' is not a known key (did you mean 'client'?); allowed keys are id, client, consultant, period, "
-     "respondents, settings."),
+     "'clinet' is not a known key (did you mean 'client'?); allowed keys are id, client, consultant, "
+     "consultant_email, period, respondents, waves, settings."),
+    (lambda d: d.update(waves={"1": {"deadlin": "2026-03-31"}}),
+     "'waves.1.deadlin' is not a known key (did you mean 'deadline'?); allowed keys are deadline, reminders."),
     (lambda d: d.update(settings={"stage_treshold": 0.8}),
      "unknown setting 'settings.stage_treshold' (did you mean 'stage_threshold'?)"),
     (lambda d: d.update(notes="remember the workshop"), "'notes' is not a known key; allowed keys are id, client"),
@@ -65,7 +67,7 @@ def test_prospecting_keys_get_the_closest_declared_key():
     with pytest.raises(UserError) as err:
         prospecting.parse(yaml.safe_dump(base))
     assert err.value.message.startswith("prospecting.yaml: prospecting_shares is not a known field (did you mean "
-                                        "'prospecting_share'?); allowed fields are reps, cost_per_rep")
+                                        "'prospecting_share'?); allowed fields are period, reps, cost_per_rep")
     base = yaml.safe_load(prospecting_text())
     base["categories"][0]["win_rte"] = base["categories"][0].pop("win_rate")
     with pytest.raises(UserError, match=r"categories\[1\]\.win_rte is not a known field \(did you mean 'win_rate'\?\)"):
@@ -156,3 +158,16 @@ def prospecting_sample_dir():
     from playbook.core.engagement import sample_path
 
     return sample_path()
+
+
+@pytest.mark.parametrize(("profile", "expected"), [
+    ({"nmae": "Northwind"}, "'nmae' is not a known key (did you mean 'name'?); allowed keys are name, colour"),
+    ({"mail": {"host": "smtp.northwind.example", "from": "a@northwind.example", "pasword_env": "X"}},
+     "'mail.pasword_env' is not a known key (did you mean 'password_env'?)"),
+])
+def test_a_typo_in_the_firms_profile_is_refused_with_the_closest_key(tmp_path, monkeypatch, profile, expected):
+    engagement_yaml(tmp_path / "ws" / "e")
+    (tmp_path / "ws" / "firm.yaml").write_text(yaml.safe_dump(profile), encoding="utf-8")
+    with pytest.raises(UserError) as err:
+        load(tmp_path / "ws" / "e")
+    assert expected in err.value.message and "firm.yaml" in err.value.message
