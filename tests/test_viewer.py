@@ -435,3 +435,35 @@ def test_what_a_viewer_sends_is_bounded_and_no_error_reaches_the_page(server):
     assert told and "40,000 names given" in told[0]
     assert "Invalid selection: index out of bounds" in server_log(proc)  # the error, for the consultant
     assert page.beacon() == 204
+
+
+def test_a_page_keeps_a_bounded_number_of_scenarios(server):
+    """Each kept scenario is a row computed at every redraw: a page scripted to keep more gets no more, and the
+    button says why it no longer keeps."""
+    from playbook.serve.report_page.controls import KEPT_MAX
+
+    _, _, _, link = server
+    page = ReportPage(link)
+    assert page.status == 200
+    with page.socket(max_size=None) as sock:
+        states = widget_states(sock)
+        reps = next(cid for cid, st in states.items() if st.get("_model_name") == "BoundedFloatTextModel"
+                    and st.get("description") == "Quota-carrying reps")
+        keep = next(cid for cid, st in states.items() if st.get("_model_name") == "ButtonModel"
+                    and st.get("description") == "Keep these values as a scenario")
+        stage = next(cid for cid, st in states.items() if "pb-rp-stage-economics" in st.get("_dom_classes", ()))
+        latest: dict[str, dict] = {}
+        for n in range(KEPT_MAX + 3):
+            widget_update(sock, reps, {"value": 40.0 + n})
+            kernel_message(sock, "comm_msg", {"comm_id": keep, "data": {"method": "custom",
+                                                                          "content": {"event": "click"}}})
+            info = kernel_message(sock, "kernel_info_request", {})
+            for m in replies(sock, 120, until=info):
+                data = m["content"].get("data") or {}
+                if m["header"]["msg_type"] == "comm_msg" and data.get("method") in ("update", "echo_update"):
+                    latest.setdefault(m["content"]["comm_id"], {}).update(data.get("state") or {})
+    shown = latest[stage]["value"]
+    assert f"What-if {KEPT_MAX}<" in shown and f"What-if {KEPT_MAX + 1}<" not in shown
+    assert latest[keep]["disabled"] is True
+    assert latest[keep]["description"] == f"{KEPT_MAX} scenarios kept, the most one page holds"
+    assert page.beacon() == 204
