@@ -45,7 +45,9 @@ from tornado.ioloop import IOLoop
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 from voila.handler import BaseVoilaHandler
 
+from playbook.core import formats, i18n
 from playbook.core.html import logo_uri, render
+from playbook.core.i18n import N_, _
 from playbook.core.resources import templates_dir
 from playbook.outreach import links
 from playbook.serve.forms.page import FormPage, RateLimit, link_live
@@ -55,8 +57,8 @@ PAGE_ID = r"[A-Za-z0-9_-]{16,64}"
 MESSAGE_MAX = 16 * 1024  # an answer with a 2,000-character comment is some 8 KB
 PER_LINK = 4  # open pages one link may hold; a fifth closes the oldest
 RELOAD = "This page was open a long time without being used. It is reloading to show your saved answers."
-TOO_MANY = ("This link is open in too many windows, so this one was closed and nothing more is saved here. "
-            "Use the newest window, or close the others and reload this one.")
+TOO_MANY = N_("This link is open in too many windows, so this one was closed and nothing more is saved here. "
+              "Use the newest window, or close the others and reload this one.")
 SESSION_LINK = "the server's own consultant link"  # the key of the one link with no stored hash
 _STATIC = ("jupyter", "voila", "templates", "playbook", "static")
 _workers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="playbook-form")
@@ -77,9 +79,14 @@ class Session:
     lock: threading.Lock = field(default_factory=threading.Lock)
     closed: bool = False  # given way to newer pages of its link
 
+    def too_many(self) -> str:
+        """Why this page was closed for newer ones, in its engagement's language."""
+        with formats.use(self.page.model.eng.settings):
+            return _(TOO_MANY)
+
     def handle(self, data: Any) -> dict[str, Any]:
         if self.closed:
-            return {"op": "closed", "text": TOO_MANY}
+            return {"op": "closed", "text": self.too_many()}
         with self.lock:  # one message at a time per form, whichever socket it came on
             return self.page.handle(data)
 
@@ -91,7 +98,7 @@ class Sessions:
         self.idle, self.per_link = idle, per_link
         self._open: OrderedDict[str, Session] = OrderedDict()
         self._limits: dict[str, RateLimit] = {}
-        self._closed: OrderedDict[str, float] = OrderedDict()  # page ids that gave way, and when
+        self._closed: OrderedDict[str, tuple[float, str]] = OrderedDict()  # page ids that gave way: when, and why
 
     def __len__(self) -> int:
         return len(self._open)
@@ -107,16 +114,18 @@ class Sessions:
         """Keep ``page`` open; the oldest pages of its link past ``per_link`` are closed."""
         mine = [k for k, s in self._open.items() if s.token_hash == token_hash]
         for key in mine[: max(0, len(mine) - self.per_link + 1)]:
-            self._open.pop(key).closed = True
-            self._closed[key] = time.monotonic()
+            old = self._open.pop(key)
+            old.closed = True
+            self._closed[key] = (time.monotonic(), old.too_many())
         while len(self._closed) > 10_000:
             self._closed.popitem(last=False)
         self._open[page.id] = session = Session(page, token_hash)
         return session
 
-    def gave_way(self, page_id: str) -> bool:
-        """Whether ``page_id`` was closed for newer pages of its link (its page must not reload itself)."""
-        return page_id in self._closed
+    def gave_way(self, page_id: str) -> str | None:
+        """Why ``page_id`` was closed for newer pages of its link (its page must not reload itself), or None."""
+        closed = self._closed.get(page_id)
+        return closed[1] if closed else None
 
     def get(self, page_id: str) -> Session | None:
         session = self._open.get(page_id)
@@ -129,7 +138,7 @@ class Sessions:
         gone = [k for k, s in self._open.items() if not s.sockets and now - s.seen > self.idle]
         for key in gone:
             del self._open[key]
-        for key in [k for k, at in self._closed.items() if now - at > self.idle]:
+        for key in [k for k, (at, _why) in self._closed.items() if now - at > self.idle]:
             del self._closed[key]
         kept = {s.token_hash or SESSION_LINK for s in self._open.values()}
         for key in [k for k, limit in self._limits.items() if k not in kept and limit.quiet()]:
@@ -153,9 +162,6 @@ def _banner(eng) -> str:
 
 def _document(eng, body: str, socket: str, nonce: str) -> str:
     """The form's whole page, in the engagement's language."""
-    from playbook.core import formats, i18n
-    from playbook.core.i18n import _
-
     with formats.use(eng.settings):
         return render("formdoc.html.j2", title=_("%(client)s: your answers", client=eng.client), lang=i18n.active(),
                       banner=Markup(_banner(eng)), body=Markup(body), socket=socket, nonce=nonce,
@@ -226,8 +232,9 @@ class FormSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):
 
     async def open(self, page_id: str) -> None:
         super().open()  # the keep-alive pings
-        if self.sessions.gave_way(page_id):  # newer pages of its link closed it: reloading would close another
-            self._send({"op": "closed", "text": TOO_MANY})
+        why = self.sessions.gave_way(page_id)
+        if why:  # newer pages of its link closed it: reloading would close another
+            self._send({"op": "closed", "text": why})
             self.close()
             return
         self.session = self.sessions.get(page_id)
