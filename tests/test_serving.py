@@ -231,17 +231,23 @@ def test_kernel_frames_above_a_mebibyte_are_refused(workspace):
 # -- 4. stopping ---------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP], ids=["TERM", "INT", "HUP"])
 def test_a_signal_stops_the_server_its_kernels_and_its_folder_within_ten_seconds(tmp_path, sig):
+    """Whoever gets the signal: serve, Voilà and its kernels, the temporary folder, and the reminder clock that
+    runs in serve's own process (a firm that mails, a public address) all stop."""
     write_engagement(tmp_path / "acme", PEOPLE, rows=[], id="acme", client="Acme")
+    (tmp_path / "firm.yaml").write_text(json.dumps({"name": "Northwind Consulting", "mail": {
+        "host": "127.0.0.1", "port": free_port(), "security": "none", "from": "forms@northwind.example"}}))
     temp = tmp_path / "tmp"
     temp.mkdir()
     port = free_port()
     with (tmp_path / "serve.log").open("w") as log:
         proc = subprocess.Popen([sys.executable, "-m", "playbook", "serve", str(tmp_path / "acme"), "--port", str(port),
-                                 "--preheat", "1"], stdout=log, stderr=subprocess.STDOUT,
-                                env={**os.environ, "TMPDIR": str(temp)})
+                                 "--preheat", "1", "--public-url", f"http://127.0.0.1:{port}/"], stdout=log,
+                                stderr=subprocess.STDOUT,
+                                env={**os.environ, "TMPDIR": str(temp), "PLAYBOOK_REMINDER_SECONDS": "1"})
         family: list[psutil.Process] = []
         try:
             assert wait_for(lambda: answers(f"http://127.0.0.1:{port}/"), 90, step=0.5) is not None
+            assert "Reminders are mailed through 127.0.0.1" in (tmp_path / "serve.log").read_text()
             assert steady_kernels(proc, 1) == 1
             family = [psutil.Process(proc.pid), *psutil.Process(proc.pid).children(recursive=True)]
             assert len(family) >= 3 and list(temp.iterdir())  # serve, Voilà, a kernel; the temporary folder
