@@ -59,6 +59,8 @@ PARTS: tuple[Part, ...] = (
     Part("economics", "Prospecting economics, attribution and the lead experiment", "prospecting_economics.ipynb",
          ("prospecting", "attribution", "experiment"),
          "the engagement has no prospecting.yaml, deals.csv or experiment.csv filled in"),
+    Part("leads", "Lead follow-up: what people say against what the CRM records", "lead_funnel.ipynb", ("leads",),
+         "the engagement has no lead export from its CRM, or the export holds no lead yet"),
     Part("actions", "The action plan", "action_plan.ipynb", ("actions",), "the engagement has no actions.csv"),
 )
 BY_NAME: dict[str, Part] = {p.name: p for p in PARTS}
