@@ -38,6 +38,8 @@ def engagement_yaml(folder, **changes) -> dict:
     (lambda d: d.update(settings={"stage_treshold": 0.8}),
      "unknown setting 'settings.stage_treshold' (did you mean 'stage_threshold'?)"),
     (lambda d: d.update(notes="remember the workshop"), "'notes' is not a known key; allowed keys are id, client"),
+    (lambda d: d.update(settings={"lead_sla_hour": 4}),  # the lead funnel's settings (issue 26) are declared too
+     "unknown setting 'settings.lead_sla_hour' (did you mean 'lead_sla_hours'?)"),
 ])
 def test_an_unknown_key_anywhere_in_engagement_yaml_is_refused_with_its_path(tmp_path, change, expected):
     data = engagement_yaml(tmp_path / "e")
@@ -171,3 +173,11 @@ def test_a_typo_in_the_firms_profile_is_refused_with_the_closest_key(tmp_path, m
     with pytest.raises(UserError) as err:
         load(tmp_path / "ws" / "e")
     assert expected in err.value.message and "firm.yaml" in err.value.message
+
+
+def test_the_lead_funnels_settings_are_known_keys(tmp_path):
+    """Every lead setting main added (issue 26) is declared in the closed schema, so an engagement may set it."""
+    engagement_yaml(tmp_path / "e", settings={"timezone": "Europe/Oslo", "lead_sla_hours": 4, "lead_feedback_days": 10,
+                                              "holidays": ["2026-01-01"], "leads_as_of": "2026-03-31 17:00"})
+    eng = load(tmp_path / "e")
+    assert eng.settings["lead_sla_hours"] == 4 and eng.settings["timezone"] == "Europe/Oslo"
