@@ -181,3 +181,18 @@ def test_the_lead_funnels_settings_are_known_keys(tmp_path):
                                               "holidays": ["2026-01-01"], "leads_as_of": "2026-03-31 17:00"})
     eng = load(tmp_path / "e")
     assert eng.settings["lead_sla_hours"] == 4 and eng.settings["timezone"] == "Europe/Oslo"
+
+
+@pytest.mark.parametrize("sep", [";", "\t"], ids=["semicolons", "tabs"])
+def test_a_leads_file_saved_with_semicolons_or_tabs_is_read_as_it_is(tmp_path, sep):
+    """leads.csv (the lead funnel, issue 26) takes its separator from its header too, as responses.csv does."""
+    from playbook.core.settings import resolve
+    from playbook.parts.leads import files as leads_files
+
+    rows = [["lead_id", "created", "source", "first_touch", "status", "disposition_at", "reason"],
+            ["L-1", "2026-11-02 09:00", "marketing", "2026-11-02 10:30", "converted", "2026-11-20 12:00", ""],
+            ["L-2", "2026-11-03 11:00", "sales", "", "open", "", ""]]
+    (tmp_path / "leads.csv").write_text("# exported from the CRM\n" + "\n".join(sep.join(r) for r in rows) + "\n",
+                                        encoding="utf-8")
+    data = leads_files.parse(tmp_path / "leads.csv", resolve({}))
+    assert len(data) == 2
