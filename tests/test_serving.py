@@ -7,6 +7,7 @@ signal; limits count per link; a valid link is never locked out; the log and the
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -305,8 +306,8 @@ def test_the_save_rate_and_the_open_pages_count_per_link(workspace):
     with connect(ws + ids[0], origin=base, open_timeout=10) as sock:
         first = json.loads(sock.recv(timeout=10))
         assert first == {"op": "closed", "text": TOO_MANY}
-    sockets = [connect(ws + pid, origin=base, open_timeout=10) for pid in ids[2:]]  # noqa: SIM115 (closed below)
-    try:
+    with contextlib.ExitStack() as opened:
+        sockets = [opened.enter_context(connect(ws + pid, origin=base, open_timeout=10)) for pid in ids[2:]]
         for sock in sockets:
             assert json.loads(sock.recv(timeout=10))["op"] == "ready"
         # Fifteen messages from each of the four pages at once: the link's rate (20 a second), not four times it.
@@ -315,9 +316,6 @@ def test_the_save_rate_and_the_open_pages_count_per_link(workspace):
             for sock in sockets:
                 sock.send(json.dumps({"op": "answer", "item": "XX-1", "value": 3, "seq": n}))
         ops = [json.loads(sock.recv(timeout=30))["op"] for sock in sockets for _ in range(15)]
-    finally:
-        for sock in sockets:
-            sock.close()
     assert ops.count("error") + ops.count("slow") == 60
     assert 20 <= ops.count("error") <= 40 and ops.count("slow") >= 20  # one page alone may send 20 a second
 
