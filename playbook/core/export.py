@@ -70,7 +70,7 @@ def export_answers(eng: Engagement, base: Path) -> tuple[Path, Path]:
         ws.append(COLUMNS)
         for row in rows:
             ws.append(row)
-    with atomic(csv_path) as tmp_csv, atomic(xlsx_path) as tmp_xlsx:
+    with atomic(csv_path, private=True) as tmp_csv, atomic(xlsx_path, private=True) as tmp_xlsx:
         with tmp_csv.open("w", newline="", encoding="utf-8") as f:
             writer = csv.writer(f)
             writer.writerow(COLUMNS)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
-from playbook.core.files import read_text
+from playbook.core.files import csv_delimiter, read_text
 from playbook.core.instruments import DONT_KNOW, RATING, items, parse_answer
 from playbook.core.store import Store, open_store
 from playbook.core.store_admin import describe
@@ -40,7 +40,7 @@ def parse(eng: Engagement, path: Path) -> list[tuple[str, str, str, str, str]]:
     text = read_text(path)
     if not text.strip():
         raise UserError(f"{path.name}: the file is empty; it needs a header row with {', '.join(REQUIRED)}.")
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), delimiter=csv_delimiter(text, REQUIRED))
     header = [h.strip().lower() for h in next(reader, [])]
     missing = [c for c in REQUIRED if c not in header]
     if missing:

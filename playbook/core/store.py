@@ -13,7 +13,9 @@ filters by this store's engagement: no call reads or writes another engagement's
 
 Nothing is overwritten: each answer is a new row, and the current answer for a respondent,
 item and wave is chosen by METHOD 5 (a form answer wins over a file answer; among answers
-from the same source the latest wins).
+from the same source the latest wins). The history of form answers is bounded: a respondent
+keeps the latest ``HISTORY_MAX`` versions per item and wave (the oldest go), so no link can
+grow the store without bound.
 
 The schema is versioned with Alembic (``playbook/core/store_migrations``). A store whose
 schema is older than this version is refused with the command to run (``playbook store
@@ -38,6 +40,7 @@ import sqlalchemy as sa
 from sqlalchemy import MetaData, Table, event
 from sqlalchemy.exc import DBAPIError
 
+from playbook.core.files import PRIVATE
 from playbook.core.store_schema import (
     COLUMNS,
     HEAD,
@@ -66,10 +69,27 @@ if TYPE_CHECKING:
 
 # Rows per INSERT statement (one executemany) when many answers are written at once.
 BATCH = 5000
+HISTORY_MAX = 50  # form answers kept per respondent, item and wave: the current one and 49 before it
 
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def private_file(path: Path) -> None:
+    """Make the SQLite file ``path`` (and its journal files) readable by its owner only, creating it when missing.
+
+    SQLite gives the write-ahead log and shared-memory files the database file's permissions, so a
+    store made here is private from its first byte; one made by an earlier version is made private
+    the first time it is opened for writing.
+    """
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE))
+        for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            if name.exists() and name.stat().st_mode & 0o077:
+                os.chmod(name, PRIVATE)
+    except OSError:  # a folder that is not writable: the store's own open says so
+        pass
 
 
 # --- the store ----------------------------------------------------------------------------------------------------
@@ -110,6 +130,9 @@ class Store:
 
     def _sqlite_engine(self, existing: bool) -> sa.Engine:
         path = self.path
+
+        if path and not existing and self.writer:
+            private_file(path)
 
         def connect() -> sqlite3.Connection:
             if path and existing:
@@ -268,10 +291,19 @@ class Store:
             if cur is not None and (cur.value, cur.comment) == (str(value), comment or ""):
                 return False
             self._insert_answer(c, respondent, item, value, comment, "form", wave, now())
+            self._drop_oldest(c, respondent, item, wave)
             p = MODEL["pending_comments"]
             c.execute(p.delete().where(self._mine(p), p.c.respondent == respondent, p.c.item == item,
                                        p.c.wave == wave))
         return True
+
+    def _drop_oldest(self, c: sa.Connection, respondent: str, item: str, wave: str) -> None:
+        """Forget the form versions of one answer older than the latest ``HISTORY_MAX`` (the index's own order)."""
+        a = MODEL["answers"]
+        older = (sa.select(a.c.id).where(self._mine(a), a.c.respondent == respondent, a.c.item == item,
+                                         a.c.wave == wave, a.c.source == "form")
+                 .order_by(a.c.id.desc()).offset(HISTORY_MAX).scalar_subquery())
+        c.execute(a.delete().where(a.c.id.in_(older)))
 
     def keep_comment(self, respondent: str, item: str, wave: str, comment: str) -> bool:
         """Keep a comment typed on a question with no answer yet (an empty one is forgotten); True when changed."""

@@ -11,17 +11,19 @@ import csv
 import io
 import math
 import random
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
-from playbook.core.files import read_text, uncommented
+from playbook.core.files import csv_delimiter, read_text, uncommented
 
 FILE = "experiment.csv"
 COLUMNS = ("rep", "group", "revenue")
 GROUPS = ("treatment", "control")
 MIN_PER_GROUP = 2  # a standard deviation needs two reps
+REPS_MAX, REP_NAME_MAX = 5000, 100  # the planner's bounds: a sales force, not a phone book
 TARGET_LIFT = 0.15  # the smallest lift worth detecting when the experiment saw none (the planner's default)
 # The planner's starting values when the engagement has no figures of its own to start from.
 PLANNER = {"reps": 24, "target_lift": TARGET_LIFT, "control_mean": 420000.0, "control_sd": 87000.0, "seed": 2026}
@@ -43,7 +45,7 @@ def _rows(text: str, name: str):
     by the file's lines (the first line is row 1), blank and comment lines included."""
     lines = text.split("\n")
     first = next(i for i, line in enumerate(lines) if line.strip())  # the header
-    reader = csv.DictReader(io.StringIO("\n".join(lines[first:])))
+    reader = csv.DictReader(io.StringIO("\n".join(lines[first:])), delimiter=csv_delimiter(text, COLUMNS))
     header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
@@ -156,12 +158,22 @@ def _needed(lift: float, control: dict[str, Any]) -> dict[str, Any]:
 
 
 def parse_reps(text: str | list[str]) -> list[str]:
-    """Rep names from comma-separated (or one-per-line) text, checked: none empty, none twice, at least four."""
+    """Rep names from comma-separated (or one-per-line) text, checked: none empty, none twice, at least four, at
+    most ``REPS_MAX`` of at most ``REP_NAME_MAX`` characters each (work bounded by the text's length)."""
     if not isinstance(text, (str, list)):
         raise UserError(f"reps: {text!r} is not allowed; give the reps' names separated by commas.")
+    if len(text) > REPS_MAX * (REP_NAME_MAX + 2):
+        raise UserError(f"reps: the list is too long; give at most {REPS_MAX:,} names of at most {REP_NAME_MAX} "
+                        "characters each.")
     names = text if isinstance(text, list) else text.replace("\n", ",").split(",")
     reps = [str(n).strip() for n in names if str(n).strip()]
-    dupes = sorted({r for r in reps if reps.count(r) > 1})
+    if len(reps) > REPS_MAX:
+        raise UserError(f"reps: {len(reps):,} names given; an experiment plan takes at most {REPS_MAX:,}.")
+    long = next((r for r in reps if len(r) > REP_NAME_MAX), None)
+    if long is not None:
+        raise UserError(f"reps: the name {long[:40] + '...'!r} is longer than {REP_NAME_MAX} characters; give each "
+                        "rep's name on its own, separated by commas.")
+    dupes = sorted(name for name, n in Counter(reps).items() if n > 1)
     if dupes:
         raise UserError(f"reps: {dupes[0]!r} is listed twice; each rep must appear once.")
     if len(reps) < 2 * MIN_PER_GROUP:

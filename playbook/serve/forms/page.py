@@ -14,14 +14,16 @@ page's one websocket:
 ``FormPage.handle`` validates every message again (``FormModel.save``): the browser
 is not trusted, and a message about a question that is not on this form is refused.
 Every save and submission re-checks the page's link (a revoked or expired link
-gets "closed" and writes nothing), and each page may send at most ``PER_SECOND``
-messages a second and ``PER_MINUTE`` a minute: past that it gets "slow" and
-nothing is written.
+gets "closed" and writes nothing), and each link, however many pages it has open,
+may send at most ``PER_SECOND`` messages a second and ``PER_MINUTE`` a minute
+(``forms/handlers.py`` gives a link's pages one ``RateLimit``): past that a page
+gets "slow" and nothing is written.
 """
 
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -36,11 +38,14 @@ from playbook.serve.forms.questions import (
     DONT_KNOW_OPTION,
     DONT_KNOW_TIP,
     INTRO,
+    NOT_SAVED,
     RATING_OPTIONS,
     YESNO_OPTIONS,
     FormModel,
     LinkClosed,
     NotSaved,
+    StoreChanged,
+    log,
 )
 
 PER_SECOND, PER_MINUTE = 20, 600
@@ -48,14 +53,27 @@ SLOW = N_("Slow down a little, please: this change was not saved yet; it is trie
 
 
 class RateLimit:
-    """At most ``per_second`` messages in any second and ``per_minute`` in any minute (refused ones not counted)."""
+    """At most ``per_second`` messages in any second and ``per_minute`` in any minute (refused ones not counted).
+
+    One link's pages share one (their messages are answered in several worker threads).
+    """
 
     def __init__(self, per_second: int = PER_SECOND, per_minute: int = PER_MINUTE,
                  clock: Callable[[], float] = time.monotonic):
         self.per_second, self.per_minute, self.clock = per_second, per_minute, clock
         self.times: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    def quiet(self) -> bool:
+        """Whether nothing was allowed in the last minute (a limit that may be forgotten)."""
+        with self._lock:
+            return not self.times or self.times[-1] <= self.clock() - 60
 
     def allow(self) -> bool:
+        with self._lock:
+            return self._allow()
+
+    def _allow(self) -> bool:
         now = self.clock()
         while self.times and self.times[0] <= now - 60:
             self.times.popleft()
@@ -73,14 +91,18 @@ class RateLimit:
 def link_live(eng, token_hash: str) -> bool:
     """Whether the stored link ``token_hash`` still opens its page (not revoked, not expired).
 
-    Reads the store that must be there (``sqlite3.Error`` when it is gone).
+    Reads the store that must be there (``sqlite3.Error`` when it is gone). A store that no longer
+    holds the link at all was emptied or replaced under the server (a link is never deleted, only
+    revoked): ``StoreChanged``, a failure to save, not a link gone bad.
     """
     from playbook.core.store import open_store
     from playbook.outreach import links
 
     with open_store(eng, create=False) as store:
         row = store.token(token_hash)  # one row read, not every link of the engagement
-    return row is not None and links.live(row)
+    if row is None:
+        raise StoreChanged("the store no longer holds the link this form was opened with (emptied or replaced?)")
+    return links.live(row)
 
 
 class FormPage:
@@ -153,6 +175,10 @@ class FormPage:
             return {"op": "closed", "text": str(exc)}
         except NotSaved as exc:  # the server's log has the cause
             return {"op": "error", "item": data.get("item"), "seq": data.get("seq"), "text": str(exc)}
-        except Exception as exc:  # shown to the respondent as text; the form stays as it was
+        except ValueError as exc:  # what is allowed, in words for the respondent; the form stays as it was
             return {"op": "error", "item": data.get("item"), "seq": data.get("seq"),
                     "text": _("Not saved: %(reason)s", reason=exc)}
+        except Exception:  # anything else is for the server's log: no traceback or server path on the page
+            log.exception("A form message could not be answered (%s, %s)", self.model.eng.id, self.model.person.id)
+            return {"op": "error", "item": data.get("item"), "seq": data.get("seq"),
+                    "text": _(NOT_SAVED, consultant=self.model.consultant)}

@@ -62,6 +62,10 @@ class LinkClosed(Exception):
     """The link of this page was revoked or expired after it opened; its text is for the respondent."""
 
 
+class StoreChanged(LookupError):
+    """The store no longer holds what it held when the form opened (emptied or replaced): for the server's log."""
+
+
 class WaveClosed(LinkClosed):
     """The wave's deadline has passed: the form takes no new answers; its text is for the respondent."""
 
@@ -172,7 +176,7 @@ class FormModel:
             self._failed(what, FileNotFoundError("the answers store is missing"), item)
         try:
             ok = self.admitted is None or self.admitted()
-        except ERRORS as exc:
+        except (*ERRORS, StoreChanged) as exc:
             self._failed(what, exc, item)
         if not ok:
             raise LinkClosed(_(LINK_CLOSED, consultant=self.consultant))

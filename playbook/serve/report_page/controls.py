@@ -32,6 +32,10 @@ from playbook.serve.report_page.viewer import (
 
 log = logging.getLogger(__name__)
 
+# What-if values a page keeps as scenarios: each is a row of the scenario table, computed again at every redraw,
+# so their number is bounded (a scripted page could otherwise keep thousands and make each redraw take minutes).
+KEPT_MAX = 8
+
 
 class Live:
     """The controls of one page and the parts they redraw (ipywidgets; one per visitor)."""
@@ -202,9 +206,14 @@ class Live:
             update()
 
         def keep_values(_button: Any) -> None:
-            if dict(values()) == start or values() in [v for _, v in self.choice.kept]:
-                return  # the current plan, or kept already
+            if len(self.choice.kept) >= KEPT_MAX or dict(values()) == start \
+                    or values() in [v for _, v in self.choice.kept]:
+                return  # the page holds its most, or the current plan, or kept already
             self.choose(kept=(*self.choice.kept, (name % {"n": len(self.choice.kept) + 1}, values())))
+            if len(self.choice.kept) >= KEPT_MAX:
+                with formats.use(self.report.settings):
+                    keep.description = _("%(n)s scenarios kept, the most one page holds", n=KEPT_MAX)
+                keep.disabled = True
 
         for c in controls.values():
             c.add_class("pb-rp-whatif")
