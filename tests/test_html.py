@@ -9,6 +9,7 @@ import pytest
 
 from playbook import load, pages
 from playbook.core.html import macro, render, table_html
+from playbook.outreach import words
 from playbook.serve.forms.page import FormPage
 from playbook.serve.forms.questions import app_model, questionnaire_html
 from playbook.serve.forms.widget import respondent_app
@@ -84,8 +85,8 @@ def test_table_with_and_without_a_coloured_status():
 
 def test_form_pieces_and_page(eng):
     model = app_model(eng, "mk-1")
-    assert safe(model.who_html(), 2) == (f"<div class='pb-who'><b>Zoë {ESCAPED}</b> · marketing member · "
-                                         f"Acme {ESCAPED} · {model.wave}</div>")
+    assert safe(model.who_html(), 2) == (f"<div class='pb-who'><b>Zoë {ESCAPED}</b> · Marketing team · "
+                                         f"Acme {ESCAPED} · {words.period(model.wave)}</div>")
     inst, questions = model.sections[0]
     head = model.section_head_html(inst)
     assert head.startswith("<h3>Marketing self-evaluation (about your department)</h3><p class='pb-intro'>")
@@ -98,7 +99,8 @@ def test_form_pieces_and_page(eng):
     assert safe(model.statement_html(q)) == (f"<div class='pb-statement' id='pb-q-X-1'>"
                                              f"{ESCAPED}<span class='pb-required' title='required'>*</span></div>")
     html = safe(FormPage(app_model(eng, "mk-1")).html(), 2)
-    assert html.startswith(f"<div class='pb-form pb-lite'><div class='pb-who'><b>Zoë {ESCAPED}</b>")
+    assert html.startswith("<div class='pb-form pb-lite' data-words='{")
+    assert f"'><div class='pb-who'><b>Zoë {ESCAPED}</b>" in html
     assert html.endswith("<noscript><p class='pb-error'>This form needs JavaScript to save your answers.</p>"
                          "</noscript></div>")
     assert "<div class='pb-message' aria-live='polite'></div>" in html
@@ -130,7 +132,7 @@ def test_widget_form_messages(eng):
 
 
 def test_macro_output_is_plain_text():
-    got = macro("form.html.j2", "who", types.SimpleNamespace(name=HOSTILE, side="s", role="r"), "c", "w")
+    got = macro("form.html.j2", "who", types.SimpleNamespace(name=HOSTILE), HOSTILE, "c", "w")
     assert type(got) is str and safe(got)
 
 

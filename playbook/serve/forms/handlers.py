@@ -46,13 +46,12 @@ from voila.handler import BaseVoilaHandler
 from playbook.core.html import logo_uri, render
 from playbook.core.resources import templates_dir
 from playbook.outreach import links
-from playbook.serve.forms.page import FormPage, link_live
+from playbook.serve.forms.page import RELOAD, FormPage, link_live
 
 PAGE = "respond.ipynb"
 PAGE_ID = r"[A-Za-z0-9_-]{16,64}"
 MESSAGE_MAX = 16 * 1024  # an answer with a 2,000-character comment is some 8 KB
 PER_LINK = 4  # open pages one link may hold; a fifth drops the oldest
-RELOAD = "This page was open a long time without being used. It is reloading to show your saved answers."
 _STATIC = ("jupyter", "voila", "templates", "playbook", "static")
 _workers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="playbook-form")
 
