@@ -272,7 +272,7 @@ def consultant_tools(page: Page) -> None:
         return
     import ipywidgets as w
 
-    from playbook.outreach import status
+    from playbook.outreach import status, words
     from playbook.parts.actions import live as plan_live
     from playbook.parts.kpis import setup as kpi_setup
     from playbook.run import latest
@@ -283,7 +283,7 @@ def consultant_tools(page: Page) -> None:
     now = page.answers_now
     _html(render("consultant_bar.html.j2", now=now, run_day=run_day,
                  count=len(page.snapshot().wave_answers(page.wave)) if now else 0,
-                 people=[(p.id, p.name, p.side) for p in eng.respondents]))
+                 people=[(p.id, p.name, words.side(p.side)) for p in eng.respondents]))
     wave = page.report.wave if page.report is not None else page.wave
     tools = w.Accordion(children=[status.live_view(eng, wave), kpi_setup.setup_sheet(eng), plan_live.plan_view(eng)],
                         titles=(_("For you: who has answered"), _("For you: the KPI setup sheet"),
