@@ -215,6 +215,10 @@ def test_a_run_in_another_currency_writes_it_in_the_report_deck_and_pages(sample
     assert cost in economics  # the marketing program's cost, in the sources table
     if settings["locale"] == "de_DE":
         assert re.search(r"\d,\d", economics)  # decimal commas
+        # The PDF's page footer, "Seite 2 von 22": the message's placeholders become the page counters.
+        assert 'content: "Seite " counter(page) " von " counter(pages);' in html
+    else:
+        assert 'content: "Page " counter(page) " of " counter(pages);' in html
     summary = html.split('<section class="part" id="economics"', 1)[0]
     assert symbol in summary and not re.search(r"\$\d", summary)
     # the pages: the executed notebook the report was made from
