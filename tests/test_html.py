@@ -6,6 +6,7 @@ import types
 
 import pandas as pd
 import pytest
+from markupsafe import escape
 
 from playbook import load, pages
 from playbook.core.html import macro, render, table_html
@@ -21,9 +22,10 @@ PEOPLE = [{"id": "mk-1", "name": "Zoë " + HOSTILE, "side": "marketing", "role":
 
 
 def safe(html: str, times: int = 1) -> str:
-    """``html`` holds the hostile text only escaped, at least ``times`` times."""
+    """``html`` holds the hostile text only escaped, at least ``times`` times (a value inside a translated message
+    is escaped by Jinja's gettext, markupsafe's spelling: &#34; and &#39;)."""
     assert "<script" not in html and "alert(1)</" not in html
-    assert html.count(ESCAPED) >= times, html
+    assert html.count(ESCAPED) + html.count(str(escape(HOSTILE))) >= times, html
     return html
 
 
@@ -166,6 +168,6 @@ def test_kpi_setup_sheet_pieces(eng):
     from playbook.parts.kpis.setup import setup_sheet
 
     sheet = setup_sheet(eng)
-    assert safe(sheet.children[0].value).startswith(f"<h3>Shared KPIs for Acme {ESCAPED}</h3><p>1. Tick the ")
+    assert safe(sheet.children[0].value).startswith(f"<h3>Shared KPIs for Acme {escape(HOSTILE)}</h3><p>1. Tick the ")
     sheet._say("Not saved: " + HOSTILE, ok=False)
     assert sheet.message.value == f'<p style="color:#c8443a; font-weight:bold">Not saved: {ESCAPED}</p>'
