@@ -43,6 +43,7 @@ import json
 import re
 import time
 from collections import defaultdict, deque
+from contextlib import nullcontext
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from jupyter_server.auth.identity import IdentityProvider, User
@@ -54,8 +55,10 @@ from tornado.ioloop import PeriodicCallback
 from traitlets import Float, Integer, List, Unicode
 from voila.request_info_handler import RequestInfoSocketHandler
 
+from playbook.core import formats, i18n
 from playbook.core.engagement import is_slug
 from playbook.core.errors import UserError
+from playbook.core.i18n import N_, _
 from playbook.core.resources import notebooks_dir
 from playbook.outreach import links
 from playbook.serve import kernels
@@ -63,8 +66,11 @@ from playbook.serve.forms import handlers
 from playbook.serve.live import KERNEL_HEADER, VISITOR_HEADER, kernel_proof, sign_visitor, workspace_engagement
 
 DROPPED = frozenset({"t", "c", "v", "template", "theme"})
-BUSY = "Many people are answering right now. Please try again in a minute."
-NOT_FOUND = "There is nothing to see here. Please open the link you were sent."
+BUSY = N_("Many people are answering right now. Please try again in a minute.")
+NOT_FOUND = N_("There is nothing to see here. Please open the link you were sent.")
+# The refusal page's title, by status (templates/jupyter/voila/templates/playbook/<status>.html).
+TITLES = {403: N_("This link is not valid"), 404: N_("This link is not valid"),
+          429: N_("Please try again in a minute"), 503: N_("Please try again in a minute")}
 ANONYMOUS = User(username="visitor", name="visitor")
 KERNEL_ID = r"\w+-\w+-\w+-\w+-\w+"
 # A kernel's own paths: Jupyter's kernel API (the model, the channels) and Voilà's unload beacon.
@@ -92,9 +98,36 @@ def host_name(netloc: str) -> str:
     return name[1:-1] if name.startswith("[") and name.endswith("]") else name
 
 
-def _refuse(status: int, text: str) -> web.HTTPError:
-    # The page (templates/jupyter/voila/templates/playbook/<status>.html) shows ``message``.
-    return web.HTTPError(status, "%s", text)
+class Refused(web.HTTPError):
+    """A refusal for a visitor: the page (templates/jupyter/voila/templates/playbook/<status>.html) shows
+    ``playbook_message`` under ``playbook_title``, in the language ``playbook_lang``; the server's log keeps
+    ``log`` (English, as every line of the log)."""
+
+    def __init__(self, status: int, text: str, log: str) -> None:
+        super().__init__(status, "%s", log)
+        self.playbook_message = text
+        self.playbook_title = _(TITLES[status]) if status in TITLES else ""
+        self.playbook_lang = i18n.active()
+
+
+def _refuse(status: int, text: str, eng=None, log: str = "") -> web.HTTPError:
+    """A refusal worded in ``eng``'s language, else the language active now (the visitor's browser's). ``text``: a
+    message of the catalogs (translated here) or words translated already; ``log``: the log's words (``text``)."""
+    with formats.use(eng.settings) if eng is not None else nullcontext():
+        return Refused(status, _(text), log or text)
+
+
+def browser_language(header: str | None) -> str:
+    """The shipped language the visitor's browser prefers most (``Accept-Language``), else English."""
+    wanted = []
+    for n, part in enumerate((header or "").split(",")):
+        tag, _sep, params = part.strip().partition(";")
+        try:
+            q = float(params.strip()[2:]) if params.strip().startswith("q=") else 1.0
+        except ValueError:
+            q = 0.0
+        wanted.append((-q, n, tag.strip().replace("_", "-").split("-")[0].lower()))
+    return next((lang for q, _n, lang in sorted(wanted) if q < 0 and lang in i18n.shipped()), i18n.SOURCE)
 
 
 def _live_kernels(km) -> set[str]:
@@ -140,18 +173,22 @@ class Gate(IdentityProvider):
                 (f"{self._server_url}voila/query/(?P<kernel_id>{KERNEL_ID})", KernelQuerySocket)]
 
     def get_user(self, handler: web.RequestHandler) -> User:
+        # A refusal before the engagement is known speaks the visitor's browser's language (if shipped).
+        language = i18n.activate(browser_language(handler.request.headers.get("Accept-Language")))
         try:
             return self._visitor(handler)
         except web.HTTPError:
             handler.current_user = None  # the refusal page is drawn for nobody
             raise
+        finally:
+            i18n.deactivate(language)
 
     def _visitor(self, handler: web.RequestHandler) -> User:
         request = handler.request
         query = strip_request(request)
         if self.hosts and host_name(request.host) not in self.hosts:
             self.log.warning("Refused a request for host %r (not this server's)", request.host[:100])
-            raise _refuse(403, links.INVALID_TEXT.format(consultant="your consultant"))
+            raise _refuse(403, links.refusal(None).message, log="a link for another host")
         if request.headers.get("Upgrade", "").lower() == "websocket" and not self._origin_ok(request):
             raise web.HTTPError(403)  # (one log line: the request's own)
         self._start_watchdog(handler)
@@ -191,7 +228,7 @@ class Gate(IdentityProvider):
             if self._too_many(ip):
                 raise _refuse(429, BUSY)
             self._failed(ip)
-            raise _refuse(403, found.message)
+            raise _refuse(403, found.message, eng, log=f"a link that is {found.reason}")
         links.opened(eng, found.token_hash)
         who = found.respondent if found.kind == links.RESPONDENT else f"{found.kind} {found.name}".strip()
         user = User(username=f"{found.kind}:{found.respondent}", name=who or "consultant")
@@ -205,7 +242,7 @@ class Gate(IdentityProvider):
         except kernels.Full as full:
             self.log.warning("A report page was refused: %s", "too many windows of one link" if full.status == 429
                              else f"{len(self.pages)} report pages open (the cap)")
-            raise _refuse(full.status, full.text) from None
+            raise _refuse(full.status, full.text, eng) from None
         handler.request.headers[VISITOR_HEADER] = sign_visitor(eng.id, found.kind, found.respondent, found.name,
                                                                found.token_hash)
         return user

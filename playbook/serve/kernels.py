@@ -35,14 +35,16 @@ from jupyter_server.auth.identity import User
 from tornado import web
 from voila.tornado.handler import TornadoVoilaHandler
 
+from playbook.core.i18n import N_
+
 # The page's secret, in one cookie per path of its kernel (a cookie name holds one path): Jupyter's kernel API
 # (the kernel's model and channels) and Voilà's unload beacon.
 COOKIES = {"api/kernels": "playbook-kernel", "voila/api/shutdown": "playbook-beacon"}
 PER_LINK = 3  # report pages (kernels) one link may hold at once
 GONE_AFTER = 45.0  # seconds a report page may have no socket before its kernel is stopped
 SESSION_LINK = "the server's own consultant link"
-WINDOWS = "This link is open in too many windows. Close one of them, then reload this page."
-FULL = "Many people are viewing this report right now. Please try again in a minute."
+WINDOWS = N_("This link is open in too many windows. Close one of them, then reload this page.")
+FULL = N_("Many people are viewing this report right now. Please try again in a minute.")
 
 
 class Full(Exception):

@@ -50,13 +50,12 @@ from playbook.core.html import logo_uri, render
 from playbook.core.i18n import N_, _
 from playbook.core.resources import templates_dir
 from playbook.outreach import links
-from playbook.serve.forms.page import FormPage, RateLimit, link_live
+from playbook.serve.forms.page import RELOAD, FormPage, RateLimit, link_live
 
 PAGE = "respond.ipynb"
 PAGE_ID = r"[A-Za-z0-9_-]{16,64}"
 MESSAGE_MAX = 16 * 1024  # an answer with a 2,000-character comment is some 8 KB
 PER_LINK = 4  # open pages one link may hold; a fifth closes the oldest
-RELOAD = "This page was open a long time without being used. It is reloading to show your saved answers."
 TOO_MANY = N_("This link is open in too many windows, so this one was closed and nothing more is saved here. "
               "Use the newest window, or close the others and reload this one.")
 SESSION_LINK = "the server's own consultant link"  # the key of the one link with no stored hash

@@ -31,7 +31,7 @@ from typing import Any
 
 from playbook.core import formats
 from playbook.core.html import render
-from playbook.core.i18n import N_, _
+from playbook.core.i18n import N_, _, ngettext
 from playbook.core.instruments import RATING
 from playbook.serve.forms.questions import (
     COMMENT_MAX,
@@ -50,6 +50,20 @@ from playbook.serve.forms.questions import (
 
 PER_SECOND, PER_MINUTE = 20, 600
 SLOW = N_("Slow down a little, please: this change was not saved yet; it is tried again in a moment.")
+RELOAD = N_("This page was open a long time without being used. It is reloading to show your saved answers.")
+
+
+def script_words() -> dict[str, Any]:
+    """What the page's script says on its own (no server to ask: the connection is gone), in the active language.
+    ``unsaved``: the singular and the plural, ``{n}`` standing for the number."""
+    def unsaved(n: int) -> str:
+        return ngettext("The last answer was not saved; please give it again.",
+                        "The last %(n)s answers were not saved; please give them again.", n).replace(str(n), "{n}")
+
+    return {"reconnecting": _("Reconnecting…"), "not_saved": _("Not saved."), "slow": _(SLOW),
+            "lost": _("The connection to this form was lost. Your saved answers are kept: reload this page (or open "
+                      "your link again) to go on."),
+            "unsaved": [unsaved(1), unsaved(2)], "closed": _("This link is no longer valid."), "reload": _(RELOAD)}
 
 
 class RateLimit:
@@ -128,7 +142,7 @@ class FormPage:
                           closed=m.closed_text(), answered=answered, rating=RATING, rating_options=RATING_OPTIONS,
                           yesno_options=[(_(label), value) for label, value in YESNO_OPTIONS],
                           dont_know=(_(DONT_KNOW_OPTION[0]), DONT_KNOW_OPTION[1]), dont_know_tip=_(DONT_KNOW_TIP),
-                          comment_max=COMMENT_MAX, status=m.status_text(),
+                          comment_max=COMMENT_MAX, status=m.status_text(), script_words=script_words(),
                           submitted=m.submitted_text(False) if m.submitted_at else "")
 
     @property

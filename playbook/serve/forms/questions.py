@@ -289,7 +289,10 @@ class FormModel:
 
     # Markup both views share (templates/html/form.html.j2).
     def who_html(self) -> str:
-        return macro("form.html.j2", "who", self.person, self.eng.client, self.wave)
+        from playbook.outreach import words
+
+        return macro("form.html.j2", "who", self.person, words.role(self.person), self.eng.client,
+                     words.period(self.wave))
 
     def section_head_html(self, inst: Instrument) -> str:
         return macro("form.html.j2", "section_head", self.title(inst), inst.intro,
@@ -327,5 +330,11 @@ def app_model(eng: Engagement, respondent: str, wave: str | None = None) -> Form
 
 def questionnaire_html(eng: Engagement, wave: str | None = None) -> str:
     """Every question asked, as a printable list: for paper collection, or a preview of the form."""
+    from playbook.outreach import words
+
     asked = [instruments()[code] for code in app_codes("marketing")[0][:-1] + ["SSE"]]
-    return render("questionnaire.html.j2", client=eng.client, wave=wave or eng.period, instruments=asked)
+    with formats.use(eng.settings):
+        dont_know = _(DONT_KNOW_OPTION[0])
+        return render("questionnaire.html.j2", client=eng.client, period=words.period(wave or eng.period),
+                      instruments=asked, rating_choices=f"1 2 3 4 5 · {dont_know}",
+                      yesno_choices=" · ".join([*(_(label) for label, _v in YESNO_OPTIONS), dont_know]))

@@ -13,6 +13,7 @@ from typing import Any
 from playbook.core import formats
 from playbook.core.errors import UserError
 from playbook.core.html import macro
+from playbook.core.i18n import _
 from playbook.serve.report_page.viewer import (
     NOT_DRAWN,
     TEMPLATE,
@@ -90,7 +91,7 @@ class Live:
             stage.value = note_html(exc.message, "pb-invalid")
         except Exception:  # the page stays usable; the reason goes to the server's log
             log.exception("could not redraw %s", name)
-            stage.value = note_html(NOT_DRAWN, "pb-invalid")
+            stage.value = note_html(_(NOT_DRAWN), "pb-invalid")
 
     def _note(self, name: str) -> str:
         return note(self.report, name, self.choice)

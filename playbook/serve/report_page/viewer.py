@@ -29,15 +29,16 @@ from typing import Any
 from playbook import parts
 from playbook.core import formats
 from playbook.core.html import macro
+from playbook.core.i18n import N_
 from playbook.report import document
 from playbook.report.summary import executive, glance
 
 log = logging.getLogger(__name__)
 TEMPLATE = "report_page.html.j2"
-NOT_READY = "This report is not ready yet; your consultant will send the link again when it is."
-NOT_READY_CONSULTANT = ("This report is not ready yet: it shows the latest analysis of this engagement and there is "
-                        "none so far. Run the analysis (playbook run) and open this page again.")
-NOT_DRAWN = "This view could not be drawn. Please try another choice, or reload the page."
+NOT_READY = N_("This report is not ready yet; your consultant will send the link again when it is.")
+NOT_READY_CONSULTANT = N_("This report is not ready yet: it shows the latest analysis of this engagement and there "
+                          "is none so far. Run the analysis (playbook run) and open this page again.")
+NOT_DRAWN = N_("This view could not be drawn. Please try another choice, or reload the page.")
 # A reason naming one of the engagement's files is for the consultant, not for this page.
 FILE_NAME = re.compile(r"\b[\w-]+\.(csv|ya?ml|json|ipynb|pickle|xlsx|html|pdf|pptx|png|jpe?g)\b", re.IGNORECASE)
 
