@@ -19,6 +19,9 @@ It also sends 36 stranger requests (no token, malformed, forged, revoked): kerne
 Issue 14 adds the client's interactive report (``benchmarks/bench_viewer.py``, run at the end):
 viewer link to first chart beside the empty notebook (goal <= 3 s and <= 1.0x), a what-if change
 redrawn (goal <= 0.5 s), memory per connected viewer (``--viewer-only`` runs just that).
+Issue 22 adds what a red team broke (``--red-team-only`` runs just that), on a run of the sample: one
+viewer link opened 40 times (kernels started, their memory, whether a consultant and another viewer are
+still admitted), and 10 report requests dropped after 0.5 s (kernels alive after 10, 30 and 60 s; goal 0).
 Run: .venv/bin/python benchmarks/bench_serve.py [--runs 10] [--crowd 100 --window 10 --preheat 4]
 """
 
@@ -41,6 +44,7 @@ from benchmarks.bench_viewer import empty_voila, total_rss, wait_http  # noqa: E
 from playbook import load  # noqa: E402
 from playbook.core.engagement import sample_path  # noqa: E402
 from playbook.outreach import links  # noqa: E402
+from playbook.serve import server  # noqa: E402
 from tests.browser import CHROMIUM_ARGS, kernels, served  # noqa: E402
 
 
@@ -83,6 +87,71 @@ def strangers(eng_dir: Path, n: int = 36) -> dict:
         "stranger_server_memory_before_mib": round(before_rss / 2**20, 1),
         "stranger_server_memory_after_mib": round(after_rss / 2**20, 1),
     }
+
+
+def red_team(eng_dir: Path, opens: int = 40, dropped: int = 10) -> dict:
+    """One viewer link opened ``opens`` times; ``dropped`` report requests given up after 0.5 s (issue 22)."""
+    import socket
+
+    from tests.browser import ReportPage
+
+    subprocess.run([sys.executable, "-m", "playbook", "run", str(eng_dir), "--out", str(eng_dir.parent / "out"),
+                    "--no-pdf", "--no-deck"], check=True, capture_output=True)
+    eng = load(eng_dir)
+    report = "report.ipynb"
+    out: dict = {}
+    with served(eng_dir, "--preheat", "2") as (base, proc):
+        wait_kernels(proc, 2)
+        pool, _ = kernels_rss(proc)
+        url = links.link(base, eng, links.issue_viewer(eng), report, key="v")
+        codes: dict[int, int] = {}
+        most, most_rss = 0, 0
+        for _ in range(opens):
+            page = ReportPage(url)
+            codes[page.status] = codes.get(page.status, 0) + 1
+            n, rss = kernels_rss(proc)
+            most, most_rss = max(most, n), max(most_rss, rss)
+        consultant = ReportPage(links.link(base, eng, proc.consultant_token, report, key="c"))
+        other = ReportPage(links.link(base, eng, links.issue_viewer(eng), report, key="v"))
+        n, rss = kernels_rss(proc)
+        out.update({
+            "one_viewer_link_opened": opens,
+            "one_viewer_link_answers": {str(k): v for k, v in sorted(codes.items())},
+            "one_viewer_link_kernels_started": most - pool,
+            "kernels_memory_mib_pool_of_2_included": round(max(most_rss, rss) / 2**20, 1),
+            "consultant_still_admitted": consultant.status == 200,
+            "another_viewer_still_admitted": other.status == 200,
+            "kernel_cap": server.default_max_kernels(),
+        })
+        for page in (consultant, other):
+            page.beacon()
+    with served(eng_dir, "--preheat", "2") as (base, proc):
+        wait_kernels(proc, 2)
+        pool, _ = kernels_rss(proc)
+        host, port = base.removeprefix("http://").split(":")
+        socks = []
+        for _ in range(dropped):
+            path = links.link(base, eng, links.issue_viewer(eng), report, key="v").removeprefix(base)
+            sock = socket.create_connection((host, int(port)))
+            sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
+            socks.append(sock)
+        time.sleep(0.5)
+        for sock in socks:
+            sock.close()
+        start, alive = time.monotonic(), {}
+        for at in (10, 30, 60):
+            time.sleep(max(0.0, start + at - time.monotonic()))
+            alive[str(at)] = max(0, len(kernels(proc)) - pool)
+        out.update({"dropped_report_requests": dropped, "dropped_kernels_alive_after_s": alive,
+                    "dropped_kernels_goal_after_60_s": 0})
+    return out
+
+
+def wait_kernels(proc: subprocess.Popen, n: int, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while len(kernels(proc)) < n and time.monotonic() < deadline:
+        time.sleep(0.5)
+    time.sleep(2)
 
 
 def kernels_rss(proc: subprocess.Popen) -> tuple[int, int]:
@@ -223,7 +292,16 @@ def main() -> None:
     ap.add_argument("--preheat", type=int, default=4, help="serve --preheat for the crowd")
     ap.add_argument("--crowd-only", action="store_true", help="skip the one-by-one timings")
     ap.add_argument("--viewer-only", action="store_true", help="only the interactive report (bench_viewer.py)")
+    ap.add_argument("--red-team-only", action="store_true", help="only issue 22's two figures")
     args = ap.parse_args()
+    if args.red_team_only:
+        tmp = Path(tempfile.mkdtemp())
+        shutil.copytree(sample_path(), tmp / "halvorsen-2026")
+        try:
+            print(json.dumps(red_team(tmp / "halvorsen-2026"), indent=2))
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return
     viewer = [sys.executable, str(Path(__file__).with_name("bench_viewer.py")), "--runs", str(args.runs)]
     if args.viewer_only:
         sys.exit(subprocess.call(viewer))
@@ -317,6 +395,7 @@ def main() -> None:
         results.update(strangers(eng_dir))
         if args.crowd:
             results.update(crowd(eng_dir, args.crowd, args.window, args.preheat))
+        results.update(red_team(eng_dir))
     finally:
         empty_server.terminate()
         shutil.rmtree(tmp, ignore_errors=True)

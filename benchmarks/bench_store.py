@@ -2,13 +2,14 @@
 
 Answers saved per second and the median and 95th percentile save latency with 1, 10 and 30 writers
 at once (separate processes, as the kernels of a served engagement are, each opening the store for
-every save as a form does), then ``playbook run`` of the demo engagement (a copy of the sample) on
-each backend. PostgreSQL is a throwaway cluster started for the run on 127.0.0.1 (Debian's
+every save as a form does), then an import of ``responses.csv`` with 185,000 answers (5,000 respondents, every
+item) on each backend: answers written per second, and a second import of the unchanged file beside reading the
+file once; then ``playbook run`` of the demo engagement (a copy of the sample) on each backend. PostgreSQL is a throwaway cluster started for the run on 127.0.0.1 (Debian's
 ``postgresql`` server binaries) and stopped at the end, with its default settings (fsync on);
 SQLite is the engagement folder's file (WAL, synchronous FULL).
 
 Prints figures; asserts nothing.
-Run: .venv/bin/python benchmarks/bench_store.py [--writers 1 10 30] [--saves N] [--no-run]
+Run: .venv/bin/python benchmarks/bench_store.py [--writers 1 10 30] [--saves N] [--answers 185000] [--no-run]
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 STORE_ENV = "PLAYBOOK_STORE_URL"
 ITEMS = ("CS1-1", "CS1-2", "CS1-3", "CS1-4", "CS1-5")
@@ -95,16 +98,55 @@ def stored(folder: Path, url: str | None) -> int:
     from playbook import load
     from playbook.core.store import open_store
 
+    with backend(url), open_store(load(folder), read_only=True) as store:
+        return len(store.history())
+
+
+@contextmanager
+def backend(url: str | None):
+    """PLAYBOOK_STORE_URL set to ``url`` (unset for the folder's SQLite file) in this process, then restored."""
     before = os.environ.pop(STORE_ENV, None)
     if url:
         os.environ[STORE_ENV] = url
     try:
-        with open_store(load(folder), read_only=True) as store:
-            return len(store.history())
+        yield
     finally:
         os.environ.pop(STORE_ENV, None)
         if before is not None:
             os.environ[STORE_ENV] = before
+
+
+def import_rate(root: Path, url: str | None, answers: int) -> dict:
+    """``responses.csv`` of ``answers`` answers (every item per respondent) imported into an empty store, then
+    again unchanged, beside reading the file once."""
+    import random
+
+    from bench_scale import ITEMS as ALL_ITEMS
+
+    from playbook import load
+    from playbook.core.responses import import_file, parse
+
+    rng = random.Random(7)
+    respondents = -(-answers // len(ALL_ITEMS))
+    folder = write_engagement(root / uuid.uuid4().hex[:8], f"bench-{uuid.uuid4().hex[:8]}", respondents)
+    lines = ["respondent,item,answer,comment"]
+    lines += [f"rep-{n:02d},{item},{rng.randint(1, 5) if item.startswith('CS') else rng.choice(('yes', 'no'))},"
+              for n in range(respondents) for item in ALL_ITEMS][:answers]
+    (folder / "responses.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with backend(url):
+        eng = load(folder)
+        start = time.perf_counter()
+        parse(eng, eng.file("responses.csv"))
+        read = time.perf_counter() - start
+        start = time.perf_counter()
+        added, _ = import_file(eng)
+        first = time.perf_counter() - start
+        start = time.perf_counter()
+        again, unchanged = import_file(eng)
+        second = time.perf_counter() - start
+    return {"answers": added, "import_seconds": round(first, 2), "answers_per_second": round(added / first),
+            "read_file_once_seconds": round(read, 2), "second_import_seconds": round(second, 2),
+            "second_import_added": again, "second_import_unchanged": unchanged}
 
 
 def demo_run(root: Path, url: str | None, repeat: int) -> dict:
@@ -173,9 +215,10 @@ def main() -> None:
     ap.add_argument("--writers", type=int, nargs="+", default=[1, 10, 30])
     ap.add_argument("--saves", type=int, default=60, help="saves per writer")
     ap.add_argument("--repeat", type=int, default=1, help="playbook run repeats per backend")
-    ap.add_argument("--no-run", action="store_true", help="only the saves, not playbook run")
+    ap.add_argument("--answers", type=int, default=185_000, help="answers in the imported responses.csv (0: none)")
+    ap.add_argument("--no-run", action="store_true", help="only the saves and the import, not playbook run")
     args = ap.parse_args()
-    report = {"saves_per_writer": args.saves, "cores": os.cpu_count(), "saves": [], "run": {}}
+    report = {"saves_per_writer": args.saves, "cores": os.cpu_count(), "saves": [], "import": {}, "run": {}}
     with throwaway_postgres() as url, tempfile.TemporaryDirectory(prefix="bench-store-") as tmp:
         backends = {"sqlite": None, "postgresql": url}
         for n in args.writers:
@@ -183,6 +226,10 @@ def main() -> None:
                 row = {"backend": name, **saves(Path(tmp), backend_url, n, args.saves)}
                 report["saves"].append(row)
                 print(json.dumps(row), flush=True)
+        if args.answers:
+            for name, backend_url in backends.items():
+                report["import"][name] = import_rate(Path(tmp), backend_url, args.answers)
+                print(json.dumps({"backend": name, **report["import"][name]}), flush=True)
         if not args.no_run:
             for name, backend_url in backends.items():
                 report["run"][name] = demo_run(Path(tmp), backend_url, args.repeat)

@@ -300,6 +300,7 @@ def import_(directory: Path) -> None:
     """Import DIRECTORY's responses.csv into its answer store (repeating it adds nothing)."""
     from playbook.core.engagement import load
     from playbook.core.responses import FILE, import_file
+    from playbook.core.store_admin import describe
 
     eng = load(directory)
     counts = import_file(eng)
@@ -307,7 +308,7 @@ def import_(directory: Path) -> None:
         raise UserError(f"{eng.path}: there is no {FILE} to import; its columns are respondent, item, answer and "
                         "optionally comment and wave (see 'playbook new').")
     added, unchanged = counts
-    click.echo(f"Imported {FILE} into {eng.store_path.name}: {added} answer(s) added, {unchanged} unchanged.")
+    click.echo(f"Imported {FILE} into {describe(eng)}: {added} answer(s) added, {unchanged} unchanged.")
 
 
 @main.command()
@@ -323,14 +324,17 @@ def import_(directory: Path) -> None:
                    "https://forms.example.org/survey/; printed links start with it.")
 @click.option("--max-kernels", default=None, type=click.IntRange(min=1),
               help="Interactive report pages (kernels) open at once, the preheated ones included; past it "
-                   "visitors are asked to try again in a minute (forms are not counted: they need no kernel). "
-                   "Default: available memory / 260 MiB, at least 4.")
+                   "viewers are asked to try again in a minute, and the last place is kept for a consultant "
+                   "(forms are not counted: they need no kernel). Default: the available memory less a fifth of "
+                   "the machine's (at least 1 GiB) for the server and the system, / 260 MiB, at least 4.")
 @click.option("--preheat", default=2, show_default=True, type=click.IntRange(min=0),
               help="Interactive report pages kept started, ready for the next viewers.")
+@click.option("--kernels-per-link", default=3, show_default=True, type=click.IntRange(min=1),
+              help="Interactive report pages one link may have open at once.")
 @store_option
 @user_errors
 def serve(path: Path, port: int, host: str, idle_timeout: int, base_url: str | None, public_url: str | None,
-          max_kernels: int | None, preheat: int) -> None:
+          max_kernels: int | None, preheat: int, kernels_per_link: int) -> None:
     """Serve the forms and live views of PATH (an engagement, or a folder of them) with Voilà."""
     from playbook.core.firm import for_workspace
     from playbook.outreach.urls import address
@@ -339,7 +343,7 @@ def serve(path: Path, port: int, host: str, idle_timeout: int, base_url: str | N
     firm = for_workspace(path) if public_url is None and base_url is None else None
     where = address(host, port, base_url, public_url or (firm.public_url if firm is not None else None) or None)
     sys.exit(run_server(path, port=port, host=host, echo=click.echo, idle_timeout=idle_timeout, address=where,
-                        max_kernels=max_kernels, preheat=preheat))
+                        max_kernels=max_kernels, preheat=preheat, per_link=kernels_per_link))
 
 
 @main.command()

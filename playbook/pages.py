@@ -16,11 +16,12 @@ from typing import Any
 from playbook.core import formats
 from playbook.core.errors import UserError
 from playbook.core.html import logo_uri, render, table_html
+from playbook.core.i18n import N_, _
 from playbook.serve.live import Context, context, in_voila
 
 # Money such as "$1.2M ... $160K" must never be typeset as maths by MathJax (JupyterLab, nbconvert).
 NO_MATH = "tex2jax_ignore mathjax_ignore"
-INVALID = "This link is not valid. Please check the address you were sent, or ask your consultant for a new link."
+INVALID = N_("This link is not valid. Please check the address you were sent, or ask your consultant for a new link.")
 
 
 @dataclass
@@ -92,7 +93,7 @@ def start(engagement_dir: str = "", mode: str = "auto", respondent: str = "", wa
     except UserError as exc:
         if mode == "report" or not in_voila():
             raise  # headless: papermill reports the one clear message
-        _html(render("message.html.j2", tag="div", cls="pb-invalid", text=INVALID))
+        _html(render("message.html.j2", tag="div", cls="pb-invalid", text=_(INVALID)))
         return Page(None, error=exc.message)
     formats.use(ctx.engagement.settings)  # every number on this page in the client's currency and locale
     return Page(ctx, wave or ctx.engagement.period, _snap=snap)
@@ -192,22 +193,22 @@ def widget(page: Page, factory, *args) -> Any:
 
 # -- the client's interactive report (notebooks/report.ipynb) --------------------------------------------------
 def _preload_report() -> None:
-    """Everything the report's page and its controls use, imported and warmed up before the visitor arrives."""
-    import altair  # noqa: F401
-    import ipywidgets  # noqa: F401
-    import nbformat  # noqa: F401
-    import pandas  # noqa: F401
+    """What the report's page draws with, imported before the visitor arrives: its controls' widgets, its
+    templates, the parts' registry and the page's words.
 
-    from playbook.core import snapshot  # noqa: F401
-    from playbook.parts import PARTS, charts
-    from playbook.parts.economics import whatif  # noqa: F401
+    What a control needs once used (the run's snapshot with pandas, the parts' views with altair, the chart
+    renderer) loads on that first use, in the visitor's kernel: a page that is only read stays near 70 MiB
+    where warming those too held about 260 MiB per kernel, pooled or open; the first change pays about a
+    second and a half for it, later changes nothing more.
+    """
+    import ipywidgets  # noqa: F401
+
+    from playbook.parts.economics import whatif  # noqa: F401  (the what-if's and the planner's inputs)
     from playbook.report import document
     from playbook.serve.report_page import controls, viewer  # noqa: F401
 
-    for part in PARTS:
-        part.module("views")
     document.intros()
-    charts.to_svg(charts.empty(" "))  # the chart renderer's first drawing is its slowest
+    viewer.style_html()  # the page's template, compiled
 
 
 def report_start(engagement_dir: str = "", mode: str = "auto", respondent: str = "", wave: str = "",
@@ -227,7 +228,7 @@ def report_start(engagement_dir: str = "", mode: str = "auto", respondent: str =
         return page
     ctx = page.ctx
     if ctx.live and ctx.respondent and not ctx.consultant:  # a respondent's link opens their form, not this
-        _html(render("message.html.j2", tag="div", cls="pb-invalid", text=INVALID))
+        _html(render("message.html.j2", tag="div", cls="pb-invalid", text=_(INVALID)))
         return Page(None, error="a respondent's link")
     if page._snap is not None:
         page.report = viewer.Report.computed(page._snap)
@@ -240,7 +241,7 @@ def report_start(engagement_dir: str = "", mode: str = "auto", respondent: str =
             page.report = viewer.Report.computed(page.snapshot())
     if page.report is None:
         text = viewer.NOT_READY_CONSULTANT if ctx.consultant else viewer.NOT_READY
-        _html(render("message.html.j2", tag="div", cls="pb-invalid", text=text))
+        _html(render("message.html.j2", tag="div", cls="pb-invalid", text=_(text)))
     elif ctx.live:
         from playbook.serve.report_page.controls import Live
 
@@ -271,23 +272,22 @@ def consultant_tools(page: Page) -> None:
         return
     import ipywidgets as w
 
-    from playbook.outreach import status
+    from playbook.outreach import status, words
     from playbook.parts.actions import live as plan_live
     from playbook.parts.kpis import setup as kpi_setup
-    from playbook.report.document import long_date
     from playbook.run import latest
 
     eng = page.ctx.engagement
     run = latest.find(eng)
-    run_day = long_date(date.fromtimestamp((run / "results.json").stat().st_mtime)) if run else ""
+    run_day = formats.day(date.fromtimestamp((run / "results.json").stat().st_mtime)) if run else ""
     now = page.answers_now
     _html(render("consultant_bar.html.j2", now=now, run_day=run_day,
                  count=len(page.snapshot().wave_answers(page.wave)) if now else 0,
-                 people=[(p.id, p.name, p.side) for p in eng.respondents]))
+                 people=[(p.id, p.name, words.side(p.side)) for p in eng.respondents]))
     wave = page.report.wave if page.report is not None else page.wave
     tools = w.Accordion(children=[status.live_view(eng, wave), kpi_setup.setup_sheet(eng), plan_live.plan_view(eng)],
-                        titles=("For you: who has answered", "For you: the KPI setup sheet",
-                                "For you: the action plan"), selected_index=None)
+                        titles=(_("For you: who has answered"), _("For you: the KPI setup sheet"),
+                                _("For you: the action plan")), selected_index=None)
     tools.add_class("pb-consultant-tools")
     _display(tools)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -110,6 +111,9 @@ def page(browser):
     ctx = browser.new_context()
     pg = ctx.new_page()
     yield pg
+    for open_page in ctx.pages:  # closed as a visitor closes a tab: a report page's kernel stops at once
+        open_page.close(run_before_unload=True)
+    time.sleep(0.3)  # (the unload beacons leave)
     ctx.close()
 
 

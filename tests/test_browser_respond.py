@@ -29,6 +29,8 @@ def workspace(tmp_path_factory):
     write_engagement(root / "solo", people, rows=[], id="solo", client="Solo & Sons <Ltd>")
     crowd = [{"id": f"rep-{i:02d}", "name": f"Rep {i}", "side": "sales", "role": "member"} for i in range(CROWD)]
     write_engagement(root / "crowd", crowd, rows=[], id="crowd", client="Crowdco")
+    write_engagement(root / "deutsch", people, rows=[], id="deutsch", client="Kessler Antriebstechnik GmbH",
+                     settings={"locale": "de_DE", "currency": "EUR"}, waves={"2026-Q4": {"deadline": "2099-12-18"}})
     with served(root) as (base, proc):
         yield root, base, proc
 
@@ -276,3 +278,45 @@ def test_forms_start_no_kernel(workspace, browser):  # noqa: F811
     assert {k.pid for k in kernels(proc)} <= before  # none started (the report pages' pool, if any, as it was)
     for ctx in contexts:
         ctx.close()
+
+
+# English words that must not show on a German form: the form's own headings, buttons, messages and scale.
+ENGLISH_FORM = ("Submit", "Comment (optional)", "Don't know", "Yes", "required", "answered", "Please answer by",
+                "Questions?", "about your department", "strongly disagree", "Not submitted yet", "Sales team",
+                "December", "is helping")
+FUNCTION_WORDS = re.compile(r"\b(the|and|of|to|your|you|is|are|for|with|by|on|in|this|what|how)\b", re.IGNORECASE)
+
+
+def test_a_german_engagements_form_speaks_german(workspace, page):  # noqa: F811
+    """METHOD 15: the whole form in the engagement's language (de_DE: German), served and driven in Chromium."""
+    url = link(workspace, "deutsch", "sls-1")
+    open_form(page, url)
+    assert page.locator("html").get_attribute("lang") == "de"
+    page.locator(".pb-submit").click()
+    page.wait_for_selector(".pb-missing")
+    assert "Noch nicht abgeschickt" in page.inner_text(".pb-message")
+    text = page.inner_text("body")
+    for words in ("Ivo Strand · Vertriebsteam · Kessler Antriebstechnik GmbH · Q4 2026", "Abschicken", "Weiß nicht",
+                  "Bitte antworten Sie bis 18. Dezember 2099.", "Pflichtangaben", "(über Ihre Abteilung)",
+                  "1 = stimme überhaupt nicht zu"):
+        assert words in text, words
+    assert page.get_attribute(".pb-row textarea", "placeholder") == "Kommentar (optional)"
+    # The instruments' wording has its own German (METHOD 13, data/instruments); the form's own words, here, have
+    # no English heading, button or message, and no more than a handful of English function words.
+    own = text
+    for inst in instruments().values():
+        for piece in (inst.title, inst.intro, *(item.text for item in inst.items)):
+            own = own.replace(piece, "") if piece else own
+    assert [w for w in ENGLISH_FORM if w in own] == []
+    assert len(FUNCTION_WORDS.findall(own)) <= 5, FUNCTION_WORDS.findall(own)
+    answer(page, "SSE-1", "Ja")
+    wait_for(page, lambda: "SSE-1" in form_answers(workspace[0], "deutsch", "sls-1"))
+    assert "gespeichert um" in page.inner_text(".pb-status")
+
+
+def test_a_bad_link_of_a_german_engagement_is_refused_in_german(workspace, page):  # noqa: F811
+    _, base, _ = workspace
+    page.goto(f"{base}/voila/render/respond.ipynb?e=deutsch&t=" + "A" * 43, timeout=120_000)
+    page.wait_for_selector(".pb-invalid", timeout=120_000)
+    assert page.title() == "Dieser Link ist ungültig" and page.locator("html").get_attribute("lang") == "de"
+    assert "Bitte prüfen Sie die Adresse" in page.inner_text("body") and "Cy Consultant" in page.inner_text("body")

@@ -182,8 +182,8 @@ def test_new_engagement_lists_every_setting_with_what_it_accepts():
                                               "at most 1."),
         ({"settings": {"dont_know_flag": 1.2}}, "'settings.dont_know_flag' is 1.2; it must be a number greater than 0 "
                                                 "and at most 1."),
-        ({"settings": {"colour": "red"}}, "unknown setting 'settings.colour'; allowed settings are symptoms_low_max, "
-                                          "symptoms_moderate_max, stage_threshold, perception_gap_flag, target_stage, "),
+        ({"settings": {"colour": "red"}}, "unknown setting 'settings.colour' (did you mean 'brand_colour'?); allowed "
+                                          "settings are symptoms_low_max, symptoms_moderate_max, stage_threshold, "),
         # several problems: the first in the file's order of keys is reported
         ({"id": "Bad", "client": None, "settings": {"colour": "red"}}, "engagement.yaml: id 'Bad' is not allowed"),
     ],

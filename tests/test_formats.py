@@ -93,6 +93,8 @@ def test_use_is_active_from_the_call_and_a_block_restores_the_previous_style():
 def test_unit_names_the_currency_for_per_unit_figures():
     assert formats.unit() == "dollar"
     with formats.use(EUR_DE):
+        assert formats.unit() == "Euro"  # de_DE speaks German by default: the German noun
+    with formats.use({**EUR_DE, "language": "en"}):
         assert formats.unit() == "euro"
     with formats.use(GBP_GB):
         assert formats.unit() == "pound"
@@ -129,7 +131,7 @@ def test_economics_and_kpi_words_use_the_active_currency():
     with formats.use(EUR_DE):
         text = " ".join(words.experiment_findings(result))
         assert "$" not in text and f"47.559{NBSP}€" in text and f"+11,3{NBSP}%" in text and "p = 0,137" in text
-        assert words.per_dollar(1.98) == f"1,98{NBSP}€ per euro"
+        assert words.per_dollar(1.98) == f"1,98{NBSP}€ pro Euro"  # de_DE: German words by default (METHOD 15)
         assert fmt(1_500_000, "currency") == f"1,5{NBSP}Mio.{NBSP}€"
         assert fmt(0.7, "percent") == f"70,0{NBSP}%" and pct(0.917) == f"91,7{NBSP}%"
         assert fmt(2.5, "ratio") == "2,50×" and fmt(1234.0, "count") == "1.234"
@@ -188,8 +190,8 @@ def test_a_locale_is_read_in_either_spelling(make_engagement):
 # --- one run, end to end --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("settings, symbol, cost, unit", [
-    ({"currency": "EUR", "locale": "de_DE"}, "€", "480.000\u00a0€", "euro"),
-    ({"currency": "GBP", "locale": "en_GB"}, "£", "£480K", "pound"),
+    ({"currency": "EUR", "locale": "de_DE"}, "€", "480.000\u00a0€", "pro Euro"),
+    ({"currency": "GBP", "locale": "en_GB"}, "£", "£480K", "per pound"),
 ], ids=["EUR-de_DE", "GBP-en_GB"])
 def test_a_run_in_another_currency_writes_it_in_the_report_deck_and_pages(sample_copy, tmp_path, settings, symbol,
                                                                           cost, unit):
@@ -209,10 +211,14 @@ def test_a_run_in_another_currency_writes_it_in_the_report_deck_and_pages(sample
     html = (out / "report.html").read_text(encoding="utf-8")
     economics = html.split('<section class="part" id="economics"', 1)[1].split("</section>", 1)[0]
     assert symbol in economics and "$" not in economics
-    assert f"per {unit}" in economics and "per dollar" not in economics
+    assert unit in economics and "per dollar" not in economics
     assert cost in economics  # the marketing program's cost, in the sources table
     if settings["locale"] == "de_DE":
         assert re.search(r"\d,\d", economics)  # decimal commas
+        # The PDF's page footer, "Seite 2 von 22": the message's placeholders become the page counters.
+        assert 'content: "Seite " counter(page) " von " counter(pages);' in html
+    else:
+        assert 'content: "Page " counter(page) " of " counter(pages);' in html
     summary = html.split('<section class="part" id="economics"', 1)[0]
     assert symbol in summary and not re.search(r"\$\d", summary)
     # the pages: the executed notebook the report was made from

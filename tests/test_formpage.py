@@ -182,7 +182,30 @@ def test_open_forms_are_kept_while_connected_and_forgotten_when_idle(eng):
 def test_one_link_holds_a_few_open_forms_at_most(eng):
     forms = Sessions(per_link=2)
     first, second, third = (forms.add(FormPage(app_model(eng, "mk-1")), "same-link") for _ in range(3))
-    assert forms.get(first.page.id) is None  # the oldest page of that link gave way
+    assert forms.get(first.page.id) is None and forms.gave_way(first.page.id)  # the oldest page gave way
+    assert first.handle({"op": "answer", "item": "MSE-1", "value": "yes"})["op"] == "closed"  # and saves nothing
     assert forms.get(second.page.id) is second and forms.get(third.page.id) is third
-    session = forms.add(FormPage(app_model(eng, "mk-1")), "")  # the server session's own link: not counted
-    assert forms.get(session.page.id) is session and len(forms) == 3
+    # The server session's own link is a link like any other.
+    a, b, c = (forms.add(FormPage(app_model(eng, "mk-1")), "") for _ in range(3))
+    assert forms.gave_way(a.page.id) and forms.get(c.page.id) is c and len(forms) == 4
+
+
+def test_one_links_pages_share_one_save_rate(eng):
+    forms = Sessions()
+    assert forms.limit("link-a") is forms.limit("link-a") and forms.limit("link-a") is not forms.limit("link-b")
+    assert forms.limit("") is forms.limit("")
+
+
+def test_an_unexpected_failure_reaches_the_page_in_words_and_the_log_in_full(eng, monkeypatch, caplog):
+    """No traceback or server path on the page: only what is allowed (ValueError) is told as it is."""
+    page = whole_form(eng)
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device", "/srv/engagements/acme/answers.sqlite")
+
+    monkeypatch.setattr(page.model, "save", broken)
+    with caplog.at_level("ERROR"):
+        reply = page.handle({"op": "answer", "item": "MSE-1", "value": "yes", "seq": 3})
+    assert reply == {"op": "error", "item": "MSE-1", "seq": 3,
+                     "text": "Your answer could not be saved; please tell Cy Consultant."}
+    assert "/srv/engagements" in caplog.text and "No space left" in caplog.text

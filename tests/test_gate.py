@@ -7,7 +7,6 @@ HTTP and websockets (no browser); kernels are counted as processes under the ser
 from __future__ import annotations
 
 import json
-import re
 import time
 import urllib.error
 import urllib.request
@@ -27,7 +26,7 @@ from playbook.outreach import links
 from playbook.serve import live, server
 from playbook.serve.gate import BUSY, strip_request
 
-from .browser import kernels, served
+from .browser import ReportPage, kernels, served
 from .conftest import write_engagement
 
 PEOPLE = [{"id": "mkt-lead", "name": "Mara Quill", "side": "marketing", "role": "leader"},
@@ -150,9 +149,10 @@ def test_a_valid_link_is_served_without_its_token_reaching_the_kernel(workspace)
     root, base, proc = workspace
     eng = load(root / "acme")
     token = links.issue_consultant(eng, "Dana Whitlock")
-    status, body = get(links.link(base, eng, token, KERNEL_PAGE, key="c") + "&template=../../..&theme=dark")
+    page = ReportPage(links.link(base, eng, token, KERNEL_PAGE, key="c") + "&template=../../..&theme=dark")
+    status, body = page.status, page.html
     assert status == 200 and "link is not valid" not in body  # overrides ignored
-    kernel_id = re.search(r'"kernelId": "([0-9a-f-]{36})"', body).group(1)
+    kernel_id = page.kernel_id
     mine = [k for k in kernels(proc) if kernel_id in " ".join(k.cmdline())]
     assert len(mine) == 1
     env = mine[0].environ()
@@ -163,9 +163,9 @@ def test_a_valid_link_is_served_without_its_token_reaching_the_kernel(workspace)
 
     ws = base.replace("http", "ws") + f"/api/kernels/{kernel_id}/channels"
     with pytest.raises(InvalidStatus) as refused:
-        connect(ws, origin="http://evil.example", open_timeout=10)
+        connect(ws, origin="http://evil.example", open_timeout=10, additional_headers={"Cookie": page.cookie()})
     assert refused.value.response.status_code == 403
-    with connect(ws, origin=base, open_timeout=10) as sock:  # the page's own origin is let in
+    with page.socket() as sock:  # the page's own origin, with the page's own key, is let in
         # Only the widgets' comms may be opened; any other target never reaches the kernel.
         probe = kernel_message(sock, "comm_open", {"comm_id": uuid.uuid4().hex, "target_name": "playbook.probe",
                                                    "data": {}})
@@ -238,13 +238,15 @@ def server_log(proc) -> str:
 
 
 def test_past_the_kernel_cap_visitors_are_asked_to_come_back(tmp_path):
+    from playbook.serve.kernels import FULL
+
     write_engagement(tmp_path / "acme", PEOPLE, rows=[], id="acme", client="Acme")
     eng = load(tmp_path / "acme")
     with served(tmp_path / "acme", "--preheat", "0", "--max-kernels", "1") as (base, proc):
         status, body = get(links.link(base, eng, links.issue_consultant(eng, "Dana"), KERNEL_PAGE, key="c"))
         assert status == 200 and "kernelId" in body
         status, body = get(links.link(base, eng, links.issue_consultant(eng, "Lee"), KERNEL_PAGE, key="c"))
-        assert status == 503 and BUSY in body
+        assert status == 503 and FULL in body
         assert len(kernels(proc)) == 1
         status, body = get(f"{base}/voila/render/{KERNEL_PAGE}?e=acme&c={'A' * 43}")
         assert status == 403  # a bad link is still told so

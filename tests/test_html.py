@@ -6,9 +6,11 @@ import types
 
 import pandas as pd
 import pytest
+from markupsafe import escape
 
 from playbook import load, pages
 from playbook.core.html import macro, render, table_html
+from playbook.outreach import words
 from playbook.serve.forms.page import FormPage
 from playbook.serve.forms.questions import app_model, questionnaire_html
 from playbook.serve.forms.widget import respondent_app
@@ -20,9 +22,10 @@ PEOPLE = [{"id": "mk-1", "name": "Zoë " + HOSTILE, "side": "marketing", "role":
 
 
 def safe(html: str, times: int = 1) -> str:
-    """``html`` holds the hostile text only escaped, at least ``times`` times."""
+    """``html`` holds the hostile text only escaped, at least ``times`` times (a value inside a translated message
+    is escaped by Jinja's gettext, markupsafe's spelling: &#34; and &#39;)."""
     assert "<script" not in html and "alert(1)</" not in html
-    assert html.count(ESCAPED) >= times, html
+    assert html.count(ESCAPED) + html.count(str(escape(HOSTILE))) >= times, html
     return html
 
 
@@ -84,8 +87,8 @@ def test_table_with_and_without_a_coloured_status():
 
 def test_form_pieces_and_page(eng):
     model = app_model(eng, "mk-1")
-    assert safe(model.who_html(), 2) == (f"<div class='pb-who'><b>Zoë {ESCAPED}</b> · marketing member · "
-                                         f"Acme {ESCAPED} · {model.wave}</div>")
+    assert safe(model.who_html(), 2) == (f"<div class='pb-who'><b>Zoë {ESCAPED}</b> · Marketing team · "
+                                         f"Acme {ESCAPED} · {words.period(model.wave)}</div>")
     inst, questions = model.sections[0]
     head = model.section_head_html(inst)
     assert head.startswith("<h3>Marketing self-evaluation (about your department)</h3><p class='pb-intro'>")
@@ -98,7 +101,8 @@ def test_form_pieces_and_page(eng):
     assert safe(model.statement_html(q)) == (f"<div class='pb-statement' id='pb-q-X-1'>"
                                              f"{ESCAPED}<span class='pb-required' title='required'>*</span></div>")
     html = safe(FormPage(app_model(eng, "mk-1")).html(), 2)
-    assert html.startswith(f"<div class='pb-form pb-lite'><div class='pb-who'><b>Zoë {ESCAPED}</b>")
+    assert html.startswith("<div class='pb-form pb-lite' data-words='{")
+    assert f"'><div class='pb-who'><b>Zoë {ESCAPED}</b>" in html
     assert html.endswith("<noscript><p class='pb-error'>This form needs JavaScript to save your answers.</p>"
                          "</noscript></div>")
     assert "<div class='pb-message' aria-live='polite'></div>" in html
@@ -130,7 +134,7 @@ def test_widget_form_messages(eng):
 
 
 def test_macro_output_is_plain_text():
-    got = macro("form.html.j2", "who", types.SimpleNamespace(name=HOSTILE, side="s", role="r"), "c", "w")
+    got = macro("form.html.j2", "who", types.SimpleNamespace(name=HOSTILE), HOSTILE, "c", "w")
     assert type(got) is str and safe(got)
 
 
@@ -164,6 +168,6 @@ def test_kpi_setup_sheet_pieces(eng):
     from playbook.parts.kpis.setup import setup_sheet
 
     sheet = setup_sheet(eng)
-    assert safe(sheet.children[0].value).startswith(f"<h3>Shared KPIs for Acme {ESCAPED}</h3><p>1. Tick the ")
+    assert safe(sheet.children[0].value).startswith(f"<h3>Shared KPIs for Acme {escape(HOSTILE)}</h3><p>1. Tick the ")
     sheet._say("Not saved: " + HOSTILE, ok=False)
     assert sheet.message.value == f'<p style="color:#c8443a; font-weight:bold">Not saved: {ESCAPED}</p>'

@@ -94,3 +94,17 @@ def test_a_catalog_translates_code_and_templates_in_the_active_language(tmp_path
     finally:
         i18n.shipped.cache_clear()
         i18n.translations.cache_clear()
+
+
+def test_refusals_speak_the_engagements_language_else_the_browsers(tmp_path):
+    """A link refused for a German engagement reads German; with no engagement known, the browser's language."""
+    from playbook.core.engagement import load
+    from playbook.outreach import links
+    from playbook.serve.gate import browser_language
+
+    assert browser_language("ja-JP, de-CH;q=0.9, en;q=0.8") == "de"  # ja not shipped: the next one
+    assert browser_language("en-GB,en;q=0.9") == "en" and browser_language("") == "en"
+    assert browser_language("de;q=0, en") == "en"  # q=0: not wanted
+    eng = load(write_engagement(tmp_path / "e", settings={"locale": "de_DE"}))
+    assert links.refusal(eng, links.EXPIRED).message == "Dieser Link ist abgelaufen; bitten Sie Cy Consultant um einen neuen."
+    assert links.refusal(None).message.startswith("This link is not valid.")  # English stays active

@@ -288,7 +288,8 @@ def test_a_served_form_never_falls_back_to_memory(eng, monkeypatch):
 def test_serve_refuses_a_read_only_engagement_folder(make_engagement, monkeypatch):
     folder = make_engagement(respondents=PEOPLE, name="ro")
     started = []
-    monkeypatch.setattr("playbook.serve.server.subprocess.call", lambda *a, **k: started.append(a) or 0)
+    monkeypatch.setattr("playbook.serve.server.subprocess.Popen", lambda *a, **k: started.append(a))
+    monkeypatch.setattr("playbook.serve.server.keep", lambda child, **_: 0)
     real_access = os.access
     if os.geteuid() == 0:  # root writes anywhere: the folder reads as not writable, as it would for anyone else
         monkeypatch.setattr("playbook.core.responses.os.access",
@@ -307,7 +308,8 @@ def test_serve_refuses_a_read_only_engagement_folder(make_engagement, monkeypatc
 def test_serve_makes_a_missing_store_at_start(make_engagement, monkeypatch):
     folder = make_engagement(respondents=PEOPLE, name="fresh")
     started = []
-    monkeypatch.setattr("playbook.serve.server.subprocess.call", lambda *a, **k: started.append(a) or 0)
+    monkeypatch.setattr("playbook.serve.server.subprocess.Popen", lambda *a, **k: started.append(a))
+    monkeypatch.setattr("playbook.serve.server.keep", lambda child, **_: 0)
     res = CliRunner().invoke(main, ["serve", str(folder), "--port", "8999"])
     assert res.exit_code == 0, res.output
     assert len(started) == 1 and (folder / "answers.sqlite").is_file()

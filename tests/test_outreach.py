@@ -163,6 +163,30 @@ def test_invitations_carry_each_respondents_own_link_and_nobody_is_sent_twice(tm
     assert res.exit_code == 0 and "invited" in res.output and "no address" in res.output
 
 
+def test_a_german_engagements_invitation_is_written_in_german_with_german_dates(tmp_path):
+    """METHOD 15: the mail a respondent reads is in the engagement's language; the command line stays English."""
+    from babel.dates import format_date
+
+    deadline = date.today() + timedelta(days=14)
+    with MailServer() as smtp:
+        folder = workspace(tmp_path, plain(smtp.port), consultant_email="cy@northwind.example",
+                           settings={"locale": "de_DE", "currency": "EUR"})
+        res = invoke("invite", folder, "sls-1", "--send")
+        assert res.exit_code == 0 and "Sent 1 invitation(s): Ivo Strand." in res.output  # the consultant's English
+        (msg,) = sent_to(smtp)["ivo@testco.example"]
+    day = format_date(deadline, "long", locale="de_DE")  # "17. Dezember 2026"
+    assert msg["Subject"].strip() == f"Testco Ltd: Ihre Fragen zu Marketing und Vertrieb, bis {day}"
+    text, html = body(msg), body(msg, "html")
+    for words in ("Guten Tag Ivo Strand,", "Cy Consultant von Northwind Consulting unterstützt Testco Ltd",
+                  "Bitte leiten Sie ihn nicht weiter", f"Bitte antworten Sie bis {day}.", "Zu Ihren Fragen:",
+                  "Fragen? Schreiben Sie an cy@northwind.example.", "Vielen Dank für Ihre Zeit."):
+        assert words in text, words
+    assert "<html lang='de'>" in html and "Zu Ihren Fragen</a>" in html and "kopieren Sie diese Adresse" in html
+    english = ("Dear", "Please", "Questions?", "Thank you", "your questions", "Open your questions", "December")
+    assert not [w for w in english if w in text or w in html or w in msg["Subject"]]
+    assert LINK.search(text)  # the respondent's own link, as in English
+
+
 def test_a_refused_recipient_and_an_unreachable_server_are_reported_and_nothing_is_marked_sent(tmp_path):
     refuse = {"ivo@testco.example": "550 5.1.1 <ivo@testco.example>: mailbox unavailable"}
     with MailServer(refuse=refuse) as smtp:
@@ -308,10 +332,11 @@ def test_a_store_of_the_first_version_is_upgraded_keeping_every_row(tmp_path):
                              "VALUES ('test-eng', 'mkt-1', '2026-Q4', '2026-12-01T00:00:00+00:00')")
     engine.dispose()
     res = invoke("store", "upgrade", folder)
-    assert res.exit_code == 0 and "from schema 0001 to 0002" in res.output, res.output
+    assert res.exit_code == 0 and "from schema 0001 to 0003" in res.output, res.output
     with sqlite3.connect(folder / "answers.sqlite") as c:
         assert c.execute("SELECT count(*) FROM submissions").fetchone() == (1,)
         assert c.execute("SELECT count(*) FROM mailings").fetchone() == (0,)
+        assert c.execute("SELECT count(*) FROM imports").fetchone() == (0,)
 
 
 @pytest.mark.slow

@@ -185,8 +185,9 @@ BAD = [
     (_set("categories.0.win_rate", DELETE), "prospecting.yaml: categories[1].win_rate is missing; it must be a "
                                             "number from 0 to 1."),
     (_set("categories.0.name", ""), "prospecting.yaml: categories[1].name is ''; it must be one line of text"),
-    (_set("categories.0.winrate", 0.1), "prospecting.yaml: categories[1].winrate is not a known field; allowed "
-                                        "fields are name, time_share, opportunities, win_rate, avg_deal."),
+    (_set("categories.0.winrate", 0.1), "prospecting.yaml: categories[1].winrate is not a known field (did you mean "
+                                        "'win_rate'?); allowed fields are name, time_share, opportunities, "
+                                        "win_rate, avg_deal."),
     (_set("categories", []), "prospecting.yaml: categories must be a non-empty list"),
     (_set("marketing", DELETE), "prospecting.yaml: marketing is missing; it must be a mapping with program_cost"),
     (_set("marketing.program_cost", -5), "prospecting.yaml: marketing.program_cost is -5; it must be a number of 0 "

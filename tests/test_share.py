@@ -198,7 +198,7 @@ def test_forged_unknown_revoked_and_expired_viewer_links_are_refused(eng):
     v = links.issue_viewer(eng, expires_days=1)
     e = eng.id
     assert links.check(eng, {"e": e, "v": links.new_token()}, page=REPORT) == Refusal(
-        "invalid", links.INVALID_TEXT.format(consultant="Cy Consultant"))  # well formed, never issued
+        "invalid", links.INVALID_TEXT % {"consultant": "Cy Consultant"})  # well formed, never issued
     assert links.check(eng, {"e": e, "v": "short"}, page=REPORT).reason == "invalid"
     assert links.check(eng, {"e": e, "v": v + "!"}, page=REPORT).reason == "invalid"
     assert links.check(eng, {"e": "other-eng", "v": v}, page=REPORT).reason == "invalid"
@@ -255,8 +255,8 @@ def test_forged_revoked_and_expired_viewer_links_show_not_valid_and_start_no_ker
         store.set_token(links.digest(expired), expires_at=(datetime.now(UTC) - timedelta(hours=1)).isoformat())
     # Until the report page exists, the gate refuses the unknown page before it reads the link (the plain words).
     page_there = (notebooks_dir() / REPORT).is_file()
-    invalid = links.INVALID_TEXT.format(consultant="Cy Consultant" if page_there else "your consultant")
-    ends = links.EXPIRED_TEXT.format(consultant="Cy Consultant") if page_there else invalid
+    invalid = links.INVALID_TEXT % {"consultant": "Cy Consultant" if page_there else "your consultant"}
+    ends = links.EXPIRED_TEXT % {"consultant": "Cy Consultant"} if page_there else invalid
     with served(root, "--preheat", "1") as (base, proc):
         before = settled_kernels(proc)
         for url, words in ((links.link(base, eng, links.new_token(), REPORT, key="v"), invalid),  # forged

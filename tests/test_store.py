@@ -42,6 +42,24 @@ def test_form_answer_wins_over_file_and_latest_form_wins(eng):
         assert [h["value"] for h in s.history()] == ["no", "yes", "yes"]
 
 
+def test_a_respondent_keeps_at_most_fifty_versions_per_item(eng):
+    """No link can grow the store without bound: past HISTORY_MAX versions of one answer, the oldest go."""
+    from playbook.core.store import HISTORY_MAX
+
+    assert HISTORY_MAX == 50
+    with open_store(eng) as s:
+        s.import_file_answers([("r1", "CS1-1", "1", "from paper", "w")])
+        s.save_form("r2", "CS1-1", 3, "w")  # another respondent's answer to the same item
+        for n in range(130):
+            assert s.save_form("r1", "CS1-1", 1 + n % 5, "w", f"version {n}")
+        mine = [h for h in s.history(respondent="r1") if h["source"] == "form"]
+        assert len(mine) == HISTORY_MAX
+        assert [h["comment"] for h in mine] == [f"version {n}" for n in range(80, 130)]  # the latest fifty
+        assert [h["source"] for h in s.history(respondent="r1")].count("file") == 1  # paper answers stay
+        assert len(s.history(respondent="r2")) == 1
+        assert {(r["respondent"], r["comment"]) for r in s.current()} == {("r1", "version 129"), ("r2", "")}
+
+
 def test_latest_file_answer_wins_among_files(eng):
     with open_store(eng) as s:
         s.import_file_answers([("r1", "SSE-1", "yes", "", "w")])
@@ -247,7 +265,7 @@ def test_store_upgrade_of_a_file_from_before_versions_keeps_every_row(tmp_path, 
     with Store.reader(eng.store_path) as s:  # read as it is, before any upgrade, and not changed by reading
         assert len(s.history()) == 30 and s.revision() is None
     res = CliRunner().invoke(main, ["store", "upgrade", str(eng.path)])
-    assert res.exit_code == 0 and "upgraded from schema before versions to 0002" in res.output, res.output
+    assert res.exit_code == 0 and "upgraded from schema before versions to 0003" in res.output, res.output
     c = sqlite3.connect(eng.store_path)
     after = [tuple(r) for r in c.execute("SELECT id, respondent, item, value, comment, source, wave, recorded_at"
                                          " FROM answers ORDER BY id")]
@@ -261,3 +279,34 @@ def test_store_upgrade_of_a_file_from_before_versions_keeps_every_row(tmp_path, 
     with open_store(eng) as s:  # new answers continue the ids
         s.save("mkt-1", "MSE-1", "yes", "2026-Q4")
         assert len(s.history()) == 31 and s.pending_comments()[0]["comment"] == "kept"
+
+
+def test_files_holding_answers_links_or_a_snapshot_are_their_owners_alone(tmp_path, monkeypatch):
+    """answers.sqlite (and its journal files), the answers export and a run's snapshot: mode 0600, like link files."""
+    import os
+    import stat
+
+    from playbook.core import snapshot
+    from playbook.core.export import export_answers
+    from playbook.core.store_url import ENV
+
+    monkeypatch.delenv(ENV, raising=False)
+    old = os.umask(0o022)  # the usual umask: files would be 0644
+    try:
+        eng = load(write_engagement(tmp_path / "eng"))
+        with open_store(eng) as s:
+            s.save_form("mkt-lead", "MSE-1", "yes", eng.period)
+            journal = {p.name: stat.S_IMODE(p.stat().st_mode) for p in eng.path.glob("answers.sqlite*")}
+        assert set(journal) >= {"answers.sqlite", "answers.sqlite-wal"}
+        assert set(journal.values()) == {0o600}, journal
+        csv_path, xlsx_path = export_answers(eng, tmp_path / "answers-export")
+        snap = snapshot.save(snapshot.Snapshot(eng, []), tmp_path / "snapshot.pickle")
+        for p in (csv_path, xlsx_path, snap):
+            assert stat.S_IMODE(p.stat().st_mode) == 0o600, p.name
+        # A store made by an earlier version (0644) is made private when next opened for writing.
+        os.chmod(eng.store_path, 0o644)
+        with open_store(eng) as s:
+            s.save_form("mkt-lead", "MSE-2", "no", eng.period)
+        assert stat.S_IMODE(eng.store_path.stat().st_mode) == 0o600
+    finally:
+        os.umask(old)

@@ -8,6 +8,7 @@ viewer link ``playbook share`` prints.
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -29,7 +30,18 @@ from playbook.run import results as run_results
 from playbook.serve.report_page import viewer
 from playbook.serve.report_page.viewer import Choice, Drawn, Report
 
-from .browser import CHROMIUM_ARGS, DEVELOPER, served  # noqa: F401
+from .browser import (  # noqa: F401
+    CHROMIUM_ARGS,
+    DEVELOPER,
+    ReportPage,
+    kernel_message,
+    kernels,
+    replies,
+    served,
+    server_log,
+    widget_states,
+    widget_update,
+)
 
 SCRIPT = "<script>alert('script ran')</script>"
 WHATIF = ("reps", "cost_per_rep", "prospecting_share", "program_cost")
@@ -240,6 +252,45 @@ def test_planner_starts_from_the_engagements_experiment(report):
     assert v["control_mean"] == e["control"]["mean"]
 
 
+def test_the_controls_start_from_the_runs_results_where_the_snapshot_would_start_them(report):
+    """The page's what-if and KPI owners are drawn from results.json, without loading the run's snapshot, and show
+    what controls made from the snapshot show."""
+    import ipywidgets as w
+
+    from playbook.parts.economics.whatif import whatif_controls
+    from playbook.serve.report_page.controls import Live
+
+    fresh = Report.from_run(report.out)  # as a visitor's kernel has it: nothing loaded yet
+    live = Live(fresh)
+    economics, kpis = live.part("economics"), live.part("kpis")
+    assert fresh.snap is None
+    data = report.snapshot().data
+    with formats.use(report.settings):
+        expected = {c.description: c.value for c in whatif_controls(data["economics"]["prospecting"]).values()}
+    shown = {c.description: c.value for c in economics.children[0].children if "pb-rp-whatif" in c._dom_classes}
+    assert shown == expected and len(shown) == len(WHATIF)
+    owner = [c for c in kpis.children[0].children if isinstance(c, w.Dropdown)][1]
+    assert {v for _, v in owner.options if v} == set(kpi_model.owners(data["kpis"]))
+    assert viewer.whatif_start({**report.results, "prospecting": None}) is None
+    assert viewer.kpi_owners({}) == []
+
+
+def test_the_kpi_filters_start_on_every_period_and_every_owner_and_filter(report):
+    import ipywidgets as w
+
+    from playbook.serve.report_page.controls import Live
+
+    live = Live(report)
+    box = live.part("kpis")
+    period, owner = [c for c in box.children[0].children if isinstance(c, w.Dropdown)]
+    assert (period.label, owner.label) == ("To date (every period)", "Every owner")  # a choice shown, not a blank
+    assert [label for label, _ in owner.options] == ["Every owner", "marketing", "sales", "sales and marketing jointly"]
+    owner.value = "marketing"
+    assert live.choice.kpi_owner == "marketing" and "owned by marketing" in live.stages["kpis"].value
+    owner.value = ""
+    assert live.choice.kpi_owner is None and live.stages["kpis"].value == ""  # the run's drawing again
+
+
 def test_away_from_a_server_the_page_computes_the_report(sample_copy):
     from playbook import pages
 
@@ -399,6 +450,42 @@ def test_on_a_phone_the_page_does_not_scroll_sideways(server, browser):
         ctx.close()
 
 
+# What the page's kernel may hold once the page is drawn: none of what only the controls compute with (the run's
+# snapshot loaded, with pandas and numpy; the charts, with altair and their renderer vl-convert), nor what the
+# report page never needs (scipy, nbformat, the store, the workbook and deck writers).
+LOADED = ("[m for m in ('pandas', 'numpy', 'scipy', 'altair', 'vl_convert', 'nbformat', 'sqlalchemy', 'openpyxl', "
+          "'pptx') if m in __import__('sys').modules] + (['snapshot'] if page.report.snap is not None else [])")
+
+
+@pytest.mark.browser
+def test_the_served_page_draws_without_what_its_controls_compute_with_and_loads_it_on_first_use(server, page):
+    """In the page's own kernel (a preheated one, as every visitor gets): nothing of the controls' libraries once
+    the page is drawn; the planner works without any of them; the first what-if loads the snapshot, pandas, the
+    charts and their renderer, and the figures are drawn again."""
+    from .browser import ask_kernel, cpu_seconds, visitor_kernel
+
+    _, _, proc, link = server
+    before = cpu_seconds(proc)
+    _open(page, link)
+    kernel = visitor_kernel(proc, before)
+    assert ask_kernel(kernel, "page.report.results['client']") == "'Halvorsen Freight Systems'"  # the page's kernel
+    assert ask_kernel(kernel, LOADED) == "[]"
+    planner = page.locator(".pb-rp-planner")
+    plan = planner.inner_text()
+    lift = page.get_by_label("Target lift (0.1 = 10%)")
+    lift.fill("0.5")
+    lift.press("Enter")
+    page.wait_for_function("t => document.querySelector('.pb-rp-planner').innerText !== t", arg=plan, timeout=60_000)
+    assert "50%" in planner.inner_text()
+    assert ask_kernel(kernel, LOADED) == "[]"  # the planner is plain Python
+    spend = page.get_by_label("Marketing spend ($)")
+    spend.fill("5000000")
+    spend.press("Enter")
+    page.wait_for_selector(".pb-rp-stage-economics svg", timeout=60_000)
+    assert page.locator(".pb-rp-stage-economics svg").count() >= 3
+    assert ask_kernel(kernel, LOADED) == "['pandas', 'numpy', 'altair', 'vl_convert', 'snapshot']"
+
+
 @pytest.mark.browser
 
 def test_the_consultant_sees_the_same_report_with_their_tools(server, page):
@@ -407,3 +494,84 @@ def test_the_consultant_sees_the_same_report_with_their_tools(server, page):
     text = _reader_text(page)
     assert "Executive summary" in text and "For you: who has answered" in text
     assert DEVELOPER.findall(text) == []
+
+
+# --- a dead kernel, and what a viewer can send ------------------------------------------------------------------
+@pytest.mark.browser
+def test_a_page_whose_kernel_died_says_so_and_reloads(server, page):
+    _, _, proc, link = server
+    _open(page, link)
+    kid = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+    mine = [k for k in kernels(proc) if kid in " ".join(k.cmdline())]
+    assert len(mine) == 1
+    mine[0].kill()
+    bar = page.locator(".pb-lost-bar")
+    bar.wait_for(state="visible", timeout=60_000)
+    assert bar.inner_text().splitlines()[0] == "This page lost its connection; reload to continue."
+    assert page.evaluate("document.body.classList.contains('pb-lost')")  # the controls are greyed out
+    page.get_by_role("button", name="Reload").click()
+    page.wait_for_selector(".pb-rp-whatif input", timeout=180_000)
+    assert page.locator(".pb-lost-bar").count() == 0
+
+
+def test_what_a_viewer_sends_is_bounded_and_no_error_reaches_the_page(server):
+    """A dropdown index that does not exist and 40,000 names in the planner: the kernel answers at once, the
+    page gets a message in words or nothing, and the error goes to the server's log."""
+    _, _, proc, link = server
+    page = ReportPage(link)
+    assert page.status == 200
+    with page.socket(max_size=None) as sock:
+        states = widget_states(sock)
+
+        def widget(model: str, label: str) -> str:
+            return next(cid for cid, st in states.items()
+                        if st.get("_model_name") == model and label in (st.get("description") or ""))
+
+        sent = []
+        for cid, state in ((widget("DropdownModel", "Period"), {"index": 999}),
+                           (widget("TextareaModel", "Reps"), {"value": ",".join(f"rep {i}" for i in range(40_000))})):
+            widget_update(sock, cid, state)
+            info = kernel_message(sock, "kernel_info_request", {})
+            sent += replies(sock, 60, until=info) + replies(sock, 1)
+            assert any(m["header"]["msg_type"] == "kernel_info_reply" for m in sent)
+    kinds = {m["header"]["msg_type"] for m in sent}
+    assert not kinds & {"error", "stream"}, kinds
+    text = json.dumps(sent)
+    assert "Traceback" not in text and "site-packages" not in text and "TraitError" not in text
+    told = [m["content"]["data"]["state"]["value"] for m in sent if m["header"]["msg_type"] == "comm_msg"
+            and "at most 5,000" in str((m["content"].get("data") or {}).get("state", {}).get("value", ""))]
+    assert told and "40,000 names given" in told[0]
+    assert "Invalid selection: index out of bounds" in server_log(proc)  # the error, for the consultant
+    assert page.beacon() == 204
+
+
+def test_a_page_keeps_a_bounded_number_of_scenarios(server):
+    """Each kept scenario is a row computed at every redraw: a page scripted to keep more gets no more, and the
+    button says why it no longer keeps."""
+    from playbook.serve.report_page.controls import KEPT_MAX
+
+    _, _, _, link = server
+    page = ReportPage(link)
+    assert page.status == 200
+    with page.socket(max_size=None) as sock:
+        states = widget_states(sock)
+        reps = next(cid for cid, st in states.items() if st.get("_model_name") == "BoundedFloatTextModel"
+                    and st.get("description") == "Quota-carrying reps")
+        keep = next(cid for cid, st in states.items() if st.get("_model_name") == "ButtonModel"
+                    and st.get("description") == "Keep these values as a scenario")
+        stage = next(cid for cid, st in states.items() if "pb-rp-stage-economics" in st.get("_dom_classes", ()))
+        latest: dict[str, dict] = {}
+        for n in range(KEPT_MAX + 3):
+            widget_update(sock, reps, {"value": 40.0 + n})
+            kernel_message(sock, "comm_msg", {"comm_id": keep, "data": {"method": "custom",
+                                                                          "content": {"event": "click"}}})
+            info = kernel_message(sock, "kernel_info_request", {})
+            for m in replies(sock, 120, until=info):
+                data = m["content"].get("data") or {}
+                if m["header"]["msg_type"] == "comm_msg" and data.get("method") in ("update", "echo_update"):
+                    latest.setdefault(m["content"]["comm_id"], {}).update(data.get("state") or {})
+    shown = latest[stage]["value"]
+    assert f"What-if {KEPT_MAX}<" in shown and f"What-if {KEPT_MAX + 1}<" not in shown
+    assert latest[keep]["disabled"] is True
+    assert latest[keep]["description"] == f"{KEPT_MAX} scenarios kept, the most one page holds"
+    assert page.beacon() == 204

@@ -17,6 +17,7 @@ from playbook.core import firm as firm_mod
 from playbook.core import schema
 from playbook.core import settings as settings_mod
 from playbook.core.errors import UserError
+from playbook.core.files import safe_yaml
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 SIDES = ("marketing", "sales")
@@ -139,7 +140,7 @@ def _read(config: Path) -> Any:
     if not config.is_file():
         raise UserError(f"{source}: file not found; an engagement folder needs an {CONFIG} (see 'playbook new').")
     try:
-        return yaml.safe_load(config.read_bytes().decode("utf-8"))
+        return safe_yaml(config.read_bytes().decode("utf-8"))
     except UnicodeDecodeError:
         raise UserError(f"{source}: the file is not UTF-8 text.") from None
     except yaml.YAMLError as exc:

@@ -227,8 +227,12 @@ def p_value(v) -> str:
 
 
 def unit() -> str:
-    """One unit of the active currency in English words, for "revenue per dollar": dollar, euro, pound, yen."""
-    return get_currency_name(active().currency, count=1, locale="en").split()[-1].lower()
+    """One unit of the active currency in words of the active language, for "revenue per dollar": dollar, euro,
+    pound, yen in English (the last word, lower case); the language's own singular elsewhere ("Euro", "euro")."""
+    language = i18n.active()
+    if language == i18n.SOURCE:
+        return get_currency_name(active().currency, count=1, locale="en").split()[-1].lower()
+    return get_currency_name(active().currency, count=1, locale=language)
 
 
 def currency_name(code: str) -> str:

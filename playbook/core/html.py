@@ -66,6 +66,11 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def rows_html(columns: list[str], rows: list[tuple]) -> str:
+    """Plain rows under ``columns`` as the same HTML table as ``table_html`` (no frame needed)."""
+    return render("table.html.j2", columns=[str(c) for c in columns], rows=[[(_cell(v), None) for v in r] for r in rows])
+
+
 def table_html(df: Any) -> str:
     """A DataFrame as an HTML table; a status column is coloured when the frame says so.
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
-from playbook.core.files import read_text
+from playbook.core.files import csv_delimiter, read_text
 from playbook.core.instruments import DONT_KNOW, RATING, items, parse_answer
 from playbook.core.store import Store, open_store
 from playbook.core.store_admin import describe
@@ -40,36 +40,48 @@ def parse(eng: Engagement, path: Path) -> list[tuple[str, str, str, str, str]]:
     text = read_text(path)
     if not text.strip():
         raise UserError(f"{path.name}: the file is empty; it needs a header row with {', '.join(REQUIRED)}.")
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    reader = csv.reader(io.StringIO(text), delimiter=csv_delimiter(text, REQUIRED))
+    header = [h.strip().lower() for h in next(reader, [])]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise UserError(f"{path.name}: column {', '.join(missing)} is missing; the columns are "
                         f"{', '.join(REQUIRED)} and optionally {', '.join(OPTIONAL)}.")
-    reader.fieldnames = header
+    col = {name: i for i, name in enumerate(header)}  # a name given twice: its last column (as csv.DictReader)
+    named = sorted(set(col.values()))
+    at = [col.get(name) for name in (*REQUIRED, *OPTIONAL)]
     known = items()
     people = eng.by_id
+    answers: dict[tuple[str, str], str] = {}  # (item, answer as written) -> the answer: a file repeats a few
     rows = []
-    for n, raw in enumerate(reader, start=2):
-        row = {k: (v or "").strip() for k, v in raw.items() if k is not None}
-        if not any(row.values()):
+    n = 1
+    for raw in reader:
+        if not raw:
+            continue  # a blank line (csv.DictReader skipped them without counting a row)
+        n += 1
+        if not any(raw[i].strip() for i in named if i < len(raw)):
             continue
-        rid, item_id = row.get("respondent", ""), row.get("item", "").upper()
+        rid, item_id, answer, comment, wave = (raw[i].strip() if i is not None and i < len(raw) else "" for i in at)
         if rid not in people:
             raise UserError(f"{path.name}, row {n}: respondent {rid!r} is not in engagement.yaml; known respondents: "
                             f"{', '.join(people)}.")
-        item = known.get(item_id)
-        if item is None:
-            raise UserError(f"{path.name}, row {n} (respondent {rid}): item {row.get('item')!r} is unknown; items are "
-                            "MSE-1..6, SSE-1..3, SYM-1..8, CS1-1..8, CS2-1..6, CS3-1..6.")
-        try:
-            value = parse_answer(item, row.get("answer", ""))
-        except ValueError as exc:
-            raise UserError(f"{path.name}, row {n} (respondent {rid}, item {item_id}): answer {row.get('answer')!r} "
-                            f"is not allowed; the answer must be {exc}.") from None
-        wave = row.get("wave") or eng.period
-        rows.append((rid, item_id, str(value), clean_text(row.get("comment", "")), wave))
+        value = answers.get((item_id, answer))
+        if value is None:
+            value = answers[(item_id, answer)] = _answer(path, n, rid, known, item_id, answer)
+        rows.append((rid, item_id.upper(), value, clean_text(comment) if comment else "", wave or eng.period))
     return rows
+
+
+def _answer(path: Path, n: int, rid: str, known: dict, item_id: str, answer: str) -> str:
+    """One answer of row ``n`` normalised (the value stored), or the UserError naming what is allowed."""
+    item = known.get(item_id.upper())
+    if item is None:
+        raise UserError(f"{path.name}, row {n} (respondent {rid}): item {item_id!r} is unknown; items are "
+                        "MSE-1..6, SSE-1..3, SYM-1..8, CS1-1..8, CS2-1..6, CS3-1..6.")
+    try:
+        return str(parse_answer(item, answer))
+    except ValueError as exc:
+        raise UserError(f"{path.name}, row {n} (respondent {rid}, item {item_id.upper()}): answer {answer!r} "
+                        f"is not allowed; the answer must be {exc}.") from None
 
 
 def writable(eng: Engagement) -> bool:

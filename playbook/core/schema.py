@@ -8,12 +8,17 @@ messages read well:
   ``unknown``), inherited by every key below the one that declares them; ``MESSAGES`` holds the forms
   used when a schema declares none.
 
+Every mapping a schema declares with ``properties`` is closed: a key it does not declare is refused
+(``additionalProperties: false`` unless the schema says otherwise), with "did you mean" naming the
+closest declared key. A new key therefore only needs declaring; a typo never passes silently.
+
 Only one problem is reported: the first in the schema's order of keys (unknown keys first, a list or
 mapping before what it holds), which is the order in which a reader would meet it.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import sys
@@ -35,13 +40,17 @@ from jsonschema import Draft202012Validator, validators  # noqa: E402
 from jsonschema.exceptions import ValidationError  # noqa: E402
 
 # {path}: where the key is (settings.kpi_watch, respondents[2].side); {value}: what the file holds;
-# {allowed}: the key's x-allowed; {enum}: its allowed values; {known}: the keys allowed beside it.
+# {allowed}: the key's x-allowed; {enum}: its allowed values; {known}: the keys allowed beside it;
+# {hint}: " (did you mean 'role'?)" when a declared key is close to an unknown one, else "" (a form
+# without {hint} gets "Did you mean 'role'?" at its end).
 MESSAGES = {
     "invalid": "{path} is {value}; it must be {allowed}.",  # a value of the wrong type or out of range
     "shape": "{path} must be {allowed}.",  # a list or mapping where another shape belongs
     "missing": "{path} is missing; it must be {allowed}.",  # absent, or present with no value
-    "unknown": "{path} is not a known field; allowed fields are {known}.",
+    "unknown": "{path} is not a known field{hint}; allowed fields are {known}.",
 }
+# Keywords by which a schema says itself what a mapping takes beyond its declared keys.
+_OPEN = ("additionalProperties", "patternProperties", "unevaluatedProperties")
 
 
 def _number(checker: Any, value: Any) -> bool:
@@ -61,9 +70,31 @@ Validator = validators.extend(
 
 @cache
 def load(name: str) -> dict[str, Any]:
-    """The schema ``name`` (``engagement``, ``prospecting``), read once from the package."""
+    """The schema ``name`` (``engagement``, ``prospecting``), read once from the package, its mappings closed."""
     text = resources.files("playbook").joinpath(f"data/{name}.schema.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    return _closed(json.loads(text))
+
+
+def _closed(node: Any) -> Any:
+    """``node`` with every mapping that declares ``properties`` refusing other keys, unless it says otherwise."""
+    if isinstance(node, list):
+        return [_closed(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: (v if k in ("enum", "const", "default", "examples", "required") else _closed(v))
+           for k, v in node.items()}
+    if isinstance(out.get("properties"), dict) and not any(k in out for k in _OPEN):
+        out["additionalProperties"] = False
+    return out
+
+
+def suggestion(key: object, known: list[str]) -> str | None:
+    """The declared key closest to an unknown ``key`` (a likely typo: ``rol`` for ``role``), or None."""
+    if not isinstance(key, str):
+        return None
+    lowered = {k.lower(): k for k in known}
+    close = difflib.get_close_matches(key.strip().lower(), list(lowered), n=1, cutoff=0.6)
+    return lowered[close[0]] if close else None
 
 
 @cache
@@ -180,11 +211,16 @@ def _message(root: dict, source: str, path: tuple, kind: str, value: Any) -> str
     for n in nodes:
         forms.update((n or {}).get("x-messages", {}))
     parent = nodes[-2] or {}
-    sentence = forms[kind].format(
+    known = [str(k) for k in parent.get("properties", {})]
+    close = suggestion(path[-1], known) if kind == "unknown" else None
+    hint = f" (did you mean '{close}'?)" if close else ""
+    form = forms[kind]
+    sentence = form.format(
         path=_where(path, nodes), value=_show(value), allowed=allowed,
-        enum=", ".join(str(v) for v in node.get("enum", ())),
-        known=", ".join(str(k) for k in parent.get("properties", {})),
+        enum=", ".join(str(v) for v in node.get("enum", ())), known=", ".join(known), hint=hint,
     )
+    if close and "{hint}" not in form:
+        sentence += f" Did you mean '{close}'?"
     return f"{source}: {sentence}"
 
 

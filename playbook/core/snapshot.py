@@ -72,7 +72,7 @@ def take(eng: Engagement, readers: dict[str, Callable[[Engagement], Any]], impor
 
 
 def save(snap: Snapshot, path: Path) -> Path:
-    with atomic(path) as tmp:
+    with atomic(path, private=True) as tmp:  # every answer of the run
         tmp.write_bytes(pickle.dumps(snap, protocol=pickle.HIGHEST_PROTOCOL))
     return path
 

@@ -13,7 +13,9 @@ filters by this store's engagement: no call reads or writes another engagement's
 
 Nothing is overwritten: each answer is a new row, and the current answer for a respondent,
 item and wave is chosen by METHOD 5 (a form answer wins over a file answer; among answers
-from the same source the latest wins).
+from the same source the latest wins). The history of form answers is bounded: a respondent
+keeps the latest ``HISTORY_MAX`` versions per item and wave (the oldest go), so no link can
+grow the store without bound.
 
 The schema is versioned with Alembic (``playbook/core/store_migrations``). A store whose
 schema is older than this version is refused with the command to run (``playbook store
@@ -24,6 +26,7 @@ consultant's own, and the upgrade is one transaction); read, they are read as th
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import zlib
@@ -37,6 +40,7 @@ import sqlalchemy as sa
 from sqlalchemy import MetaData, Table, event
 from sqlalchemy.exc import DBAPIError
 
+from playbook.core.files import PRIVATE
 from playbook.core.store_schema import (
     COLUMNS,
     HEAD,
@@ -63,8 +67,29 @@ if TYPE_CHECKING:
     from playbook.core.engagement import Engagement
 
 
+# Rows per INSERT statement (one executemany) when many answers are written at once.
+BATCH = 5000
+HISTORY_MAX = 50  # form answers kept per respondent, item and wave: the current one and 49 before it
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def private_file(path: Path) -> None:
+    """Make the SQLite file ``path`` (and its journal files) readable by its owner only, creating it when missing.
+
+    SQLite gives the write-ahead log and shared-memory files the database file's permissions, so a
+    store made here is private from its first byte; one made by an earlier version is made private
+    the first time it is opened for writing.
+    """
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE))
+        for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            if name.exists() and name.stat().st_mode & 0o077:
+                os.chmod(name, PRIVATE)
+    except OSError:  # a folder that is not writable: the store's own open says so
+        pass
 
 
 # --- the store ----------------------------------------------------------------------------------------------------
@@ -105,6 +130,9 @@ class Store:
 
     def _sqlite_engine(self, existing: bool) -> sa.Engine:
         path = self.path
+
+        if path and not existing and self.writer:
+            private_file(path)
 
         def connect() -> sqlite3.Connection:
             if path and existing:
@@ -160,6 +188,8 @@ class Store:
             return MODEL
         if found is None and not create and (empty or not self.postgres):
             return self._legacy(names) if not empty else {}  # a SQLite file read as it is: reading never writes
+        if found is not None and not create and not self.postgres:  # an older version's SQLite file, read as it is
+            return {n: t for n, t in MODEL.items() if n in names}
         raise head_error(self.where, found)
 
     def _legacy(self, names: set[str]) -> dict[str, Table]:
@@ -261,10 +291,19 @@ class Store:
             if cur is not None and (cur.value, cur.comment) == (str(value), comment or ""):
                 return False
             self._insert_answer(c, respondent, item, value, comment, "form", wave, now())
+            self._drop_oldest(c, respondent, item, wave)
             p = MODEL["pending_comments"]
             c.execute(p.delete().where(self._mine(p), p.c.respondent == respondent, p.c.item == item,
                                        p.c.wave == wave))
         return True
+
+    def _drop_oldest(self, c: sa.Connection, respondent: str, item: str, wave: str) -> None:
+        """Forget the form versions of one answer older than the latest ``HISTORY_MAX`` (the index's own order)."""
+        a = MODEL["answers"]
+        older = (sa.select(a.c.id).where(self._mine(a), a.c.respondent == respondent, a.c.item == item,
+                                         a.c.wave == wave, a.c.source == "form")
+                 .order_by(a.c.id.desc()).offset(HISTORY_MAX).scalar_subquery())
+        c.execute(a.delete().where(a.c.id.in_(older)))
 
     def keep_comment(self, respondent: str, item: str, wave: str, comment: str) -> bool:
         """Keep a comment typed on a question with no answer yet (an empty one is forgotten); True when changed."""
@@ -286,25 +325,72 @@ class Store:
     def import_file_answers(self, rows: Iterable[tuple[str, str, str, str, str]]) -> tuple[int, int]:
         """Add file answers ``(respondent, item, value, comment, wave)``; return (added, unchanged).
 
-        Idempotent: a row equal to the latest file answer for its respondent,
-        item and wave adds nothing, so importing the same file twice is harmless.
+        Idempotent: a row equal to the latest file answer for its respondent, item and wave adds
+        nothing, so importing the same file twice is harmless. The same rows as the last import,
+        with no file answer written since, are known at once (``imports``: a digest of the rows);
+        otherwise what is new is found in a read transaction. Either way an import with nothing new
+        opens no write transaction; new rows are written in one, ``BATCH`` rows per statement.
         """
-        a = MODEL["answers"]
-        added = unchanged = 0
+        rows = [(r, i, str(v), c or "", w) for r, i, v, c, w in rows]
+        digest = _digest(rows)
+        with self._reading() as c:
+            last = self._last_import(c)
+            if last is not None and last[0] == digest and last[1:] == self._file_extent(c):
+                return 0, len(rows)
+            latest, seen = self._file_answers(c)
+        new = _changed(rows, latest)
+        if not new and last is not None and last[0] == digest:
+            return 0, len(rows)
         stamp = now()
         with self.transaction() as c:
-            latest = {}
-            for r in c.execute(sa.select(a.c.respondent, a.c.item, a.c.wave, a.c.value, a.c.comment)
-                               .where(self._mine(a), a.c.source == "file").order_by(a.c.id)):
-                latest[(r.respondent, r.item, r.wave)] = (r.value, r.comment)
-            for respondent, item, value, comment, wave in rows:
-                if latest.get((respondent, item, wave)) == (str(value), comment or ""):
-                    unchanged += 1
-                    continue
-                self._insert_answer(c, respondent, item, value, comment, "file", wave, stamp)
-                latest[(respondent, item, wave)] = (str(value), comment or "")
-                added += 1
-        return added, unchanged
+            # what another import wrote since the read (writers of this engagement queue on the lock)
+            latest, _ = self._file_answers(c, after=seen, latest=latest)
+            new = _changed(rows, latest)
+            _insert_many(c, "answers", ({"engagement": self.engagement, "respondent": r, "item": i, "value": v,
+                                          "comment": cm, "source": "file", "wave": w, "recorded_at": stamp}
+                                         for r, i, v, cm, w in new))
+            self._record_import(c, digest, stamp)
+        return len(new), len(rows) - len(new)
+
+    def _file_extent(self, c: sa.Connection) -> tuple[int, int]:
+        """(how many file answers this engagement has, the highest id among them)."""
+        a = self._t("answers")
+        if a is None:
+            return 0, 0
+        count, last = c.execute(sa.select(sa.func.count(), sa.func.max(a.c.id))
+                                .where(self._mine(a), a.c.source == "file")).one()
+        return int(count), int(last or 0)
+
+    def _last_import(self, c: sa.Connection) -> tuple[str, int, int] | None:
+        """(digest, file answers, highest id) as the last import left them; None when not known."""
+        t = self._t("imports")
+        if t is None:
+            return None
+        found = c.execute(sa.select(t.c.digest, t.c.answers, t.c.last_id).where(self._mine(t))).first()
+        return None if found is None else (found.digest, found.answers, found.last_id)
+
+    def _record_import(self, c: sa.Connection, digest: str, stamp: str) -> None:
+        t = MODEL["imports"]
+        count, last = self._file_extent(c)
+        ins = _dialect_insert(c)(t).values(engagement=self.engagement, digest=digest, answers=count, last_id=last,
+                                           imported_at=stamp)
+        c.execute(ins.on_conflict_do_update(index_elements=["engagement"], set_={
+            "digest": ins.excluded.digest, "answers": ins.excluded.answers, "last_id": ins.excluded.last_id,
+            "imported_at": ins.excluded.imported_at}))
+
+    def _file_answers(self, c: sa.Connection, after: int = 0, latest: dict | None = None) -> tuple[dict, int]:
+        """The latest file answer per (respondent, item, wave) as (value, comment), from rows with id > ``after``
+        laid over ``latest``; and the highest id read."""
+        a = self._t("answers")
+        latest = dict(latest or {})
+        if a is None:
+            return latest, after
+        q = (sa.select(a.c.id, a.c.respondent, a.c.item, a.c.wave, a.c.value, a.c.comment)
+             .where(self._mine(a), a.c.source == "file", a.c.id > after).order_by(a.c.id))
+        for row_id, respondent, item, wave, value, comment in c.execute(q):
+            latest[(respondent, item, wave)] = (value, comment)
+            after = row_id
+        return latest, after
 
     def submit(self, respondent: str, wave: str) -> None:
         with self.transaction() as c:
@@ -318,6 +404,14 @@ class Store:
             c.execute(MODEL["tokens"].insert().values(
                 engagement=self.engagement, token_hash=token_hash, respondent=respondent, created_at=now(),
                 kind=kind, name=name, expires_at=expires_at))
+
+    def add_tokens(self, tokens: list[dict]) -> None:
+        """Store many links at once (dicts of ``token_hash``, ``respondent``, ``kind``, ``name``, ``expires_at``):
+        one transaction, in batches."""
+        stamp = now()
+        with self.transaction() as c:
+            _insert_many(c, "tokens", ({"name": "", "expires_at": None, **t, "engagement": self.engagement,
+                                        "created_at": stamp} for t in tokens))
 
     def revoke_tokens(self, kind: str, *, respondent: str | None = None, name: str | None = None) -> int:
         """Revoke the live links of one respondent (or one consultant, by name); how many were."""
@@ -425,6 +519,18 @@ class Store:
             q = q.where(a.c.respondent == respondent)
         return self._rows(q, COLUMNS)
 
+    def answered(self, wave: str) -> dict[str, set[str]]:
+        """The items each respondent has an answer to in ``wave`` (any answer: one of them is the current one)."""
+        a = self._t("answers")
+        if a is None:
+            return {}
+        found: dict[str, set[str]] = {}
+        with self._reading() as c:
+            for respondent, item in c.execute(sa.select(a.c.respondent, a.c.item).distinct()
+                                              .where(self._mine(a), a.c.wave == wave)):
+                found.setdefault(respondent, set()).add(item)
+        return found
+
     def tokens(self, token_hash: str | None = None) -> list[dict]:
         """Every stored link (hashes only), as dicts of ``TOKEN_COLUMNS``; works on a store not yet upgraded."""
         t = self._t("tokens")
@@ -505,12 +611,55 @@ class Store:
                 "pending_comments": self.pending_comments(), "mailings": self.mailings()}
 
     def add_rows(self, rows: dict[str, list[dict]]) -> dict[str, int]:
-        """Write ``rows`` (as from ``rows_of``) in one transaction; how many per table."""
-        with self.transaction() as c:
-            for name, table_rows in rows.items():
-                if table_rows:
-                    c.execute(MODEL[name].insert(), [{**r, "engagement": self.engagement} for r in table_rows])
+        """Write ``rows`` (as from ``rows_of``) in one transaction, in batches; how many per table.
+
+        Nothing to write opens no write transaction.
+        """
+        if any(rows.values()):
+            with self.transaction() as c:
+                for name, table_rows in rows.items():
+                    _insert_many(c, name, ({**r, "engagement": self.engagement} for r in table_rows))
         return {name: len(r) for name, r in rows.items()}
+
+
+def _insert_many(c: sa.Connection, table: str, rows: Iterable[dict]) -> None:
+    """INSERT ``rows`` into ``table``: one executemany per ``BATCH`` rows (never one statement per row)."""
+    batch: list[dict] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH:
+            c.execute(MODEL[table].insert(), batch)
+            batch = []
+    if batch:
+        c.execute(MODEL[table].insert(), batch)
+
+
+def _digest(rows: list[tuple[str, str, str, str, str]]) -> str:
+    """A digest of an import's rows, in order (each row written as Python writes a tuple: unambiguous)."""
+    h = hashlib.sha256()
+    for row in rows:
+        h.update(repr(row).encode("utf-8"))
+    return h.hexdigest()
+
+
+def _changed(rows: list[tuple[str, str, str, str, str]], latest: dict) -> list[tuple[str, str, str, str, str]]:
+    """The rows an import adds (METHOD 5: the file's latest answer for a key wins among file answers).
+
+    A key whose last row in the file equals the stored latest file answer adds nothing (so the same file
+    twice adds nothing, even one that gives a key twice); otherwise its rows are added in file order, each
+    one that differs from the answer before it (a key given twice keeps both, as history).
+    """
+    final = {(r, i, w): (v, c) for r, i, v, c, w in rows}
+    settled = {key for key, answer in final.items() if latest.get(key) == answer}
+    latest = dict(latest)
+    new = []
+    for row in rows:
+        respondent, item, value, comment, wave = row
+        key, answer = (respondent, item, wave), (value, comment)
+        if key not in settled and latest.get(key) != answer:
+            new.append(row)
+            latest[key] = answer
+    return new
 
 
 def _lock_key(engagement: str) -> int:

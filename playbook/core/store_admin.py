@@ -50,7 +50,8 @@ def copy_into(eng: Engagement, target_url: str) -> dict[str, tuple[int, int]]:
         for name, rows in src.items():
             key = _row_key(name)
             src_keys = [key(r) for r in rows]
-            extra = [k for k in map(key, have[name]) if k not in set(src_keys)]
+            known = set(src_keys)
+            extra = [k for k in map(key, have[name]) if k not in known]
             if extra:
                 raise StoreError(
                     f"{target.where} already holds engagement '{eng.id}' with {name} that {eng.store_path} does not "

@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 MIGRATIONS = Path(__file__).with_name("store_migrations")
 # Alembic revisions this version knows, oldest first; the last is the schema the code below expects.
-REVISIONS = ("0001", "0002")
+REVISIONS = ("0001", "0002", "0003")
 HEAD = REVISIONS[-1]
 
 COLUMNS = ("respondent", "item", "value", "comment", "source", "wave", "recorded_at")
@@ -26,7 +26,7 @@ SUBMISSION_COLUMNS = ("respondent", "wave", "submitted_at")
 TABLES = ("answers", "tokens", "pending_comments", "submissions")  # revision 0001's
 MAILING_COLUMNS = ("respondent", "wave", "kind", "days", "email", "claimed_at", "sent_at", "sends", "failed_at",
                    "error", "attempts")
-ALL_TABLES = (*TABLES, "mailings")  # revision 0002 adds the record of mails
+ALL_TABLES = (*TABLES, "mailings", "imports")  # revision 0002 adds the record of mails, 0003 the last import
 
 # Errors a store may raise while it is used (a file gone, a server down): callers that must
 # keep going (a served form) catch these.
@@ -118,5 +118,19 @@ def define_mailings(metadata: MetaData, engagement_default: str | None = None) -
     )
 
 
+def define_imports(metadata: MetaData) -> Table:
+    """Revision 0003: the last responses.csv imported (a digest of its rows) and the file answers there were right
+    after it (how many, the highest id): while those stay the same, the same file again has nothing to add."""
+    return Table(
+        "imports", metadata,
+        Column("engagement", Text, nullable=False),
+        Column("digest", Text, nullable=False),
+        Column("answers", Integer, nullable=False),
+        Column("last_id", Integer, nullable=False),
+        Column("imported_at", Text, nullable=False),
+        PrimaryKeyConstraint("engagement", name="imports_pkey"),
+    )
+
+
 _METADATA = MetaData()
-MODEL = {**define(_METADATA), "mailings": define_mailings(_METADATA)}
+MODEL = {**define(_METADATA), "mailings": define_mailings(_METADATA), "imports": define_imports(_METADATA)}

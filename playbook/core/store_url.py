@@ -59,8 +59,10 @@ def folder_engagement(path: Path) -> str:
     """The id of the engagement whose folder holds ``path`` ("" when it is not in one)."""
     import yaml
 
+    from playbook.core.files import safe_yaml
+
     try:
-        data = yaml.safe_load((path.parent / "engagement.yaml").read_text(encoding="utf-8"))
+        data = safe_yaml((path.parent / "engagement.yaml").read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError):
         return ""
     return str(data.get("id", "")) if isinstance(data, dict) else ""

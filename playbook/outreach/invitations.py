@@ -164,8 +164,8 @@ def _lasting(days: int | None) -> str:
 
 
 def _everyone(eng: Engagement, base: str, days: int | None, target: Path) -> list[str]:
-    rows = [(p.id, p.name, p.email, p.side, p.role, links.link(base, eng, links.issue(eng, p.id, days)))
-            for p in eng.respondents]
+    tokens = links.issue_many(eng, [p.id for p in eng.respondents], days)
+    rows = [(p.id, p.name, p.email, p.side, p.role, links.link(base, eng, t)) for p, t in zip(eng.respondents, tokens)]
     private_csv(target, ["respondent", "name", "email", "side", "role", "link"], rows)
     return [f"Wrote {len(rows)} personal links ({_lasting(days)}) to {target}, readable by you only. Treat it like "
             "a password list: each link opens that person's form."]
@@ -180,7 +180,8 @@ def _remind(eng: Engagement, base: str, days: int | None, wave: str, csv_path: P
         raise UserError(f"no links have been issued for engagement '{eng.id}' yet, so there is no one to remind; "
                         f"send the first invitations with: playbook invite {shlex.quote(str(eng.path))} --all")
     pending = [r for r in table.rows if not r.submitted_at]
-    rows = [(r.name, links.link(base, eng, links.issue(eng, r.id, days)), r.answered_text) for r in pending]
+    tokens = links.issue_many(eng, [r.id for r in pending], days)
+    rows = [(r.name, links.link(base, eng, t), r.answered_text) for r, t in zip(pending, tokens)]
     private_csv(target, ["name", "link", "answered"], rows)
     return [f"Wrote {len(rows)} reminder(s) for wave {wave} to {target}, readable by you only "
             f"({len(table.rows) - len(rows)} of {len(table.rows)} respondents have submitted).",

@@ -24,12 +24,15 @@ import os
 import re
 import secrets
 from collections.abc import Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
+from playbook.core import formats
 from playbook.core.engagement import Engagement, is_slug
 from playbook.core.errors import UserError
+from playbook.core.i18n import N_, _
 from playbook.core.store import Store, now, open_store
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
@@ -48,8 +51,10 @@ KEYS = {"t": RESPONDENT, "c": CONSULTANT, "v": VIEWER}
 NAME_MAX = 80
 MAX_DAYS = 3650
 
-INVALID_TEXT = "This link is not valid. Please check the address you were sent, or ask {consultant} for a new link."
-EXPIRED_TEXT = "This link has expired; ask {consultant} for a new one."
+# Words for the visitor, in the engagement's language (translated in ``refusal``).
+INVALID_TEXT = N_("This link is not valid. Please check the address you were sent, or ask %(consultant)s for a new "
+                  "link.")
+EXPIRED_TEXT = N_("This link has expired; ask %(consultant)s for a new one.")
 
 
 @dataclass(frozen=True)
@@ -92,13 +97,15 @@ def new_token() -> str:
 
 def consultant_name(eng: Engagement | None) -> str:
     """Who a visitor should ask for a new link: engagement.yaml's consultant, else "your consultant"."""
-    return (eng.consultant if eng is not None else "") or "your consultant"
+    return (eng.consultant if eng is not None else "") or _("your consultant")
 
 
 def refusal(eng: Engagement | None, reason: str = INVALID) -> Refusal:
-    """The refusal for ``reason``, worded for the visitor (a revoked link reads like any link that is not valid)."""
+    """The refusal for ``reason``, worded for the visitor (a revoked link reads like any link that is not valid), in
+    the engagement's language (without one, the language active now)."""
     text = EXPIRED_TEXT if reason == EXPIRED else INVALID_TEXT
-    return Refusal(reason, text.format(consultant=consultant_name(eng)))
+    with formats.use(eng.settings) if eng is not None else nullcontext():
+        return Refusal(reason, _(text, consultant=consultant_name(eng)))
 
 
 def expiry_days(value: object) -> int | None:
@@ -134,6 +141,19 @@ def issue(eng: Engagement, respondent: str, expires_days: int | None = None) -> 
     with _store(eng) as store:
         store.add_token(digest(token), respondent, RESPONDENT, expires_at=expires)
     return token
+
+
+def issue_many(eng: Engagement, respondents: list[str], expires_days: int | None = None) -> list[str]:
+    """A new link for each of ``respondents`` (in order), stored in one transaction; earlier links keep working."""
+    for respondent in respondents:
+        if eng.respondent(respondent) is None:
+            raise unknown(eng, respondent)
+    expires = _expires_at(expires_days)
+    tokens = [new_token() for _ in respondents]
+    with _store(eng) as store:
+        store.add_tokens([{"token_hash": digest(t), "respondent": r, "kind": RESPONDENT, "expires_at": expires}
+                          for t, r in zip(tokens, respondents)])
+    return tokens
 
 
 def check_name(name: object) -> str:

@@ -40,16 +40,16 @@ class ReminderClock(threading.Thread):
         super().__init__(name="playbook-reminders", daemon=True)
         self.workspace, self.base_url, self.echo = Path(workspace), base_url, echo
         self.every = every if every is not None else interval()
-        self._stop = threading.Event()
+        self._stopping = threading.Event()
         self._said: set[str] = set()
 
     def stop(self) -> None:
-        self._stop.set()
+        self._stopping.set()
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._stopping.is_set():
             self.tick()
-            self._stop.wait(self.every)
+            self._stopping.wait(self.every)
 
     def _once(self, text: str) -> None:
         if text not in self._said:

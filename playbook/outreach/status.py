@@ -104,9 +104,9 @@ def required_items(side: str) -> list[str]:
     return [item.id for code in codes if code in required for item in instruments()[code].items]
 
 
-def _read(eng: Engagement, wave: str) -> tuple[list[dict], list[dict], dict[str, str], list[dict]]:
+def _read(eng: Engagement, wave: str) -> tuple[list[dict], dict[str, set[str]], dict[str, str], list[dict]]:
     with open_store(eng, read_only=True) as store:
-        return store.tokens(), store.current(wave=wave), store.submissions(wave), store.mailings(wave)
+        return store.tokens(), store.answered(wave), store.submissions(wave), store.mailings(wave)
 
 
 def _mails(row: Row, mine: list[dict]) -> None:
@@ -124,21 +124,25 @@ def table(eng: Engagement, wave: str | None = None, at: datetime | None = None) 
     """The status of every respondent of ``eng`` for ``wave`` (default: the engagement's period)."""
     wave = wave or eng.period
     at = at or datetime.now(UTC)
-    tokens, answers, submitted, mails = _read(eng, wave)
-    by_person: dict[str, set[str]] = {}
-    for a in answers:
-        by_person.setdefault(a["respondent"], set()).add(a["item"])
+    tokens, by_person, submitted, mails = _read(eng, wave)
+    issued: dict[str, list[dict]] = {}  # each respondent's links and mails, grouped once (not scanned per person)
+    for t in tokens:
+        if t["kind"] == links.RESPONDENT:
+            issued.setdefault(t["respondent"], []).append(t)
+    mailed: dict[str, list[dict]] = {}
+    for m in mails:
+        mailed.setdefault(m["respondent"], []).append(m)
     required = {side: required_items(side) for side in SIDES}
     rows = []
     for p in eng.respondents:
-        mine = [t for t in tokens if t["kind"] == links.RESPONDENT and t["respondent"] == p.id]
+        mine = issued.get(p.id, [])
         opened = sorted(t["first_opened_at"] for t in mine if t["first_opened_at"])
         items = by_person.get(p.id, set())
         rows.append(Row(p.id, p.name, p.side, p.role, links=len(mine), live=sum(links.live(t, at) for t in mine),
                         opened=opened[0] if opened else None,
                         answered=sum(i in items for i in required[p.side]), required=len(required[p.side]),
                         answered_any=bool(items), submitted_at=submitted.get(p.id), email=p.email))
-        _mails(rows[-1], [m for m in mails if m["respondent"] == p.id])
+        _mails(rows[-1], mailed.get(p.id, []))
     rates = [SideRate(side, len(mine), sum(bool(r.submitted_at) for r in mine), sum(r.answered_any for r in mine))
              for side in SIDES if (mine := [r for r in rows if r.side == side])]
     return Table(wave, rows, rates)

@@ -6,11 +6,26 @@ Call inside ``with formats.use(eng.settings):`` so that words and dates follow t
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from playbook.core import formats
 from playbook.core.engagement import Engagement, Respondent
-from playbook.core.i18n import _
+from playbook.core.i18n import N_, _
+
+# Who a respondent is, in words (never the codes of engagement.yaml): by side and role.
+ROLES = {
+    ("marketing", "leader"): N_("Head of marketing"),
+    ("marketing", "manager"): N_("Marketing manager"),
+    ("marketing", "member"): N_("Marketing team"),
+    ("sales", "leader"): N_("Head of sales"),
+    ("sales", "manager"): N_("Sales manager"),
+    ("sales", "member"): N_("Sales team"),
+}
+SIDES = {"marketing": N_("Marketing"), "sales": N_("Sales")}
+QUARTER = re.compile(r"^\s*(\d{4})-?Q([1-4])\s*$", re.IGNORECASE)
+MONTH = re.compile(r"^\s*(\d{4})-(0[1-9]|1[0-2])\s*$")
+HALF = re.compile(r"^\s*(\d{4})-?H([12])\s*$", re.IGNORECASE)
 
 
 def firm_name(eng: Engagement) -> str:
@@ -85,4 +100,32 @@ def closed(eng: Engagement, day: date) -> str:
     ask = eng.contact or eng.consultant
     if ask:
         text += " " + _("If you still want to answer, write to %(whom)s.", whom=ask)
+    return text
+
+
+def role(person: Respondent) -> str:
+    """A respondent's part in words: "Head of marketing", "Sales team" (the side alone for an unknown role)."""
+    words = ROLES.get((person.side, person.role)) or SIDES.get(person.side)
+    return _(words) if words else ""
+
+
+def side(name: str) -> str:
+    """A department in words: "Marketing", "Sales"."""
+    return _(SIDES[name]) if name in SIDES else name
+
+
+def period(label: object) -> str:
+    """A wave's label in words: "2026-Q4" as "Q4 2026", "2026-07" as the month ("July 2026", "Juli 2026"),
+    "2026-H2" as "second half of 2026"; any other label as the consultant wrote it."""
+    from babel.dates import format_skeleton
+
+    text = str(label or "").strip()
+    if m := QUARTER.match(text):
+        return _("Q%(quarter)s %(year)s", quarter=m.group(2), year=m.group(1))
+    if m := MONTH.match(text):
+        return format_skeleton("yMMMM", date(int(m.group(1)), int(m.group(2)), 1), locale=formats.active().locale)
+    if m := HALF.match(text):
+        if m.group(2) == "1":
+            return _("first half of %(year)s", year=m.group(1))
+        return _("second half of %(year)s", year=m.group(1))
     return text

@@ -19,6 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from playbook.core import formats, i18n
 from playbook.core.errors import UserError
 from playbook.core.files import atomic
@@ -172,6 +174,18 @@ def css_string(value: Any) -> str:
     return "".join(c if c.isalnum() and c.isascii() or c == " " else f"\\{ord(c):x} " for c in str(value))
 
 
+def css_counters(text: Any) -> Markup:
+    """A translated page footer as a CSS ``content`` value: ``\x01`` and ``\x02`` (where the message's ``%(page)s``
+    and ``%(pages)s`` stood) become the page counters, the words between them CSS strings ("Seite 2 von 22")."""
+    pieces = []
+    for piece in re.split("([\x01\x02])", str(text)):
+        if piece in ("\x01", "\x02"):
+            pieces.append("counter(page)" if piece == "\x01" else "counter(pages)")
+        elif piece:
+            pieces.append(f'"{css_string(piece)}"')
+    return Markup(" ".join(pieces) or '""')
+
+
 def long_date(d: date) -> str:
     return f"{d.day} {d:%B %Y}"
 
@@ -184,6 +198,7 @@ def environment():
     env = Environment(loader=FileSystemLoader(str(templates_dir() / "report")),
                       autoescape=select_autoescape(disabled_extensions=("css",), default_for_string=True, default=True))
     env.filters["css_string"] = css_string
+    env.filters["css_counters"] = css_counters
     i18n.install(env)  # _("...") in the active language (core/i18n.py)
     return env
 

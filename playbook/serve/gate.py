@@ -17,20 +17,33 @@ For a page (``/voila/render/<notebook>``) the gate
   passes to the kernel (``VoilaConfiguration.http_header_envs``); a copy sent by a
   browser is dropped first.
 
+A valid link is checked first and admitted whatever its address has tried (a
+256-bit token needs no lockout); links that are not valid are limited per address
+(behind a declared proxy, the address ``proxy.py`` takes from X-Forwarded-For).
+A report page (a kernel) is admitted by ``kernels.Pages``: per link, under the cap,
+one place kept for a consultant.
+
 For every request it refuses a ``Host`` that is not the server's own (DNS
 rebinding), a websocket whose ``Origin`` is another site, and the folder listings
-(``/``, ``/voila/tree``, ``/voila/api/contents``). Its own handler (``get_handlers``,
-placed by Voilà before its routes) guards Voilà's ``voila/query/<kernel id>``
-socket: only the server's own kernels, each for its own id, may wait there, and a
-kernel that never comes for its visitor is replaced.
+(``/``, ``/voila/tree``, ``/voila/api/contents``). A kernel's paths
+(``api/kernels/<id>``, its channels, the unload beacon's ``voila/api/shutdown/<id>``)
+open only with the secret cookie of the page the kernel was handed to
+(``kernels.Pages.holding``); a kernel id alone opens nothing. Its own handlers
+(``get_handlers``, placed by Voilà before its page routes) draw the forms and the
+report page and guard Voilà's ``voila/query/<kernel id>`` socket: only the server's
+own kernels, each for its own id, may wait there, and a kernel that never comes for
+its visitor is replaced. Kernels of report pages that are gone are stopped within a
+minute.
 """
 
 from __future__ import annotations
 
 import hmac
 import json
+import re
 import time
 from collections import defaultdict, deque
+from contextlib import nullcontext
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from jupyter_server.auth.identity import IdentityProvider, User
@@ -42,17 +55,26 @@ from tornado.ioloop import PeriodicCallback
 from traitlets import Float, Integer, List, Unicode
 from voila.request_info_handler import RequestInfoSocketHandler
 
+from playbook.core import formats, i18n
 from playbook.core.engagement import is_slug
 from playbook.core.errors import UserError
+from playbook.core.i18n import N_, _
 from playbook.core.resources import notebooks_dir
 from playbook.outreach import links
+from playbook.serve import kernels
 from playbook.serve.forms import handlers
 from playbook.serve.live import KERNEL_HEADER, VISITOR_HEADER, kernel_proof, sign_visitor, workspace_engagement
 
 DROPPED = frozenset({"t", "c", "v", "template", "theme"})
-BUSY = "Many people are answering right now. Please try again in a minute."
-NOT_FOUND = "There is nothing to see here. Please open the link you were sent."
+BUSY = N_("Many people are answering right now. Please try again in a minute.")
+NOT_FOUND = N_("There is nothing to see here. Please open the link you were sent.")
+# The refusal page's title, by status (templates/jupyter/voila/templates/playbook/<status>.html).
+TITLES = {403: N_("This link is not valid"), 404: N_("This link is not valid"),
+          429: N_("Please try again in a minute"), 503: N_("Please try again in a minute")}
 ANONYMOUS = User(username="visitor", name="visitor")
+KERNEL_ID = r"\w+-\w+-\w+-\w+-\w+"
+# A kernel's own paths: Jupyter's kernel API (the model, the channels) and Voilà's unload beacon.
+KERNEL_PATH = re.compile(rf"^(api/kernels|voila/api/shutdown)/({KERNEL_ID})(?:/[a-z]*)?$")
 
 
 # -- the request ------------------------------------------------------------------------------
@@ -76,21 +98,52 @@ def host_name(netloc: str) -> str:
     return name[1:-1] if name.startswith("[") and name.endswith("]") else name
 
 
-def _refuse(status: int, text: str) -> web.HTTPError:
-    # The page (templates/jupyter/voila/templates/playbook/<status>.html) shows ``message``.
-    return web.HTTPError(status, "%s", text)
+class Refused(web.HTTPError):
+    """A refusal for a visitor: the page (templates/jupyter/voila/templates/playbook/<status>.html) shows
+    ``playbook_message`` under ``playbook_title``, in the language ``playbook_lang``; the server's log keeps
+    ``log`` (English, as every line of the log)."""
+
+    def __init__(self, status: int, text: str, log: str) -> None:
+        super().__init__(status, "%s", log)
+        self.playbook_message = text
+        self.playbook_title = _(TITLES[status]) if status in TITLES else ""
+        self.playbook_lang = i18n.active()
 
 
-def _live_kernels(km) -> int:
-    return len(set(km.list_kernel_ids()) | set(getattr(km, "_pending_kernels", {})))
+def _refuse(status: int, text: str, eng=None, log: str = "") -> web.HTTPError:
+    """A refusal worded in ``eng``'s language, else the language active now (the visitor's browser's). ``text``: a
+    message of the catalogs (translated here) or words translated already; ``log``: the log's words (``text``)."""
+    with formats.use(eng.settings) if eng is not None else nullcontext():
+        return Refused(status, _(text), log or text)
+
+
+def browser_language(header: str | None) -> str:
+    """The shipped language the visitor's browser prefers most (``Accept-Language``), else English."""
+    wanted = []
+    for n, part in enumerate((header or "").split(",")):
+        tag, _sep, params = part.strip().partition(";")
+        try:
+            q = float(params.strip()[2:]) if params.strip().startswith("q=") else 1.0
+        except ValueError:
+            q = 0.0
+        wanted.append((-q, n, tag.strip().replace("_", "-").split("-")[0].lower()))
+    return next((lang for q, _n, lang in sorted(wanted) if q < 0 and lang in i18n.shipped()), i18n.SOURCE)
+
+
+def _live_kernels(km) -> set[str]:
+    return set(km.list_kernel_ids()) | set(getattr(km, "_pending_kernels", {}))
 
 
 class Gate(IdentityProvider):
     """Jupyter Server's identity provider for ``playbook serve``: who a request comes from, or a refusal."""
 
     hosts = List(Unicode(), config=True, help="Host names the server answers to (Host and websocket Origin).")
-    max_kernels = Integer(0, config=True, help="Live kernels (the preheated pool included) past which visitors "
+    max_kernels = Integer(0, config=True, help="Kernels (the preheated pool included) past which report pages "
                                                "are asked to come back in a minute; 0: no cap.")
+    preheated = Integer(0, config=True, help="Report kernels Voilà keeps started ahead (they count towards the cap).")
+    kernels_per_link = Integer(kernels.PER_LINK, config=True, help="Report pages (kernels) one link may hold.")
+    gone_after = Float(kernels.GONE_AFTER, config=True,
+                       help="Seconds a report page may have no connection before its kernel is stopped.")
     invalid_per_minute = Integer(20, config=True, help="Links that are not valid one address may try in a minute.")
     stuck_after = Float(60.0, config=True, help="Seconds a kernel handed a visitor may take to come for them.")
     form_idle = Float(900.0, config=True, help="Seconds an open form nobody is connected to is kept.")
@@ -100,6 +153,8 @@ class Gate(IdentityProvider):
         self._failures: dict[str, deque[float]] = defaultdict(deque)
         self._watchdog: PeriodicCallback | None = None
         self.forms = handlers.Sessions(idle=self.form_idle)
+        slots = max(1, self.max_kernels - self.preheated) if self.max_kernels else 0
+        self.pages = kernels.Pages(slots, self.kernels_per_link)
 
     @property
     def _server_url(self) -> str:
@@ -107,33 +162,54 @@ class Gate(IdentityProvider):
 
     # -- Jupyter Server's extension points ---------------------------------------------------
     def get_handlers(self) -> list:
-        """No login pages; respondents' forms (no kernel); Voilà's query socket for this server's own kernels only."""
-        return [*handlers.handlers(self._server_url, self.forms, self.parent.voila_configuration),
-                (f"{self._server_url}voila/query/(?P<kernel_id>\\w+-\\w+-\\w+-\\w+-\\w+)", KernelQuerySocket)]
+        """No login pages; respondents' forms (no kernel); the report page, which binds its kernel to the page;
+        Voilà's query socket for this server's own kernels only."""
+        app = self.parent
+        report = links.REPORT.replace(".", r"\.")
+        return [*handlers.handlers(self._server_url, self.forms, app.voila_configuration),
+                (f"{self._server_url}voila/render/({report})", kernels.ReportPageHandler,
+                 {"pages": self.pages, "template_paths": app.template_paths, "config": app.config,
+                  "voila_configuration": app.voila_configuration}),
+                (f"{self._server_url}voila/query/(?P<kernel_id>{KERNEL_ID})", KernelQuerySocket)]
 
     def get_user(self, handler: web.RequestHandler) -> User:
+        # A refusal before the engagement is known speaks the visitor's browser's language (if shipped).
+        language = i18n.activate(browser_language(handler.request.headers.get("Accept-Language")))
         try:
             return self._visitor(handler)
         except web.HTTPError:
             handler.current_user = None  # the refusal page is drawn for nobody
             raise
+        finally:
+            i18n.deactivate(language)
 
     def _visitor(self, handler: web.RequestHandler) -> User:
         request = handler.request
         query = strip_request(request)
         if self.hosts and host_name(request.host) not in self.hosts:
             self.log.warning("Refused a request for host %r (not this server's)", request.host[:100])
-            raise _refuse(403, links.INVALID_TEXT.format(consultant="your consultant"))
+            raise _refuse(403, links.refusal(None).message, log="a link for another host")
         if request.headers.get("Upgrade", "").lower() == "websocket" and not self._origin_ok(request):
-            self.log.warning("Refused a websocket from origin %r", request.headers.get("Origin", "")[:100])
-            raise web.HTTPError(403)
+            raise web.HTTPError(403)  # (one log line: the request's own)
         self._start_watchdog(handler)
         path = request.path[len(self._server_url):] if request.path.startswith(self._server_url) else request.path
         if path in ("", "voila", "voila/") or path.startswith(("voila/tree", "voila/api/contents")):
             raise _refuse(404, NOT_FOUND)
         if path.startswith("voila/render/"):
             return self._admit(handler, path[len("voila/render/"):], query)
+        if path.startswith(("api/", "voila/api/")):
+            return self._kernel_visitor(handler, path)
         return ANONYMOUS
+
+    def _kernel_visitor(self, handler: web.RequestHandler, path: str) -> User:
+        """A request on a kernel's own paths: only with the secret of the page the kernel was handed to."""
+        found = KERNEL_PATH.match(path)
+        page = None
+        if found:
+            page = self.pages.holding(found.group(2), handler.get_cookie(kernels.COOKIES[found.group(1)]))
+        if page is None:  # (the request's log line says so: 403, or 404 for a path no kernel has)
+            raise web.HTTPError(403 if found else 404)
+        return page.user
 
     def _origin_ok(self, request) -> bool:
         origin = request.headers.get("Origin")
@@ -144,24 +220,32 @@ class Gate(IdentityProvider):
 
     # -- admission ---------------------------------------------------------------------------
     def _admit(self, handler: web.RequestHandler, notebook: str, query: dict[str, str]) -> User:
+        """A page's visitor. The link is checked first: a valid one is admitted whatever its address has tried;
+        refused ones are counted per address, and past ``invalid_per_minute`` that address waits a minute."""
         ip = handler.request.remote_ip or ""
-        if self._too_many(ip):
-            raise _refuse(429, BUSY)
         found, eng = self._check(notebook, query)
         if isinstance(found, links.Refusal):
+            if self._too_many(ip):
+                raise _refuse(429, BUSY)
             self._failed(ip)
-            raise _refuse(403, found.message)
+            raise _refuse(403, found.message, eng, log=f"a link that is {found.reason}")
         links.opened(eng, found.token_hash)
+        who = found.respondent if found.kind == links.RESPONDENT else f"{found.kind} {found.name}".strip()
+        user = User(username=f"{found.kind}:{found.respondent}", name=who or "consultant")
         if notebook == handlers.PAGE:  # drawn by the server itself: no kernel to count or to tell
             handler.playbook_visitor = (eng, found)
-            return User(username=f"{found.kind}:{found.respondent}", name=found.respondent or "consultant")
-        if self.max_kernels and _live_kernels(handler.kernel_manager) >= self.max_kernels:
-            self.log.warning("%d live kernels (the cap): a visitor was asked to come back", self.max_kernels)
-            raise _refuse(503, BUSY)
+            return user
+        if not isinstance(handler, kernels.ReportPageHandler):  # (never: the report page has its own route)
+            raise _refuse(404, NOT_FOUND)
+        try:
+            handler.playbook_page = self.pages.admit(found.token_hash, found.consultant, user)
+        except kernels.Full as full:
+            self.log.warning("A report page was refused: %s", "too many windows of one link" if full.status == 429
+                             else f"{len(self.pages)} report pages open (the cap)")
+            raise _refuse(full.status, full.text, eng) from None
         handler.request.headers[VISITOR_HEADER] = sign_visitor(eng.id, found.kind, found.respondent, found.name,
                                                                found.token_hash)
-        who = found.respondent if found.kind == links.RESPONDENT else f"{found.kind} {found.name}".strip()
-        return User(username=f"{found.kind}:{found.respondent}", name=who)
+        return user
 
     def _check(self, notebook: str, query: dict[str, str]):
         eid = query.get("e", "")
@@ -197,6 +281,8 @@ class Gate(IdentityProvider):
     async def _tidy(self, km) -> None:
         self.forms.prune()
         await replace_stuck(km, self.stuck_after, self.log)
+        for kid in self.pages.gone(_live_kernels(km), self.gone_after):
+            await _stop(km, kid, self.log, "Stopped the kernel of a report page that is gone")
 
 
 _handed: dict[str, float] = {}  # kernel id -> when Voilà left its visitor waiting for it (not yet connected)
@@ -221,12 +307,18 @@ async def replace_stuck(km, stuck_after: float, log) -> None:
             continue
         cache.pop(kid, None)
         _handed.pop(kid, None)
-        if kid in km:
-            log.warning("Kernel %s did not come for its visitor in %.0f s: stopped", kid, stuck_after)
-            try:
-                await km.shutdown_kernel(kid, now=True)
-            except Exception:  # already gone
-                log.warning("Kernel %s could not be stopped", kid, exc_info=True)
+        await _stop(km, kid, log, f"Stopped a kernel that did not come for its visitor in {stuck_after:.0f} s")
+
+
+async def _stop(km, kid: str, log, why: str) -> None:
+    """Stop kernel ``kid`` if it is still there; one log line (which never names a kernel)."""
+    if kid not in km:
+        return
+    log.warning(why)
+    try:
+        await km.shutdown_kernel(kid, now=True)
+    except Exception:  # already gone
+        log.warning("A kernel could not be stopped", exc_info=True)
 
 
 class KernelQuerySocket(RequestInfoSocketHandler):
@@ -263,7 +355,8 @@ class KernelQuerySocket(RequestInfoSocketHandler):
 
 
 class KernelChannel(ZMQChannelsWebsocketConnection):
-    """A page's websocket to its kernel: only the comm targets of the pages are honoured.
+    """A page's websocket to its kernel: counted for its page (``kernels.Pages.socket``); only the comm
+    targets of the pages are honoured.
 
     Voilà already lets through nothing but comm messages, kernel info and shutdown (no
     code is ever executed for a browser); here a request to open a comm with any target
@@ -274,12 +367,68 @@ class KernelChannel(ZMQChannelsWebsocketConnection):
     comm_targets = List(Unicode(), default_value=["jupyter.widget", "jupyter.widget.control"], config=True,
                         help="Comm targets a page may open in its kernel (the widgets').")
 
+    _counted = False
+
+    def _pages(self) -> kernels.Pages | None:
+        return getattr(getattr(self.websocket_handler, "identity_provider", None), "pages", None)
+
+    def connect(self):
+        pages = self._pages()
+        if pages is not None and not self._counted:
+            self._counted = True
+            pages.socket(self.kernel_id, +1)
+        return super().connect()
+
+    def disconnect(self):
+        pages = self._pages()
+        if pages is not None and self._counted:
+            self._counted = False
+            pages.socket(self.kernel_id, -1)
+        return super().disconnect()
+
+    def handle_outgoing_message(self, stream, outgoing_msg) -> None:
+        """Messages to the page; an error or printed output of the kernel (a traceback, a warning naming the
+        server's files) is for the server's log, never for the visitor."""
+        kind, content = _outgoing(self.session, outgoing_msg)
+        if kind in HIDDEN_OUTPUT:
+            self.log.warning("A report page's kernel reported this (not shown to its visitor):\n%s",
+                             _plain(content))
+            return
+        super().handle_outgoing_message(stream, outgoing_msg)
+
     def handle_incoming_message(self, incoming_msg) -> None:
         target = _comm_open_target(incoming_msg, self.subprotocol == "v1.kernel.websocket.jupyter.org")
         if target is not None and target not in self.comm_targets:
             self.log.warning("Dropped a request to open a comm with target %r", target[:100])
             return
         super().handle_incoming_message(incoming_msg)
+
+
+# Kernel messages a page never needs (its cells ran on the server; the browser runs no code): an error's
+# traceback and printed output, which may name the server's files.
+HIDDEN_OUTPUT = frozenset({"error", "stream"})
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _outgoing(session, msg_list) -> tuple[str, dict]:
+    """The type and content of a message from the kernel ("" and {} when unreadable)."""
+    try:
+        _, parts = session.feed_identities(msg_list)
+        header = session.unpack(parts[1])
+        if header.get("msg_type") not in HIDDEN_OUTPUT:
+            return header.get("msg_type", ""), {}
+        return header["msg_type"], session.unpack(parts[4])
+    except (ValueError, TypeError, IndexError, KeyError, AttributeError):
+        return "", {}
+
+
+def _plain(content: dict) -> str:
+    """An error or a stream's text, without terminal colours, for the log."""
+    if "traceback" in content:
+        text = "\n".join(content.get("traceback") or [f"{content.get('ename')}: {content.get('evalue')}"])
+    else:
+        text = str(content.get("text", ""))
+    return _ANSI.sub("", text).strip()[:20_000]
 
 
 def _comm_open_target(ws_msg, v1: bool) -> str | None:

@@ -4,15 +4,24 @@ The workspace (one engagement folder, or a folder of them) reaches the kernels
 through the ``PLAYBOOK_WORKSPACE`` environment variable; pages pick the
 engagement and respondent from the link (see ``live.py``). Sources are stripped
 and tracebacks hidden: clients see pages, never code.
+
+``serve`` runs Voilà (``app.py``) as its child and stays its keeper: SIGTERM, SIGINT
+and SIGHUP stop the child, its kernels and the temporary folder (configuration and
+connection files) within ``STOP_WITHIN`` seconds, whoever is sent the signal. A port
+in use is one message naming it, never a silent move to another port.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -35,23 +44,52 @@ POOL_REPORT = 2
 # some 200 to 260 MiB (benchmarks/bench_viewer.py).
 KERNEL_MEMORY = 260 * 2**20
 MIN_KERNELS = 4
+# Memory the kernels never take: the server, the operating system and its file cache.
+RESERVE_MIN, RESERVE_SHARE = 2**30, 0.2
+STOP_WITHIN = 8.0  # seconds Voilà has to stop its kernels after a signal before it is killed
 
 
 def default_max_kernels() -> int:
-    """The kernel cap for this machine: available memory / 260 MiB, at least 4."""
+    """The kernel cap for this machine: what the kernels may take of the available memory / 260 MiB, at least 4.
+
+    The server and the OS keep ``RESERVE_SHARE`` of the machine's memory (at least 1 GiB).
+    """
     try:
-        available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        page = os.sysconf("SC_PAGE_SIZE")
+        available, total = os.sysconf("SC_AVPHYS_PAGES") * page, os.sysconf("SC_PHYS_PAGES") * page
     except (ValueError, OSError, AttributeError):  # not on this system
         return MIN_KERNELS
-    return max(MIN_KERNELS, available // KERNEL_MEMORY)
+    reserve = max(RESERVE_MIN, int(total * RESERVE_SHARE))
+    return max(MIN_KERNELS, (available - reserve) // KERNEL_MEMORY)
 
 
-def check_limits(max_kernels: int, preheat: int) -> None:
+def check_limits(max_kernels: int, preheat: int, per_link: int = 3) -> None:
     if max_kernels < 1:
         raise UserError(f"--max-kernels {max_kernels} must be 1 or more.")
     if not 0 <= preheat < max_kernels:
         raise UserError(f"--preheat {preheat} must be from 0 to one less than --max-kernels ({max_kernels}): "
                         "the preheated kernels count towards the cap.")
+    if per_link < 1:
+        raise UserError(f"--kernels-per-link {per_link} must be 1 or more.")
+
+
+def check_port(host: str, port: int) -> None:
+    """One clear message when ``host:port`` cannot be listened on (in use, or not this machine's address)."""
+    name = host.strip("[]") or "0.0.0.0"
+    try:
+        infos = socket.getaddrinfo(name, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror:
+        raise UserError(f"--host {host}: no such address on this machine.") from None
+    for family, kind, proto, _, address in infos:
+        with socket.socket(family, kind, proto) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+            try:
+                sock.bind(address)
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    raise UserError(f"port {port} is in use on {host} (another 'playbook serve', or another "
+                                    "program): stop it, or choose another port with --port.") from None
+                raise UserError(f"cannot listen on {host} port {port}: {exc.strerror}.") from None
 
 
 def server_hosts(host: str, public_url: str | None = None) -> list[str]:
@@ -68,25 +106,36 @@ def server_hosts(host: str, public_url: str | None = None) -> list[str]:
 IDLE_TIMEOUT = 900
 
 
+# Kernel websocket frames above this are refused (a page's widgets send a few kilobytes).
+FRAME_MAX = 2**20
+
+
 def voila_config(config_dir: Path, idle_timeout: int = IDLE_TIMEOUT, preheat: int = POOL_REPORT,
-                 max_kernels: int = 0, hosts: list[str] | None = None) -> Path:
+                 max_kernels: int = 0, hosts: list[str] | None = None, per_link: int = 3) -> Path:
     """Write the server's voila.json: stripped sources, hidden tracebacks, ``preheat`` report kernels started ahead.
 
-    Kernels of closed pages are culled after ``idle_timeout`` seconds without a
-    connected page (Voilà never culls the preheated pool), and forms nobody is
-    connected to are forgotten after as long. An open page keeps its kernel however
-    long its visitor takes. Every request meets the gate first (``gate.Gate``,
-    Jupyter Server's identity provider): links, ``hosts``, the cap of ``max_kernels``
-    live kernels (0: none), the forms, the query socket; every page's kernel socket
-    honours only the widgets' comms (``gate.KernelChannel``).
+    Kernels of report pages that are gone (no connection) are stopped within a minute;
+    Voilà's own cull stops any other kernel idle ``idle_timeout`` seconds without a
+    connected page (never the preheated pool), and forms nobody is connected to are
+    forgotten after as long. An open page keeps its kernel however long its visitor
+    takes. Every request meets the gate first (``gate.Gate``, Jupyter Server's identity
+    provider): links, ``hosts``, the cap of ``max_kernels`` kernels (0: none) and
+    ``per_link`` report pages per link, the forms, the kernels' own paths, the query
+    socket; every page's kernel socket honours only the widgets' comms
+    (``gate.KernelChannel``) and frames up to ``FRAME_MAX``. Every page says
+    ``Referrer-Policy: no-referrer``.
     """
     pools = {"default": {"pool_size": 0}}
     if (notebooks_dir() / REPORT).is_file():
         pools[REPORT] = {"pool_size": preheat}
     config = {
         "Voila": {"identity_provider_class": "playbook.serve.gate.Gate",
-                  "kernel_websocket_connection_class": "playbook.serve.gate.KernelChannel"},
-        "Gate": {"hosts": list(hosts or []), "max_kernels": max_kernels, "form_idle": idle_timeout},
+                  "kernel_websocket_connection_class": "playbook.serve.gate.KernelChannel",
+                  "port_retries": 0,  # a port in use is an error, never a silent move to another
+                  "tornado_settings": {"websocket_max_message_size": FRAME_MAX,
+                                       "headers": {"Referrer-Policy": "no-referrer"}}},
+        "Gate": {"hosts": list(hosts or []), "max_kernels": max_kernels, "form_idle": idle_timeout,
+                 "preheated": pools.get(REPORT, {}).get("pool_size", 0), "kernels_per_link": per_link},
         "VoilaConfiguration": {
             "template": "playbook",
             "theme": "light",
@@ -122,7 +171,8 @@ def voila_command(port: int, host: str, config_dir: Path, base_url: str = "/") -
     return [
         sys.executable, "-m", "playbook.serve.app", str(notebooks_dir()),
         "--no-browser", f"--port={port}", f"--Voila.ip={host}", f"--Voila.base_url={base_url}",
-        f"--Voila.config_file_paths={config_dir}", "--Voila.log_level=WARN",
+        f"--Voila.config_file_paths={config_dir}", f"--Voila.connection_dir_root={config_dir}",
+        "--Voila.log_level=WARN",
     ]
 
 
@@ -149,14 +199,15 @@ def environment(path: Path, public_url: str | None = None) -> tuple[dict[str, st
 
 def serve(path: Path, port: int = 8866, host: str = "127.0.0.1", echo: Callable[[str], None] = print,
           idle_timeout: int = IDLE_TIMEOUT, address: Address | None = None, max_kernels: int | None = None,
-          preheat: int = POOL_REPORT) -> int:
+          preheat: int = POOL_REPORT, per_link: int = 3) -> int:
     """Serve ``path``; ``address`` (``urls.address``) gives the path prefix and the public address of links.
 
     ``max_kernels`` caps the live kernels (default: from the available memory); ``preheat``
-    kernels for the interactive report wait started.
+    kernels for the interactive report wait started; one link holds at most ``per_link``.
     """
     max_kernels = default_max_kernels() if max_kernels is None else max_kernels
-    check_limits(max_kernels, preheat)
+    check_limits(max_kernels, preheat, per_link)
+    check_port(host, port)
     engagements = [load(p) for p in workspace_engagements(path)]
     for eng in engagements:  # forms must be able to save: the store made if missing, else one message, no server
         check_store(eng)
@@ -185,17 +236,50 @@ def serve(path: Path, port: int = 8866, host: str = "127.0.0.1", echo: Callable[
     echo("Respondent links: playbook invite ENGAGEMENT RESPONDENT (or --all); consultant links that last across "
          "restarts: playbook invite ENGAGEMENT --consultant NAME; who has answered: playbook status ENGAGEMENT.")
     clock = reminder_clock(path, engagements, where, echo)
-    with tempfile.TemporaryDirectory(prefix="playbook-serve-") as config_dir:
-        voila_config(Path(config_dir), idle_timeout, preheat, max_kernels,
-                     server_hosts(host, where.public_url if where.proxied else None))
-        env["IPYTHONDIR"] = str(quiet_kernels(Path(config_dir)))
-        try:
-            return subprocess.call(voila_command(port, host, Path(config_dir), where.base_url), env=env)
-        except KeyboardInterrupt:
-            return 0
-        finally:
-            if clock is not None:
-                clock.stop()
+    try:
+        with tempfile.TemporaryDirectory(prefix="playbook-serve-") as config_dir:
+            voila_config(Path(config_dir), idle_timeout, preheat, max_kernels,
+                         server_hosts(host, where.public_url if where.proxied else None), per_link)
+            env["IPYTHONDIR"] = str(quiet_kernels(Path(config_dir)))
+            return keep(subprocess.Popen(voila_command(port, host, Path(config_dir), where.base_url), env=env),
+                        on_stop=clock.stop if clock is not None else None)
+    finally:
+        if clock is not None:  # a round under way may finish its mail; none starts after this
+            clock.stop()
+            clock.join(timeout=2)
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+def keep(child: subprocess.Popen, on_stop: Callable[[], None] | None = None) -> int:
+    """Wait for the Voilà ``child``; on SIGTERM, SIGINT or SIGHUP stop it (SIGTERM: it stops its kernels), and kill
+    it if it has not stopped in ``STOP_WITHIN`` seconds (its kernels then stop themselves, seeing their parent
+    gone); ``on_stop`` is called at the first signal (the reminder clock). Returns the child's exit code, 0 when
+    stopped by a signal."""
+    asked: list[float] = []
+
+    def stop(signum, frame) -> None:
+        if not asked:
+            asked.append(time.monotonic())
+            if on_stop is not None:
+                on_stop()
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+
+    previous = {sig: signal.signal(sig, stop) for sig in STOP_SIGNALS}
+    try:
+        while True:
+            try:
+                code = child.wait(timeout=0.25)
+                break
+            except subprocess.TimeoutExpired:
+                if asked and time.monotonic() - asked[0] > STOP_WITHIN:
+                    child.kill()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0 if asked else code
 
 
 def _deadline_notes(engagements: list, echo: Callable[[str], None]) -> None:

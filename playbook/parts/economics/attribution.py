@@ -14,7 +14,7 @@ from typing import Any
 
 from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
-from playbook.core.files import read_text, uncommented
+from playbook.core.files import csv_delimiter, read_text, uncommented
 
 FILE = "deals.csv"
 COLUMNS = ("deal_id", "rep", "amount", "won", "source", "marketing_touches")
@@ -65,8 +65,8 @@ def _read(path: Path):
     first = next(i for i, line in enumerate(lines) if line.strip())
     try:
         # header=None: a row with more fields than the header is an error, never a silent index column
-        df = pd.read_csv(io.StringIO("\n".join(lines[first:])), header=None, dtype=object, keep_default_na=False,
-                         skip_blank_lines=False)
+        df = pd.read_csv(io.StringIO("\n".join(lines[first:])), sep=csv_delimiter(text, COLUMNS), header=None,
+                         dtype=object, keep_default_na=False, skip_blank_lines=False)
     except pd.errors.ParserError as exc:
         raise UserError(f"{path.name}: not a valid CSV file ({str(exc).strip()}); each row needs as many "
                         "comma-separated values as the header.") from None

@@ -11,17 +11,19 @@ import csv
 import io
 import math
 import random
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
-from playbook.core.files import read_text, uncommented
+from playbook.core.files import csv_delimiter, read_text, uncommented
 
 FILE = "experiment.csv"
 COLUMNS = ("rep", "group", "revenue")
 GROUPS = ("treatment", "control")
 MIN_PER_GROUP = 2  # a standard deviation needs two reps
+REPS_MAX, REP_NAME_MAX = 5000, 100  # the planner's bounds: a sales force, not a phone book
 TARGET_LIFT = 0.15  # the smallest lift worth detecting when the experiment saw none (the planner's default)
 # The planner's starting values when the engagement has no figures of its own to start from.
 PLANNER = {"reps": 24, "target_lift": TARGET_LIFT, "control_mean": 420000.0, "control_sd": 87000.0, "seed": 2026}
@@ -43,7 +45,7 @@ def _rows(text: str, name: str):
     by the file's lines (the first line is row 1), blank and comment lines included."""
     lines = text.split("\n")
     first = next(i for i, line in enumerate(lines) if line.strip())  # the header
-    reader = csv.DictReader(io.StringIO("\n".join(lines[first:])))
+    reader = csv.DictReader(io.StringIO("\n".join(lines[first:])), delimiter=csv_delimiter(text, COLUMNS))
     header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
@@ -156,12 +158,22 @@ def _needed(lift: float, control: dict[str, Any]) -> dict[str, Any]:
 
 
 def parse_reps(text: str | list[str]) -> list[str]:
-    """Rep names from comma-separated (or one-per-line) text, checked: none empty, none twice, at least four."""
+    """Rep names from comma-separated (or one-per-line) text, checked: none empty, none twice, at least four, at
+    most ``REPS_MAX`` of at most ``REP_NAME_MAX`` characters each (work bounded by the text's length)."""
     if not isinstance(text, (str, list)):
         raise UserError(f"reps: {text!r} is not allowed; give the reps' names separated by commas.")
+    if len(text) > REPS_MAX * (REP_NAME_MAX + 2):
+        raise UserError(f"reps: the list is too long; give at most {REPS_MAX:,} names of at most {REP_NAME_MAX} "
+                        "characters each.")
     names = text if isinstance(text, list) else text.replace("\n", ",").split(",")
     reps = [str(n).strip() for n in names if str(n).strip()]
-    dupes = sorted({r for r in reps if reps.count(r) > 1})
+    if len(reps) > REPS_MAX:
+        raise UserError(f"reps: {len(reps):,} names given; an experiment plan takes at most {REPS_MAX:,}.")
+    long = next((r for r in reps if len(r) > REP_NAME_MAX), None)
+    if long is not None:
+        raise UserError(f"reps: the name {long[:40] + '...'!r} is longer than {REP_NAME_MAX} characters; give each "
+                        "rep's name on its own, separated by commas.")
+    dupes = sorted(name for name, n in Counter(reps).items() if n > 1)
     if dupes:
         raise UserError(f"reps: {dupes[0]!r} is listed twice; each rep must appear once.")
     if len(reps) < 2 * MIN_PER_GROUP:
@@ -170,27 +182,32 @@ def parse_reps(text: str | list[str]) -> list[str]:
     return reps
 
 
-def assign(reps: list[str] | str, seed: int):
+def assignment(reps: list[str] | str, seed: int) -> list[tuple[str, str]]:
     """A balanced random split of the reps into treatment and control, the same for the same seed.
 
-    Returns a DataFrame ``rep,group`` in the order the reps were given; with an odd
-    number of reps the control group gets the extra one.
+    ``(rep, group)`` in the order the reps were given; with an odd number of reps the control
+    group gets the extra one.
     """
-    import pandas as pd
-
     reps = parse_reps(reps)
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise UserError(f"seed: {seed!r} is not allowed; it must be a whole number.")
     order = list(range(len(reps)))
     random.Random(seed).shuffle(order)
     treated = set(order[: len(reps) // 2])
-    return pd.DataFrame({"rep": reps, "group": ["treatment" if i in treated else "control" for i in range(len(reps))]})
+    return [(rep, "treatment" if i in treated else "control") for i, rep in enumerate(reps)]
+
+
+def assign(reps: list[str] | str, seed: int):
+    """``assignment`` as a DataFrame ``rep,group`` (for notebooks and the report's tables)."""
+    import pandas as pd
+
+    return pd.DataFrame(assignment(reps, seed), columns=["rep", "group"])
 
 
 def reps_per_group(control_mean: float, control_sd: float, relative_lift: float, alpha: float = 0.05,
                    power: float = 0.8) -> int:
     """Reps per group to detect ``relative_lift`` of the control mean: n = 2 (z_(1-a/2) + z_power)^2 sd^2 / delta^2."""
-    from scipy.stats import norm
+    from statistics import NormalDist  # the normal quantiles without scipy (the planner draws with the page)
 
     checks = [("control_mean", control_mean, lambda v: v > 0, "a number greater than 0"),
               ("control_sd", control_sd, lambda v: v >= 0, "a number of 0 or more"),
@@ -202,7 +219,7 @@ def reps_per_group(control_mean: float, control_sd: float, relative_lift: float,
         if not numeric or not ok(value):
             raise UserError(f"{name} is {value!r}; it must be {allowed}.")
     delta = relative_lift * control_mean
-    z = norm.ppf(1 - alpha / 2) + norm.ppf(power)
+    z = NormalDist().inv_cdf(1 - alpha / 2) + NormalDist().inv_cdf(power)
     n = 2 * z**2 * control_sd**2 / delta**2
     return max(MIN_PER_GROUP, math.ceil(n - 1e-9))
 

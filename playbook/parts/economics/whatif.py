@@ -6,6 +6,9 @@ to SVG in the kernel (``charts.to_svg``), so nothing loads from the network.
 
 from __future__ import annotations
 
+import csv
+import io
+from collections import Counter
 from html import escape
 from typing import Any
 from urllib.parse import quote
@@ -16,7 +19,7 @@ from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
 from playbook.core.files import safe_cell
 from playbook.core.formats import money, share, symbol
-from playbook.core.html import macro, render, table_html
+from playbook.core.html import macro, render, rows_html, table_html
 from playbook.core.i18n import _
 from playbook.parts.charts import to_svg
 from playbook.parts.economics import experiment
@@ -97,15 +100,47 @@ def whatif_panel(eng: Engagement) -> w.Widget:
     return w.VBox([w.HTML(f"<h3>{heading}</h3>"), reps, cost, share, spend, reset, out])
 
 
+def _pairs(table) -> list[tuple[str, str]]:
+    """An assignment as ``(rep, group)`` pairs, from pairs or from a DataFrame ``rep,group``."""
+    return [tuple(r) for r in (table.itertuples(index=False) if hasattr(table, "itertuples") else table)]
+
+
 def assignment_csv(table) -> str:
     """The assignment as CSV text; cells that a spreadsheet would run as a formula are quoted with '."""
-    return table.map(safe_cell).to_csv(index=False)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["rep", "group"])
+    writer.writerows([safe_cell(v) for v in row] for row in _pairs(table))
+    return out.getvalue()
 
 
 def download_link(table, filename: str = CSV_NAME) -> str:
     """An HTML link that downloads the assignment as CSV (a data: URI; every name is percent-encoded)."""
     uri = "data:text/csv;charset=utf-8," + quote(assignment_csv(table), safe="")
     return macro("economics.html.j2", "download", NO_MATH, filename, uri)
+
+
+def _plan(reps: list[str] | str, target_lift: float, control_mean: float, control_sd: float,
+          seed: int) -> dict[str, Any]:
+    """The plan in plain Python (no pandas, no scipy): findings, the assignment as pairs, its download link."""
+    ok = isinstance(target_lift, (int, float)) and not isinstance(target_lift, bool) and 0 < target_lift < 100
+    if not ok:
+        raise UserError(f"parameter 'target_lift' is {target_lift!r}; it must be a number greater than 0 "
+                        "(0.1 means +10%).")
+    pairs = experiment.assignment(reps, seed)
+    n = experiment.reps_per_group(control_mean, control_sd, target_lift)
+    pct = share(target_lift, digits=0 if round(target_lift * 100, 9).is_integer() else 1)
+    have = min(Counter(group for _, group in pairs).values())
+    lines = [f"To detect a lift of {pct} ({money(target_lift * control_mean)} per rep on a control "
+             f"average of {money(control_mean)}, spread {money(control_sd)}) with 80% power at the 5% level, each "
+             f"group needs {n} reps."]
+    if have >= n:
+        lines.append(f"The {len(pairs)} reps listed give {have} or more per group: enough.")
+    else:
+        lines.append(f"The {len(pairs)} reps listed give only {have} per group, {n - have} short: with this many "
+                     "reps only a larger lift would show clearly; add reps or run the test longer.")
+    return {"findings": lines, "pairs": pairs, "reps_per_group": n, "download": download_link(pairs),
+            "caveats": {"part": "experiment_design", "findings": caveats()}}
 
 
 def experiment_planner(reps: list[str] | str, target_lift: float, control_mean: float, control_sd: float,
@@ -115,32 +150,19 @@ def experiment_planner(reps: list[str] | str, target_lift: float, control_mean: 
     Shaped like a report section (``findings``, ``figures``, ``tables``) so the
     notebook shows it with ``pages.findings`` and ``pages.table``.
     """
-    ok = isinstance(target_lift, (int, float)) and not isinstance(target_lift, bool) and 0 < target_lift < 100
-    if not ok:
-        raise UserError(f"parameter 'target_lift' is {target_lift!r}; it must be a number greater than 0 "
-                        "(0.1 means +10%).")
-    table = experiment.assign(reps, seed)
-    n = experiment.reps_per_group(control_mean, control_sd, target_lift)
-    pct = share(target_lift, digits=0 if round(target_lift * 100, 9).is_integer() else 1)
-    per_group = table["group"].value_counts()
-    have = int(per_group.min())
-    lines = [f"To detect a lift of {pct} ({money(target_lift * control_mean)} per rep on a control "
-             f"average of {money(control_mean)}, spread {money(control_sd)}) with 80% power at the 5% level, each "
-             f"group needs {n} reps."]
-    if have >= n:
-        lines.append(f"The {len(table)} reps listed give {have} or more per group: enough.")
-    else:
-        lines.append(f"The {len(table)} reps listed give only {have} per group, {n - have} short: with this many "
-                     "reps only a larger lift would show clearly; add reps or run the test longer.")
+    import pandas as pd
+
+    plan = _plan(reps, target_lift, control_mean, control_sd, seed)
+    table = pd.DataFrame(plan.pop("pairs"), columns=["rep", "group"])
     return {
         "part": "experiment_design",
-        "findings": lines,
+        "findings": plan["findings"],
         "figures": {},
         "tables": {"assignment": ("Random assignment of reps (seed " + str(seed) + ")", table)},
-        "reps_per_group": n,
+        "reps_per_group": plan["reps_per_group"],
         "assignment": table,
-        "download": download_link(table),
-        "caveats": {"part": "experiment_design", "findings": caveats()},
+        "download": plan["download"],
+        "caveats": plan["caveats"],
     }
 
 
@@ -199,12 +221,12 @@ def planner_panel(eng: Engagement | None, reps: str, target_lift: float, control
 
     def update(_change: Any = None) -> None:
         try:
-            plan = experiment_planner(names.value, lift.value, mean.value, sd.value, seed_box.value)
+            plan = _plan(names.value, lift.value, mean.value, sd.value, seed_box.value)
         except UserError as exc:
             out.value = render("message.html.j2", tag="p", cls="pb-invalid", text=exc.message)
             return
         out.value = macro("economics.html.j2", "plan", NO_MATH, plan["findings"], plan["download"],
-                          table_html(plan["assignment"]), plan["caveats"]["findings"])
+                          rows_html(["rep", "group"], plan["pairs"]), plan["caveats"]["findings"])
 
     for c in (names, lift, mean, sd, seed_box):
         c.observe(update, names="value")

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from playbook.core.errors import UserError
-from playbook.core.files import write_atomic
+from playbook.core.files import csv_delimiter, write_atomic
 
 DEFINITIONS = "kpis.csv"
 VALUES = "kpi_values.csv"
@@ -195,7 +195,7 @@ def csv_rows(text: str, source: str, required: tuple[str, ...],
     """The non-blank rows of a CSV text, labelled by spreadsheet row number (header is row 1)."""
     if not text.strip():
         raise UserError(f"{source}: the file is empty; it needs a header row with {', '.join(required)}.")
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), delimiter=csv_delimiter(text, required))
     header = [h.strip().lower() for h in next(reader)]
     _header(source, header, required, optional)
     rows = []

@@ -29,6 +29,8 @@ SOURCE = "KPI setup sheet"
 QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 KINDS = ("Goal", "Actual")
 CELL_WIDTH = "88px"
+# What one sheet takes: three years of months, and numbers (a box longer than this is not a number).
+PERIODS_MAX, PERIODS_TEXT_MAX, CELL_TEXT_MAX = 36, 400, 40
 
 # The sheet's own styles travel with it (the live KPI page and the consultant's report page both show it).
 # The period grid is a table: one column per period, a goal row and an actual row per metric, the metric's
@@ -151,11 +153,21 @@ class SetupSheet(widgets.VBox):
         return [mid for mid, box in self.ticks.items() if box.value]
 
     def period_list(self) -> list[str]:
-        return [p.strip().upper() for p in self.periods.value.split(",") if p.strip()]
+        """The periods typed in the Periods box: at most ``PERIODS_MAX`` (a ``UserError`` beyond)."""
+        text = self.periods.value
+        periods = [p.strip().upper() for p in text[:PERIODS_TEXT_MAX + 1].split(",") if p.strip()]
+        if len(text) > PERIODS_TEXT_MAX or len(periods) > PERIODS_MAX:
+            raise UserError(f"{SOURCE}, box 'Periods': the sheet takes at most {PERIODS_MAX} periods; keep the "
+                            "ones you track, separated by commas.")
+        return periods
 
     def _redraw(self, *_: object) -> None:
         """The period grid: a header of periods, then per chosen metric a goal row and an actual row."""
-        periods = self.period_list()
+        try:
+            periods = self.period_list()
+        except UserError as exc:
+            self._say(exc.message, ok=False)
+            return
         self.grid.layout.grid_template_columns = " ".join(
             ["var(--pb-kpi-name) var(--pb-kpi-kind)"] + ([f"repeat({len(periods)}, {CELL_WIDTH})"] if periods else []))
         cells: list[widgets.Widget] = [
@@ -196,6 +208,9 @@ class SetupSheet(widgets.VBox):
         for mid in metrics:
             for p in periods:
                 goal, actual = (w.value.strip() for w in self._cell(mid, p))
+                if max(len(goal), len(actual)) > CELL_TEXT_MAX:
+                    raise UserError(f"{SOURCE}, {self.catalogue[mid].name}, {p}: a box holds a number of at most "
+                                    f"{CELL_TEXT_MAX} characters.")
                 if goal or actual:
                     value_rows.append((f"metric {mid}, period {p}",
                                        {"metric": mid, "period": p, "goal": goal, "actual": actual}))

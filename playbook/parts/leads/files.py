@@ -27,7 +27,7 @@ import numpy as np
 
 from playbook.core import clock
 from playbook.core.errors import UserError
-from playbook.core.files import read_text
+from playbook.core.files import csv_delimiter, read_text
 
 FILE = "leads.csv"
 REQUIRED = ("lead_id", "created", "source", "first_touch", "status")
@@ -81,8 +81,9 @@ def _frame(path: Path):
     try:
         # header=None: a row with more cells than the header is an error, never a silent index column.
         # pandas reads the file itself (faster than from the text); cells are never NaN, a missing one is "".
+        # sep: a comma, or the semicolon or tab a spreadsheet in another language saves with (csv_delimiter).
         df = pd.read_csv(path, header=None, dtype=object, keep_default_na=False, skip_blank_lines=False,
-                         skiprows=skipped, encoding="utf-8-sig")
+                         skiprows=skipped, encoding="utf-8-sig", sep=csv_delimiter(body, REQUIRED))
     except pd.errors.ParserError as exc:
         raise UserError(f"{path.name}: not a valid CSV file ({str(exc).strip()}); each row needs as many "
                         "comma-separated values as the header.") from None

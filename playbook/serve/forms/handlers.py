@@ -20,7 +20,9 @@ links in the same minute get their forms at once.
 - ``Sessions`` keeps the open forms. A form nobody is connected to is forgotten
   after the idle timeout (``playbook serve --idle-timeout``); a page reconnecting
   after that, or after a restart, is told to reload, which draws it again from
-  the store with every saved answer.
+  the store with every saved answer. Limits count per link, not per page: one
+  link holds at most ``PER_LINK`` open forms (a newer one closes the oldest, whose
+  page says why) and its pages share one save rate (``page.RateLimit``).
 """
 
 from __future__ import annotations
@@ -43,16 +45,20 @@ from tornado.ioloop import IOLoop
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 from voila.handler import BaseVoilaHandler
 
+from playbook.core import formats, i18n
 from playbook.core.html import logo_uri, render
+from playbook.core.i18n import N_, _
 from playbook.core.resources import templates_dir
 from playbook.outreach import links
-from playbook.serve.forms.page import FormPage, link_live
+from playbook.serve.forms.page import RELOAD, FormPage, RateLimit, link_live
 
 PAGE = "respond.ipynb"
 PAGE_ID = r"[A-Za-z0-9_-]{16,64}"
 MESSAGE_MAX = 16 * 1024  # an answer with a 2,000-character comment is some 8 KB
-PER_LINK = 4  # open pages one link may hold; a fifth drops the oldest
-RELOAD = "This page was open a long time without being used. It is reloading to show your saved answers."
+PER_LINK = 4  # open pages one link may hold; a fifth closes the oldest
+TOO_MANY = N_("This link is open in too many windows, so this one was closed and nothing more is saved here. "
+              "Use the newest window, or close the others and reload this one.")
+SESSION_LINK = "the server's own consultant link"  # the key of the one link with no stored hash
 _STATIC = ("jupyter", "voila", "templates", "playbook", "static")
 _workers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="playbook-form")
 
@@ -70,8 +76,16 @@ class Session:
     seen: float = field(default_factory=time.monotonic)
     sockets: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    closed: bool = False  # given way to newer pages of its link
+
+    def too_many(self) -> str:
+        """Why this page was closed for newer ones, in its engagement's language."""
+        with formats.use(self.page.model.eng.settings):
+            return _(TOO_MANY)
 
     def handle(self, data: Any) -> dict[str, Any]:
+        if self.closed:
+            return {"op": "closed", "text": self.too_many()}
         with self.lock:  # one message at a time per form, whichever socket it came on
             return self.page.handle(data)
 
@@ -82,16 +96,35 @@ class Sessions:
     def __init__(self, idle: float = 900.0, per_link: int = PER_LINK):
         self.idle, self.per_link = idle, per_link
         self._open: OrderedDict[str, Session] = OrderedDict()
+        self._limits: dict[str, RateLimit] = {}
+        self._closed: OrderedDict[str, tuple[float, str]] = OrderedDict()  # page ids that gave way: when, and why
 
     def __len__(self) -> int:
         return len(self._open)
 
+    def limit(self, token_hash: str) -> RateLimit:
+        """The save rate one link's pages share (the server's own consultant link counts as one link)."""
+        key = token_hash or SESSION_LINK
+        if key not in self._limits:
+            self._limits[key] = RateLimit()
+        return self._limits[key]
+
     def add(self, page: FormPage, token_hash: str) -> Session:
-        mine = [k for k, s in self._open.items() if s.token_hash == token_hash] if token_hash else []
-        for key in mine[: max(0, len(mine) - self.per_link + 1)]:  # the oldest pages of this link
-            del self._open[key]
+        """Keep ``page`` open; the oldest pages of its link past ``per_link`` are closed."""
+        mine = [k for k, s in self._open.items() if s.token_hash == token_hash]
+        for key in mine[: max(0, len(mine) - self.per_link + 1)]:
+            old = self._open.pop(key)
+            old.closed = True
+            self._closed[key] = (time.monotonic(), old.too_many())
+        while len(self._closed) > 10_000:
+            self._closed.popitem(last=False)
         self._open[page.id] = session = Session(page, token_hash)
         return session
+
+    def gave_way(self, page_id: str) -> str | None:
+        """Why ``page_id`` was closed for newer pages of its link (its page must not reload itself), or None."""
+        closed = self._closed.get(page_id)
+        return closed[1] if closed else None
 
     def get(self, page_id: str) -> Session | None:
         session = self._open.get(page_id)
@@ -104,16 +137,22 @@ class Sessions:
         gone = [k for k, s in self._open.items() if not s.sockets and now - s.seen > self.idle]
         for key in gone:
             del self._open[key]
+        for key in [k for k, (at, _why) in self._closed.items() if now - at > self.idle]:
+            del self._closed[key]
+        kept = {s.token_hash or SESSION_LINK for s in self._open.values()}
+        for key in [k for k, limit in self._limits.items() if k not in kept and limit.quiet()]:
+            del self._limits[key]
         return len(gone)
 
 
-def open_form(eng, found: links.Visitor) -> FormPage:
-    """The form of the respondent the gate admitted (``found``), re-checking its stored link on every save."""
+def open_form(eng, found: links.Visitor, limit: RateLimit | None = None) -> FormPage:
+    """The form of the respondent the gate admitted (``found``), re-checking its stored link on every save;
+    ``limit``: the save rate its link's pages share."""
     from playbook.serve.forms.questions import app_model
 
     token_hash = found.token_hash
     admitted = (lambda: link_live(eng, token_hash)) if token_hash else None  # the session's own link: no row
-    return FormPage(app_model(eng, found.respondent), admitted)
+    return FormPage(app_model(eng, found.respondent), admitted, limit)
 
 
 def _banner(eng) -> str:
@@ -122,9 +161,6 @@ def _banner(eng) -> str:
 
 def _document(eng, body: str, socket: str, nonce: str) -> str:
     """The form's whole page, in the engagement's language."""
-    from playbook.core import formats, i18n
-    from playbook.core.i18n import _
-
     with formats.use(eng.settings):
         return render("formdoc.html.j2", title=_("%(client)s: your answers", client=eng.client), lang=i18n.active(),
                       banner=Markup(_banner(eng)), body=Markup(body), socket=socket, nonce=nonce,
@@ -169,7 +205,8 @@ class FormPageHandler(BaseVoilaHandler):
 
             body, socket = questionnaire_html(eng), ""  # a consultant's link without a respondent: a preview
         else:
-            page = await IOLoop.current().run_in_executor(_workers, open_form, eng, found)
+            page = await IOLoop.current().run_in_executor(_workers, open_form, eng, found,
+                                                          self.sessions.limit(found.token_hash))
             body, socket = page.html(), ""
             if not page.closed:  # a closed wave's form only shows what was saved: nothing to connect to
                 self.sessions.add(page, found.token_hash)
@@ -194,6 +231,11 @@ class FormSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):
 
     async def open(self, page_id: str) -> None:
         super().open()  # the keep-alive pings
+        why = self.sessions.gave_way(page_id)
+        if why:  # newer pages of its link closed it: reloading would close another
+            self._send({"op": "closed", "text": why})
+            self.close()
+            return
         self.session = self.sessions.get(page_id)
         if self.session is None:  # forgotten (idle, or the server restarted): the page draws itself again
             self._send({"op": "reload", "text": RELOAD})

@@ -14,14 +14,16 @@ page's one websocket:
 ``FormPage.handle`` validates every message again (``FormModel.save``): the browser
 is not trusted, and a message about a question that is not on this form is refused.
 Every save and submission re-checks the page's link (a revoked or expired link
-gets "closed" and writes nothing), and each page may send at most ``PER_SECOND``
-messages a second and ``PER_MINUTE`` a minute: past that it gets "slow" and
-nothing is written.
+gets "closed" and writes nothing), and each link, however many pages it has open,
+may send at most ``PER_SECOND`` messages a second and ``PER_MINUTE`` a minute
+(``forms/handlers.py`` gives a link's pages one ``RateLimit``): past that a page
+gets "slow" and nothing is written.
 """
 
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -29,33 +31,63 @@ from typing import Any
 
 from playbook.core import formats
 from playbook.core.html import render
-from playbook.core.i18n import N_, _
+from playbook.core.i18n import N_, _, ngettext
 from playbook.core.instruments import RATING
 from playbook.serve.forms.questions import (
     COMMENT_MAX,
     DONT_KNOW_OPTION,
     DONT_KNOW_TIP,
     INTRO,
+    NOT_SAVED,
     RATING_OPTIONS,
     YESNO_OPTIONS,
     FormModel,
     LinkClosed,
     NotSaved,
+    StoreChanged,
+    log,
 )
 
 PER_SECOND, PER_MINUTE = 20, 600
 SLOW = N_("Slow down a little, please: this change was not saved yet; it is tried again in a moment.")
+RELOAD = N_("This page was open a long time without being used. It is reloading to show your saved answers.")
+
+
+def script_words() -> dict[str, Any]:
+    """What the page's script says on its own (no server to ask: the connection is gone), in the active language.
+    ``unsaved``: the singular and the plural, ``{n}`` standing for the number."""
+    def unsaved(n: int) -> str:
+        return ngettext("The last answer was not saved; please give it again.",
+                        "The last %(n)s answers were not saved; please give them again.", n).replace(str(n), "{n}")
+
+    return {"reconnecting": _("Reconnecting…"), "not_saved": _("Not saved."), "slow": _(SLOW),
+            "lost": _("The connection to this form was lost. Your saved answers are kept: reload this page (or open "
+                      "your link again) to go on."),
+            "unsaved": [unsaved(1), unsaved(2)], "closed": _("This link is no longer valid."), "reload": _(RELOAD)}
 
 
 class RateLimit:
-    """At most ``per_second`` messages in any second and ``per_minute`` in any minute (refused ones not counted)."""
+    """At most ``per_second`` messages in any second and ``per_minute`` in any minute (refused ones not counted).
+
+    One link's pages share one (their messages are answered in several worker threads).
+    """
 
     def __init__(self, per_second: int = PER_SECOND, per_minute: int = PER_MINUTE,
                  clock: Callable[[], float] = time.monotonic):
         self.per_second, self.per_minute, self.clock = per_second, per_minute, clock
         self.times: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    def quiet(self) -> bool:
+        """Whether nothing was allowed in the last minute (a limit that may be forgotten)."""
+        with self._lock:
+            return not self.times or self.times[-1] <= self.clock() - 60
 
     def allow(self) -> bool:
+        with self._lock:
+            return self._allow()
+
+    def _allow(self) -> bool:
         now = self.clock()
         while self.times and self.times[0] <= now - 60:
             self.times.popleft()
@@ -73,13 +105,18 @@ class RateLimit:
 def link_live(eng, token_hash: str) -> bool:
     """Whether the stored link ``token_hash`` still opens its page (not revoked, not expired).
 
-    Reads the store that must be there (``sqlite3.Error`` when it is gone).
+    Reads the store that must be there (``sqlite3.Error`` when it is gone). A store that no longer
+    holds the link at all was emptied or replaced under the server (a link is never deleted, only
+    revoked): ``StoreChanged``, a failure to save, not a link gone bad.
     """
     from playbook.core.store import open_store
     from playbook.outreach import links
 
     with open_store(eng, create=False) as store:
-        return any(row["token_hash"] == token_hash and links.live(row) for row in store.tokens())
+        row = store.token(token_hash)  # one row read, not every link of the engagement
+    if row is None:
+        raise StoreChanged("the store no longer holds the link this form was opened with (emptied or replaced?)")
+    return links.live(row)
 
 
 class FormPage:
@@ -105,7 +142,7 @@ class FormPage:
                           closed=m.closed_text(), answered=answered, rating=RATING, rating_options=RATING_OPTIONS,
                           yesno_options=[(_(label), value) for label, value in YESNO_OPTIONS],
                           dont_know=(_(DONT_KNOW_OPTION[0]), DONT_KNOW_OPTION[1]), dont_know_tip=_(DONT_KNOW_TIP),
-                          comment_max=COMMENT_MAX, status=m.status_text(),
+                          comment_max=COMMENT_MAX, status=m.status_text(), script_words=script_words(),
                           submitted=m.submitted_text(False) if m.submitted_at else "")
 
     @property
@@ -152,6 +189,10 @@ class FormPage:
             return {"op": "closed", "text": str(exc)}
         except NotSaved as exc:  # the server's log has the cause
             return {"op": "error", "item": data.get("item"), "seq": data.get("seq"), "text": str(exc)}
-        except Exception as exc:  # shown to the respondent as text; the form stays as it was
+        except ValueError as exc:  # what is allowed, in words for the respondent; the form stays as it was
             return {"op": "error", "item": data.get("item"), "seq": data.get("seq"),
                     "text": _("Not saved: %(reason)s", reason=exc)}
+        except Exception:  # anything else is for the server's log: no traceback or server path on the page
+            log.exception("A form message could not be answered (%s, %s)", self.model.eng.id, self.model.person.id)
+            return {"op": "error", "item": data.get("item"), "seq": data.get("seq"),
+                    "text": _(NOT_SAVED, consultant=self.model.consultant)}

@@ -62,6 +62,10 @@ class LinkClosed(Exception):
     """The link of this page was revoked or expired after it opened; its text is for the respondent."""
 
 
+class StoreChanged(LookupError):
+    """The store no longer holds what it held when the form opened (emptied or replaced): for the server's log."""
+
+
 class WaveClosed(LinkClosed):
     """The wave's deadline has passed: the form takes no new answers; its text is for the respondent."""
 
@@ -172,7 +176,7 @@ class FormModel:
             self._failed(what, FileNotFoundError("the answers store is missing"), item)
         try:
             ok = self.admitted is None or self.admitted()
-        except ERRORS as exc:
+        except (*ERRORS, StoreChanged) as exc:
             self._failed(what, exc, item)
         if not ok:
             raise LinkClosed(_(LINK_CLOSED, consultant=self.consultant))
@@ -285,7 +289,10 @@ class FormModel:
 
     # Markup both views share (templates/html/form.html.j2).
     def who_html(self) -> str:
-        return macro("form.html.j2", "who", self.person, self.eng.client, self.wave)
+        from playbook.outreach import words
+
+        return macro("form.html.j2", "who", self.person, words.role(self.person), self.eng.client,
+                     words.period(self.wave))
 
     def section_head_html(self, inst: Instrument) -> str:
         return macro("form.html.j2", "section_head", self.title(inst), inst.intro,
@@ -323,5 +330,11 @@ def app_model(eng: Engagement, respondent: str, wave: str | None = None) -> Form
 
 def questionnaire_html(eng: Engagement, wave: str | None = None) -> str:
     """Every question asked, as a printable list: for paper collection, or a preview of the form."""
+    from playbook.outreach import words
+
     asked = [instruments()[code] for code in app_codes("marketing")[0][:-1] + ["SSE"]]
-    return render("questionnaire.html.j2", client=eng.client, wave=wave or eng.period, instruments=asked)
+    with formats.use(eng.settings):
+        dont_know = _(DONT_KNOW_OPTION[0])
+        return render("questionnaire.html.j2", client=eng.client, period=words.period(wave or eng.period),
+                      instruments=asked, rating_choices=f"1 2 3 4 5 · {dont_know}",
+                      yesno_choices=" · ".join([*(_(label) for label, _v in YESNO_OPTIONS), dont_know]))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from playbook.core.engagement import Engagement
 from playbook.core.html import render
+from playbook.core.i18n import _
 from playbook.core.instruments import RATING
 from playbook.serve.forms.questions import (
     DONT_KNOW_OPTION,
@@ -51,14 +52,15 @@ class ItemRow:
         import ipywidgets as w
 
         self.q = q
-        scale = RATING_OPTIONS if q.item.answer == RATING else YESNO_OPTIONS
-        self.answer = w.ToggleButtons(options=[*scale, DONT_KNOW_OPTION], value=q.value,
-                                      tooltips=[""] * len(scale) + [DONT_KNOW_TIP],
+        scale = RATING_OPTIONS if q.item.answer == RATING else [(_(label), v) for label, v in YESNO_OPTIONS]
+        dont_know = (_(DONT_KNOW_OPTION[0]), DONT_KNOW_OPTION[1])
+        self.answer = w.ToggleButtons(options=[*scale, dont_know], value=q.value,
+                                      tooltips=[""] * len(scale) + [_(DONT_KNOW_TIP)],
                                       style=shared.toggle_style, layout=shared.plain)
         self.answer.add_class("pb-answer")
         self.answer.add_class(f"pb-{q.item.answer}")  # pb-rating or pb-yesno: the style sets "don't know" apart
         self.answer.add_class(f"pb-item-{q.item.id}")
-        self.comment = w.Textarea(value=q.comment, placeholder="Comment (optional)", continuous_update=False,
+        self.comment = w.Textarea(value=q.comment, placeholder=_("Comment (optional)"), continuous_update=False,
                                   layout=shared.comment, style=shared.text_style)
         self.comment.add_class(f"pb-comment-{q.item.id}")
         label = w.HTML(FormModel.statement_html(q), layout=shared.plain, style=shared.html_style)
@@ -93,12 +95,13 @@ class RespondentForm:
         self.progress.add_class("pb-progress-bar")
         self.message = w.HTML()
         self.message.add_class("pb-message")
-        label, cls, action = ("Submit", "pb-submit", self.submit) if submit else ("Save", "pb-save", self.save_all)
+        label, cls, action = ((_("Submit"), "pb-submit", self.submit) if submit
+                              else (_("Save"), "pb-save", self.save_all))
         self.button = w.Button(description=label, button_style="primary")
         self.button.add_class(cls)
         self.button.on_click(lambda _: action())
         top = w.HTML(render("form_style.html.j2") + self.model.who_html()
-                     + (text_html("div", "pb-intro", INTRO) if submit else ""))
+                     + (text_html("div", "pb-intro", _(INTRO)) if submit else ""))
         self.widget = w.VBox([top, self.progress, *sections, w.HBox([self.button, self.status]), self.message])
         self.widget.add_class("pb-form")
         if self.model.submitted_at:
@@ -112,7 +115,7 @@ class RespondentForm:
             self.status.value = text_html("span", "pb-error", str(exc))
             return
         except Exception as exc:  # shown to the respondent, nothing else happens
-            self.status.value = text_html("span", "pb-error", f"Not saved: {exc}")
+            self.status.value = text_html("span", "pb-error", _("Not saved: %(reason)s", reason=exc))
             return
         self._update_status("saved" if saved else "")
 
@@ -121,7 +124,7 @@ class RespondentForm:
         with self.model.open_store() as store:
             for item_id, row in self.rows.items():
                 n += self.model.save(item_id, row.answer.value, row.comment.value or "", store=store)
-        self._update_status(f"saved {n} answers")
+        self._update_status("saved" if n else "")  # the status says when, not how many
         return n
 
     def submit(self) -> bool:

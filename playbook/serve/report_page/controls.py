@@ -13,6 +13,7 @@ from typing import Any
 from playbook.core import formats
 from playbook.core.errors import UserError
 from playbook.core.html import macro
+from playbook.core.i18n import _
 from playbook.serve.report_page.viewer import (
     NOT_DRAWN,
     TEMPLATE,
@@ -21,14 +22,20 @@ from playbook.serve.report_page.viewer import (
     Report,
     by_wave,
     changed,
+    kpi_owners,
     note,
     note_html,
     planner_values,
     redraw,
     staged_html,
+    whatif_start,
 )
 
 log = logging.getLogger(__name__)
+
+# What-if values a page keeps as scenarios: each is a row of the scenario table, computed again at every redraw,
+# so their number is bounded (a scripted page could otherwise keep thousands and make each redraw take minutes).
+KEPT_MAX = 8
 
 
 class Live:
@@ -84,7 +91,7 @@ class Live:
             stage.value = note_html(exc.message, "pb-invalid")
         except Exception:  # the page stays usable; the reason goes to the server's log
             log.exception("could not redraw %s", name)
-            stage.value = note_html(NOT_DRAWN, "pb-invalid")
+            stage.value = note_html(_(NOT_DRAWN), "pb-invalid")
 
     def _note(self, name: str) -> str:
         return note(self.report, name, self.choice)
@@ -150,23 +157,24 @@ class Live:
     def _kpis(self) -> list[Any]:
         import ipywidgets as w
 
-        from playbook.parts.kpis import model
         from playbook.parts.kpis.words import OWNERS
 
-        data = self.report.snapshot().data.get("kpis")
-        if data is None or not data.metrics:
+        kpis = self.report.results.get("kpis") or {}
+        owners = kpi_owners(kpis)
+        if not owners:
             return []
         style = {"description_width": "70px"}
         layout = w.Layout(width="100%", max_width="360px")
-        periods = (self.report.results.get("kpis") or {}).get("period_list") or []
-        period = w.Dropdown(options=[("To date (every period)", None), *[(p, p) for p in periods]], value=None,
+        periods = kpis.get("period_list") or []
+        # "" stands for every period and every owner: a dropdown whose value is None shows no choice at all
+        period = w.Dropdown(options=[("To date (every period)", ""), *[(p, p) for p in periods]], value="",
                             description="Period", style=style, layout=layout)
-        owner = w.Dropdown(options=[("Every owner", None), *[(OWNERS.get(o, o), o) for o in model.owners(data)]],
-                           value=None, description="Owner", style=style, layout=layout)
+        owner = w.Dropdown(options=[("Every owner", ""), *[(OWNERS.get(o, o), o) for o in owners]],
+                           value="", description="Owner", style=style, layout=layout)
         period.add_class("pb-rp-period")
         owner.add_class("pb-rp-owner")
-        period.observe(lambda ch: self.choose(kpi_period=ch["new"]), names="value")
-        owner.observe(lambda ch: self.choose(kpi_owner=ch["new"]), names="value")
+        period.observe(lambda ch: self.choose(kpi_period=ch["new"] or None), names="value")
+        owner.observe(lambda ch: self.choose(kpi_owner=ch["new"] or None), names="value")
         return [period, owner]
 
     def _whatif(self) -> list[Any]:
@@ -175,11 +183,11 @@ class Live:
         from playbook.core.i18n import _
         from playbook.parts.economics.whatif import whatif_controls
 
-        econ = self.report.snapshot().data.get("economics") or {}
-        if econ.get("prospecting") is None:
+        start_values = whatif_start(self.report.results)
+        if start_values is None:
             return []
         with formats.use(self.report.settings):
-            controls = whatif_controls(econ["prospecting"])
+            controls = whatif_controls(start_values)
             reset = w.Button(description=_("Back to the engagement's figures"), layout=w.Layout(width="auto"))
             keep = w.Button(description=_("Keep these values as a scenario"), layout=w.Layout(width="auto"))
             name = _("What-if %(n)s")
@@ -199,9 +207,14 @@ class Live:
             update()
 
         def keep_values(_button: Any) -> None:
-            if dict(values()) == start or values() in [v for _, v in self.choice.kept]:
-                return  # the current plan, or kept already
+            if len(self.choice.kept) >= KEPT_MAX or dict(values()) == start \
+                    or values() in [v for _, v in self.choice.kept]:
+                return  # the page holds its most, or the current plan, or kept already
             self.choose(kept=(*self.choice.kept, (name % {"n": len(self.choice.kept) + 1}, values())))
+            if len(self.choice.kept) >= KEPT_MAX:
+                with formats.use(self.report.settings):
+                    keep.description = _("%(n)s scenarios kept, the most one page holds", n=KEPT_MAX)
+                keep.disabled = True
 
         for c in controls.values():
             c.add_class("pb-rp-whatif")
@@ -216,11 +229,12 @@ class Live:
         import ipywidgets as w
 
         from playbook.core.i18n import _
-        from playbook.parts.leads.model import ALL, SOURCES
         from playbook.parts.leads.words import source_name
 
+        # From results.json (None exactly when the run's snapshot holds no leads; its sources in the model's order,
+        # every source then all of them), so the page is drawn without the snapshot or numpy
         result = self.report.results.get("leads")
-        if result is None or self.report.snapshot().data.get("leads") is None:
+        if not result:
             return "", []
         agreed = float(result["sla_hours"])
         with formats.use(self.report.settings):
@@ -229,7 +243,7 @@ class Live:
             sla = w.FloatSlider(value=agreed, min=0.5, max=max(40.0, agreed * 2), step=0.5, continuous_update=False,
                                 readout_format=".1f", description=_("SLA (business hours)"), style=style,
                                 layout=layout)
-            source = w.Dropdown(options=[(source_name(s), s) for s in (*SOURCES, ALL)], value="marketing",
+            source = w.Dropdown(options=[(source_name(s), s) for s in result["sources"]], value="marketing",
                                 description=_("Funnel of"), style=style, layout=layout)
             title = _("Try another SLA, or another source")
         sla.add_class("pb-rp-sla")

@@ -29,15 +29,16 @@ from typing import Any
 from playbook import parts
 from playbook.core import formats
 from playbook.core.html import macro
+from playbook.core.i18n import N_
 from playbook.report import document
 from playbook.report.summary import story_html
 
 log = logging.getLogger(__name__)
 TEMPLATE = "report_page.html.j2"
-NOT_READY = "This report is not ready yet; your consultant will send the link again when it is."
-NOT_READY_CONSULTANT = ("This report is not ready yet: it shows the latest analysis of this engagement and there is "
-                        "none so far. Run the analysis (playbook run) and open this page again.")
-NOT_DRAWN = "This view could not be drawn. Please try another choice, or reload the page."
+NOT_READY = N_("This report is not ready yet; your consultant will send the link again when it is.")
+NOT_READY_CONSULTANT = N_("This report is not ready yet: it shows the latest analysis of this engagement and there "
+                          "is none so far. Run the analysis (playbook run) and open this page again.")
+NOT_DRAWN = N_("This view could not be drawn. Please try another choice, or reload the page.")
 # A reason naming one of the engagement's files is for the consultant, not for this page.
 FILE_NAME = re.compile(r"\b[\w-]+\.(csv|ya?ml|json|ipynb|pickle|xlsx|html|pdf|pptx|png|jpe?g)\b", re.IGNORECASE)
 
@@ -291,6 +292,27 @@ def note(report: Report, name: str, choice: Choice) -> str:
     if name == "leads" and changed(report, name, choice):
         return _leads_note(report, choice)
     return ""
+
+
+def kpi_owners(kpis: dict[str, Any]) -> list[str]:
+    """The owners of the run's KPIs (results.json's ``kpis.to_date``): known owners in their usual order, then any
+    other. Read from the results so the page's controls are drawn without loading the run's snapshot."""
+    from playbook.parts.kpis.words import OWNERS
+
+    found = list(dict.fromkeys(str(r.get("owner")) for r in kpis.get("to_date") or [] if r.get("owner")))
+    return [o for o in OWNERS if o in found] + [o for o in found if o not in OWNERS]
+
+
+def whatif_start(results: dict[str, Any]) -> dict[str, Any] | None:
+    """The prospecting what-if's starting values (the engagement's own figures) as results.json holds them, shaped
+    as ``whatif_controls`` takes them; None when the run has no prospecting economics."""
+    p = results.get("prospecting") or {}
+    values = {"reps": p.get("reps"), "cost_per_rep": p.get("cost_per_rep"),
+              "prospecting_share": p.get("prospecting_share"), "program_cost": (p.get("marketing") or {}).get("cost")}
+    if any(not isinstance(v, (int, float)) or isinstance(v, bool) for v in values.values()):
+        return None
+    program_cost = values.pop("program_cost")
+    return {**values, "marketing": {"program_cost": program_cost}}
 
 
 def _leads_note(report: Report, choice: Choice) -> str:

@@ -15,6 +15,10 @@
   var seq = 0, typing = {};
   var submitting = false;  // Submit was clicked: it goes once every answer sent before it is saved
   var SHOW_MISSING = 8;    // missing questions listed as links; the others are counted (and flagged on the form)
+  // What the script says on its own, in the form's language (drawn by the server: page.script_words).
+  var words = {};
+  try { words = JSON.parse(form.dataset.words || "{}") || {}; } catch (e) { words = {}; }
+  function word(key, fallback) { return typeof words[key] === "string" && words[key] ? words[key] : fallback; }
 
   function setState(name) {
     form.classList.remove("pb-connecting", "pb-connected", "pb-lost");
@@ -53,7 +57,7 @@
       for (var item in pending) { if (pending.hasOwnProperty(item)) { queue.unshift(answerOf(item)); } }
       if (attempts++ < 3) {
         setState("connecting");
-        say(statusEl, "pb-progress", "Reconnecting…");
+        say(statusEl, "pb-progress", word("reconnecting", "Reconnecting…"));
         setTimeout(connect, 500 * attempts);
       } else {
         lose();
@@ -67,9 +71,11 @@
     lost = true; ready = false;
     setState("lost");
     var unsaved = Object.keys(pending).length + queue.filter(function (d) { return d.op === "answer"; }).length;
-    say(messageEl, "pb-error", text || ("The connection to this form was lost. Your saved answers are kept: reload " +
-        "this page (or open your link again) to go on." + (unsaved ? " The last " + unsaved + " answer(s) were " +
-        "not saved; please give them again." : "")));
+    var forms = words.unsaved || ["The last answer was not saved; please give it again.",
+                                  "The last {n} answers were not saved; please give them again."];
+    say(messageEl, "pb-error", text || (word("lost", "The connection to this form was lost. Your saved answers " +
+        "are kept: reload this page (or open your link again) to go on.") +
+        (unsaved ? " " + forms[unsaved === 1 ? 0 : 1].replace("{n}", String(unsaved)) : "")));
     if (ws) { try { ws.close(); } catch (e) { /* already closed */ } }
   }
 
@@ -105,11 +111,11 @@
         var bad = rowOf(data.item);
         if (bad) { bad.classList.remove("pb-unsaved", "pb-ok"); bad.classList.add("pb-flag"); }
       }
-      say(statusEl, "pb-error", data.text || "Not saved.");
+      say(statusEl, "pb-error", data.text || word("not_saved", "Not saved."));
       trySubmit();
     } else if (data.op === "slow") {
       // Too many messages at once: nothing was written; the same change goes again after a pause.
-      say(statusEl, "pb-progress", data.text || "Slow down a little, please.");
+      say(statusEl, "pb-progress", data.text || word("slow", "Slow down a little, please."));
       if (data.item && pending[data.item] === data.seq) {
         var item = data.item, again = data.seq;
         setTimeout(function () { if (!lost && pending[item] === again) { send(answerOf(item)); } }, 1500);
@@ -120,9 +126,9 @@
       // The server no longer holds this page (a restart, or a long pause): draw it again from what is saved.
       var waiting = Object.keys(pending).length + Object.keys(typing).length +
         queue.filter(function (d) { return d.op === "answer"; }).length;
-      if (waiting) { lose(); } else { lost = true; say(messageEl, "pb-progress", data.text || ""); location.reload(); }
+      if (waiting) { lose(); } else { lost = true; say(messageEl, "pb-progress", word("reload", data.text || "")); location.reload(); }
     } else if (data.op === "closed") {
-      lose(data.text || "This link is no longer valid.");
+      lose(data.text || word("closed", "This link is no longer valid."));
     } else if (data.op === "missing") {
       // The questions still to answer, by their wording, each a link that goes to it.
       say(messageEl, "pb-missing", data.text);
