@@ -459,7 +459,8 @@ def status(directory: Path, wave: str | None, csv_path: Path | None) -> None:
 @store_option
 @user_errors
 def actions(directory: Path, xlsx: Path | None, import_path: Path | None, no_propose: bool) -> None:
-    """Propose actions from the next steps and off-track managed KPIs into DIRECTORY's actions.csv."""
+    """Propose actions from the findings (next steps, knowledge gaps, off-track managed KPIs, a lead test) into
+    DIRECTORY's actions.csv."""
     from playbook.core.engagement import load
     from playbook.parts import take_snapshot
     from playbook.parts.actions import excel, model
@@ -473,6 +474,8 @@ def actions(directory: Path, xlsx: Path | None, import_path: Path | None, no_pro
         return
     if xlsx is not None:
         excel.check_target(xlsx)
+    if not no_propose:
+        model.writable(eng)
     snap = take_snapshot(eng)  # validates every file (actions.csv included) and writes nothing
     plan, added = (snap.data.get("actions") or [], []) if no_propose else model.propose(snap)
     if added:
@@ -480,9 +483,10 @@ def actions(directory: Path, xlsx: Path | None, import_path: Path | None, no_pro
         click.echo(f"Added {len(added)} action(s) to {eng.path / 'actions.csv'}; each is open, due in "
                    f"{model.PROPOSED_DUE_DAYS} days, owned by a leader: reassign as needed.")
         for a in added:
-            click.echo(f"  {a.action_id}  {a.item:<28} {a.owner:<14} due {a.due}  {a.action}")
+            click.echo(f"  {a.action_id}  {a.item or a.source:<28} {a.owner:<14} due {a.due}  {a.action}")
     elif not no_propose:
-        click.echo("Nothing to add: no next step or off-track managed KPI is without an open action.")
+        click.echo("Nothing to add: every next step, knowledge gap, off-track managed KPI and the lead test already "
+                   "has an open action.")
     if xlsx is not None:
         click.echo(f"wrote {excel.export_xlsx(eng, plan, xlsx)}")
 

@@ -49,7 +49,7 @@ def plan_of(folder: Path, today: str = "2026-11-20"):
 def test_sample_plan_counts_overdue_and_a_done_item_that_moved(sample_copy):
     result = plan_of(sample_copy, "2026-11-02")
     assert {k: result[k] for k in ("open", "in_progress", "done", "dropped")} == {
-        "open": 3, "in_progress": 2, "done": 2, "dropped": 1}
+        "open": 8, "in_progress": 2, "done": 2, "dropped": 1}
     assert all(isinstance(result[k], int) for k in ("open", "in_progress", "done", "dropped"))
     assert result["overdue"] == ["A-004"]
     by_id = {r["action_id"]: r for r in result["items"]}
@@ -58,7 +58,7 @@ def test_sample_plan_counts_overdue_and_a_done_item_that_moved(sample_copy):
     assert by_id["A-005"]["item_change"] is None and by_id["A-005"]["item_name"].startswith("Lead follow-up time")
     assert result["compared_waves"] == ["2026-Q2", "2026-Q4"]
     lines = findings(result)
-    assert lines[0] == "8 actions in the plan: 3 open, 2 in progress, 2 done, 1 dropped."
+    assert lines[0] == "13 actions in the plan: 8 open, 2 in progress, 2 done, 1 dropped."
     assert "A-004, Renata Kowalczyk, due 2026-10-15" in lines[1]
 
 
@@ -76,8 +76,10 @@ def test_report_section_groups_by_owner_and_marks_overdue(sample_copy):
     assert row["Overdue"] == "Overdue" and row["Owner"] == "Renata Kowalczyk"
     assert df[df["ID"] == "A-001"].iloc[0]["Item moved"].startswith("up ")
     assert "by_status" in sec["figures"]
-    points = [p for p in executive({"actions": get("actions").evaluate(snap)["actions"]}) if p.topic == "Action plan"]
-    assert points[0].tone == "alert" and "overdue: A-004" in points[0].text
+    point = next(p for p in executive({"actions": get("actions").evaluate(snap)["actions"]}) if p.part == "actions")
+    assert point.tone == "alert" and point.topic.endswith("is overdue")  # the finding names the action, not its id
+    assert "Overdue: “Add a lead-outcome field" in point.text and "Renata Kowalczyk" in point.text
+    assert "A-004" not in point.topic + point.text
 
 
 # --- bad input: one message naming file, row and field; exit 2; nothing written ---------------------------------
@@ -108,7 +110,11 @@ BAD = [
      "actions.csv, row 2, column 'action': the text of action 'A-1' must be one line"),
     ("unknown source", "A-1,meeting,,Hold a meeting,mkt-lead,2026-12-15,open,",
      "actions.csv, row 2, column 'source': source 'meeting' of action 'A-1' is not allowed; allowed: credibility, "
-     "kpi, custom."),
+     "kpi, knowledge, experiment, custom."),
+    ("knowledge item not a question", "A-1,knowledge,CS9-1,Show sales the plan,mkt-lead,2026-12-15,open,",
+     "actions.csv, row 2, column 'item': item 'CS9-1' of action 'A-1' is not a question of the questionnaires"),
+    ("experiment with an item", "A-1,experiment,CS2-1,Test the leads,sls-lead,2026-12-15,open,",
+     "actions.csv, row 2, column 'item': action 'A-1' has source experiment, so its item must be empty"),
 ]
 
 
@@ -242,24 +248,90 @@ def test_with_one_wave_a_done_item_is_not_measured_yet(tmp_path):
 
 # --- playbook actions: proposals ----------------------------------------------------------------------------------
 
-def test_propose_adds_next_steps_and_off_track_kpis_without_a_second_open_action(sample_copy):
-    before = (sample_copy / FILE).read_text(encoding="utf-8")
+def _first_actions(folder: Path, n: int) -> str:
+    """Keep the first ``n`` actions of the folder's plan (the sample as it stood before its findings were covered)."""
+    lines = (folder / FILE).read_text(encoding="utf-8").splitlines(keepends=True)[: n + 1]
+    (folder / FILE).write_text("".join(lines), encoding="utf-8")
+    return "".join(lines)
+
+
+def test_propose_covers_every_finding_without_a_second_open_action(sample_copy):
+    before = _first_actions(sample_copy, 8)
     runner = CliRunner()
     done = runner.invoke(main, ["actions", str(sample_copy)])
     assert done.exit_code == 0, done.output
     after = list(csv.DictReader((sample_copy / FILE).open(encoding="utf-8")))
     assert (sample_copy / FILE).read_text(encoding="utf-8").startswith(before)
     added = after[8:]
-    # CS2-2 (in progress), CS2-6 (open) and both off-track managed KPIs (open, in progress) already have an action.
-    assert [a["item"] for a in added] == ["CS2-1", "CS2-3", "CS2-4"]
-    assert [a["action_id"] for a in added] == ["A-009", "A-010", "A-011"]
+    # CS2-2 (in progress), CS2-6 (open) and both off-track managed KPIs (open, in progress) already have an action;
+    # the other three next steps, the knowledge gap on CS3-3 and the lead test (12 reps a group, 53 needed) do not.
+    assert [(a["source"], a["item"]) for a in added] == [
+        ("credibility", "CS2-1"), ("credibility", "CS2-3"), ("credibility", "CS2-4"), ("knowledge", "CS3-3"),
+        ("experiment", "")]
+    assert [a["action_id"] for a in added] == ["A-009", "A-010", "A-011", "A-012", "A-013"]
     due = (date.today() + timedelta(days=30)).isoformat()
-    assert all(a["owner"] == "mkt-lead" and a["status"] == "open" and a["due"] == due for a in added)
+    assert all(a["status"] == "open" and a["due"] == due for a in added)
+    owners = [a["owner"] for a in added]
+    assert owners == ["mkt-lead"] * 4 + ["sls-lead"]  # marketing explains its planning; sales picks the reps
+    assert added[3]["action"].startswith("Sales cannot judge “Marketing and sales plan the year together”")
+    assert "until each group has 53 reps (it has 12)" in added[4]["action"]
     assert "A-009" in done.output and "reassign" in done.output
     again = runner.invoke(main, ["actions", str(sample_copy)])
     assert again.exit_code == 0 and "Nothing to add" in again.output
-    assert len(list(csv.DictReader((sample_copy / FILE).open(encoding="utf-8")))) == 11
+    assert len(list(csv.DictReader((sample_copy / FILE).open(encoding="utf-8")))) == 13
     take_snapshot(load(sample_copy))  # what was written is a valid plan
+
+
+def test_the_shipped_sample_plan_covers_its_findings(sample_copy):
+    snap = take_snapshot(load(sample_copy))
+    plan, added = model.propose(snap, date(2026, 12, 3))
+    assert added == [] and len(plan) == 13
+    kinds = {a.source for a in plan if a.status in ("open", "in_progress")}
+    assert {"credibility", "knowledge", "kpi", "experiment"} <= kinds
+
+
+def test_a_knowledge_gap_goes_to_the_side_that_can_judge_it(tmp_path):
+    gap = {"item": "SSE-2", "sides": {"marketing": 0.5, "sales": 0.0}}
+    text, side = model.knowledge_action(gap, 0.34)
+    assert side == "sales" and text.startswith("Marketing cannot judge “Sales considers time spent")
+    text, side = model.knowledge_action({"item": "SYM-6", "sides": {"marketing": 0.4, "sales": 0.5}}, 0.34)
+    assert side == "marketing" and text.startswith("Many cannot judge")
+    # a knowledge gap on an item that already has an open action gets no second one
+    rows = ([(r, "CS3-3", "dont_know") for r in ("sls-lead", "sls-1")]
+            + [(r, "CS3-3", "4") for r in ("mkt-lead", "mkt-1")])
+    folder = plan_engagement(tmp_path / "eng", ["A-1,credibility,CS3-3,Plan the year together,mkt-lead,2026-12-15,"
+                                                "in_progress,"], kpis=False)
+    write_engagement(folder, rows=rows)
+    snap = take_snapshot(load(folder))
+    assert [g["item"] for g in get("knowledge").evaluate(snap)["knowledge_gaps"]] == ["CS3-3"]
+    assert "CS3-3" not in [a.item for a in model.propose(snap, date(2026, 11, 20))[1]]
+    (folder / FILE).write_text(HEADER, encoding="utf-8")
+    plan, added = model.propose(take_snapshot(load(folder)), date(2026, 11, 20))
+    assert [(a.source, a.item, a.owner) for a in added if a.item == "CS3-3"] == [("knowledge", "CS3-3", "mkt-lead")]
+
+
+def _experiment(treatment: int, control: int, significant: bool, needed: int | None) -> dict:
+    return {"lift": 1000.0, "significant": significant, "needed_per_group": needed,
+            "treatment": {"n": treatment}, "control": {"n": control}}
+
+
+@pytest.mark.parametrize("e, proposed", [
+    (_experiment(12, 12, False, 53), "until each group has 53 reps (it has 12)"),
+    (_experiment(30, 20, True, 25), "until each group has 25 reps (it has 20)"),  # significant, yet short of reps
+    (_experiment(30, 30, False, None), "repeat the lead experiment with more reps"),
+    (_experiment(30, 30, True, 25), None),  # proven with the reps it needs: nothing to test
+])
+def test_a_lead_test_is_proposed_when_the_experiment_is_short_of_reps_or_not_significant(e, proposed):
+    text = model.experiment_action(e)
+    assert (text is None) if proposed is None else (proposed in text and text.startswith("Test marketing leads"))
+
+
+def test_never_a_second_open_lead_test(sample_copy):
+    _first_actions(sample_copy, 8)
+    with (sample_copy / FILE).open("a", encoding="utf-8") as f:
+        f.write("A-020,experiment,,Split the reps again,sls-lead,2027-01-15,in_progress,\n")
+    plan, added = model.propose(take_snapshot(load(sample_copy)), date(2026, 12, 3))
+    assert "experiment" not in [a.source for a in added] and len(added) == 4
 
 
 def test_propose_without_a_plan_creates_one_with_kpi_owners(sample_copy):
@@ -272,6 +344,7 @@ def test_propose_without_a_plan_creates_one_with_kpi_owners(sample_copy):
     assert owners["marketing-sourced-pipeline"] == "mkt-lead"
     assert owners["CS2-1"] == "mkt-lead" and {a.due for a in added} == {"2026-12-20"}
     assert [a.source for a in added].count("kpi") == 2
+    assert [a.source for a in added] == ["credibility"] * 5 + ["knowledge", "kpi", "kpi", "experiment"]
 
 
 def test_the_shipped_sample_is_never_written(tmp_path):
@@ -304,10 +377,10 @@ def test_workbook_has_dropdowns_for_owner_status_source_and_item(sample_copy, tm
     ws = wb["actions"]
     assert [c.value for c in ws[1]] == list(COLUMNS) + ["note"]
     lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
-    assert lists["G2"] == '"open,in_progress,done,dropped"' and lists["B2"] == '"credibility,kpi,custom"'
+    assert lists["G2"] == '"open,in_progress,done,dropped"' and lists["B2"] == '"credibility,kpi,knowledge,experiment,custom"'
     assert lists["E2"] == "lists!$A$2:$A$8"
     assert [wb["lists"].cell(row=r, column=1).value for r in range(2, 9)] == [r.id for r in eng.respondents]
-    assert lists["C2"] == f"lists!$D$2:$D${1 + 20 + 12}"
+    assert lists["C2"] == f"lists!$D$2:$D${1 + 20 + 17 + 12}"  # credibility items, the other questions, metrics
     assert ws["F2"].value == "2026-09-30" and ws["F2"].number_format == "@"
 
 
@@ -362,10 +435,10 @@ def test_live_view_filters_by_owner_and_status(sample_copy):
     from playbook.parts.actions.live import plan_view
 
     view = plan_view(load(sample_copy))._playbook_view
-    assert "8 actions in the plan" in view.summary.value
-    assert view.table.value.count("<tr>") == 9  # header and eight actions
+    assert "13 actions in the plan" in view.summary.value
+    assert view.table.value.count("<tr>") == 14  # header and thirteen actions
     view.owner.value = "mkt-lead"
-    assert view.table.value.count("<tr>") == 3 and "Priya Raman" in view.table.value
+    assert view.table.value.count("<tr>") == 5 and "Priya Raman" in view.table.value
     view.status.value = "done"
     assert view.table.value.count("<tr>") == 2 and "A-001" in view.table.value
     assert "sls-rep-1" not in [rid for _, rid in view.owner.options]  # owns nothing: not offered

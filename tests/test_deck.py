@@ -24,11 +24,12 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Emu
 
 from playbook.cli import main
+from playbook.core import formats
 from playbook.core.engagement import load, sample_path
 from playbook.parts import PARTS
-from playbook.report import brand, deck, fit, slide_kit
+from playbook.report import brand, deck, fit, slide_kit, storyline
 from playbook.report.document import sections
-from playbook.report.summary import executive
+from playbook.report.summary import story
 from playbook.run.pipeline import run
 
 from .conftest import system_tool, write_engagement, yes_no
@@ -193,12 +194,49 @@ def _bullets(slide) -> list:
             if p._p.pPr is not None and p._p.pPr.find(f"{{{A}}}buChar") is not None]
 
 
-def _part_slides(prs, results) -> dict[str, list]:
-    out: dict[str, list] = {}
-    for sec in sections(results, Path("/nonexistent")):
-        prefix = f"{sec['number']}. {sec['title']}"
-        out[sec["part"]] = [s for s in prs.slides if _title(s).startswith(prefix)]
+def _line(results, notebooks: Path) -> storyline.Storyline:
+    """The deck's storyline for these results, as ``deck.render`` lays it out."""
+    with formats.use(results.get("settings") or {}):
+        _sections, _svgs, shown = deck._figures(results, notebooks)
+        told = story(results)
+        has_plan = any(a.get("status") in ("open", "in_progress") for a in (results.get("actions") or {}).get("items")
+                       or [])
+        return storyline.plan(results, told, shown, 2 + bool(told.decisions) + has_plan)
+
+
+def _main_deck(prs) -> list:
+    """The slides before the appendix's divider."""
+    slides = list(prs.slides)
+    end = next(i for i, s in enumerate(slides) if _title(s).startswith("Appendix"))
+    return slides[:end]
+
+
+def _part_slides(prs, results, notebooks: Path = Path("/nonexistent")) -> dict[str, list]:
+    """Per part, the chart slides that show its figures (main deck and appendix), matched by their titles."""
+    line = _line(results, notebooks)
+    by_title: dict[str, list] = {}
+    for s in prs.slides:
+        by_title.setdefault(_title(s).rstrip("…").strip(), []).append(s)
+    out: dict[str, list] = {p.name: [] for p in PARTS}
+    for chart in line.main + line.appendix:
+        out[chart.part] += [s for t, found in by_title.items() for s in found if chart.title.startswith(t)]
     return out
+
+
+def _sizes(prs) -> list[float]:
+    """Every explicit text size on the deck's slides (text boxes, tables, native charts' XML), in points."""
+    import re
+
+    sizes = []
+    for s in prs.slides:
+        for shape in s.shapes:
+            frames = [shape.text_frame] if shape.has_text_frame else []
+            frames += [c.text_frame for row in shape.table.rows for c in row.cells] if shape.has_table else []
+            sizes += [r.font.size.pt for f in frames for p in f.paragraphs for r in p.runs if r.font.size]
+            if shape.has_chart:
+                xml = shape.chart.part.blob.decode("utf-8")
+                sizes += [int(v) / 100 for v in re.findall(r'\bsz="(\d+)"', xml)]
+    return sizes
 
 
 def _assessed(results) -> list[str]:
@@ -207,56 +245,98 @@ def _assessed(results) -> list[str]:
 
 # --- the deck, opened with python-pptx ----------------------------------------------------------
 
-def test_deck_has_a_slide_set_per_assessed_part_and_none_for_the_others(sample_run, partial_run):
-    full = json.loads((sample_run / "results.json").read_text())
-    part = json.loads((partial_run / "results.json").read_text())
-    big, small = Presentation(str(sample_run / "report.pptx")), Presentation(str(partial_run / "report.pptx"))
-    for prs, results in ((big, full), (small, part)):
-        by_part = _part_slides(prs, results)
-        for p in PARTS:
-            assert bool(by_part[p.name]) == (p.name in _assessed(results)), p.name
-        assert "Appendix" in _title(prs.slides[len(prs.slides) - 1])
+def _runs(sample_run, partial_run):
+    for out in (sample_run, partial_run):
+        yield json.loads((out / "results.json").read_text()), Presentation(str(out / "report.pptx")), out
+
+
+def test_deck_tells_the_story_in_at_most_fifteen_slides_with_action_titles_then_an_appendix(sample_run, partial_run):
+    """Issue 21 point 4: slide 2's title is the headline, every chart slide's title is its finding as a sentence of
+    at most two lines (never the section's name), at most 15 slides before the appendix."""
+    counts = []
+    for results, prs, out in _runs(sample_run, partial_run):
+        line = _line(results, out / "notebooks")
+        main_deck = _main_deck(prs)
+        counts.append(len(prs.slides))
+        assert len(main_deck) <= storyline.MAIN_MOST and _title(prs.slides[-1]).startswith("Appendix")
         assert _title(prs.slides[0]) == results["client"]
-    assert "self_evaluation" in _assessed(part) and not {"credibility", "kpis", "economics"} & set(_assessed(part))
-    assert len(small.slides) < len(big.slides)
-    assert len(_assessed(full)) >= 4
+        with formats.use(results["settings"]):
+            told = story(results)
+        titles = [_title(s) for s in main_deck]
+        assert titles[1] == told.headline
+        assert titles[2:2 + len(line.main)] == [c.title for c in line.main]  # the parts' findings, in report order
+        names = {n for sec in sections(results, out / "notebooks") for n in (sec["title"],
+                                                                              f"{sec['number']}. {sec['title']}")}
+        for s in list(prs.slides)[1:]:
+            title = s.shapes.title
+            assert not any(_title(s).startswith(n) for n in names), _title(s)
+            size = title.text_frame.paragraphs[0].runs[0].font.size.pt
+            assert fit.lines(_title(s), title.width / 12700, size, True) <= slide_kit.TITLE_LINES
+        by_part = _part_slides(prs, results, out / "notebooks")
+        shown = {p for p, slides in by_part.items() if slides}
+        assert shown <= set(_assessed(results))  # nothing for a part not assessed
+        if out == sample_run:  # the sample: every part assessed has its slide
+            assert shown == set(_assessed(results)), set(_assessed(results)) - shown
+        else:  # the partial run: a part with nothing to show (no gap, a first wave) needs no slide
+            assert shown == {"self_evaluation"}
+    assert counts[1] < counts[0]
 
 
-def test_part_slides_show_each_chart_as_a_crisp_picture(sample_run):
+def test_chart_slides_show_native_charts_beside_their_finding_and_so_what(sample_run):
+    """Bar and line charts are PowerPoint charts (editable, in the marks' colours); a picture only where no native
+    type fits, crisp; the figure's so-what and a few points beside it."""
+    from pptx.enum.chart import XL_CHART_TYPE
+
     results = json.loads((sample_run / "results.json").read_text())
     prs = Presentation(str(sample_run / "report.pptx"))
-    secs = {s["part"]: s for s in sections(results, sample_run / "notebooks")}
-    for name, slides in _part_slides(prs, results).items():
-        if not slides:
-            continue
-        figures = [b for b in secs[name]["content"]["blocks"] if b["kind"] == "figure"]
-        charts = [c for s in slides for c in _charts(s)]
-        assert len(charts) == len(figures) and bool(_charts(slides[0])) == bool(figures), name
-        for c in charts:
+    line = _line(results, sample_run / "notebooks")
+    by_title = {_title(s): s for s in prs.slides}
+    natives = 0
+    for chart in line.main + line.appendix:
+        slide = next(s for t, s in by_title.items() if chart.title.startswith(t.rstrip("…").strip()))
+        drawn = [sh for sh in slide.shapes if sh.has_chart]
+        pictures = _charts(slide)
+        assert len(drawn) + len(pictures) == 1, chart.title
+        for c in pictures:
             with Image.open(io.BytesIO(c.image.blob)) as img:
-                dpi = img.width / (c.width / 914400)
-            assert dpi >= 150, (name, dpi)
-        for s in slides:  # a few bullets at most
-            assert len(_bullets(s)) <= slide_kit.MOST_BULLETS
-        shown = "\n".join(_texts(s) for s in slides)
-        for line in secs[name]["content"]["findings"]:
-            assert line in shown, (name, line)
+                assert img.width / (c.width / 914400) >= 150, chart.title
+        natives += len(drawn)
+        assert chart.so_what in _texts(slide) and len(_bullets(slide)) <= slide_kit.MOST_BULLETS
+    kinds = {sh.chart.chart_type for s in prs.slides for sh in s.shapes if sh.has_chart}
+    assert natives >= 12 and {XL_CHART_TYPE.BAR_CLUSTERED, XL_CHART_TYPE.BAR_STACKED} <= kinds
+    assert kinds & {XL_CHART_TYPE.LINE, XL_CHART_TYPE.LINE_MARKERS}
+    bars = [sh.chart for s in _main_deck(prs) for sh in s.shapes if sh.has_chart]
+    assert len(bars) >= len(line.main) - 2  # the main deck's figures are native but for the faceted ones
 
 
-def test_summary_slides_say_what_the_html_summary_says_with_the_figures_of_results(sample_run):
+def test_no_text_on_any_slide_is_under_ten_points(sample_run, partial_run, long_deck, template_deck):
+    for path in (sample_run / "report.pptx", partial_run / "report.pptx", long_deck[0], template_deck):
+        sizes = _sizes(Presentation(str(path)))
+        assert sizes and min(sizes) >= slide_kit.SMALLEST == 10, (path.name, min(sizes))
+
+
+def test_summary_and_decision_slides_say_what_the_html_summary_says(sample_run):
+    from .test_summary import check_answer_first
+
     results = json.loads((sample_run / "results.json").read_text())
     prs = Presentation(str(sample_run / "report.pptx"))
-    summary = [s for s in prs.slides if _title(s).startswith("Executive summary")]
-    assert summary
-    text = "\n".join(_texts(s) for s in summary)
+    with formats.use(results["settings"]):
+        told = story(results)
+    decided = next(s for s in prs.slides if _title(s).endswith("decisions turn these findings into action"))
+    text = _texts(prs.slides[1]) + "\n" + _texts(decided)
+    check_answer_first(text.replace("\n", " "), told)
+    summary_slide = _texts(prs.slides[1])
+    for d in told.decisions:
+        assert d.what in summary_slide and d.owner in summary_slide and d.due in summary_slide
+        assert deck._first_sentence(d.evidence) in summary_slide  # its evidence figure, in words
+    for p in told.findings:
+        assert p.topic in summary_slide
+    for t, _m in told.terms:
+        assert f"{t}: " in summary_slide
     page = html.unescape((sample_run / "report.html").read_text(encoding="utf-8"))
-    for point in executive(results):
-        assert f"{point.topic}: {point.text}" in text
-        assert point.text in page
-    tiles = _texts(summary[0])
-    assert f"{results['symptoms']['count']} of 8" in tiles
-    assert f"{results['credibility']['stage']} of 3" in tiles
-    assert ("Yes" if results["self_evaluation"]["marketing"]["credibility_gap"] else "No") in tiles
+    for p in told.findings:
+        assert p.topic in page and p.text in page
+    assert "In the action plan:" in _texts(decided)  # each decision names the actions that carry it
 
 
 def _table_rows(markup: str, heading: str) -> list[list[str]]:
@@ -284,7 +364,7 @@ def test_economics_figures_are_the_same_in_results_the_report_and_the_deck(sampl
     assert (current["total_cost"], current["total_revenue"]) == (p["prospecting_cost"] + p["marketing"]["cost"],
                                                                  p["total_revenue"] + p["marketing"]["revenue"])
     rows = _table_rows(page, "Scenarios against the current plan, fiscal year 2026")
-    deck_rows = slides["Scenarios against the current plan, fiscal year 2026"]
+    deck_rows = slides["Appendix: Scenarios against the current plan, fiscal year 2026"]
     for row, x in zip(rows, p["scenarios"], strict=True):
         cost, revenue = money(x["total_cost"], compact=True, digits=2), money(x["total_revenue"], compact=True,
                                                                                digits=2)
@@ -310,10 +390,12 @@ def test_economics_figures_are_the_same_in_results_the_report_and_the_deck(sampl
     assert "(recorded: won deals sourced by sales, per rep)" in section and "about 50% of that" in section
     assert not e["significant"] and e["needed_per_group"] > e["control"]["n"]
     verdict = f"needs {e['needed_per_group']} reps per group"
-    summary = "\n".join(t for title, t in slides.items() if title.startswith("Executive summary"))
-    for text in (html.unescape(page.split('id="economics"', 1)[0]), section, summary):
+    for text in (html.unescape(page.split('id="economics"', 1)[0]), section):
         assert "Not proven yet: test before moving budget." in text and verdict in text
         assert "Invest in marketing leads" not in text
+    shown = "\n".join(f"{title}\n{t}" for title, t in slides.items())
+    assert "Not proven yet: test before moving budget." in shown and "Invest in marketing leads" not in shown
+    assert f"a test that can needs {e['needed_per_group']} reps a group" in shown
     assert "per period" not in section
 
 
@@ -324,13 +406,13 @@ def test_title_plan_and_appendix_come_from_the_run(sample_run):
     for value in (results["client"], results["period"], results["consultant"], FIRM):
         assert value in cover
     steps = results["credibility"]["next_steps"]
-    plan = [s for s in prs.slides if _title(s).startswith(("Action plan", "Next steps"))]
-    assert plan and all(s.shapes[-1].has_table or any(sh.has_table for sh in s.shapes) for s in plan)
+    plan = [s for s in prs.slides if _title(s).startswith("Appendix: the whole action plan")]
+    assert plan and all(any(sh.has_table for sh in s.shapes) for s in plan)
     shown = "\n".join(_texts(s) for s in plan)
-    if (results.get("actions") or {}).get("items"):
-        assert all(a["action"] in shown for a in results["actions"]["items"])
-    else:
-        assert all(x["action"] in shown and x["item"] in shown for x in steps)
+    assert steps and all(a["action"] in shown for a in results["actions"]["items"])
+    active = [a for a in results["actions"]["items"] if a["status"] in ("open", "in_progress")]
+    under_way = next(s for s in _main_deck(prs) if _title(s).startswith(f"{len(active)} actions are under way"))
+    assert len(next(sh for sh in under_way.shapes if sh.has_table).table.rows) == len(active) + 1
     appendix = "\n".join(_texts(s) for s in prs.slides if _title(s).startswith("Appendix"))
     assert "Credibility level established" in appendix and "Lead experiment" in appendix
 
@@ -383,7 +465,7 @@ def test_longest_texts_fit_shrink_or_continue_on_a_next_slide(long_deck):
             need = fit.height([p.text for p in paras], shape.width / 12700 - indent, size,
                               bold=all(r.font.bold for p in paras for r in p.runs))
             assert need <= shape.height / 12700 + 0.5, (_title(s), shape.text_frame.text[:60], need)
-    plan = [s for s in prs.slides if _title(s).startswith("Action plan")]
+    plan = [s for s in prs.slides if _title(s).startswith("Appendix: the whole action plan")]
     assert len(plan) >= 2 and _title(plan[0]).endswith(f"(1 of {len(plan)})")  # rows continue on next slides
     cells = [row.cells[0].text for s in plan for sh in s.shapes if sh.has_table for row in list(sh.table.rows)[1:]]
     assert cells == [a["action"] for a in r["actions"]["items"]]  # every action, whole, once
@@ -391,11 +473,11 @@ def test_longest_texts_fit_shrink_or_continue_on_a_next_slide(long_deck):
         table = next(sh for sh in s.shapes if sh.has_table)
         assert table.top + sum(row.height for row in table.table.rows) <= prs.slide_height - Emu(
             int(914400 * slide_kit.CONTENT_BOTTOM))
-    summary = "\n".join(_texts(s) for s in prs.slides if _title(s).startswith("Executive summary"))
-    for kpi in r["kpis"]["to_date"]:
-        if kpi["designation"] == "managed" and kpi["status"] in ("off_track", "watch"):
-            assert kpi["name"] in summary  # long KPI names, whole
-    kpi_slides = _part_slides(prs, r)["kpis"]
+    decided = "\n".join(_texts(s) for s in prs.slides if _title(s).endswith("decisions turn these findings into action"))
+    with formats.use(r["settings"]):
+        off = [d for d in story(r).decisions if d.what.startswith("Bring ")]
+    assert off and all(d.what in decided for d in off)  # long KPI names, whole
+    kpi_slides = _part_slides(prs, r, path.parent / "notebooks")["kpis"]
     assert kpi_slides and any(r["kpis"]["to_date"][0]["name"][:60] in _texts(s) for s in kpi_slides)
 
 

@@ -145,10 +145,10 @@ def test_the_summary_writes_amounts_and_rules_in_the_client_currency():
                                                     "marketing_beats_hiring": True}},
                "settings": {}}
     with formats.use(GBP_GB):
-        hire = next(p for p in summary.executive(results) if p.topic == "Hire or leads")
+        hire = next(p for p in summary.executive(results) if p.part == "economics")
         assert "£950K" in hire.text and "£480K" in hire.text and "$" not in hire.text
-        glance = summary.glance(results)
-        assert {"value": "£1.98", "label": "modelled revenue per marketing pound", "tone": "info"} in glance
+        test = next(d for d in summary.decisions(results) if d.what == "Test marketing leads before moving budget")
+        assert "£480K brings £950K" in test.evidence and "$" not in test.evidence
         rules = {r["setting"]: r["value"] for r in summary.rules(GBP_GB) if r["setting"]}
         assert rules == {"currency": "GBP (British Pound)", "locale": "en_GB (English (United Kingdom))"}
 

@@ -128,6 +128,7 @@ def test_executive_summary_point_only_when_there_is_a_gap():
 
     rows = side_answers("sales", "CS3-3", 3, 1) + side_answers("marketing", "CS3-3", 0, 3)
     res = {"knowledge_gaps": model.evaluate(eng(), rows)["knowledge_gaps"], "settings": {"dont_know_flag": 0.34}}
-    point = next(p for p in summary.executive(res) if p.topic == "Knowledge gaps")
-    assert point.tone == "watch" and "(sales on CS3-3)" in point.text and point.text.startswith("1 statement drew")
-    assert not [p for p in summary.executive({"knowledge_gaps": [], "settings": {}}) if p.topic == "Knowledge gaps"]
+    point = next(p for p in summary.executive(res) if p.part == "knowledge")
+    assert point.tone == "watch" and point.topic == f"Sales cannot judge “{summary.statement('CS3-3')}”"
+    assert point.text.startswith("3 of 4 sales answers were “don't know”.") and "CS3-3" not in point.text
+    assert not [p for p in summary.executive({"knowledge_gaps": [], "settings": {}}) if p.part == "knowledge"]

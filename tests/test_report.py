@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from playbook import load
 from playbook.cli import main
+from playbook.core import formats
 from playbook.core.engagement import sample_path
 from playbook.core.settings import defaults
 from playbook.parts import PARTS
@@ -227,9 +228,10 @@ def test_parts_without_input_say_not_assessed(partial_run):
     for part in ("credibility", "kpis", "economics"):
         assert "Not assessed" in parts[part] and "<svg" not in parts[part] and "<table" not in parts[part], part
     summary_html = html.split('<section class="summary"', 1)[1].split("</section>", 1)[0]
-    for topic in ("Credibility stage", "Shared KPIs", "Hire or leads", "Lead experiment"):
-        assert topic in summary_html
-    assert summary_html.count("Not assessed") >= 5
+    missing = summary_html.split('class="not-assessed-note">', 1)[1].split("</p>", 1)[0]
+    for title in ("Credibility stage", "Shared KPIs", "Prospecting economics", "The action plan"):
+        assert title in missing  # one sentence names the parts not assessed
+    assert "Self-evaluations" not in missing and 'class="headline"' in summary_html
     assert "Individual answers are not included" in html  # show_individual_answers defaults to false
 
 
@@ -245,15 +247,28 @@ def test_movement_section_and_summary_follow_the_waves(sample_run, partial_run):
     assert "What moved since 2026-Q2" in section and "Not assessed" not in section
     assert section.count("<figure>") == 1 and section.count("<table") == 2
     summary_html = html.split('<section class="summary"', 1)[1].split("</section>", 1)[0]
-    assert "Since 2026-Q2: the stage" in summary_html
-    assert "between Halvorsen Freight Systems and its target" in summary_html
+    assert "Since 2026-Q2, the stage rose from 0 to 1" in summary_html
+    assert "the next step towards the target, stage 3" in summary_html.split('class="headline">', 1)[1]
 
     partial = json.loads((partial_run / "results.json").read_text())
     assert partial["movement"] is None and len(partial["waves"]) == 1
     html = (partial_run / "report.html").read_text()
     section = _sections(html)["movement"]
     assert "There is nothing to compare yet: this is the first wave." in section and "<figure>" not in section
-    assert "Nothing to compare yet: 2026-Q4 is the first wave." in html.split('<section class="summary"', 1)[1]
+    assert "This is the first wave: nothing to compare yet" in html.split('<section class="summary"', 1)[1]
+
+
+def test_report_summary_answers_first_with_owned_dated_decisions_and_no_code(sample_run):
+    """Issue 21 point 9's summary check on the report as written: headline, at most three decisions with owner and
+    date, no item id, action id or test statistic; each decision links to the plan that carries it."""
+    from .test_summary import check_answer_first, summary_text
+
+    results = json.loads((sample_run / "results.json").read_text())
+    page = (sample_run / "report.html").read_text()
+    block = page.split('<section class="summary"', 1)[1].split('<nav class="contents">', 1)[0]
+    with formats.use(results["settings"]):
+        check_answer_first(summary_text(block), summary.story(results))
+    assert block.count('href="#actions"') == 3 and 'id="actions"' in page
 
 
 def test_leads_section_sets_what_people_say_beside_the_record(sample_run, partial_run):
@@ -274,7 +289,8 @@ def test_leads_section_sets_what_people_say_beside_the_record(sample_run, partia
         assert shown in section, shown
     assert "HFS-L" not in section and "leads.csv" not in section  # no ids, no file names
     summary_html = text.split('<section class="summary"', 1)[1].split("</section>", 1)[0]
-    point = summary_html.split("Lead follow-up</dt><dd>", 1)[1].split("</dd>", 1)[0]
+    point = summary_html.split("The CRM's record bears out 1 of 3 complaints about leads.</dt> <dd>", 1)[1]
+    point = point.split("</dd>", 1)[0]
     assert point.startswith("Sales gives little or uneven feedback") and "a problem nobody names" in point
     assert json.loads((partial_run / "results.json").read_text())["leads"] is None
     assert "Not assessed" in _sections((partial_run / "report.html").read_text())["leads"]
@@ -317,23 +333,11 @@ def test_report_command_rebuilds_and_refuses_a_folder_without_results(partial_ru
 # --- the words, without a run -------------------------------------------------------------------
 
 def test_summary_says_not_assessed_for_every_missing_part():
-    points = summary.executive({"settings": {}})
-    assert len(points) >= 7 and all(p.tone == "none" for p in points)
-    assert all("Not assessed" in p.text for p in points)
-    assert summary.glance({}) == []
+    story = summary.story({"settings": {}})
+    assert not story.findings and not story.decisions
+    from playbook.parts import PARTS
 
-
-def test_summary_survives_partial_blocks():
-    results = {
-        "self_evaluation": {"marketing": {"credibility_gap": None}, "sales": {}},
-        "credibility": {"stage": 0, "focus": 1, "basis": "all", "warnings": ["Building on sand: level 3 scores high."]},
-        "kpis": {"to_date": [{"metric": "m", "designation": "managed", "status": "no_data"}]},
-        "prospecting": {"hire_alternative": {"extra_reps": 2.5, "revenue": 10.0, "marketing_beats_hiring": False}},
-        "attribution": {"sourced_share": None},
-        "experiment": {"lift": -1200.0, "relative_lift": None, "p_value": None, "ci_low": None},
-    }
-    text = " ".join(p.text for p in summary.executive(results))
-    assert "self-assessed only" in text and "Building on sand: level 3 scores high." in text and "Hiring wins" in text and "less per rep" in text
+    assert all(p.title in story.not_assessed for p in PARTS)
 
 
 def test_rules_list_every_setting_and_mark_overrides():

@@ -25,7 +25,7 @@ from playbook.parts import PARTS
 from playbook.parts import get as part
 from playbook.parts.kpis import model as kpi_model
 from playbook.report import document
-from playbook.report.summary import executive
+from playbook.report.summary import story
 from playbook.run import results as run_results
 from playbook.serve.report_page import viewer
 from playbook.serve.report_page.viewer import Choice, Drawn, Report
@@ -88,15 +88,25 @@ def test_report_is_the_latest_runs_story_in_the_shared_reports_order_and_numberi
         assert [b["label"] for b in mine["content"]["blocks"]] == [b["label"] for b in theirs["content"]["blocks"]]
     page = _page_html(report)
     assert "Halvorsen Freight Systems" in page and "Northbeam Advisory" in page
-    for point in executive(report.results):
-        assert html.escape(point.text) in page
+    from .test_summary import check_answer_first, summary_text
+
+    with formats.use(report.results["settings"]):
+        told = story(report.results)
+    summary_block = page.split('id="pb-summary"', 1)[1].split('<nav class="contents">', 1)[0]
+    check_answer_first(summary_text(summary_block), told)  # the page's summary: answer first, no code
+    assert summary_block.count('href="#pb-part-actions"') == len(told.decisions) and 'id="pb-part-actions"' in page
+    for point in told.findings:
+        assert point.text in html.unescape(page)
     assert page.count("<svg") >= 15
     assert "2. Credibility stage" in page and "Figure 2.1." in page and "Table 5.1." in page
     assert document.intros()["credibility"].split(".")[0] in html.unescape(page)
 
 
 def _without_plan(markup: str) -> str:
-    """The page without the action plan, whose actions are owned by named people (that is the plan)."""
+    """The page without the action plan, whose actions are owned by named people (that is the plan), nor the
+    summary's decisions and its finding on the plan, which name the owners of those actions."""
+    markup = re.sub(r'<ol class="decisions">.*?</ol>', "", markup, flags=re.S)
+    markup = re.sub(r'<div class="point [^"]*part-actions">.*?</div>', "", markup, flags=re.S)
     return re.sub(r'<div class="pb-static[^"]*" id="pb-static-actions">.*', "", markup, flags=re.S)
 
 
@@ -333,7 +343,8 @@ def test_share_link_shows_the_clients_report_and_nothing_else(server, page):
     assert DEVELOPER.findall(text) == []
     # Nobody's name but as the owner of an action in the plan.
     outside_plan = page.evaluate("""() => { const b = document.body.cloneNode(true);
-        b.querySelector('#pb-static-actions').remove(); return b.textContent; }""")
+        b.querySelector('#pb-static-actions').remove();
+        b.querySelectorAll('.decisions, .point.part-actions').forEach(e => e.remove()); return b.textContent; }""")
     assert [p.name for p in load(eng_dir).respondents if p.name in outside_plan] == []
     assert "who has answered" not in text.lower()  # the consultant's tools are not a viewer's
     assert [u for u in requests if not u.startswith((base + "/", "data:", "blob:"))] == []

@@ -1,17 +1,23 @@
 """The client's deck: ``report.pptx``, built with python-pptx from the same run as the HTML report.
 
-Nothing is recomputed: the slides take the executed notebooks' tagged outputs and
-``results.json`` (``document.sections``), the executive summary and the rules appendix
-(``summary.executive``, ``glance`` and ``rules``), and the run's snapshot for names.
-Slides: a title slide; the executive summary; per assessed part (registry order) one slide
-per chart with a few of its findings; the action plan (or the credibility next steps) as a
-table; the thresholds used. Every text is sized by ``playbook.report.fit`` so nothing
-overflows: long texts get a smaller size, then continue on a next slide.
+A deck a partner presents: every slide title is the slide's finding as a sentence, at most two lines. The
+main deck (at most ``storyline.MAIN_MOST`` slides) is the title slide; the executive summary (the headline
+as its title, the decisions and the findings per part, the terms below); one or two slides per part
+assessed, each with the figure that shows its finding as a native PowerPoint chart (editable, in the
+firm's colours; a picture where no native type fits) and the figure's "so what" beside it; the decisions
+with their owners, dates, evidence and the actions that carry them; the open action plan. Then the
+appendix: the other figures (each titled by what it shows), the whole plan, the scenarios and the revenue
+table, and the settings and rules used.
 
-Branding: ``settings.firm_name`` on every slide's footer, ``settings.brand_colour``, the
-engagement's ``logo.png``/``logo.jpg``, and ``settings.deck_template`` (a .pptx whose masters
-and layouts the deck uses: its title, title-and-content and blank layouts). ``brand`` reads
-and checks those files once, before a run does any work.
+Nothing is recomputed: the words are the executive summary's (``summary.story``) and the storyline's
+(``storyline``), the charts are the parts' own (``views.report_section``, read by ``native``), pictures
+the report's SVG. Every text is sized by ``playbook.report.fit``: long texts get a smaller size (never
+below 10 pt), then continue on a next slide.
+
+Branding: ``settings.firm_name`` on every slide's footer, ``settings.brand_colour``, the engagement's
+``logo.png``/``logo.jpg``, and ``settings.deck_template`` (a .pptx whose masters and layouts the deck
+uses: its title, title-and-content and blank layouts). ``brand`` reads and checks those files once,
+before a run does any work.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from typing import Any
 from playbook.core import formats
 from playbook.core.errors import UserError
 from playbook.core.files import atomic
+from playbook.core.i18n import _, ngettext
 from playbook.report import fit
 from playbook.report.brand import Brand, brand
 from playbook.report.document import long_date
@@ -31,17 +38,19 @@ from playbook.report.slide_kit import (
     CONTENT_BOTTOM,
     INDENT,
     INK,
-    MOST_BULLETS,
     MUTED,
     SIDE,
     TONES,
     Deck,
+    add_native_chart,
     align,
     chart_png,
     emu,
     pt,
     rgb,
 )
+
+__all__ = ["Brand", "brand", "build", "render"]
 
 
 def _title_slide(d: Deck, r: dict[str, Any], today: date) -> None:
@@ -56,7 +65,7 @@ def _title_slide(d: Deck, r: dict[str, Any], today: date) -> None:
         d.text(title, [r.get("client") or ""], (40, 36, 32, 28, 24, 20), bold=True, colour=d.brand.colour,
                align=align("left"))
     top = (title.top + title.height + Inches(0.2)) if title is not None else Inches(4.4)
-    lines = [f"Sales and marketing alignment · {r.get('period') or ''}"]
+    lines = [_("Sales and marketing alignment · %(period)s", period=r.get("period") or "")]
     who = " · ".join(x for x in (r.get("consultant") or "", d.brand.firm) if x)
     lines += [who] if who else []
     lines.append(long_date(today))
@@ -66,101 +75,178 @@ def _title_slide(d: Deck, r: dict[str, Any], today: date) -> None:
         d.rect(s, Inches(SIDE), Inches(1.6), Inches(0.1), top + box.height - Inches(1.6), d.brand.colour)
 
 
-def _glance(d: Deck, s, tiles: list[dict[str, str]], box) -> int:
-    """The headline numbers as a row of tiles at the top of ``box``; returns the height used."""
-    from pptx.enum.text import PP_ALIGN
-    from pptx.util import Inches
-
-    if not tiles:
-        return 0
-    left, top, width, _ = box
-    gap = Inches(0.15)
-    each = (width - gap * (len(tiles) - 1)) // len(tiles)
-    height = Inches(1.15)
-    for i, tile in enumerate(tiles):
-        x = left + i * (each + gap)
-        d.rect(s, x, top, each, Inches(0.06), TONES.get(tile.get("tone", "info"), TONES["info"]))
-        value = s.shapes.add_textbox(x, top + Inches(0.08), each, Inches(0.55))
-        d.text(value, [tile["value"]], (24, 20, 18, 16, 14), bold=True, colour=INK, align=PP_ALIGN.LEFT, trim=True)
-        label = s.shapes.add_textbox(x, top + Inches(0.62), each, Inches(0.5))
-        d.text(label, [tile["label"]], (11, 10, 9), colour=MUTED, trim=True)
-    return height + Inches(0.15)
-
-
-def _summary_slides(d: Deck, r: dict[str, Any]) -> None:
-    from playbook.report.summary import executive, glance
-
-    points = executive(r)
-    texts = [f"{p.topic}: {p.text}" for p in points]
-    layout = d.layouts["content"]
-    left, top, width, height = d.content_box(layout)
-    tiles = glance(r)
-    tile_h = emu(1.3) if tiles else 0
-    sizes = (18, 16, 15, 14)
-    indent = INDENT
-    runs_of = dict(zip(texts, points))
-    chunks = fit.pages(texts, pt(width) - indent, pt(height), sizes, 12, first_height_pt=pt(height - tile_h))
-    for n, (chunk, size) in enumerate(chunks):
-        title = "Executive summary" + (f" ({n + 1} of {len(chunks)})" if len(chunks) > 1 else "")
-        s, _ = d.slide("content", title)
-        y = top
-        if n == 0 and tiles:
-            y += _glance(d, s, tiles, (left, top, width, height))
-        box = s.shapes.add_textbox(left, y, width, top + height - y)
-        runs = [[(f"{runs_of[t].topic}: ", True), (runs_of[t].text, False)] if t in runs_of else [(t, False)]
-                for t in chunk]
-        d.text(box, chunk, (size,), runs=runs, bullets=d.brand.colour)
-        _tone_bullets(box, [runs_of[t].tone if t in runs_of else "info" for t in chunk])
-
-
 def _tone_bullets(box, tones: list[str]) -> None:
-    """Each summary point's bullet in its tone's colour (alert, watch, good, info, not assessed)."""
+    """Each point's bullet in its tone's colour (alert, watch, good, info, not assessed)."""
     from pptx.oxml.ns import qn
 
     for p, tone in zip(box.text_frame.paragraphs, tones):
-        srgb = p._p.pPr.find(qn("a:buClr")).find(qn("a:srgbClr"))
-        srgb.set("val", TONES.get(tone, TONES["info"]).lstrip("#").upper())
+        clr = p._p.pPr.find(qn("a:buClr")) if p._p.pPr is not None else None
+        if clr is not None:
+            clr.find(qn("a:srgbClr")).set("val", TONES.get(tone, TONES["info"]).lstrip("#").upper())
 
 
-def _part_slides(d: Deck, sec: dict[str, Any]) -> None:
-    """One slide per chart of the part, its findings spread over them (a few bullets each)."""
-    from pptx.util import Inches
+def _heading(d: Deck, s, text: str, left: int, top: int, width: int) -> int:
+    """A small heading in the firm's colour; returns its height."""
+    box = s.shapes.add_textbox(left, top, width, emu(0.4))
+    d.text(box, [text], (16, 14), bold=True, colour=d.brand.colour, trim=True)
+    return emu(0.42)
 
-    content = sec["content"]
-    figures = [b for b in content["blocks"] if b["kind"] == "figure" and b.get("svg")]
+
+def _terms_line(story) -> str:
+    return " ".join(_("%(term)s: %(meaning)s", term=t, meaning=m) for t, m in story.terms)
+
+
+def _summary_slide(d: Deck, story) -> None:
+    """Slide 2: the headline as the title, the decisions on the left, the findings per part on the right, the terms
+    they use below."""
+    s, _layout = d.slide("content", story.headline)
     left, top, width, height = d.content_box(d.layouts["content"])
-    chart_w = int(width * 0.62) if figures else 0
-    gap = Inches(0.3) if figures else 0
-    text_w = width - chart_w - gap
-    sizes = (18, 16, 15, 14, 13, 12)
-    indent = INDENT
-    chunks = fit.pages(content["findings"], pt(text_w) - indent, pt(height), sizes, MOST_BULLETS)
-    count = max(len(figures), len(chunks), 1)
-    for i in range(count):
-        title = f"{sec['number']}. {sec['title']}"
-        s, _ = d.slide("content", title)
-        if i < len(figures):
-            fig = figures[i]
-            caption = s.shapes.add_textbox(left, top, chart_w, Inches(0.4))
-            d.text(caption, [f"{fig['label']}. {fig['title']}"], (14, 12, 11, 10), colour=MUTED, trim=True)
-            box_h = height - Inches(0.45)
-            png = chart_png(fig["svg"], pt(chart_w) / 72, pt(box_h) / 72)
-            d.picture(s, png, left, top + Inches(0.45), chart_w, box_h)
-        if i < len(chunks):
-            x, w = (left + chart_w + gap, text_w) if i < len(figures) else (left, width)
-            box = s.shapes.add_textbox(x, top, w, height)
-            d.text(box, chunks[i][0], (chunks[i][1],), bullets=d.brand.colour)
+    terms = _terms_line(story)
+    foot_h = emu(0) if not terms else min(int(height * 0.28), int(fit.height([terms], pt(width), 10) * 12700) + 1)
+    body_h = height - foot_h - (emu(0.1) if terms else 0)
+    gap = emu(0.35)
+    left_w = int((width - gap) * 0.48) if story.decisions else 0
+    right_x, right_w = (left + left_w + gap, width - left_w - gap) if story.decisions else (left, width)
+    if story.decisions:
+        head = _heading(d, s, ngettext("The decision to take", "The %(n)s decisions to take", len(story.decisions)),
+                        left, top, left_w)
+        box = s.shapes.add_textbox(left, top + head, left_w, body_h - head)
+        paras, runs = [], []
+        for n, dec in enumerate(story.decisions, start=1):
+            evidence = _first_sentence(dec.evidence)
+            paras += [f"{n}. {dec.what} — {_who(dec)}", evidence]
+            runs += [[(f"{n}. {dec.what}", True), (f" — {_who(dec)}", False)], [(evidence, False)]]
+        sizes = (16, 15, 14, 13, 12, 11)
+        if fit.size_for(paras, pt(left_w), pt(body_h - head), sizes) is None:  # no room: the decisions slide has it
+            paras, runs = paras[::2], runs[::2]
+        d.text(box, paras, sizes, runs=runs, colour=INK)
+        for k, p in enumerate(box.text_frame.paragraphs):  # the evidence under each decision, muted
+            for r in p.runs if k % 2 and len(paras) > len(story.decisions) else ():
+                r.font.color.rgb = rgb(MUTED)
+    if story.findings:
+        head = _heading(d, s, _("What we found"), right_x, top, right_w)
+        box = s.shapes.add_textbox(right_x, top + head, right_w, body_h - head)
+        texts = [p.topic for p in story.findings]
+        d.text(box, texts, (16, 15, 14, 13, 12, 11), bullets=d.brand.colour, colour=INK)
+        _tone_bullets(box, [p.tone for p in story.findings])
+    if terms:
+        box = s.shapes.add_textbox(left, top + height - foot_h, width, foot_h)
+        runs = [sum(([(f"{t}: ", True), (f"{m} ", False)] for t, m in story.terms), [])]
+        d.text(box, [terms], (11, 10), colour=MUTED, runs=runs)
 
 
-def _table_slides(d: Deck, title: str, columns: list[tuple[str, float]], rows: list[list[str]]) -> None:
-    """A table over as many slides as its rows need (the header on each); the font size from the texts' length."""
+def _first_sentence(text: str) -> str:
+    """The evidence's first sentence (its figure); the decisions slide has the rest."""
+    import re
+
+    return re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])", text.strip(), maxsplit=1)[0]
+
+
+def _who(dec) -> str:
+    if dec.planned:
+        return _("%(owner)s, by %(day)s", owner=dec.owner, day=dec.due)
+    return _("%(owner)s, by %(day)s (proposed)", owner=dec.owner, day=dec.due)
+
+
+def _figure_of(part_sections: dict[str, Any], blocks: dict[str, Any], slide) -> tuple[Any, str]:
+    """The slide's chart (the part's own Altair chart) and the report's SVG of it."""
+    chart = ((part_sections.get(slide.part) or {}).get("figures") or {}).get(slide.figure, (None, None))[1]
+    svg = (blocks.get(slide.part) or {}).get(slide.figure, "")
+    return chart, svg
+
+
+def _chart_slide(d: Deck, slide, chart, svg: str) -> None:
+    """A finding as the title, its figure (native, else a picture) on the left, its so-what and points beside."""
+    from playbook.report.native import native
+
+    s, _layout = d.slide("content", slide.title)
+    left, top, width, height = d.content_box(d.layouts["content"])
+    gap = emu(0.35)
+    chart_w = int((width - gap) * 0.62)
+    text_x, text_w = left + chart_w + gap, width - chart_w - gap
+    caption = s.shapes.add_textbox(left, top, chart_w, emu(0.4))
+    d.text(caption, [slide.caption], (13, 12, 11, 10), colour=MUTED, trim=True)
+    area = (left, top + emu(0.45), chart_w, height - emu(0.45))
+    found = native(chart) if chart is not None else None
+    if found is not None:
+        add_native_chart(d, s, found, *area)
+    elif svg or chart is not None:
+        from playbook.parts.charts import to_svg
+
+        picture = svg or to_svg(chart)
+        d.picture(s, chart_png(picture, pt(area[2]) / 72, pt(area[3]) / 72), *area)
+    points = list(slide.points)
+    while points and fit.size_for([slide.so_what, *points], pt(text_w) - INDENT, pt(height), BESIDE) is None:
+        points.pop()  # the so-what first: the points that do not fit are in the report and the appendix
+    box = s.shapes.add_textbox(text_x, top, text_w, height)
+    runs = [[(slide.so_what, True)]] + [[(p, False)] for p in points]
+    d.text(box, [slide.so_what, *points], BESIDE, runs=runs, bullets=d.brand.colour, colour=INK)
+    _tone_bullets(box, [slide.tone] + ["info"] * len(points))
+
+
+BESIDE = (18, 16, 15, 14, 13, 12)  # the text beside a chart
+
+
+def _decisions_slide(d: Deck, story) -> None:
+    """The decisions side by side: what, who and by when, the evidence, the actions of the plan that carry it."""
+    if not story.decisions:
+        return
+    n = len(story.decisions)
+    s, _layout = d.slide("content", ngettext("One decision turns these findings into action",
+                                             "%(n)s decisions turn these findings into action", n))
+    left, top, width, height = d.content_box(d.layouts["content"])
+    gap = emu(0.3)
+    each = (width - gap * (n - 1)) // n
+    cards = [_card(i, dec) for i, dec in enumerate(story.decisions)]
+    room = (pt(each), pt(height - emu(0.15)))
+    size = min(fit.size_for(paras, *room, DECISION_SIZES) or DECISION_SIZES[-1] for paras, _runs in cards)
+    for i, (dec, (paras, runs)) in enumerate(zip(story.decisions, cards)):
+        x = left + i * (each + gap)
+        d.rect(s, x, top, each, emu(0.08), TONES.get(dec.tone, TONES["info"]))
+        box = s.shapes.add_textbox(x, top + emu(0.15), each, height - emu(0.15))
+        d.text(box, paras, (size,), runs=runs, colour=INK)
+        _muted_after(box, 2)
+
+
+DECISION_SIZES = (18, 16, 15, 14, 13, 12, 11)
+
+
+def _card(i: int, dec) -> tuple[list[str], list]:
+    """A decision's paragraphs (what, who and when, evidence, the actions that carry it) and their runs."""
+    carried = ""
+    if dec.steps:
+        carried = _("In the action plan: %(steps)s", steps="; ".join(f"“{_short(t)}”" for t in dec.steps[:2]))
+        if len(dec.steps) > 2:
+            carried += " " + ngettext("and %(n)s more action", "and %(n)s more actions", len(dec.steps) - 2)
+    paras = [f"{i + 1}. {dec.what}", _who(dec), dec.evidence] + ([carried] if carried else [])
+    runs = [[(paras[0], True)], [(paras[1], True)], [(dec.evidence, False)]] + ([[(carried, False)]] if carried
+                                                                                else [])
+    return paras, runs
+
+
+def _muted_after(box, first: int) -> None:
+    """Paragraphs from ``first`` on in the muted colour (the evidence under a decision)."""
+    for p in list(box.text_frame.paragraphs)[first:]:
+        for r in p.runs:
+            r.font.color.rgb = rgb(MUTED)
+
+
+def _short(text: str, limit: int = 70) -> str:
+    from playbook.parts.actions.words import short
+
+    return short(text, limit)
+
+
+def _table_slides(d: Deck, title: str, columns: list[tuple[str, float]], rows: list[list[str]],
+                  most_slides: int | None = None) -> int:
+    """A table over as many slides as its rows need (the header on each), at most ``most_slides``; the font size
+    from the texts' length; returns how many rows it showed."""
     from pptx.util import Pt
 
     if not rows:
-        return
+        return 0
     left, top, width, height = d.content_box(d.layouts["content"])
-    longest = max(len(c) for row in rows for c in row)
-    size = 14 if longest <= 60 else (12 if longest <= 220 else 11)
+    size = _table_size(rows)
     widths = [int(width * share) for _, share in columns]
     widths_pt = [pt(w) for w in widths]
     head_h = fit.rows_height([c for c, _ in columns], widths_pt, size, bold=True)
@@ -175,8 +261,9 @@ def _table_slides(d: Deck, title: str, columns: list[tuple[str, float]], rows: l
             used = 0.0
         pages[-1].append((row, h))
         used += h
+    pages = pages[:most_slides] if most_slides else pages
     for n, page in enumerate(pages):
-        s, _ = d.slide("content", title + (f" ({n + 1} of {len(pages)})" if len(pages) > 1 else ""))
+        s, _layout = d.slide("content", title + (f" ({n + 1} of {len(pages)})" if len(pages) > 1 else ""))
         total = head_h + sum(h for _, h in page)
         shape = s.shapes.add_table(len(page) + 1, len(columns), left, top, width, Pt(total))
         table = shape.table
@@ -185,6 +272,7 @@ def _table_slides(d: Deck, title: str, columns: list[tuple[str, float]], rows: l
         _row(d, table, 0, [c for c, _ in columns], head_h, size, header=True)
         for i, (row, h) in enumerate(page, start=1):
             _row(d, table, i, row, h, size)
+    return sum(len(page) for page in pages)
 
 
 def _row(d: Deck, table, i: int, cells: list[str], h: float, size: float, header: bool = False) -> None:
@@ -223,69 +311,140 @@ def _frame_slides(d: Deck, title: str, df) -> None:
     _table_slides(d, title, [(c, w / sum(widths)) for c, w in zip(columns, widths)], rows)
 
 
-def _economics_tables(d: Deck, r: dict[str, Any], name: str) -> None:
-    """The economics part's table ``name`` (the scenarios, the revenue table) on slides of its own, if the run has it."""
+def _economics_tables(d: Deck, r: dict[str, Any]) -> None:
+    """The economics part's tables (the scenarios, the revenue table) in the appendix, if the run has them."""
     from playbook.parts.economics.views import deck_tables
 
-    found = deck_tables(r).get(name)
-    if found is not None:
-        _frame_slides(d, *found)
+    for title, df in deck_tables(r).values():
+        _frame_slides(d, title if title.startswith(_("Appendix")) else _("Appendix: %(title)s", title=title), df)
 
 
-def _status(item: dict[str, Any]) -> str:
-    text = str(item.get("status") or "").replace("_", " ")
-    return f"{text} (overdue)" if item.get("overdue") else text
+def _status(a: dict[str, Any]) -> str:
+    text = {"open": _("open"), "in_progress": _("in progress"), "done": _("done"), "dropped": _("dropped")}.get(
+        a.get("status"), str(a.get("status") or ""))
+    return _("%(status)s, overdue", status=text) if a.get("overdue") else text
 
 
-def _change(v) -> str:
-    if v is None:
-        return "–"
-    return ("+" if v > 0 else "") + formats.number(v, 1)
+def _plan_rows(actions: list[dict[str, Any]], limit: int | None = None) -> list[list[str]]:
+    return [[_short(a.get("action") or "", limit) if limit else str(a.get("action") or ""),
+             str(a.get("owner_name") or a.get("owner") or "–"), formats.day(a.get("due"), "medium"), _status(a)]
+            for a in actions]
 
 
-def _plan_slides(d: Deck, r: dict[str, Any], snap) -> None:
-    """The action plan when the run has one, else the credibility next steps."""
-    actions = (r.get("actions") or {}).get("items") or []
-    if actions:
-        who = {p.id: p.name for p in snap.engagement.respondents} if snap is not None else {}
-        rows = [[str(a.get("action") or a.get("item") or a.get("action_id") or ""),
-                 str(a.get("item") or "–"), str(a.get("owner_name") or who.get(a.get("owner")) or a.get("owner") or "–"),
-                 str(a.get("due") or "–"), _status(a), _change(a.get("item_change"))] for a in actions]
-        _table_slides(d, "Action plan", [("Action", 0.44), ("Item", 0.1), ("Owner", 0.16), ("Due", 0.1),
-                                         ("Status", 0.12), ("Change", 0.08)], rows)
+def _plan_slide(d: Deck, r: dict[str, Any]) -> None:
+    """The actions under way (open or in progress), overdue first, then by due day, on one slide: whole when they
+    fit, else each cut at a word; the whole plan is in the appendix."""
+    items = (r.get("actions") or {}).get("items") or []
+    active = sorted((a for a in items if a.get("status") in ("open", "in_progress")),
+                    key=lambda a: (not a.get("overdue"), a.get("due") or ""))
+    if not active:
         return
-    steps = (r.get("credibility") or {}).get("next_steps") or []
-    rows = [[str(x.get("item") or ""), formats.number(x.get("mean"), 1), str(x.get("action") or "")] for x in steps]
-    focus = (r.get("credibility") or {}).get("focus")
-    _table_slides(d, f"Next steps for level {focus}" if focus else "Next steps",
-                  [("Item", 0.1), ("Mean rating", 0.14), ("What to do", 0.76)], rows)
+    late = sum(1 for a in active if a.get("overdue"))
+    title = (ngettext("%(n)s action is under way, %(late)s of them overdue",
+                      "%(n)s actions are under way, %(late)s of them overdue", len(active), late=late) if late else
+             ngettext("%(n)s action is under way, none overdue", "%(n)s actions are under way, none overdue",
+                      len(active)))
+    columns = [(_("Action"), 0.56), (_("Owner"), 0.18), (_("Due"), 0.13), (_("Status"), 0.13)]
+    rows = _plan_rows(active)
+    for limit in (90, 70, 55, 40):  # every action under way on the one slide: cut at a word, shorter and shorter
+        if _slides_needed(d, columns, rows) == 1:
+            break
+        rows = _plan_rows(active, limit)
+    shown = _table_slides(d, title, columns, rows, most_slides=1)
+    if shown < len(rows):  # too many even so: the slide says how many it leaves to the appendix
+        d.prs.slides[-1].shapes.title.text_frame.paragraphs[0].runs[0].text = ngettext(
+            "%(n)s actions are under way; the first %(shown)s by due day, the rest in the appendix",
+            "%(n)s actions are under way; the first %(shown)s by due day, the rest in the appendix", len(active),
+            shown=shown)
 
 
-def _appendix(d: Deck, r: dict[str, Any]) -> None:
+def _slides_needed(d: Deck, columns: list[tuple[str, float]], rows: list[list[str]]) -> int:
+    """How many slides ``_table_slides`` would take for these rows."""
+    _left, _top, width, height = d.content_box(d.layouts["content"])
+    size = _table_size(rows)
+    widths_pt = [pt(int(width * share)) for _, share in columns]
+    room = pt(height) - fit.rows_height([c for c, _ in columns], widths_pt, size, bold=True)
+    count, used = 1, 0.0
+    for row in rows:
+        h = fit.rows_height(row, widths_pt, size)
+        if used and used + h > room:
+            count, used = count + 1, 0.0
+        used += h
+    return count
+
+
+def _table_size(rows: list[list[str]]) -> int:
+    longest = max(len(c) for row in rows for c in row)
+    return 14 if longest <= 60 else (12 if longest <= 220 else 11)
+
+
+def _divider(d: Deck) -> None:
+    """The appendix starts here (the slides before it are the deck a partner presents)."""
+    s, _layout = d.slide("content", _("Appendix: the detail behind the findings"))
+    left, top, width, height = d.content_box(d.layouts["content"])
+    box = s.shapes.add_textbox(left, top, width, emu(1.2))
+    d.text(box, [_("The other figures of each part, the whole action plan, the scenarios and the revenue table, and "
+                   "the settings and rules behind every number.")], (18, 16, 14), colour=MUTED)
+
+
+def _appendix_plan(d: Deck, r: dict[str, Any]) -> None:
+    items = (r.get("actions") or {}).get("items") or []
+    if items:
+        columns = [(_("Action"), 0.5), (_("Owner"), 0.18), (_("Due"), 0.14), (_("Status"), 0.18)]
+        _table_slides(d, _("Appendix: the whole action plan"), columns, _plan_rows(items))
+
+
+def _rules(d: Deck, r: dict[str, Any]) -> None:
     from playbook.core.settings import defaults
     from playbook.report.summary import rules
 
-    rows = [[x["rule"], x["value"] + (" (changed for this engagement)" if x["changed"] else "")]
+    rows = [[x["rule"], x["value"] + (" " + _("(set for this engagement)") if x["changed"] else "")]
             for x in rules(r.get("settings") or {}, defaults())]
-    _table_slides(d, "Appendix: the thresholds used", [("Rule", 0.38), ("Value", 0.62)], rows)
+    _table_slides(d, _("Appendix: the settings and rules used"), [(_("Rule"), 0.38), (_("Value"), 0.62)], rows)
+
+
+def _figures(results: dict[str, Any], notebooks: Path) -> tuple[dict, dict, dict]:
+    """Per assessed part: its section (the charts), the report's SVG by figure name, and its figures' (name, title)
+    in report order."""
+    from playbook.parts import get
+    from playbook.report.document import sections
+
+    part_sections, svgs, shown = {}, {}, {}
+    for sec in sections(results, notebooks):
+        if sec["content"] is None:
+            continue
+        part_sections[sec["part"]] = get(sec["part"]).section(results)
+        svgs[sec["part"]] = {b.get("name"): b["svg"] for b in sec["content"]["blocks"] if b["kind"] == "figure"}
+        shown[sec["part"]] = [(name, title) for name, (title, _chart) in part_sections[sec["part"]]["figures"].items()]
+    return part_sections, svgs, shown
 
 
 def render(results: dict[str, Any], notebooks: Path, b: Brand, snap=None, today: date | None = None):
     """The deck as a python-pptx Presentation."""
-    from playbook.report.document import sections
+    from playbook.report import storyline
+    from playbook.report.summary import story
 
+    del snap  # every name the deck shows is in results.json already
     with formats.use(results.get("settings") or {}):  # amounts and numbers in the client's currency and locale
         d = Deck(b, str(results.get("client") or ""), str(results.get("period") or ""))
+        told = story(results)
+        part_sections, svgs, shown = _figures(results, notebooks)
+        has_plan = any(a.get("status") in ("open", "in_progress")
+                       for a in (results.get("actions") or {}).get("items") or [])
+        fixed = 2 + bool(told.decisions) + has_plan
+        line = storyline.plan(results, told, shown, fixed)
         _title_slide(d, results, today or date.today())
-        _summary_slides(d, results)
-        for sec in sections(results, notebooks):
-            if sec["content"] is not None:
-                _part_slides(d, sec)
-                if sec["part"] == "economics":
-                    _economics_tables(d, results, "scenarios")
-        _plan_slides(d, results, snap)
-        _appendix(d, results)
-        _economics_tables(d, results, "bridge")
+        _summary_slide(d, told)
+        for slide in line.main:
+            _chart_slide(d, slide, *_figure_of(part_sections, svgs, slide))
+        _decisions_slide(d, told)
+        _plan_slide(d, results)
+        _divider(d)
+        for slide in line.appendix:
+            _chart_slide(d, slide, *_figure_of(part_sections, svgs, slide))
+        _appendix_plan(d, results)
+        _economics_tables(d, results)
+        _rules(d, results)
     return d.prs
 
 

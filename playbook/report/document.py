@@ -27,7 +27,7 @@ from playbook.core.files import atomic
 from playbook.core.instruments import items
 from playbook.core.resources import templates_dir
 from playbook.parts import PARTS
-from playbook.report.summary import executive, glance, rules
+from playbook.report.summary import rules, story_html
 from playbook.run.outputs import tagged
 
 QUESTIONNAIRES = {"MSE": "marketing self-evaluation", "SSE": "sales self-evaluation", "SYM": "symptoms",
@@ -228,8 +228,7 @@ def render(results: dict[str, Any], notebooks: Path, snap=None) -> str:
         return env.get_template("report.html.j2").render(
             r=results,
             today=long_date(date.today()),
-            summary=executive(results),
-            glance=glance(results),
+            story=story_html(results),
             sections=sections(results, notebooks),
             rules=rules(settings, defaults()),
             respondents=respondents(eng, answers) if eng is not None else [],

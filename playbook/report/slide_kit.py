@@ -7,6 +7,7 @@ puts the slides together from these pieces.
 from __future__ import annotations
 
 import io
+import math
 import re
 from typing import Any
 
@@ -18,6 +19,9 @@ INK, MUTED, LINE = "#1f2933", "#5f6b76", "#dde3e8"
 DPI = 200  # charts are rendered at this many pixels per inch of their size on the slide
 MOST_BULLETS = 4
 INDENT = 18  # a bullet's hanging indent, in points
+TITLE_SIZES = (24, 22, 20, 18)  # a content slide's title: the largest at which it takes two lines at most
+TITLE_LINES = 2
+SMALLEST = 10  # points: no text on a slide is smaller
 
 # The built-in look: 16:9, and where things go (inches). The outer MARGIN stays empty on every slide,
 # and so does the GUTTER between the content and the footer (the tests check both on rendered slides).
@@ -88,11 +92,17 @@ class Deck:
         for ph in list(s.placeholders):  # the deck places its own content; empty placeholders would show prompts
             if title_ph is None or ph._element is not title_ph._element:
                 ph._element.getparent().remove(ph._element)
-        sizes = (40, 36, 32, 28, 24, 20) if role == "title" else (28, 24, 22, 20, 18, 16)
         if title_ph is None:
             title_ph = s.shapes.add_textbox(*box)
         else:
             title_ph.left, title_ph.top, title_ph.width, title_ph.height = box
+        if role == "title":
+            sizes: tuple[float, ...] = (40, 36, 32, 28, 24, 20)
+        else:  # a slide's title is its finding, a sentence of at most two lines
+            sizes = TITLE_SIZES
+            size = next((z for z in sizes if fit.lines(title, pt(box[2]), z, True) <= TITLE_LINES), sizes[-1])
+            sizes = (size,)
+            title = fit.trim(title, pt(box[2]), TITLE_LINES * size * fit.LINE + fit.INSET_H, size, True)
         self.text(title_ph, [title], sizes, bold=True, colour=self.brand.colour if self.builtin else None,
                   align=align("left") if self.builtin else None)
         if self.builtin and role == "content":
@@ -107,9 +117,9 @@ class Deck:
         half = (self.w - 2 * emu(SIDE)) // 2
         if self.brand.firm:
             box = s.shapes.add_textbox(emu(SIDE), top, half, emu(FOOTER_H))
-            self.text(box, [self.brand.firm], (10, 9, 8), colour=MUTED, trim=True)
+            self.text(box, [self.brand.firm], (SMALLEST,), colour=MUTED, trim=True)
         box = s.shapes.add_textbox(emu(SIDE) + half, top, half, emu(FOOTER_H))
-        self.text(box, [f"{self.client} · {self.period} · {self.count}"], (10, 9, 8), colour=MUTED,
+        self.text(box, [f"{self.client} · {self.period} · {self.count}"], (SMALLEST,), colour=MUTED,
                   align=PP_ALIGN.RIGHT, trim=True)
         if self.brand.logo:
             width = emu(1.4)
@@ -270,3 +280,316 @@ def chart_png(svg: str, width_in: float, height_in: float) -> bytes:
 
 
 # -- the slides -----------------------------------------------------------------------------------
+
+
+# -- native charts --------------------------------------------------------------------------------
+
+CHART_FONT = 12  # points: every text of a native chart (labels, axis, legend), well above the deck's 10 pt floor
+PLOT_PAD = 0.04  # the plot's margin inside the chart frame, as a share of its size
+
+
+def _plot_box(n, width_pt: float, height_pt: float, size: float) -> tuple[float, float, float, float]:
+    """Where the plot (bars or lines, without axis labels) sits inside the chart frame, as shares of its width and
+    height: room below for a column or line chart's labels and the legend; on the left for a bar chart's category
+    labels, as wide as they need (up to ``LABELS_MOST``) for each to fit its band in as few lines as its height
+    allows (a renderer drops labels that would overlap)."""
+    legend = 2.2 * size / height_pt if n.legend else 0.0
+    if n.kind == "bar":
+        top, plot_h = PLOT_PAD, 1 - 2 * PLOT_PAD - legend
+        band = plot_h * height_pt / max(1, len(n.categories))
+        most_lines = max(1, int(band // (size * 1.25)))
+        need = max((_label_room(str(c), size, most_lines) for c in n.categories), default=0.0) + 10
+        left = min(LABELS_MOST, max(0.12, need / width_pt))
+        return left, top, 1 - left - 0.1, plot_h
+    below = 2.6 * size / height_pt
+    left = 0.1 if n.kind == "line" or not n.labelled else PLOT_PAD
+    return left, 0.08, 1 - left - PLOT_PAD, 1 - 0.08 - below - legend
+
+
+LABELS_MOST = 0.55  # the most of a bar chart's width its category labels take
+
+
+def _label_room(text: str, size: float, lines: int) -> float:
+    """The narrowest width (points) in which ``text`` takes at most ``lines`` lines at ``size``."""
+    whole = fit.width(text, size) + fit.INSET_W + 2
+    if lines <= 1:
+        return whole
+    low, high = max(fit.width(w, size) for w in text.split() or [text]) + fit.INSET_W + 2, whole
+    while high - low > 2:
+        mid = (low + high) / 2
+        low, high = (low, mid) if fit.lines(text, mid, size) <= lines else (mid, high)
+    return high
+
+
+def _chart_size(n, height_pt: float) -> float:
+    """The chart's text size: ``CHART_FONT``, a point smaller (never below ``SMALLEST``) when its bars are many."""
+    if n.kind == "bar" and height_pt / max(1, len(n.categories)) < 3 * CHART_FONT:
+        return max(SMALLEST, CHART_FONT - 1)
+    return CHART_FONT
+
+
+def _value_range(n) -> tuple[float, float]:
+    """The value axis' range: the chart's own domain, else from zero (or the lowest value) to the highest, with
+    room for the labels outside the bars."""
+    values = [v for s in n.series for v in s.values if v is not None]
+    if n.stacked:
+        values += [sum(s.values[i] or 0 for s in n.series) for i in range(len(n.categories))]
+    refs = [v for v, _ in n.references]
+    low = n.low if n.low is not None else min([0.0, *values, *refs])
+    high = n.high if n.high is not None else max([0.0, *values, *refs])
+    if n.kind != "line" and n.labelled:  # a label beyond the longest bar
+        span = (high - low) or 1.0
+        high += 0.18 * span if high > 0 else 0
+        low -= 0.18 * span if low < 0 else 0
+    if n.low is None or n.high is None or n.interval:  # an axis a reader sees ends on round numbers
+        step = nice_step((high - low) / 5)
+        low, high = math.floor(low / step) * step, math.ceil(high / step) * step
+    return low, high if high > low else low + 1
+
+
+def nice_step(raw: float) -> float:
+    """1, 2 or 5 times a power of ten, the first at least ``raw``."""
+    if raw <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(raw))
+    return next(k * power for k in (1, 2, 5, 10) if k * power >= raw)
+
+
+def _manual_layout(chart, box: tuple[float, float, float, float]) -> None:
+    """Pin the plot's inner area (without its axis labels) where ``box`` says, so reference lines drawn over
+    the chart fall where the values are, in PowerPoint and LibreOffice alike."""
+    from pptx.oxml.ns import qn
+
+    plot_area = chart._chartSpace.chart.plotArea
+    for old in plot_area.findall(qn("c:layout")):
+        plot_area.remove(old)
+    layout = plot_area.makeelement(qn("c:layout"), {})
+    manual = layout.makeelement(qn("c:manualLayout"), {})
+    for tag, value in (("c:layoutTarget", "inner"), ("c:xMode", "edge"), ("c:yMode", "edge"), ("c:x", box[0]),
+                       ("c:y", box[1]), ("c:w", box[2]), ("c:h", box[3])):
+        el = manual.makeelement(qn(tag), {"val": f"{value:.4f}" if isinstance(value, float) else value})
+        manual.append(el)
+    layout.append(manual)
+    plot_area.insert(0, layout)
+
+
+def add_native_chart(deck: Deck, s, n, left: int, top: int, width: int, height: int):
+    """``n`` (``native.Native``) as a native chart in the box, in its colours, every text at ``CHART_FONT`` (a
+    point smaller with many categories, never below ``SMALLEST``)."""
+    from pptx.chart.data import CategoryChartData
+    from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
+    from pptx.util import Pt
+
+    data = CategoryChartData(number_format=n.number_format)
+    data.categories = [str(c) for c in n.categories]
+    for series in n.series:
+        data.add_series(series.name, series.values)
+    kind = {"bar": (XL_CHART_TYPE.BAR_CLUSTERED, XL_CHART_TYPE.BAR_STACKED),
+            "column": (XL_CHART_TYPE.COLUMN_CLUSTERED, XL_CHART_TYPE.COLUMN_STACKED),
+            "line": (XL_CHART_TYPE.LINE_MARKERS, XL_CHART_TYPE.LINE_MARKERS)}[n.kind][int(n.stacked)]
+    frame = s.shapes.add_chart(kind, left, top, width, height, data)
+    chart = frame.chart
+    points = _chart_size(n, pt(height))
+    size = Pt(points)
+    chart.has_title = False
+    chart.font.size = size
+    chart.font.color.rgb = rgb(INK)
+    chart.has_legend = n.legend
+    if n.legend:
+        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+        chart.legend.include_in_layout = False
+        chart.legend.font.size = size
+    plot = chart.plots[0]
+    if n.kind != "line":
+        plot.gap_width = 60 if len(n.categories) > 1 else 300
+        plot.overlap = 100 if n.overlap or n.stacked else -8
+    low, high = _value_range(n)
+    value_axis, category_axis = chart.value_axis, chart.category_axis
+    value_axis.minimum_scale, value_axis.maximum_scale = low, high
+    if n.low is None or n.high is None or n.interval:
+        value_axis.major_unit = nice_step((high - low) / 5)
+    value_axis.has_major_gridlines = n.kind == "line"
+    value_axis.visible = n.kind == "line" or not n.labelled
+    value_axis.tick_labels.number_format = n.number_format
+    value_axis.tick_labels.number_format_is_linked = False
+    value_axis.tick_labels.font.size = size
+    category_axis.tick_labels.font.size = size
+    category_axis.has_major_gridlines = False
+    category_axis.format.line.color.rgb = rgb(LINE)
+    if low < 0:  # labels at the side, not at zero in the middle of the plot
+        category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+    if n.kind == "bar":
+        category_axis.reverse_order = True  # the first category on top, as the report draws it
+        _cross_at_max(value_axis)  # and the value axis below them
+    _every_label(category_axis)
+    box = _plot_box(n, pt(width), pt(height), points)
+    per_unit = box[2] * pt(width) / ((high - low) or 1.0)  # points of bar length per unit of value
+    for series, drawn in zip(n.series, plot.series):
+        _paint(drawn, series, n, size, deck.brand.colour, per_unit)
+    _manual_layout(chart, box)
+    _transparent(chart)
+    _reference_lines(s, n, (left, top, width, height), box, (low, high), frame)
+    return frame
+
+
+def _paint(drawn, series, n, size, fallback: str, per_unit: float = 0.0) -> None:
+    """One series' colour, value labels (each on a white ground, above any reference line) and interval."""
+    from pptx.enum.chart import XL_LABEL_POSITION
+    from pptx.util import Pt
+
+    colour = rgb(series.colour or fallback)
+    if n.kind == "line":
+        drawn.format.line.color.rgb = colour
+        drawn.format.line.width = Pt(2.25)
+        drawn.smooth = False
+        drawn.marker.format.fill.solid()
+        drawn.marker.format.fill.fore_color.rgb = colour
+        drawn.marker.format.line.color.rgb = colour
+    else:
+        drawn.format.fill.solid()
+        drawn.format.fill.fore_color.rgb = colour
+    position = (XL_LABEL_POSITION.CENTER if n.stacked else XL_LABEL_POSITION.ABOVE if n.kind == "line"
+                else XL_LABEL_POSITION.OUTSIDE_END)
+    for j, (value, text) in enumerate(zip(series.values, series.labels or [])):
+        if value is None or not text:
+            continue
+        if n.stacked and n.kind == "bar" and per_unit and abs(value) * per_unit < fit.width(str(text), size.pt) + 4:
+            continue  # a segment too short for its label: the label would spill over its neighbours
+        label = drawn.points[j].data_label
+        label.text_frame.text = str(text)
+        for run in label.text_frame.paragraphs[0].runs:
+            run.font.size = size
+            run.font.color.rgb = rgb("#ffffff" if n.stacked else INK)
+        label.position = position
+        if not n.stacked:
+            _label_ground(label)
+    if any(series.errors):
+        _error_bars(drawn, series, INK)
+
+
+def _label_ground(label) -> None:
+    """A white ground behind a value label, so a reference line behind it never crosses its text."""
+    from pptx.oxml.ns import qn
+
+    dlbl = label._dLbl
+    for old in dlbl.findall(qn("c:spPr")):
+        dlbl.remove(old)
+    sp = dlbl.makeelement(qn("c:spPr"), {})
+    fill = sp.makeelement(qn("a:solidFill"), {})
+    fill.append(fill.makeelement(qn("a:srgbClr"), {"val": "FFFFFF"}))
+    sp.append(fill)
+    after = next((dlbl.find(qn(t)) for t in ("c:txPr", "c:dLblPos", "c:showLegendKey") if dlbl.find(qn(t)) is not None),
+                 None)
+    if after is not None:
+        after.addprevious(sp)
+    else:
+        dlbl.append(sp)
+
+
+def _error_bars(drawn, series, colour: str) -> None:
+    """Each point's interval (low, high) as the series' own error bars (custom plus and minus values)."""
+    from pptx.oxml.ns import qn
+
+    ser = drawn._element
+    bars = ser.makeelement(qn("c:errBars"), {})
+    for tag, value in (("c:errBarType", "both"), ("c:errValType", "cust"), ("c:noEndCap", "0")):
+        bars.append(bars.makeelement(qn(tag), {"val": value}))
+    for tag, pick in (("c:plus", lambda v, e: e[1] - v), ("c:minus", lambda v, e: v - e[0])):
+        side = bars.makeelement(qn(tag), {})
+        lit = side.makeelement(qn("c:numLit"), {})
+        code = lit.makeelement(qn("c:formatCode"), {})
+        code.text = "General"
+        lit.append(code)
+        lit.append(lit.makeelement(qn("c:ptCount"), {"val": str(len(series.values))}))
+        for i, (v, e) in enumerate(zip(series.values, series.errors)):
+            if v is None or e is None:
+                continue
+            pt_el = lit.makeelement(qn("c:pt"), {"idx": str(i)})
+            val = pt_el.makeelement(qn("c:v"), {})
+            val.text = repr(float(pick(v, e)))
+            pt_el.append(val)
+            lit.append(pt_el)
+        side.append(lit)
+        bars.append(side)
+    sp = bars.makeelement(qn("c:spPr"), {})
+    line = sp.makeelement(qn("a:ln"), {"w": "28575"})
+    fill = line.makeelement(qn("a:solidFill"), {})
+    fill.append(fill.makeelement(qn("a:srgbClr"), {"val": colour.lstrip("#").upper()}))
+    line.append(fill)
+    sp.append(line)
+    bars.append(sp)
+    ser.find(qn("c:cat")).addprevious(bars)
+
+
+def _cross_at_max(axis) -> None:
+    """``axis`` (the value axis) crosses the category axis at its last category: below the bars when they run top
+    down (``c:crosses`` of an axis says where it meets the other one)."""
+    from pptx.oxml.ns import qn
+
+    crosses = axis._element.find(qn("c:crosses"))
+    if crosses is not None:
+        crosses.set("val", "max")
+
+
+def _every_label(axis) -> None:
+    """Every category labelled (LibreOffice skips labels it thinks crowded; a reader needs each one)."""
+    from pptx.oxml.ns import qn
+
+    ax = axis._element
+    for tag in ("c:tickLblSkip", "c:tickMarkSkip"):
+        for old in ax.findall(qn(tag)):
+            ax.remove(old)
+    skip = ax.makeelement(qn("c:tickLblSkip"), {"val": "1"})
+    after = next((ax.find(qn(t)) for t in ("c:tickMarkSkip", "c:noMultiLvlLbl", "c:extLst")
+                  if ax.find(qn(t)) is not None), None)
+    if after is not None:
+        after.addprevious(skip)
+    else:
+        ax.append(skip)
+
+
+def _transparent(chart) -> None:
+    """No fill behind the chart and its plot, so reference lines drawn behind it show through."""
+    from pptx.oxml.ns import qn
+
+    for parent in (chart._chartSpace, chart._chartSpace.chart.plotArea):
+        sp = parent.find(qn("c:spPr"))
+        if sp is None:
+            sp = parent.makeelement(qn("c:spPr"), {})
+            anchor = next((parent.find(qn(t)) for t in ("c:txPr", "c:externalData", "c:printSettings",
+                                                         "c:userShapes", "c:extLst") if parent.find(qn(t)) is not None),
+                          None)
+            if anchor is not None:
+                anchor.addprevious(sp)
+            else:
+                parent.append(sp)
+        for child in list(sp):
+            if child.tag in (qn("a:solidFill"), qn("a:noFill"), qn("a:gradFill"), qn("a:pattFill")):
+                sp.remove(child)
+        sp.insert(0, sp.makeelement(qn("a:noFill"), {}))
+
+
+def _reference_lines(s, n, frame: tuple[int, int, int, int], box, span: tuple[float, float], chart) -> None:
+    """A dashed line across the plot at each reference value (a threshold, a baseline, zero), behind the chart so
+    that bars and value labels stay on top."""
+    from pptx.enum.dml import MSO_LINE
+    from pptx.enum.shapes import MSO_CONNECTOR
+    from pptx.util import Pt
+
+    left, top, width, height = frame
+    x0, y0, w, h = left + box[0] * width, top + box[1] * height, box[2] * width, box[3] * height
+    low, high = span
+    for value, colour in n.references:
+        if not low <= value <= high:
+            continue
+        at = (value - low) / (high - low)
+        if n.kind == "bar":
+            x = int(x0 + at * w)
+            line = s.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, x, int(y0), x, int(y0 + h))
+        else:
+            y = int(y0 + h - at * h)
+            line = s.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, int(x0), y, int(x0 + w), y)
+        line.line.color.rgb = rgb(colour)
+        line.line.width = Pt(1.5)
+        line.line.dash_style = MSO_LINE.DASH
+        chart._element.addprevious(line._element)  # drawn first: behind the chart

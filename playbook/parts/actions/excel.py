@@ -62,7 +62,8 @@ def _lists_sheet(wb, eng: Engagement, metrics: dict[str, str]) -> tuple[int, int
     for cell in ws[1]:
         cell.font = Font(bold=True)
     texts = items()
-    item_rows = [(i, texts[i].text) for i in cs_items()] + list(metrics.items())
+    others = [i for i in texts if i not in cs_items()]  # the questions a knowledge gap can be about
+    item_rows = [(i, texts[i].text) for i in cs_items() + others] + list(metrics.items())
     people = eng.respondents
     for n in range(max(len(people), len(item_rows))):
         person = [people[n].id, people[n].name, people[n].side] if n < len(people) else [None, None, None]

@@ -12,7 +12,9 @@ Decisions the method leaves open:
 - ``source`` and ``status`` are case-insensitive on input and stored in lowercase;
   a credibility item is stored as its id (``CS2-1``), a KPI item as its metric id.
 - ``item`` is a credibility item (CS1-1 ... CS3-6) for source credibility, a metric of
-  the engagement's ``kpis.csv`` for source kpi, and empty for source custom.
+  the engagement's ``kpis.csv`` for source kpi, any question's id (MSE-1 ... CS3-6) for
+  source knowledge (a knowledge gap, METHOD 7), and empty for sources experiment (the lead
+  experiment, METHOD 4 and 12) and custom.
 - ``owner`` is a respondent id of engagement.yaml; ``due`` a real date ``YYYY-MM-DD``.
 - The action text is one line of 1 to 400 characters; the note is optional, one line
   of at most 400 characters.
@@ -35,13 +37,14 @@ from pathlib import Path
 from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
 from playbook.core.files import write_atomic
-from playbook.core.instruments import level_items
+from playbook.core.instruments import items, level_items
 from playbook.parts.kpis.files import DEFINITIONS, METRIC_ID
 
 FILE = "actions.csv"
 COLUMNS = ("action_id", "source", "item", "action", "owner", "due", "status")
 OPTIONAL = ("note",)
-SOURCES = ("credibility", "kpi", "custom")
+SOURCES = ("credibility", "kpi", "knowledge", "experiment", "custom")
+NO_ITEM = ("experiment", "custom")  # sources whose actions name no item
 STATUSES = ("open", "in_progress", "done", "dropped")
 ACTIVE = ("open", "in_progress")  # an action still being worked on (and so possibly overdue)
 ACTION_ID = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,30}[A-Za-z0-9])?$")
@@ -101,15 +104,20 @@ def _choice(row: dict[str, str], column: str, allowed: tuple[str, ...], where: s
 
 def _item(source: str, row: dict[str, str], where: str, aid: str) -> str:
     raw = row.get("item", "")
-    if source == "custom":
+    if source in NO_ITEM:
         if raw:
-            raise UserError(f"{where}: action '{aid}' has source custom, so its item must be empty (it is "
-                            f"{raw!r}); use source credibility for a CS item or kpi for a KPI metric.")
+            raise UserError(f"{where}: action '{aid}' has source {source}, so its item must be empty (it is "
+                            f"{raw!r}); use source credibility for a CS item, kpi for a KPI metric or knowledge for "
+                            "a question one side cannot judge.")
         return ""
     if not raw:
-        raise UserError(f"{where}: action '{aid}' has source {source} but no item; give a "
-                        f"{'credibility item (CS1-1 ... CS3-6)' if source == 'credibility' else 'KPI metric id'}, "
-                        "or use source custom.")
+        raise UserError(f"{where}: action '{aid}' has source {source} but no item; give "
+                        f"{_WANTED[source]}, or use source custom.")
+    if source == "knowledge":
+        if raw.upper() not in items():
+            raise UserError(f"{where}: item {raw!r} of action '{aid}' is not a question of the questionnaires; "
+                            "allowed: MSE-1 ... MSE-6, SSE-1 ... SSE-3, SYM-1 ... SYM-8, CS1-1 ... CS3-6.")
+        return raw.upper()
     if source == "credibility":
         if raw.upper() not in cs_items():
             hint = " (it looks like a KPI metric: use source kpi)" if METRIC_ID.match(raw) else ""
@@ -123,6 +131,10 @@ def _item(source: str, row: dict[str, str], where: str, aid: str) -> str:
         raise UserError(f"{where}: item {raw!r} of action '{aid}' is not a KPI metric id; KPI metric ids are "
                         f"lowercase letters, digits, '-' and '_' as in {DEFINITIONS}.")
     return raw.lower()
+
+
+_WANTED = {"credibility": "a credibility item (CS1-1 ... CS3-6)", "kpi": "a KPI metric id",
+           "knowledge": "the question one side cannot judge (MSE-1 ... CS3-6)"}
 
 
 def _due(text: str, where: str, aid: str) -> str:

@@ -12,9 +12,12 @@ reads it, checks it against the rest of the engagement and scores it:
   either wave has fewer than ``min_group_size`` scored sales ratings of the item
   (METHOD 8; "don't know" is not a rating). Every other action has ``item_change`` None.
 
-``propose`` turns the engagement's current next steps (credibility items of the focus
-level below threshold) and its off-track managed KPIs into new open actions, never a
-second open or in-progress action for the same item.
+``propose`` turns what the findings ask for into new open actions (METHOD 10, issue 21):
+every next step (credibility items of the focus level below threshold), every knowledge
+gap (a question one side cannot judge, METHOD 7), every off-track managed KPI, and a test
+of marketing leads when the lead experiment is short of reps or not significant (METHOD 4,
+12); never a second open or in-progress action for the same item (for the lead test: a
+second one of source experiment). The words are in the engagement's language.
 """
 
 from __future__ import annotations
@@ -23,9 +26,10 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
-from playbook.core.engagement import Engagement, Respondent, sample_path
+from playbook.core.engagement import SIDES, Engagement, Respondent, sample_path
 from playbook.core.errors import UserError
 from playbook.core.files import read_text
+from playbook.core.i18n import _
 from playbook.core.instruments import items
 from playbook.parts.actions.files import (
     ACTIVE,
@@ -84,9 +88,11 @@ def _owner_name(eng: Engagement, rid: str) -> str:
 
 
 def _item_name(a: Action, metric_names: dict[str, str]) -> str:
-    """What the item is, in words: the CS item's statement or the KPI metric's name."""
-    if a.source == "credibility":
+    """What the item is, in words: the question's statement, the KPI metric's name, the lead experiment."""
+    if a.source in ("credibility", "knowledge"):
         return items()[a.item].text
+    if a.source == "experiment":
+        return _("The lead experiment")
     return metric_names.get(a.item, a.item)
 
 
@@ -149,47 +155,108 @@ def _next_number(plan: list[Action]) -> int:
 
 def kpi_action(row: dict[str, Any]) -> str:
     """The proposed action for an off-track managed KPI."""
-    return (f"Get {row['name']} back on track: agree with the owner why it is off track and a change to make "
-            "before the next period's figures.")
+    return _("Get %(name)s back on track: agree with the owner why it is off track and a change to make before the "
+             "next period's figures.", name=row["name"])
 
 
-def propose(snap, today: date | None = None) -> tuple[list[Action], list[Action]]:
-    """(the whole plan, the actions added) from the snapshot's next steps and off-track managed KPIs."""
+def _statement(item: str) -> str:
+    return items()[item].text.strip().rstrip(".")
+
+
+def knowledge_action(gap: dict[str, Any], flag: float) -> tuple[str, str]:
+    """(the proposed action, the side whose leader owns it) for a question one side cannot judge (METHOD 7):
+    the side that can judge it shows the other how it works today; when neither can, marketing finds out."""
+    from playbook.parts.knowledge.model import reaches
+
+    short = [s for s in SIDES if reaches((gap.get("sides") or {}).get(s), flag)]
+    statement = _statement(gap["item"])
+    if len(short) == 1:
+        knows = next(s for s in SIDES if s not in short)
+        text = (_("Sales cannot judge “%(statement)s”: show sales how it works today at the next joint meeting, and "
+                  "ask again at the next wave.", statement=statement) if short[0] == "sales" else
+                _("Marketing cannot judge “%(statement)s”: show marketing how it works today at the next joint "
+                  "meeting, and ask again at the next wave.", statement=statement))
+        return text, knows
+    return (_("Many cannot judge “%(statement)s”: find out with both teams how it works today, tell everyone who "
+              "was asked, and ask again at the next wave.", statement=statement), "marketing")
+
+
+def experiment_action(e: dict[str, Any]) -> str | None:
+    """The proposed test of marketing leads when the lead experiment is short of reps or not significant; None
+    when it is significant with the reps it needs."""
+    groups = [(e.get(g) or {}).get("n") or 0 for g in ("treatment", "control")]
+    needed = e.get("needed_per_group")
+    short = needed is not None and min(groups) < needed
+    if e.get("significant") and not short:
+        return None
+    if needed:
+        return _("Test marketing leads before moving budget: extend the lead experiment until each group has %(n)s "
+                 "reps (it has %(have)s), chosen at random, then compare what the two groups sell.", n=needed,
+                 have=min(groups))
+    return _("Test marketing leads before moving budget: repeat the lead experiment with more reps in each group, "
+             "chosen at random, then compare what the two groups sell.")
+
+
+def _wanted(snap, eng: Engagement) -> list[tuple[str, str, str, str]]:
+    """(source, item, action, owner) for everything the findings ask for, in the report's order."""
     from playbook.parts import get
 
-    eng = snap.engagement
-    today = today or date.today()
-    plan = list(snap.data.get("actions") or [])
-    busy = {a.item for a in plan if a.status in ACTIVE and a.item}
-    due = (today + timedelta(days=PROPOSED_DUE_DAYS)).isoformat()
-    wanted: list[tuple[str, str, str, str]] = []  # (source, item, action, owner)
+    wanted: list[tuple[str, str, str, str]] = []
     cred = get("credibility").evaluate(snap)["credibility"]
     for step in (cred or {}).get("next_steps") or []:
         wanted.append(("credibility", step["item"], step["action"], _lead(eng, "marketing").id))
+    flag = float(eng.settings["dont_know_flag"])
+    for gap in get("knowledge").evaluate(snap)["knowledge_gaps"] or []:
+        text, side = knowledge_action(gap, flag)
+        wanted.append(("knowledge", gap["item"], text, _lead(eng, side).id))
     kpis = get("kpis").evaluate(snap)["kpis"]
     for row in (kpis or {}).get("to_date") or []:
         if row["designation"] == "managed" and row["status"] == "off_track":
             side = row["owner"] if row["owner"] in ("marketing", "sales") else "marketing"
             wanted.append(("kpi", row["metric"], kpi_action(row), _lead(eng, side).id))
+    experiment = get("economics").evaluate(snap).get("experiment")
+    text = experiment_action(experiment) if experiment and experiment.get("lift") is not None else None
+    if text:  # the sales leader decides which reps get the leads
+        wanted.append(("experiment", "", text, _lead(eng, "sales").id))
+    return wanted
+
+
+def propose(snap, today: date | None = None) -> tuple[list[Action], list[Action]]:
+    """(the whole plan, the actions added) from what the snapshot's findings ask for (see the module's docstring)."""
+    from playbook.core import formats
+
+    eng = snap.engagement
+    today = today or date.today()
+    plan = list(snap.data.get("actions") or [])
+    busy = {a.item or a.source for a in plan if a.status in ACTIVE and (a.item or a.source == "experiment")}
+    due = (today + timedelta(days=PROPOSED_DUE_DAYS)).isoformat()
+    with formats.use(eng.settings):  # the actions' words in the engagement's language
+        wanted = _wanted(snap, eng)
+        note = _("proposed on %(day)s; assign the owner and the due date", day=formats.day(today, "medium"))
     number = _next_number(plan)
     taken = {a.action_id.lower() for a in plan}
     added = []
     for source, item, text, owner in wanted:
-        if item in busy:
+        key = item or source
+        if key in busy:
             continue
         while f"a-{number:03d}" in taken:
             number += 1
-        action = Action(f"A-{number:03d}", source, item, text, owner, due, "open",
-                        f"proposed on {today.isoformat()}; assign the owner and the due date")
+        action = Action(f"A-{number:03d}", source, item, text, owner, due, "open", note)
         taken.add(action.action_id.lower())
-        busy.add(item)
+        busy.add(key)
         added.append(action)
     return plan + added, added
 
 
-def save(eng: Engagement, plan: list[Action]) -> None:
-    """Write ``actions.csv`` atomically; never into the shipped sample engagement."""
+def writable(eng: Engagement) -> None:
+    """Refuse the shipped sample engagement, which is never written (before any proposal is worked out)."""
     if eng.path.resolve() == sample_path().resolve():
         raise UserError(f"{eng.path}: the shipped sample engagement is read-only; create your own engagement with "
                         "'playbook new' (or try 'playbook demo', which works on a copy).")
+
+
+def save(eng: Engagement, plan: list[Action]) -> None:
+    """Write ``actions.csv`` atomically; never into the shipped sample engagement."""
+    writable(eng)
     write(eng.path, plan)

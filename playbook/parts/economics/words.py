@@ -324,9 +324,10 @@ def _test_needs(e: dict[str, Any]) -> str:
              lift=lift, n=n, have=have)
 
 
-def recommendation(results: dict[str, Any]) -> tuple[str, str] | None:
+def recommendation(results: dict[str, Any], plain: bool = False) -> tuple[str, str] | None:
     """Whether to move budget between marketing leads and more reps, and its tone (alert, watch, good, info, none);
-    made only when the experiment, if there is one, supports it (METHOD 12). None without prospecting figures."""
+    made only when the experiment, if there is one, supports it (METHOD 12). None without prospecting figures.
+    ``plain``: for the executive summary, without the test's p-value."""
     p, e = results.get("prospecting"), results.get("experiment")
     if not p:
         return None
@@ -354,13 +355,19 @@ def recommendation(results: dict[str, Any]) -> tuple[str, str] | None:
         if e.get("significant") and (e.get("lift") or 0) < 0:
             return (" ".join(x for x in (text, _("In the lead experiment, reps given the leads sold less."),
                                          _test_needs(e)) if x), "alert")
-        return (" ".join(x for x in (text, _("The lead experiment cannot yet tell the leads' effect from chance "
-                                             "(%(p)s).", p=p_value(e.get("p_value"))), _test_needs(e)) if x), "watch")
+        chance = (_("The lead experiment cannot yet tell the leads' effect from chance.") if plain else
+                  _("The lead experiment cannot yet tell the leads' effect from chance (%(p)s).",
+                    p=p_value(e.get("p_value"))))
+        return (" ".join(x for x in (text, chance, _test_needs(e)) if x), "watch")
     if hire["marketing_beats_hiring"]:
-        return (_("Invest in marketing leads.") + " " + model + " " + _(
-            "The lead experiment supports it: reps given the leads sold more (%(p)s).", p=p_value(e["p_value"])), "good")
-    return (model + " " + _("The lead experiment shows the leads lift sales, though (%(p)s): weigh both before moving "
-                            "budget.", p=p_value(e["p_value"])), "watch")
+        support = (_("The lead experiment supports it: reps given the leads sold more.") if plain else
+                   _("The lead experiment supports it: reps given the leads sold more (%(p)s).",
+                     p=p_value(e["p_value"])))
+        return _("Invest in marketing leads.") + " " + model + " " + support, "good"
+    lift = (_("The lead experiment shows the leads lift sales, though: weigh both before moving budget.") if plain else
+            _("The lead experiment shows the leads lift sales, though (%(p)s): weigh both before moving budget.",
+              p=p_value(e["p_value"])))
+    return model + " " + lift, "watch"
 
 
 def findings(results: dict[str, Any]) -> list[str]:

@@ -31,7 +31,7 @@ from playbook.core import formats
 from playbook.core.html import macro
 from playbook.core.i18n import N_
 from playbook.report import document
-from playbook.report.summary import executive, glance
+from playbook.report.summary import story_html
 
 log = logging.getLogger(__name__)
 TEMPLATE = "report_page.html.j2"
@@ -131,7 +131,7 @@ def cover_html(report: Report, eng, logo: str = "") -> str:
 
 def summary_html(report: Report) -> str:
     with formats.use(report.settings):
-        return macro(TEMPLATE, "summary", glance(report.results), executive(report.results), report.sections)
+        return macro(TEMPLATE, "summary", story_html(report.results, plan="#pb-part-actions"), report.sections)
 
 
 def absent(section: dict[str, Any]) -> str:
