@@ -28,8 +28,13 @@ def extracted() -> Catalog:
         method_map, options_map = parse_mapping_cfg(f)
     catalog = Catalog(project="playbook", fuzzy=False)
     for path in ("playbook", "templates"):
+        # babel.cfg's patterns are relative to the repository; extract_from_dir matches them against the file's
+        # path relative to the folder it walks, so each folder gets the patterns that start with its name.
+        prefix = f"{path}/"
+        mapping = [(pattern[len(prefix):], method) for pattern, method in method_map if pattern.startswith(prefix)]
+        options = {k[len(prefix):]: v for k, v in options_map.items() if k.startswith(prefix)}
         for filename, lineno, message, comments, context in extract_from_dir(
-                ROOT / path, method_map, options_map, keywords=KEYWORDS, comment_tags=("Translators:",),
+                ROOT / path, mapping, options, keywords=KEYWORDS, comment_tags=("Translators:",),
                 strip_comment_tags=True):
             catalog.add(message, None, [(f"{path}/{filename}", lineno)], auto_comments=comments, context=context)
     return catalog

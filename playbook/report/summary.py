@@ -10,9 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from playbook.core.formats import currency_name, locale_name, money, number, p_value, share, unit
+from playbook.core.formats import (
+    SHARE,
+    currency_name,
+    difference,
+    locale_name,
+    money,
+    number,
+    p_value,
+    period,
+    share,
+    unit,
+)
 from playbook.parts.credibility.model import level_name
-from playbook.parts.movement.words import points
+from playbook.parts.movement.words import level_scores
 
 STAGE_NAMES = {0: "no foundation yet", 1: "consistent execution", 2: "revenue lifecycle", 3: "strategic partnership"}
 LEVEL_NAMES = {1: "consistent execution", 2: "a part in the revenue lifecycle", 3: "strategic partnership"}
@@ -28,8 +39,8 @@ class Point:
 
 
 def _cash(v) -> str:
-    """An amount in the client's currency, abbreviated as the locale does ($1.2M, 1,2 Mio. €)."""
-    return money(v, compact=True).replace("-", "\u2212")  # a real minus sign reads better in print
+    """An amount in the client's currency, abbreviated as the locale does ($1.2M, 1,2 Mio. €), with its minus sign."""
+    return money(v, compact=True)
 
 
 def _names(rows: list[dict]) -> str:
@@ -136,10 +147,11 @@ def _movement(r: dict) -> list[Point]:
     if not waves:
         return [Point("What moved", "Not assessed: no answers were collected in any wave.", "none")]
     if not m:
-        return [Point("What moved", f"Nothing to compare yet: {waves[-1].get('wave', 'this')} is the first wave.",
+        return [Point("What moved", f"Nothing to compare yet: {period(waves[-1].get('wave')) or 'this'} is the first wave.",
                       "info")]
     parts = [_stage_moved(m)]
-    levels = [f"level {k} {points(d)}" for k, d in (m.get("level_changes") or {}).items() if d is not None]
+    levels = [f"level {k} {difference(old, new, SHARE)}" for k, (old, new) in level_scores(m, waves).items()
+              if old is not None and new is not None]
     if levels:
         parts.append(", ".join(levels))
     if m.get("symptoms_compared", True):
@@ -148,7 +160,7 @@ def _movement(r: dict) -> list[Point]:
                      f"{_plural(new, 'symptom', 'symptoms')} appeared and {gone} went away")
     change = m.get("stage_change")
     tone = "info" if not change else ("good" if change > 0 else "alert")
-    return [Point("What moved", f"Since {m.get('from')}: " + "; ".join(parts) + ".", tone)]
+    return [Point("What moved", f"Since {period(m.get('from'))}: " + "; ".join(parts) + ".", tone)]
 
 
 def _kpis(r: dict) -> list[Point]:
@@ -323,8 +335,9 @@ def glance(results: dict[str, Any]) -> list[dict[str, str]]:
         managed = [x for x in k.get("to_date") or [] if x.get("designation", "managed") == "managed"
                    and x.get("status") != "no_data"]
         off = sum(1 for x in managed if x.get("status") == "off_track")
-        out.append({"value": f"{off} of {len(managed)}", "label": "managed KPIs off track",
-                    "tone": "alert" if off else "good"})
+        if managed:  # nothing graded yet: no tile (never a green "0 of 0")
+            out.append({"value": f"{off} of {len(managed)}", "label": "managed KPIs off track",
+                        "tone": "alert" if off else "good"})
     a = results.get("attribution")
     if a and a.get("sourced_share") is not None:
         out.append({"value": share(a["sourced_share"]), "label": "of won revenue sourced by marketing", "tone": "info"})
