@@ -26,6 +26,7 @@ from playbook.parts.kpis.views import status_counts
 
 PRINT_COLUMN = 680  # px: the report's printed column on A4 (210 mm less 2 × 15 mm margins, at 96 px an inch)
 PHONE_COLUMN = 358  # px: a 390 px screen less the report page's margins
+PRINT_HEIGHT = 860  # px: a chart and its caption fit on one printed page (Letter: 245 mm, 926 px, of content)
 ITEM_ID = re.compile(r"\b(MSE|SSE|SYM|CS[123])-\d+\b")
 # Parts whose charts another change lays out for paper and phones (issue 20 rewrites the economics views).
 LAID_OUT_ELSEWHERE = {"economics"}
@@ -147,14 +148,17 @@ def test_no_chart_has_text_cut_off_overlapping_or_over_a_reference_line(sample_f
 
 
 def test_chart_text_is_9_pt_printed_and_11_px_on_a_phone(sample_figures, phone_figures, page):
-    """9 pt is 12 CSS px in print. Charts are drawn no wider than the printed column, so nothing is scaled down."""
+    """9 pt is 12 CSS px in print. Charts are drawn no wider than the printed column, so nothing is scaled down,
+    and no taller than a printed page, so none is left without its caption or leaves a page half empty."""
     small = {}
     for (part, name, chart), (_, _, phone) in zip(sample_figures, phone_figures, strict=True):
         if part in LAID_OUT_ELSEWHERE:
             continue
-        wide, smallest = text_sizes(page, to_svg(chart), PRINT_COLUMN)
-        if wide > PRINT_COLUMN or smallest * 0.75 < 9:
-            small[f"{part}.{name} (report)"] = (wide, smallest * 0.75)
+        svg = to_svg(chart)
+        wide, smallest = text_sizes(page, svg, PRINT_COLUMN)
+        tall = float(re.search(r'height="([\d.]+)"', svg).group(1))
+        if wide > PRINT_COLUMN or smallest * 0.75 < 9 or tall > PRINT_HEIGHT:
+            small[f"{part}.{name} (report)"] = (wide, tall, smallest * 0.75)
         wide, smallest = text_sizes(page, to_svg(phone), PHONE_COLUMN)
         if wide > PHONE_COLUMN or smallest < 11:
             small[f"{part}.{name} (phone)"] = (wide, smallest)

@@ -157,7 +157,7 @@ def test_the_summary_writes_amounts_and_rules_in_the_client_currency():
         glance = summary.glance(results)
         assert {"value": "£1.98", "label": "revenue per marketing pound", "tone": "info"} in glance
         rules = {r["setting"]: r["value"] for r in summary.rules(GBP_GB) if r["setting"]}
-        assert rules == {"currency": "GBP (British Pound)", "locale": "en_GB (English (United Kingdom))"}
+        assert rules == {"currency": "British Pound", "locale": "English (United Kingdom)"}  # words, not codes
 
 
 # --- the settings: refused at load ----------------------------------------------------------------------------

@@ -79,8 +79,9 @@ def test_scorecard_table_formats_for_people(sample):
     row = table[table["Metric"] == "Share of marketing leads with sales feedback"].iloc[0]
     assert (row["Goal"], row["Actual"], row["Attainment"], row["Status"]) == ("70.0%", "64.2%", "92%", "watch")
     hours = table.iloc[0]
-    assert hours["Goal"] == "24.0 hours" and hours["Better"] == "lower" and hours["Owner"] == "sales"
-    assert list(table.columns)[:4] == ["Metric", "Owner", "Designation", "Indicator"]
+    assert hours["Goal"] == "≤ 24.0 hours" and hours["Owner"] == "sales"  # lower is better: at most the goal
+    assert hours["Managed or monitored"] == "managed"
+    assert list(table.columns)[:3] == ["Metric", "Owner", "Managed or monitored"]
 
 
 def test_report_section_without_kpis():

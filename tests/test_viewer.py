@@ -110,7 +110,7 @@ def test_client_text_is_escaped():
                   "generated_at": "2026-11-24T10:00:00+00:00"}, [])
     page = viewer.cover_html(rep, None) + viewer.footer_html(rep)
     assert "<script>" not in page and "&lt;script&gt;" in page
-    assert "24 November 2026" in page
+    assert "November 24, 2026" in page  # the run's day, in the locale's long form
 
 
 def test_a_reason_naming_a_file_is_not_shown():
@@ -155,7 +155,7 @@ def test_kpi_filters_keep_one_owner_and_one_period(report):
     assert {v.period for v in chosen.values} <= {"2026-07", "2026-08", "2026-09", "2026-Q3"}
     sec = viewer.redraw(report, "kpis", Choice(report.wave, kpi_owner="marketing"))
     assert viewer.note(report, "kpis", Choice(report.wave, "sales", "2026-Q3", "shared")) == (
-        "The KPIs owned by sales and marketing jointly, in 2026-Q3 only; the executive summary counts them all.")
+        "The KPIs owned by sales and marketing jointly, in Q3 2026 only; the executive summary counts them all.")
     table = next(b for b in sec["content"]["blocks"] if b["name"] == "scorecard")["html"]
     owners = set(re.findall(r"<tr>\s*<td[^>]*>[^<]*</td>\s*<td[^>]*>([^<]*)</td>", table))
     assert owners == {"marketing"}
@@ -196,6 +196,26 @@ def test_planner_starts_from_the_engagements_experiment(report):
     e = report.results["experiment"]
     assert len(v["reps"].split(", ")) == e["treatment"]["n"] + e["control"]["n"]
     assert v["control_mean"] == e["control"]["mean"]
+
+
+def test_without_an_experiment_the_planner_says_what_it_needs_and_shows_no_made_up_figures(report):
+    """Never a tool filled with sample data: no 24 made-up reps and $420,000 when no experiment was run."""
+    assert viewer.planner_values({**report.results, "experiment": None}) is None
+    assert "420" not in viewer.NO_EXPERIMENT and "needs" in viewer.NO_EXPERIMENT
+    assert not hasattr(viewer, "PLANNER") or "reps" not in viewer.PLANNER
+
+
+def test_kpi_captions_follow_the_chosen_period_and_owner(report):
+    run = report.section("kpis")["content"]
+    assert [b["title"] for b in run["blocks"] if b["kind"] == "figure"][0] == "Metrics by status to date"
+    sec = viewer.redraw(report, "kpis", Choice(report.wave, kpi_period="2026-Q3", kpi_owner="marketing"))
+    titles = [b["title"] for b in sec["content"]["blocks"]]
+    assert "Metrics by status in Q3 2026 (owner: marketing)" in titles
+    assert "KPI scorecard in Q3 2026 (owner: marketing)" in titles
+    assert not any("to date" in t for t in titles)
+    assert not any("to date" in line for line in sec["content"]["findings"])
+    figure = next(b for b in sec["content"]["blocks"] if b["name"] == "status_counts")
+    assert "in Q3 2026" in figure["svg"] and "in Q3 2026" in figure["phone_svg"]
 
 
 def test_away_from_a_server_the_page_computes_the_report(sample_copy):

@@ -409,6 +409,19 @@ def period(label: Any, form: str = "medium") -> str:
     return text
 
 
+def periods_short(labels: list[Any]) -> list[str]:
+    """Period labels for a crowded axis: when all are months or quarters of one year, without the year (``Jul``,
+    ``Q3``, as the locale writes them; the year goes in the title), else as ``period`` writes them."""
+    import re
+
+    found = [re.fullmatch(r"(\d{4})-(?:(\d{2})|[Qq]([1-4]))", str(label).strip()) for label in labels]
+    if not labels or not all(found) or len({m.group(1) for m in found}) > 1:
+        return [period(label) for label in labels]
+    locale = active().locale
+    return [format_date(date(int(m.group(1)), int(m.group(2)), 1), "LLL", locale=locale) if m.group(2) else
+            format_date(date(int(m.group(1)), 3 * int(m.group(3)), 1), "QQQ", locale=locale) for m in found]
+
+
 def p_value(v) -> str:
     """A p-value for people: 'p = 0.012', or 'p < 0.001' below that (never 'p = 0.000')."""
     if _missing(v):

@@ -22,6 +22,7 @@ from playbook.core.formats import (
     share,
     unit,
 )
+from playbook.core.i18n import N_, _
 from playbook.parts.credibility.model import level_name
 from playbook.parts.movement.words import level_scores
 
@@ -186,7 +187,7 @@ def _kpis(r: dict) -> list[Point]:
 def _actions(r: dict) -> list[Point]:
     a = r.get("actions")
     if a is None:
-        return [Point("Action plan", "Not assessed: the engagement has no action plan (actions.csv).", "none")]
+        return [Point("Action plan", "Not assessed: the engagement has no action plan yet.", "none")]
     total = len(a.get("items") or [])
     if not total:
         return [Point("Action plan", "The plan has no actions yet.", "watch")]
@@ -262,26 +263,63 @@ def executive(results: dict[str, Any]) -> list[Point]:
             + [_hire(results), _attribution(results), _experiment(results)])
 
 
+COLOUR_NAMES = {  # a few colour names, for a brand colour told in words (never its hex code)
+    N_("black"): (0, 0, 0), N_("white"): (255, 255, 255), N_("grey"): (128, 128, 128), N_("silver"): (192, 192, 192),
+    N_("navy"): (25, 45, 95), N_("blue"): (30, 90, 200), N_("sky blue"): (110, 170, 230), N_("teal"): (0, 128, 128),
+    N_("green"): (30, 130, 60), N_("olive"): (128, 128, 0), N_("lime"): (130, 200, 60), N_("yellow"): (240, 210, 40),
+    N_("orange"): (235, 130, 30), N_("red"): (200, 35, 40), N_("maroon"): (120, 20, 30), N_("pink"): (235, 130, 170),
+    N_("purple"): (110, 45, 140), N_("brown"): (130, 80, 40),
+}
+
+
+def colour_name(hex_colour: Any) -> str:
+    """The nearest of a few colour names to a ``#rrggbb`` colour: ``#1f3a5f`` is navy."""
+    text = str(hex_colour or "").strip().lstrip("#")
+    try:
+        rgb = tuple(int(text[i:i + 2], 16) for i in (0, 2, 4)) if len(text) == 6 else None
+    except ValueError:
+        rgb = None
+    if rgb is None:
+        return "–"
+    return min(COLOUR_NAMES, key=lambda n: sum((a - b) ** 2 for a, b in zip(COLOUR_NAMES[n], rgb)))
+
+
+def _language(code: Any) -> str:
+    from babel import Locale
+
+    try:
+        return Locale.parse(str(code)).get_display_name("en") if code else _("the language of the locale")
+    except (ValueError, TypeError):
+        return str(code)
+
+
 SETTINGS = {
-    "symptoms_low_max": ("Symptom severity: low", lambda v: f"{v} or fewer symptoms reported"),
-    "symptoms_moderate_max": ("Symptom severity: moderate", lambda v: f"up to {v} symptoms; more is severe"),
-    "stage_threshold": ("Credibility level established",
-                        lambda v: f"score of {share(v)} or more (an average rating of {number(1 + 4 * v)} of 5)"),
-    "perception_gap_flag": ("Credibility perception gap flagged",
-                            lambda v: f"marketing's and sales' mean ratings {number(v)} points apart or more"),
-    "target_stage": ("Target stage", lambda v: f"stage {v} of 3"),
-    "dont_know_flag": ("Knowledge gap flagged",
-                       lambda v: f"{share(v)} or more of an item's answers are \u201cdon't know\u201d"),
-    "min_group_size": ("Smallest group shown",
-                       lambda v: f"a side's figure for an item needs {v} or more scored answers"),
-    "kpi_watch": ("KPI status: watch", lambda v: f"attainment from {share(v)} up to {share(1)}; below is off track"),
-    "firm_name": ("Firm named on the report", lambda v: v or "(none)"),
-    "brand_colour": ("Firm colour in the deck", str),
-    "deck_template": ("Slide template of the deck", lambda v: v or "the playbook's own"),
-    "paper_size": ("Paper size of the PDF", str),
-    "currency": ("Currency of amounts", lambda v: f"{v} ({currency_name(v)})"),
-    "locale": ("Numbers written for", lambda v: f"{v} ({locale_name(v)})"),
-    "show_individual_answers": ("Individual answers in the appendix", lambda v: "shown" if v else "not shown"),
+    "symptoms_low_max": (N_("Symptom severity: low"), lambda v: _("%(n)s or fewer symptoms reported", n=v)),
+    "symptoms_moderate_max": (N_("Symptom severity: moderate"),
+                              lambda v: _("up to %(n)s symptoms; more is severe", n=v)),
+    "stage_threshold": (N_("Credibility level established"),
+                        lambda v: _("score of %(score)s or more (an average rating of %(rating)s of 5)",
+                                    score=share(v), rating=number(1 + 4 * v))),
+    "perception_gap_flag": (N_("Credibility perception gap flagged"),
+                            lambda v: _("marketing's and sales' mean ratings %(points)s points apart or more",
+                                        points=number(v))),
+    "target_stage": (N_("Target stage"), lambda v: _("stage %(stage)s of 3", stage=v)),
+    "dont_know_flag": (N_("Knowledge gap flagged"),
+                       lambda v: _("%(share)s or more of a statement's answers are “don't know”", share=share(v))),
+    "min_group_size": (N_("Smallest group shown"),
+                       lambda v: _("a side's figure for a statement needs %(n)s or more answers", n=v)),
+    "kpi_watch": (N_("KPI status: watch"), lambda v: _("attainment from %(watch)s up to %(goal)s; below is off track",
+                                                       watch=share(v), goal=share(1))),
+    "firm_name": (N_("Firm named on the report"), lambda v: v or _("none")),
+    "brand_colour": (N_("Firm colour in the deck"), lambda v: _(colour_name(v))),
+    "deck_template": (N_("Slide design of the deck"),
+                      lambda v: _("the firm's own template") if v else _("the standard design")),
+    "paper_size": (N_("Paper size of the PDF"), str),
+    "currency": (N_("Currency of amounts"), lambda v: currency_name(v)),
+    "locale": (N_("Numbers and dates written for"), lambda v: locale_name(v)),
+    "language": (N_("Language"), _language),
+    "show_individual_answers": (N_("Individual answers in the appendix"),
+                                lambda v: _("shown") if v else _("not shown")),
 }
 FIXED = [
     ("Credibility gap", "more than one 'yes' from the marketing leader's self-evaluation"),
@@ -293,7 +331,7 @@ FIXED = [
     ("Credibility stage", "the highest level reached with every level below it established"),
     ("KPI status: on track", "attainment of 100% or more (goal / actual for metrics where lower is better)"),
     ("KPI to date", "goals and actuals over the periods with an actual, summed for counts and money, averaged "
-                    "otherwise, unless kpis.csv names another aggregation"),
+                    "otherwise, unless the metric's definition says otherwise"),
     ("Prospecting baseline", "cold calling when listed, else all prospecting together"),
     ("Hire alternative", "the program's cost spent on reps instead, at the reps' current revenue per rep"),
     ("Marketing-influenced revenue", "won deals sourced by marketing or with at least one marketing touch"),
@@ -308,13 +346,15 @@ def rules(settings: dict[str, Any], defaults: dict[str, Any] | None = None) -> l
     out = []
     for key, value in settings.items():
         label, describe = SETTINGS.get(key, (key.replace("_", " ").capitalize(), str))
+        label = _(label) if key in SETTINGS else label
         try:
             text = describe(value)
         except (TypeError, ValueError):
             text = str(value)
         out.append({"rule": label, "value": text, "setting": key,
-                    "changed": key in defaults and defaults[key] != value})
-    out += [{"rule": rule, "value": value, "setting": "", "changed": False} for rule, value in FIXED]
+                    "changed": key in defaults and defaults[key] != value,
+                    "swatch": str(value) if key == "brand_colour" and colour_name(value) != "–" else ""})
+    out += [{"rule": rule, "value": value, "setting": "", "changed": False, "swatch": ""} for rule, value in FIXED]
     return out
 
 

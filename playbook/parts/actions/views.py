@@ -13,6 +13,7 @@ from playbook.core.i18n import N_, _
 from playbook.parts.actions.words import NOT_ASSESSED, STATUS_LABELS, findings, item_moved, mean_ratings, status
 from playbook.parts.charts import PALETTE, Rows, base, colours, count_axis, empty, title, width
 
+READS = ("movement",)  # the parts whose results the section reads besides its own (pages.section computes them)
 OVERDUE = N_("overdue")
 COLOURS = {"open": PALETTE["watch"], "in_progress": PALETTE["marketing"], "done": PALETTE["on_track"],
            "dropped": PALETTE["no_data"], "overdue": PALETTE["off_track"]}

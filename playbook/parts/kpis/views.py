@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from playbook.core.formats import period, share
+from playbook.core.formats import period, periods_short, share
 from playbook.core.i18n import N_, _, ngettext
 from playbook.parts.charts import (
     FONT_SIZE,
@@ -34,6 +34,7 @@ from playbook.parts.kpis.words import (
     INDICATORS,
     NOT_ASSESSED,
     UNIT_WORDS,
+    caption,
     findings,
     fmt,
     label,
@@ -85,7 +86,7 @@ def scorecard_chart(result: dict[str, Any] | None):
              "shown": min(r["attainment"], SHOWN_MAX) if r["attainment"] is not None
              else (1.0 if r["status"] == "on_track" else 0.0)} for n, r in zip(names, rows)]
     watch = float(result["watch_threshold"])
-    shape = Rows("metric", tuple(names), bar=13, gap=8, faceted=True)
+    shape = Rows("metric", tuple(names), bar=11, gap=5, faceted=True)
     data = value_labels(data, "shown", "label", (0, SHOWN_MAX), (watch, 1.0))
     x = alt.X("shown:Q", title=_("attainment %(when)s (goal = 100%%)", when=scope(result)),
               scale=alt.Scale(domain=[0, SHOWN_MAX], nice=False), axis=alt.Axis(format="%"))
@@ -94,7 +95,7 @@ def scorecard_chart(result: dict[str, Any] | None):
                                                                      _status_colours())))
     groups = list(dict.fromkeys(d["group"] for d in data))
     heading = _("Attainment %(when)s per metric (goal 100%%, solid; on watch from %(watch)s, dashed)",
-                when=scope(result), watch=share(watch))
+                when=caption(result), watch=share(watch))
     return (
         alt.layer(bars, shape.rule(1.0, strokeDash=[], color="#333"), shape.rule(watch, color=PALETTE["watch"]),
                   *value_text(alt, shape), data=pd.DataFrame(data))
@@ -131,8 +132,17 @@ def status_counts(result: dict[str, Any] | None):
             order=alt.Order("order:Q"),
         )
         .properties(width=width(), height=shape.height,
-                    title=title(_("Metrics by status %(when)s", when=scope(result))))
+                    title=title(_("Metrics by status %(when)s", when=caption(result))))
     )
+
+
+def _period_key(label: str) -> tuple:
+    from playbook.parts.kpis.files import period_key
+
+    try:
+        return (0, *period_key(label))
+    except ValueError:
+        return (1, label)
 
 
 PANEL_TITLE = FONT_SIZE  # font sizes of a panel's title (the metric) and subtitle
@@ -161,13 +171,13 @@ def _metric_panel(alt, pd, r: dict, points: list[dict], room: int, colour: dict[
     """One metric's panel; its title and subtitle take ``name_lines`` and ``sub_lines`` lines (those of the
     longest in its row, so the plots of a row line up)."""
     df = pd.DataFrame({
-        "period": [period(p["period"]) for p in points],
+        "period": periods_short([p["period"] for p in points]),
         "goal": [p["goal"] for p in points],
         "actual": [p["actual"] for p in points],
         "status": [label(p["status"]) for p in points],
     })
     order = list(df["period"])
-    x = alt.X("period:O", sort=order, title=None, axis=alt.Axis(labelAngle=-90, labelOverlap=True))
+    x = alt.X("period:O", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelOverlap=True))
     axis, scale = _y_axis(alt, r, points)
     actual = alt.Chart(df).mark_bar().encode(
         x=x, y=alt.Y("actual:Q", axis=axis, scale=scale),
@@ -179,7 +189,7 @@ def _metric_panel(alt, pd, r: dict, points: list[dict], room: int, colour: dict[
     heading = alt.TitleParams(name + [pad] * (name_lines - len(name)), subtitle=sub + [pad] * (sub_lines - len(sub)),
                               fontSize=PANEL_TITLE, subtitleFontSize=PANEL_SUBTITLE, lineHeight=PANEL_TITLE + 3,
                               subtitleLineHeight=PANEL_SUBTITLE + 3)
-    return alt.layer(actual, goal).properties(width=room, height=110, title=heading)
+    return alt.layer(actual, goal).properties(width=room, height=90, title=heading)
 
 
 def goal_vs_actual(result: dict[str, Any] | None, metrics: list[str] | None = None, max_metrics: int = 12,
@@ -223,7 +233,10 @@ def goal_vs_actual(result: dict[str, Any] | None, metrics: list[str] | None = No
         notes.append(ngettext("%(n)s more metric not shown", "%(n)s more metrics not shown", left))
     if longest > max_periods:
         notes.append(_("latest %(n)s periods", n=max_periods))
-    heading = _("Goal (dashed) against actual, period by period")
+    periods = sorted({p["period"] for r in shown for p in by_metric[r["metric"]][-max_periods:]}, key=_period_key)
+    span = (_("%(first)s to %(last)s", first=period(periods[0]), last=period(periods[-1])) if len(periods) > 1
+            else period(periods[0]))
+    heading = _("Goal (dashed) against actual, period by period, %(span)s", span=span)
     return chart.properties(title=title(heading, subtitle="; ".join(notes) or None))
 
 
@@ -240,17 +253,21 @@ def scorecard(result: dict[str, Any] | None):
 
 
 def scorecard_table(result: dict[str, Any] | None):
-    """The scorecard formatted for people (text cells), as the report and the notebook show it."""
+    """The scorecard formatted for people (text cells), as the report and the notebook show it: a goal where lower
+    is better reads "≤ 24.0 hours"; leading and lagging show in the attainment chart's groups."""
     import pandas as pd
 
     df = scorecard(result)
+
+    def goal(value: float | None, unit: str, direction: str) -> str:
+        shown = fmt(value, unit)
+        return _("≤ %(goal)s", goal=shown) if direction == "lower" and value is not None else shown
+
     out = pd.DataFrame({
         _("Metric"): df["name"],
         _("Owner"): df["owner"].map(owner),
-        _("Designation"): df["designation"].map(lambda v: _(DESIGNATIONS[v]) if v in DESIGNATIONS else v),
-        _("Indicator"): df["indicator"].map(lambda v: _(INDICATORS[v]) if v in INDICATORS else v),
-        _("Better"): df["direction"].map({"higher": _("higher"), "lower": _("lower")}),
-        _("Goal"): [fmt(g, u) for g, u in zip(df["goal"], df["unit"], strict=True)],
+        _("Managed or monitored"): df["designation"].map(lambda v: _(DESIGNATIONS[v]) if v in DESIGNATIONS else v),
+        _("Goal"): [goal(g, u, d) for g, u, d in zip(df["goal"], df["unit"], df["direction"], strict=True)],
         _("Actual"): [fmt(a, u) for a, u in zip(df["actual"], df["unit"], strict=True)],
         _("Attainment"): [pct(a) for a in df["attainment"]],
         _("Status"): df["status"].map(label),
@@ -278,7 +295,7 @@ def report_section(results: dict[str, Any]) -> dict[str, Any]:
     lines_ = findings(result, _as_of(results))
     if not result["to_date"]:
         return {"findings": lines_, "figures": {}, "tables": {}}
-    when = scope(result)
+    when = caption(result)
     figures = {
         "status_counts": (_("Metrics by status %(when)s", when=when), status_counts(result)),
         "attainment": (_("Shared KPIs %(when)s: attainment against goal", when=when), scorecard_chart(result)),

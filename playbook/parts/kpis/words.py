@@ -62,6 +62,12 @@ def scope(result: dict[str, Any]) -> str:
     return _("in %(period)s", period=period(chosen)) if chosen else _("to date")
 
 
+def caption(result: dict[str, Any]) -> str:
+    """What a title covers: ``to date``, ``in Q4 2026``, with the owner when the page's filter chose one."""
+    who = (result.get("selection") or {}).get("owner")
+    return _("%(when)s (owner: %(owner)s)", when=scope(result), owner=owner(who)) if who else scope(result)
+
+
 def _over(r: dict) -> str:
     """How far a lower-is-better metric is from its goal, as the difference of the two figures shown."""
     unit = r["unit"]

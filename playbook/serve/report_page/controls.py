@@ -13,7 +13,9 @@ from typing import Any
 from playbook.core import formats
 from playbook.core.errors import UserError
 from playbook.core.html import macro
+from playbook.core.i18n import _
 from playbook.serve.report_page.viewer import (
+    NO_EXPERIMENT,
     NOT_DRAWN,
     TEMPLATE,
     Choice,
@@ -29,6 +31,7 @@ from playbook.serve.report_page.viewer import (
 )
 
 log = logging.getLogger(__name__)
+EVERY = ""  # a filter's "every period" / "every owner"
 
 
 class Live:
@@ -96,13 +99,17 @@ class Live:
         waves = self.report.waves
         if len(waves) < 2:
             return None
-        picker = w.ToggleButtons(options=waves, value=self.report.wave if self.report.wave in waves else waves[-1],
-                                 description="Wave", style={"description_width": "initial", "button_width": "auto"})
+        with formats.use(self.report.settings):
+            picker = w.ToggleButtons(options=[(formats.period(v), v) for v in waves],
+                                     value=self.report.wave if self.report.wave in waves else waves[-1],
+                                     description=_("Wave"),
+                                     style={"description_width": "initial", "button_width": "auto"})
+            note = w.HTML(note_html(_("Parts 1 to 4 show the answers of the wave chosen here; the executive summary "
+                                      "is for %(wave)s.", wave=formats.period(self.report.wave))))
+            box = self._box(_("Choose a wave"), [picker, note])
         picker.add_class("pb-rp-wave")
         picker.observe(lambda ch: self.choose(wave=ch["new"]), names="value")
-        note = w.HTML(note_html(f"Parts 1 to 4 show the answers of the wave chosen here; the executive summary is "
-                                f"for {self.report.wave}."))
-        return self._box("Choose a wave", [picker, note])
+        return box
 
     def part(self, name: str):
         """The controls of part ``name`` with the place it is drawn again; None when nothing can change it."""
@@ -113,11 +120,11 @@ class Live:
         title = ""
         if sec["content"] is not None:
             if name == "credibility":
-                title, controls = "Whose ratings", self._credibility()
+                title, controls = _("Whose ratings"), self._credibility()
             elif name == "kpis":
-                title, controls = "Filter the KPIs", self._kpis()
+                title, controls = _("Filter the KPIs"), self._kpis()
             elif name == "economics":
-                title, controls = "What if?", self._whatif()
+                title, controls = _("What if?"), self._whatif()
         if not controls and not (by_wave(name) and len(self.report.waves) > 1):
             return None
         if not controls:
@@ -138,7 +145,7 @@ class Live:
         from playbook.parts.credibility.views import VIEW_LABELS
 
         basis = (self.report.results.get("credibility") or {}).get("basis", "sales")
-        toggle = w.ToggleButtons(options=[(label, v) for v, label in VIEW_LABELS.items()], value=basis,
+        toggle = w.ToggleButtons(options=[(_(label), v) for v, label in VIEW_LABELS.items()], value=basis,
                                  style={"button_width": "auto"})
         toggle.add_class("pb-rp-view")
         toggle.observe(lambda ch: self.choose(basis=ch["new"]), names="value")
@@ -148,7 +155,7 @@ class Live:
         import ipywidgets as w
 
         from playbook.parts.kpis import model
-        from playbook.parts.kpis.words import OWNERS
+        from playbook.parts.kpis.words import owner as owner_name
 
         data = self.report.snapshot().data.get("kpis")
         if data is None or not data.metrics:
@@ -156,14 +163,17 @@ class Live:
         style = {"description_width": "70px"}
         layout = w.Layout(width="100%", max_width="360px")
         periods = (self.report.results.get("kpis") or {}).get("period_list") or []
-        period = w.Dropdown(options=[("To date (every period)", None), *[(p, p) for p in periods]], value=None,
-                            description="Period", style=style, layout=layout)
-        owner = w.Dropdown(options=[("Every owner", None), *[(OWNERS.get(o, o), o) for o in model.owners(data)]],
-                           value=None, description="Owner", style=style, layout=layout)
+        # "" (not None) stands for "every": a Dropdown whose value is None shows nothing chosen at all.
+        with formats.use(self.report.settings):
+            period = w.Dropdown(options=[(_("To date (every period)"), EVERY),
+                                         *[(formats.period(p), p) for p in periods]],
+                                value=EVERY, description=_("Period"), style=style, layout=layout)
+            owner = w.Dropdown(options=[(_("Every owner"), EVERY), *[(owner_name(o), o) for o in model.owners(data)]],
+                               value=EVERY, description=_("Owner"), style=style, layout=layout)
         period.add_class("pb-rp-period")
         owner.add_class("pb-rp-owner")
-        period.observe(lambda ch: self.choose(kpi_period=ch["new"]), names="value")
-        owner.observe(lambda ch: self.choose(kpi_owner=ch["new"]), names="value")
+        period.observe(lambda ch: self.choose(kpi_period=ch["new"] or None), names="value")
+        owner.observe(lambda ch: self.choose(kpi_owner=ch["new"] or None), names="value")
         return [period, owner]
 
     def _whatif(self) -> list[Any]:
@@ -192,17 +202,27 @@ class Live:
         for c in controls.values():
             c.add_class("pb-rp-whatif")
             c.observe(update, names="value")
-        reset = w.Button(description="Back to the engagement's figures", layout=w.Layout(width="auto"))
+        reset = w.Button(description=_("Back to the engagement's figures"), layout=w.Layout(width="auto"))
         reset.on_click(restore)
         return [*controls.values(), reset]
 
     def planner(self):
-        """The experiment planner: how many reps each group needs, and who goes in which group."""
-        from playbook.parts.economics.whatif import planner_panel
+        """The experiment planner: how many reps each group needs, and who goes in which group; from the
+        engagement's own experiment only. Without one, a sentence saying what planning needs (never a tool filled
+        with made-up figures); None when the part was not assessed (its section says so)."""
+        import ipywidgets as w
 
+        if self.report.section("economics")["content"] is None:
+            return None
         v = planner_values(self.report.results)
         with formats.use(self.report.settings):
-            panel = planner_panel(None, v["reps"], v["target_lift"], v["control_mean"], v["control_sd"], v["seed"])
+            if v is None:
+                panel = w.HTML(note_html(_(NO_EXPERIMENT)))
+            else:
+                from playbook.parts.economics.whatif import planner_panel
+
+                panel = planner_panel(None, v["reps"], v["target_lift"], v["control_mean"], v["control_sd"],
+                                      v["seed"])
         panel.add_class("pb-controls")
         panel.add_class("pb-rp-planner")
         return panel

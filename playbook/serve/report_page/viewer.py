@@ -29,6 +29,7 @@ from typing import Any
 from playbook import parts
 from playbook.core import formats
 from playbook.core.html import macro
+from playbook.core.i18n import N_, _
 from playbook.report import document
 from playbook.report.summary import executive, glance
 
@@ -40,8 +41,12 @@ NOT_READY_CONSULTANT = ("This report is not ready yet: it shows the latest analy
 NOT_DRAWN = "This view could not be drawn. Please try another choice, or reload the page."
 # A reason naming one of the engagement's files is for the consultant, not for this page.
 FILE_NAME = re.compile(r"\b[\w-]+\.(csv|ya?ml|json|ipynb|pickle|xlsx|html|pdf|pptx|png|jpe?g)\b", re.IGNORECASE)
-# The experiment planner's starting values when the engagement ran no experiment (as on the planner's own page).
-PLANNER = {"reps": 24, "target_lift": 0.15, "control_mean": 420000.0, "control_sd": 87000.0, "seed": 2026}
+# The experiment planner's target lift and assignment number; its reps and revenue come from the engagement's
+# own experiment (without one, the page says what planning needs instead of showing made-up figures).
+PLANNER = {"target_lift": 0.15, "seed": 2026}
+NO_EXPERIMENT = N_("No test of marketing leads was run in this engagement, so there is nothing to plan from yet. "
+                   "Planning one needs the reps who would take part and their revenue per rep; your consultant "
+                   "sets it up with you.")
 
 
 # -- the report: a run's results and drawings ------------------------------------------------------
@@ -96,12 +101,13 @@ class Report:
 
     @property
     def as_of(self) -> str:
-        """The day the run was made, written for people (``24 November 2026``)."""
+        """The day the run was made, written for people in the client's locale (``November 24, 2026``)."""
         try:
             day = date.fromisoformat(str(self.results.get("generated_at", ""))[:10])
         except ValueError:
             return ""
-        return f"{day.day} {day:%B %Y}"
+        with formats.use(self.settings):
+            return formats.day(day)
 
 
 def find(eng) -> Report | None:
@@ -126,8 +132,9 @@ def style_html() -> str:
 
 def cover_html(report: Report, eng, logo: str = "") -> str:
     r = report.results
-    return macro(TEMPLATE, "cover", report.settings.get("firm_name") or "", r.get("client") or eng.client, logo,
-                 r.get("period") or "", report.as_of)
+    with formats.use(report.settings):
+        return macro(TEMPLATE, "cover", report.settings.get("firm_name") or "", r.get("client") or eng.client, logo,
+                     formats.period(r.get("period") or ""), report.as_of)
 
 
 def summary_html(report: Report) -> str:
@@ -141,12 +148,14 @@ def absent(section: dict[str, Any]) -> str:
     return "" if FILE_NAME.search(reason) else reason
 
 
-def head_html(section: dict[str, Any]) -> str:
-    return macro(TEMPLATE, "part_head", section, document.intros().get(section["part"], ""))
+def head_html(section: dict[str, Any], report: Report | None = None) -> str:
+    with formats.use(report.settings if report is not None else None):
+        return macro(TEMPLATE, "part_head", section, document.intros().get(section["part"], ""))
 
 
-def static_html(section: dict[str, Any]) -> str:
-    return macro(TEMPLATE, "static", section, absent(section))
+def static_html(section: dict[str, Any], report: Report | None = None) -> str:
+    with formats.use(report.settings if report is not None else None):
+        return macro(TEMPLATE, "static", section, absent(section))
 
 
 def staged_html(section: dict[str, Any], note: str = "") -> str:
@@ -154,8 +163,9 @@ def staged_html(section: dict[str, Any], note: str = "") -> str:
 
 
 def footer_html(report: Report) -> str:
-    return macro(TEMPLATE, "footer", report.settings.get("firm_name") or "", report.results.get("client") or "",
-                 report.as_of)
+    with formats.use(report.settings):
+        return macro(TEMPLATE, "footer", report.settings.get("firm_name") or "", report.results.get("client") or "",
+                     report.as_of)
 
 
 def note_html(text: str, cls: str = "pb-note") -> str:
@@ -219,7 +229,8 @@ def part_results(report: Report, name: str, choice: Choice) -> tuple[dict[str, A
         from playbook.parts.kpis import model
 
         data = model.select(snap.data["kpis"], choice.kpi_period, choice.kpi_owner)
-        res["kpis"] = model.score(data, float(snap.engagement.settings["kpi_watch"]))
+        res["kpis"] = {**model.score(data, float(snap.engagement.settings["kpi_watch"])),
+                       "selection": {"period": choice.kpi_period, "owner": choice.kpi_owner}}
     elif name == "economics" and choice.whatif is not None:
         from playbook.parts.economics import prospecting
 
@@ -248,25 +259,30 @@ def redraw(report: Report, name: str, choice: Choice, drawn: Drawn | None = None
 def note(report: Report, name: str, choice: Choice) -> str:
     """What a redrawn part shows, in one line above it ("" when it is the run's drawing)."""
     if by_wave(name) and choice.wave != report.wave:
-        return f"Answers of wave {choice.wave}; the executive summary is for {report.wave}."
+        return _("Answers of %(wave)s; the executive summary is for %(report)s.", wave=formats.period(choice.wave),
+                 report=formats.period(report.wave))
     if name == "kpis" and changed(report, name, choice):
-        from playbook.parts.kpis.words import OWNERS
+        from playbook.parts.kpis.words import owner
 
-        owner = f"owned by {OWNERS.get(choice.kpi_owner, choice.kpi_owner)}" if choice.kpi_owner else "of every owner"
-        period = f"in {choice.kpi_period} only" if choice.kpi_period else "over every period"
-        return f"The KPIs {owner}, {period}; the executive summary counts them all."
+        who = (_("owned by %(owner)s", owner=owner(choice.kpi_owner)) if choice.kpi_owner
+               else _("of every owner"))
+        when = (_("in %(period)s only", period=formats.period(choice.kpi_period)) if choice.kpi_period
+                else _("to date"))
+        return _("The KPIs %(who)s, %(when)s; the executive summary counts them all.", who=who, when=when)
     if name == "economics" and choice.whatif is not None:
-        return "With the values chosen above; the executive summary uses the engagement's own figures."
+        return _("With the values chosen above; the executive summary uses the engagement's own figures.")
     return ""
 
 
-def planner_values(results: dict[str, Any]) -> dict[str, Any]:
-    """The experiment planner's starting values: the engagement's experiment when it ran one."""
-    values = dict(PLANNER)
+def planner_values(results: dict[str, Any]) -> dict[str, Any] | None:
+    """The experiment planner's starting values, from the engagement's own experiment; None without one (the page
+    then says what planning needs: nothing made up)."""
     e = results.get("experiment")
-    if e:
-        values["reps"] = int(e["treatment"]["n"]) + int(e["control"]["n"])
-        values["control_mean"] = float(e["control"]["mean"])
-        values["control_sd"] = float(e["control"]["sd"] or PLANNER["control_sd"])
-    values["reps"] = ", ".join(f"rep-{i:02d}" for i in range(1, values["reps"] + 1))
+    if not e or not e.get("control") or not e.get("treatment"):
+        return None
+    values = dict(PLANNER)
+    reps = int(e["treatment"]["n"]) + int(e["control"]["n"])
+    values["control_mean"] = float(e["control"]["mean"])
+    values["control_sd"] = float(e["control"]["sd"] or 0.0)
+    values["reps"] = ", ".join(f"rep-{i:02d}" for i in range(1, reps + 1))
     return values
