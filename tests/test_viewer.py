@@ -29,6 +29,7 @@ from playbook.serve.report_page import viewer
 from playbook.serve.report_page.viewer import Choice, Drawn, Report
 
 from .browser import CHROMIUM_ARGS, DEVELOPER, served  # noqa: F401
+from .words import for_developers, shown_changes
 
 SCRIPT = "<script>alert('script ran')</script>"
 WHATIF = ("reps", "cost_per_rep", "prospecting_share", "program_cost")
@@ -252,7 +253,7 @@ def _open(pg, url: str) -> list[str]:
     requests: list[str] = []
     pg.on("request", lambda r: requests.append(r.url))
     pg.goto(url, wait_until="commit", timeout=180_000)
-    pg.wait_for_selector("svg", state="visible", timeout=180_000)
+    pg.wait_for_selector("svg:visible", timeout=180_000)  # on a phone the first figure shown is its phone layout
     pg.wait_for_selector(".pb-rp-whatif input", timeout=180_000)  # Voilà's JavaScript has drawn the controls
     return requests
 
@@ -275,6 +276,16 @@ def test_share_link_shows_the_clients_report_and_nothing_else(server, page):
     assert "who has answered" not in text.lower()  # the consultant's tools are not a viewer's
     assert [u for u in requests if not u.startswith((base + "/", "data:", "blob:"))] == []
     assert len(requests) > 10  # Voilà's JavaScript and the widgets came, from this server
+    assert for_developers(text) == [] and shown_changes(text) == []
+    # The tab names the client and the report; the KPI filters open on every period and every owner.
+    assert page.title() == "Halvorsen Freight Systems · Sales and marketing alignment · Q4 2026"
+    chosen = page.evaluate("""() => ['.pb-rp-period', '.pb-rp-owner'].map(c => {
+        const s = document.querySelector(c + ' select'); return [s.selectedIndex, s.options[s.selectedIndex].text]; })""")
+    assert [(i, t.replace("\u00a0", " ")) for i, t in chosen] == [(0, "To date (every period)"), (0, "Every owner")]
+    # Nothing below the footer but the page's own margin (no screen-high empty band).
+    below = page.evaluate("""() => document.documentElement.scrollHeight
+        - (document.querySelector('.doc-end').getBoundingClientRect().bottom + scrollY)""")
+    assert below < 200
 
 
 @pytest.mark.browser
@@ -306,8 +317,18 @@ def test_on_a_phone_the_page_does_not_scroll_sideways(server, browser):
         assert pg.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         box = pg.locator(".pb-rp-whatif input").first.bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390  # the controls are within reach
-        width = pg.evaluate("document.querySelector('#pb-static-credibility figure svg').getBoundingClientRect().width")
+        width = pg.evaluate("document.querySelector('#pb-static-credibility figure .phone svg')"
+                            ".getBoundingClientRect().width")
         assert width <= 390
+        # Every chart shown is laid out for the phone: its text at least 11 px as drawn on the screen.
+        small = pg.evaluate("""() => [...document.querySelectorAll('#pb-report figure svg')]
+            .filter(svg => svg.getBoundingClientRect().width > 0)
+            .filter(svg => !svg.closest('#pb-static-economics'))
+            .map(svg => { const scale = svg.getBoundingClientRect().width / svg.width.baseVal.value;
+                          const sizes = [...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize));
+                          return Math.min(...sizes) * scale; })
+            .filter(px => px < 11)""")
+        assert small == []
     finally:
         ctx.close()
 

@@ -56,7 +56,7 @@ def _title_slide(d: Deck, r: dict[str, Any], today: date) -> None:
         d.text(title, [r.get("client") or ""], (40, 36, 32, 28, 24, 20), bold=True, colour=d.brand.colour,
                align=align("left"))
     top = (title.top + title.height + Inches(0.2)) if title is not None else Inches(4.4)
-    lines = [f"Sales and marketing alignment · {r.get('period') or ''}"]
+    lines = [f"Sales and marketing alignment · {formats.period(r.get('period') or '')}"]
     who = " · ".join(x for x in (r.get("consultant") or "", d.brand.firm) if x)
     lines += [who] if who else []
     lines.append(long_date(today))
@@ -207,33 +207,29 @@ def _row(d: Deck, table, i: int, cells: list[str], h: float, size: float, header
         cell.fill.fore_color.rgb = rgb(d.brand.colour if header else ("#ffffff" if i % 2 else "#f4f7fa"))
 
 
-def _status(item: dict[str, Any]) -> str:
-    text = str(item.get("status") or "").replace("_", " ")
-    return f"{text} (overdue)" if item.get("overdue") else text
-
-
-def _change(v) -> str:
-    if v is None:
-        return "–"
-    return ("+" if v > 0 else "") + formats.number(v, 1)
-
-
 def _plan_slides(d: Deck, r: dict[str, Any], snap) -> None:
-    """The action plan when the run has one, else the credibility next steps."""
-    actions = (r.get("actions") or {}).get("items") or []
-    if actions:
-        who = {p.id: p.name for p in snap.engagement.respondents} if snap is not None else {}
-        rows = [[str(a.get("action") or a.get("item") or a.get("action_id") or ""),
-                 str(a.get("item") or "–"), str(a.get("owner_name") or who.get(a.get("owner")) or a.get("owner") or "–"),
-                 str(a.get("due") or "–"), _status(a), _change(a.get("item_change"))] for a in actions]
-        _table_slides(d, "Action plan", [("Action", 0.44), ("Item", 0.1), ("Owner", 0.16), ("Due", 0.1),
+    """The action plan when the run has one, else the credibility next steps: items by their short statements,
+    due dates for people, a done action's change as "what moved" shows it (``actions.views.plan_rows``)."""
+    from playbook.core.instruments import label
+    from playbook.parts.actions.views import plan_rows
+    from playbook.parts.actions.words import mean_ratings
+
+    result = r.get("actions") or {}
+    if result.get("items"):
+        min_group = (r.get("settings") or {}).get("min_group_size")
+        plan = plan_rows(result, min_group, mean_ratings(r))
+        rows = [[p["Action"], p["Item"], p["Owner"], p["Due"],
+                 f"{p['Status']} ({p['Overdue'].lower()})" if p["Overdue"] else p["Status"], p["Item moved"] or "–"]
+                for p in plan]
+        _table_slides(d, "Action plan", [("Action", 0.40), ("Item", 0.16), ("Owner", 0.14), ("Due", 0.1),
                                          ("Status", 0.12), ("Change", 0.08)], rows)
         return
     steps = (r.get("credibility") or {}).get("next_steps") or []
-    rows = [[str(x.get("item") or ""), formats.number(x.get("mean"), 1), str(x.get("action") or "")] for x in steps]
+    rows = [[label(str(x.get("item") or "")), formats.number(x.get("mean"), 1), str(x.get("action") or "")]
+            for x in steps]
     focus = (r.get("credibility") or {}).get("focus")
     _table_slides(d, f"Next steps for level {focus}" if focus else "Next steps",
-                  [("Item", 0.1), ("Mean rating", 0.14), ("What to do", 0.76)], rows)
+                  [("Statement", 0.24), ("Mean rating", 0.12), ("What to do", 0.64)], rows)
 
 
 def _appendix(d: Deck, r: dict[str, Any]) -> None:
@@ -250,7 +246,7 @@ def render(results: dict[str, Any], notebooks: Path, b: Brand, snap=None, today:
     from playbook.report.document import sections
 
     with formats.use(results.get("settings") or {}):  # amounts and numbers in the client's currency and locale
-        d = Deck(b, str(results.get("client") or ""), str(results.get("period") or ""))
+        d = Deck(b, str(results.get("client") or ""), formats.period(results.get("period") or ""))
         _title_slide(d, results, today or date.today())
         _summary_slides(d, results)
         for sec in sections(results, notebooks):
