@@ -206,6 +206,20 @@ def test_without_an_experiment_the_planner_says_what_it_needs_and_shows_no_made_
     assert not hasattr(viewer, "PLANNER") or "reps" not in viewer.PLANNER
 
 
+def test_a_page_without_an_experiment_shows_one_sentence_in_place_of_the_planner(report):
+    import dataclasses
+
+    import ipywidgets as w
+
+    from playbook.serve.report_page.controls import Live
+
+    without = dataclasses.replace(report, results={**report.results, "experiment": None})
+    panel = Live(without).planner()
+    assert isinstance(panel, w.HTML) and viewer.NO_EXPERIMENT.split(",")[0] in panel.value
+    assert "rep-01" not in panel.value and "$" not in panel.value
+    assert isinstance(Live(report).planner(), w.Box)  # the engagement's own experiment: the tool, from its figures
+
+
 def test_kpi_captions_follow_the_chosen_period_and_owner(report):
     run = report.section("kpis")["content"]
     assert [b["title"] for b in run["blocks"] if b["kind"] == "figure"][0] == "Metrics by status to date"
