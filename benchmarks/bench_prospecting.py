@@ -1,11 +1,16 @@
-"""How long the economics part takes on a large CRM export.
+"""How long the economics part takes: a what-if change on the interactive page, and a large CRM export.
 
-Generates a 200,000-deal ``deals.csv`` in a temporary folder, then times its
-validation, the attribution figures, the whole economics part on the sample
-engagement and the charts (built and rendered to SVG). Prints the figures;
-asserts nothing.
+The what-if (issue 20, METHOD 12): a copy of the sample engagement is run (``playbook run``), shared and served
+(``playbook serve``); in Chromium the marketing spend of the what-if changes ``--changes`` times, each to a new
+value, and each change is timed until the economics part is drawn again with its figures (the stage's HTML has
+changed and holds its charts). Printed: the median and every time, beside the same redraw computed in this
+process (``viewer.redraw``, no browser, no server), so the page's share of the time shows. Goal: median <= 0.5 s.
 
-    .venv/bin/python benchmarks/bench_prospecting.py [number-of-deals]
+The CRM export: a ``--deals``-deal ``deals.csv`` (default 200,000; 0 skips it) in a temporary folder, its
+validation, the attribution figures, the whole economics part on the sample engagement and the charts (built
+and rendered to SVG). Prints the figures; asserts nothing.
+
+    .venv/bin/python benchmarks/bench_prospecting.py [--changes 10] [--deals 200000]
 
 ``make_deals`` is also how the sample engagement's ``deals.csv`` was made:
 ``make_deals(360, seed=2026)``.
@@ -13,12 +18,18 @@ asserts nothing.
 
 from __future__ import annotations
 
+import argparse
+import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 SOURCES = np.array(["marketing", "sales", "partner", "other"])
 SOURCE_WEIGHTS = [0.22, 0.55, 0.15, 0.08]
@@ -49,7 +60,75 @@ def _time(label: str, fn, repeat: int = 3):
     return value
 
 
-def main(n: int = 200_000) -> None:
+def whatif(changes: int = 10) -> dict:
+    """The what-if on the served interactive page: spend changed ``changes`` times, each timed to its redraw."""
+    from playwright.sync_api import sync_playwright
+
+    from playbook import load
+    from playbook.core.engagement import sample_path
+    from playbook.serve.report_page import viewer
+    from playbook.serve.report_page.viewer import Choice, Drawn
+    from tests.browser import CHROMIUM_ARGS, served
+
+    tmp = Path(tempfile.mkdtemp())
+    try:
+        eng = tmp / "halvorsen-2026"
+        shutil.copytree(sample_path(), eng)
+        subprocess.run([sys.executable, "-m", "playbook", "run", str(eng), "--out", str(tmp / "out"), "--no-pdf",
+                        "--no-deck"], check=True, capture_output=True)
+        spends = [250_000 + 60_000 * i for i in range(changes)]  # never the engagement's own 480,000
+        report, drawn, local = viewer.find(load(eng)), Drawn(), []
+        data = report.snapshot().data["economics"]["prospecting"]
+        plan = {"reps": data["reps"], "cost_per_rep": data["cost_per_rep"],
+                "prospecting_share": data["prospecting_share"]}
+        for spend in spends:
+            start = time.perf_counter()
+            viewer.redraw(report, "economics", Choice(report.wave, whatif=tuple({**plan, "program_cost": float(spend)}
+                                                                                 .items())), drawn)
+            local.append(time.perf_counter() - start)
+        with served(eng) as (base, proc), sync_playwright() as p:
+            link = subprocess.run([sys.executable, "-m", "playbook", "share", str(eng), "--public-url", base],
+                                  check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith((base, "data:", "blob:"))
+                       else route.abort())
+            page.goto(link, wait_until="commit", timeout=180_000)
+            page.wait_for_selector(".pb-rp-whatif input", timeout=180_000)
+            page.wait_for_timeout(2000)  # the page has settled
+            box = page.get_by_label("Marketing spend ($)")
+            times = []
+            for spend in spends:
+                page.evaluate("() => { window.__before = document.querySelector('.pb-rp-stage-economics').innerHTML; }")
+                start = time.perf_counter()
+                box.fill(str(spend))
+                box.press("Enter")
+                page.wait_for_function("() => { const s = document.querySelector('.pb-rp-stage-economics');"
+                                       " return s.innerHTML !== window.__before && s.innerHTML.includes('<svg'); }",
+                                       timeout=60_000)
+                times.append(time.perf_counter() - start)
+            browser.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return {"changes": changes, "whatif_change_to_redrawn_median_s": round(statistics.median(times), 3),
+            "goal": "<= 0.5 s", "redraw_in_process_median_s": round(statistics.median(local), 3),
+            "whatif_s": [round(x, 3) for x in times], "in_process_s": [round(x, 3) for x in local]}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--changes", type=int, default=10, help="what-if changes timed on the page (0 skips them)")
+    ap.add_argument("--deals", type=int, default=200_000, help="deals in the generated CRM export (0 skips it)")
+    args = ap.parse_args()
+    if args.changes:
+        import json
+
+        print(json.dumps(whatif(args.changes), indent=2))
+    if args.deals:
+        crm(args.deals)
+
+
+def crm(n: int = 200_000) -> None:
     from playbook.core import engagement
     from playbook.parts.charts import to_svg
     from playbook.parts.economics import attribution
@@ -92,4 +171,4 @@ def main(n: int = 200_000) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200_000)
+    main()

@@ -29,10 +29,24 @@ def user_errors(func):
     return wrapper
 
 
-@click.group()
+# The commands in the order an engagement meets them; the run's separate steps and the demo last.
+ORDER = ("new", "invite", "serve", "status", "remind", "import", "run", "share", "report", "actions", "kpis",
+         "export", "store", "demo", "plan", "snapshot", "assemble")
+
+
+class EngagementOrder(click.Group):
+    """``playbook --help`` lists the commands in the order of an engagement, not alphabetically."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda n: ORDER.index(n) if n in ORDER else len(ORDER))
+
+
+@click.group(cls=EngagementOrder)
 @click.version_option(package_name="playbook")
 def main() -> None:
-    """Run sales-and-marketing alignment engagements."""
+    """Run sales-and-marketing alignment engagements: scaffold one (new), mail the questions (invite), serve the
+    forms (serve), follow the answers (status, remind), write the report (run) and share it (share)."""
 
 
 def engagement_arg(func):
@@ -64,6 +78,18 @@ def store_option(func):
 
 
 
+def command_name() -> str:
+    """How to call this command again as it is installed: ``playbook`` when that is on the PATH, else its full path
+    (``.venv/bin/playbook`` after the README's first command, in a shell that has not activated the venv)."""
+    import shutil
+
+    here = Path(sys.executable).with_name("playbook")
+    found = shutil.which("playbook")
+    if found and (not here.exists() or Path(found).resolve() == here.resolve()):
+        return "playbook"
+    return str(here) if here.exists() else "playbook"
+
+
 def _progress(msg: str) -> None:
     click.echo(msg, err=True)
 
@@ -77,10 +103,24 @@ def _progress(msg: str) -> None:
 @user_errors
 def new(directory: Path, client: str, eid: str | None, consultant: str, period: str | None) -> None:
     """Scaffold a complete, commented engagement folder in DIRECTORY."""
+    import shlex
+
     from playbook.core.scaffold import scaffold
 
     path = scaffold(directory, client, eid, consultant, period)
-    click.echo(f"Created engagement in {path}. Edit engagement.yaml, then: playbook run {path} --out {path}-report")
+    here, cmd = shlex.quote(str(path)), command_name()
+    click.echo(f"Created engagement in {path}. Next steps:")
+    for n, step in enumerate((
+            f"Edit {path / 'engagement.yaml'}: the respondents (names, sides, mail addresses), your mail address "
+            "and the deadline.",
+            f"Mail everyone their personal link: {cmd} invite {here} --all --send (with the mail settings of your "
+            f"firm's profile; without them, {cmd} invite {here} --all writes the links to send yourself).",
+            f"Keep the forms open while people answer (reminders go out by themselves): {cmd} serve {here} "
+            "--public-url https://forms.example.org/survey/",
+            f"See who has answered: {cmd} status {here}",
+            f"Write the report: {cmd} run {here} --out {shlex.quote(str(path) + '-report')}",
+            f"Give the client's executives their interactive report: {cmd} share {here}"), start=1):
+        click.echo(f"  {n}. {step}")
 
 
 @main.command()
@@ -195,9 +235,11 @@ def demo(out: Path, no_pdf: bool, no_deck: bool) -> None:
     except RunFailed as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
+    import shlex
+
     _done(summary)
     click.echo(f"Open {summary.out / 'report.html'} in a browser. Try the forms with: "
-               f"playbook serve {summary.engagement.path}")
+               f"{command_name()} serve {shlex.quote(str(summary.engagement.path))}")
 
 
 @main.command()
@@ -290,10 +332,12 @@ def import_(directory: Path) -> None:
 def serve(path: Path, port: int, host: str, idle_timeout: int, base_url: str | None, public_url: str | None,
           max_kernels: int | None, preheat: int) -> None:
     """Serve the forms and live views of PATH (an engagement, or a folder of them) with Voilà."""
+    from playbook.core.firm import for_workspace
     from playbook.outreach.urls import address
     from playbook.serve.server import serve as run_server
 
-    where = address(host, port, base_url, public_url)
+    firm = for_workspace(path) if public_url is None and base_url is None else None
+    where = address(host, port, base_url, public_url or (firm.public_url if firm is not None else None) or None)
     sys.exit(run_server(path, port=port, host=host, echo=click.echo, idle_timeout=idle_timeout, address=where,
                         max_kernels=max_kernels, preheat=preheat))
 
@@ -315,17 +359,39 @@ def serve(path: Path, port: int, host: str, idle_timeout: int, base_url: str | N
 @click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None,
               help="With --all or --remind: where to write the CSV (default: DIRECTORY/invites.csv or "
                    "DIRECTORY/reminders.csv).")
+@click.option("--send", is_flag=True,
+              help="Mail RESPONDENT (or, with --all, everyone with an address) their personal link through the "
+                   "firm's mail server (firm.yaml); nobody is sent it twice.")
+@click.option("--resend", is_flag=True, help="With --send: mail those who had their invitation already again.")
 @store_option
 @user_errors
 def invite(directory: Path, respondent: str | None, public_url: str | None, base_url: str | None, revoke: bool,
            everyone: bool, consultant: str | None, remind: bool, expires: str | None, wave: str | None,
-           csv_path: Path | None) -> None:
-    """Print RESPONDENT's personal link (or revoke it, write links for everyone, remind, or link a consultant)."""
+           csv_path: Path | None, send: bool, resend: bool) -> None:
+    """Mail or print respondents' personal links (or revoke them, write them for a mail merge, or link a consultant)."""
     from playbook.outreach.invitations import Request
     from playbook.outreach.invitations import invite as do_invite
 
-    req = Request(respondent, public_url, base_url, revoke, everyone, csv_path, consultant, expires, remind, wave)
+    req = Request(respondent, public_url, base_url, revoke, everyone, csv_path, consultant, expires, remind, wave,
+                  send, resend)
     for line in do_invite(directory, req):
+        click.echo(line)
+
+
+@main.command()
+@engagement_arg
+@click.option("--send", is_flag=True, help="Send the reminder that is due (without it: only say who would get it).")
+@click.option("--wave", default=None, help="The wave (default: the engagement's period).")
+@click.option("--public-url", default=None,
+              help="Address people reach 'playbook serve' at (default: the firm's public_url).")
+@click.option("--base-url", default=None, help="Path the pages live under, such as /survey/ (as given to serve).")
+@store_option
+@user_errors
+def remind(directory: Path, send: bool, wave: str | None, public_url: str | None, base_url: str | None) -> None:
+    """Mail the reminder that is due to everyone who has not submitted (a running 'playbook serve' does it too)."""
+    from playbook.outreach.invitations import remind_lines
+
+    for line in remind_lines(directory, send, wave, public_url, base_url):
         click.echo(line)
 
 
@@ -363,9 +429,12 @@ def status(directory: Path, wave: str | None, csv_path: Path | None) -> None:
     from playbook.core.engagement import load
     from playbook.outreach import status as st
     from playbook.outreach.invitations import csv_target
+    from playbook.outreach.reminders import deadline_notes
 
     eng = load(directory)
     target = csv_target(csv_path, Path("status.csv")) if csv_path else None
+    for note in deadline_notes(eng):
+        click.echo(f"note: {note}", err=True)
     with formats.use(eng.settings):
         table = st.table(eng, wave)
         for line in st.lines(eng, table):

@@ -27,17 +27,19 @@ def extracted() -> Catalog:
     with open(ROOT / "babel.cfg", encoding="utf-8") as f:
         method_map, options_map = parse_mapping_cfg(f)
     catalog = Catalog(project="playbook", fuzzy=False)
-    for path in ("playbook", "templates"):
-        # babel.cfg's patterns are relative to the repository; extract_from_dir matches them against the file's
-        # path relative to the folder it walks, so each folder gets the patterns that start with its name.
-        prefix = f"{path}/"
-        mapping = [(pattern[len(prefix):], method) for pattern, method in method_map if pattern.startswith(prefix)]
-        options = {k[len(prefix):]: v for k, v in options_map.items() if k.startswith(prefix)}
-        for filename, lineno, message, comments, context in extract_from_dir(
-                ROOT / path, mapping, options, keywords=KEYWORDS, comment_tags=("Translators:",),
-                strip_comment_tags=True):
-            catalog.add(message, None, [(f"{path}/{filename}", lineno)], auto_comments=comments, context=context)
+    # From the project's root: babel.cfg's patterns (playbook/**.py, templates/**.j2) are matched against paths
+    # relative to the folder walked, so walking playbook/ itself would match nothing.
+    for filename, lineno, message, comments, context in extract_from_dir(
+            ROOT, method_map, options_map, keywords=KEYWORDS, comment_tags=("Translators:",),
+            strip_comment_tags=True, directory_filter=_searched):
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return catalog
+
+
+def _searched(dirpath: str) -> bool:
+    """Only the package and the templates are searched (not the virtualenv, the tests or the notebooks)."""
+    rel = Path(dirpath).resolve().relative_to(ROOT).parts
+    return not rel or rel[0] in ("playbook", "templates")
 
 
 def po_files() -> list[Path]:

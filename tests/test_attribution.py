@@ -35,7 +35,7 @@ def test_hand_computed_shares(tmp_path):
     assert r["sourced_share"] == 100 / 370  # 0.27027..., kept at full precision
     assert r["influenced_share"] == 300 / 370
     assert (r["deals"], r["won_deals"]) == (5, 3)
-    assert r["won_by_source"] == {"marketing": 100, "sales": 200, "partner": 0, "other": 70}
+    assert r["by_source"] == {"marketing": 100, "sales": 200, "partner": 0, "other": 70}
     json.dumps(r, allow_nan=False)
     assert list(deals["won"]) == [True, True, False, True, False]
     assert list(deals["source"]) == ["marketing", "sales", "partner", "other", "marketing"]
@@ -50,16 +50,17 @@ def test_header_case_extra_columns_and_blank_lines(tmp_path):
 def test_no_won_revenue_gives_none(tmp_path):
     r = attribution.evaluate(attribution.parse(write(tmp_path, HEADER + "D1,ann,10,no,marketing,1\n")))
     assert r["sourced_share"] is None and r["influenced_share"] is None and r["won_revenue"] == 0
-    assert "None of the 1 deals" in words.attribution_findings(r)[0]
+    assert "None of the 1 deals in the deal list" in words.attribution_findings(r)[0]
 
 
 def test_findings_and_table(tmp_path):
     r = attribution.evaluate(attribution.parse(write(tmp_path, DEALS)))
     lines = words.attribution_findings(r)
-    assert "(27.0%)" in lines[0] and "(81.1%)" in lines[0]
-    assert "not proof" in lines[1]
-    assert words.attribution_findings(None) == ["Not assessed: sourced and influenced revenue, because the "
-                                                "engagement has no deals.csv."]
+    assert "$100 sourced by marketing (27%), $200 by sales, $0 by partners and $70 from other sources" in lines[0]
+    assert "(81% of won revenue)" in lines[1]
+    assert "not proof" in lines[2]
+    assert words.attribution_findings(None) == ["Not assessed: sourced and influenced revenue, because no deal list "
+                                                "was provided."]
     t = views.attribution_frame(r)
     assert list(t["amount"]) == [370, 300, 100]
     assert list(views.attribution_table(r)["Share of won revenue"]) == ["100%", "81%", "27%"]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from playbook import load
 from playbook.core.instruments import instruments
@@ -71,7 +74,12 @@ def test_fill_in_submit_and_resume(workspace, page):  # noqa: F811
     # Submit too early: it says what is missing and records nothing.
     page.locator(".pb-submit").click()
     page.wait_for_selector(".pb-missing")
-    assert "required answer(s) missing" in page.inner_text(".pb-message")
+    assert "required questions have no answer" in page.inner_text(".pb-message")
+    assert not re.search(r"\b(MSE|SSE|SYM|CS\d)-\d", page.inner_text("body"))  # no item ids on the form
+    first = page.locator(".pb-missing-list a").first
+    assert first.inner_text() == instruments()["SSE"].items[0].text  # by its wording
+    first.click()
+    expect(page.locator(".pb-row[data-item='SSE-1']")).to_be_in_viewport()  # the link went to the question
     for code in codes:
         for item in instruments()[code].items:
             if code in required:

@@ -135,11 +135,13 @@ def test_invite_all_writes_a_mail_merge_csv_that_runs_no_formula(make_engagement
     import csv
 
     people = [{"id": "mk-1", "name": "=cmd|' /C calc'!A0", "side": "marketing", "role": "leader"},
-              {"id": "sl-1", "name": "Sam Vale", "side": "sales", "role": "leader"}]
+              {"id": "sl-1", "name": "Sam Vale", "side": "sales", "role": "leader", "email": "sam@vale.example"}]
     folder = make_engagement(respondents=people)
     res = invoke("invite", folder, "--all", "--public-url", "https://survey.example.org")
     assert res.exit_code == 0, res.output
     rows = list(csv.DictReader((folder / "invites.csv").open(encoding="utf-8")))
     assert [r["name"] for r in rows] == ["'=cmd|' /C calc'!A0", "Sam Vale"]
+    # for a mail merge: who each row is, and where it goes
+    assert [(r["respondent"], r["email"]) for r in rows] == [("mk-1", ""), ("sl-1", "sam@vale.example")]
     assert all(r["link"].startswith("https://survey.example.org/") for r in rows)
     assert not list(folder.glob(".*.tmp"))

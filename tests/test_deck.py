@@ -260,6 +260,64 @@ def test_summary_slides_say_what_the_html_summary_says_with_the_figures_of_resul
     assert ("Yes" if results["self_evaluation"]["marketing"]["credibility_gap"] else "No") in tiles
 
 
+def _table_rows(markup: str, heading: str) -> list[list[str]]:
+    """The body rows of the report's table titled ``heading``, as cell texts."""
+    import re
+
+    block = markup.split(heading, 1)[1].split("</table>", 1)[0]
+    return [[html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", block.split("<tbody>", 1)[1], re.S)]
+
+
+def test_economics_figures_are_the_same_in_results_the_report_and_the_deck(sample_run):
+    """METHOD 12 through a real run of the sample: the scenarios and the revenue table carry results.json's figures
+    (formatted for people) into the report and the deck; the verdict waits for the experiment."""
+    from playbook.core.formats import money, money_change
+
+    results = json.loads((sample_run / "results.json").read_text())
+    p, a, e = results["prospecting"], results["attribution"], results["experiment"]
+    page = (sample_run / "report.html").read_text(encoding="utf-8")
+    prs = Presentation(str(sample_run / "report.pptx"))
+    slides = {_title(s): _texts(s) for s in prs.slides}
+    # the scenarios: the current plan first, then the file's, with their cost, revenue and change to the plan
+    assert [x["name"] for x in p["scenarios"]] == ["current", "Marketing budget up a quarter", "Two more reps"]
+    current = p["scenarios"][0]
+    assert (current["total_cost"], current["total_revenue"]) == (p["prospecting_cost"] + p["marketing"]["cost"],
+                                                                 p["total_revenue"] + p["marketing"]["revenue"])
+    rows = _table_rows(page, "Scenarios against the current plan, fiscal year 2026")
+    deck_rows = slides["Scenarios against the current plan, fiscal year 2026"]
+    for row, x in zip(rows, p["scenarios"], strict=True):
+        cost, revenue = money(x["total_cost"], compact=True, digits=2), money(x["total_revenue"], compact=True,
+                                                                               digits=2)
+        assert row[2:4] == [cost, revenue] and cost in deck_rows and revenue in deck_rows
+        if x is not current:
+            change = money_change(current["total_revenue"], x["total_revenue"], digits=2)
+            assert row[6] == change and change in deck_rows
+    # the revenue table: modelled and recorded, with the period, in the report and the deck's appendix
+    bridge = {r[0]: r for r in _table_rows(page, "Revenue: modelled and recorded, where each comes from")}
+    appendix = "\n".join(t for title, t in slides.items() if title.startswith("Appendix: revenue"))
+    expected = {"Marketing lead program": ("Modelled", p["marketing"]["revenue"]),
+                "All won deals": ("Recorded", a["won_revenue"]),
+                "Sourced by marketing": ("Recorded", a["by_source"]["marketing"]),
+                "Sourced by sales": ("Recorded", a["by_source"]["sales"])}
+    for name, (kind, amount) in expected.items():
+        assert bridge[name][1] == kind and bridge[name][3] == p["period"] == a["period"] == "fiscal year 2026"
+        assert bridge[name][4] == money(amount, compact=True) and money(amount, compact=True) in appendix
+    assert a["by_source"]["marketing"] == a["sourced_revenue"] and sum(a["by_source"].values()) == a["won_revenue"]
+    # the hire alternative on the deal list, its basis and ramp beside the verdict; the verdict waits for the test
+    assert p["hire_alternative"]["basis"] == "deals" and p["hire_alternative"]["ramp"] == 0.5
+    assert p["hire_alternative"]["revenue_per_rep"] == a["by_source"]["sales"] / p["reps"]
+    section = html.unescape(page.split('id="economics"', 1)[1].split("</section>", 1)[0])
+    assert "(recorded: won deals sourced by sales, per rep)" in section and "about 50% of that" in section
+    assert not e["significant"] and e["needed_per_group"] > e["control"]["n"]
+    verdict = f"needs {e['needed_per_group']} reps per group"
+    summary = "\n".join(t for title, t in slides.items() if title.startswith("Executive summary"))
+    for text in (html.unescape(page.split('id="economics"', 1)[0]), section, summary):
+        assert "Not proven yet: test before moving budget." in text and verdict in text
+        assert "Invest in marketing leads" not in text
+    assert "per period" not in section
+
+
 def test_title_plan_and_appendix_come_from_the_run(sample_run):
     results = json.loads((sample_run / "results.json").read_text())
     prs = Presentation(str(sample_run / "report.pptx"))
@@ -468,3 +526,19 @@ def test_the_deck_is_written_for_people_and_its_changes_add_up(sample_run, parti
         assert for_developers(text) == [], out.name
         assert shown_changes(text) == [], out.name
         assert "item(s)" not in text and "rater(s)" not in text
+
+
+def test_without_chromium_the_assembly_says_so_once_and_prints_nothing(sample_run, tmp_path, monkeypatch):
+    """The consultant's first hour: no "Printing report.pdf with headless Chromium" followed by "no Chromium"."""
+    from playbook.report import pdf
+    from playbook.run.pipeline import assemble
+
+    out = tmp_path / "again"
+    shutil.copytree(sample_run, out)
+    (out / "report.pdf").write_bytes(b"%PDF-1.4 an older report")
+    monkeypatch.setattr(pdf, "chromium", lambda: None)
+    said: list[str] = []
+    summary = assemble(sample_run.parent / "halvorsen", out, said.append, make_pdf=True, make_deck=False)
+    assert not any("Chromium" in line for line in said), said
+    assert summary.notes == [pdf.CHROMIUM_HELP] and summary.pdf is None
+    assert not (out / "report.pdf").exists()  # an older PDF never contradicts the new report

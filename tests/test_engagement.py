@@ -132,7 +132,7 @@ def _nodes(node):
         yield from _nodes(node["items"])
 
 
-@pytest.mark.parametrize("name", ["engagement", "prospecting"])
+@pytest.mark.parametrize("name", ["engagement", "prospecting", "firm"])
 def test_schemas_are_valid_and_say_what_each_key_accepts(name):
     from jsonschema import Draft202012Validator
 
@@ -166,9 +166,9 @@ def test_new_engagement_lists_every_setting_with_what_it_accepts():
         ({"client": "a\nb"}, "'client' is 'a\\nb'; it must be one line of text"),
         ({"client": True}, "'client' is True; it must be one line of text"),
         ({"period": "2026/Q4"}, "'period' is '2026/Q4'; it must be one line of at most 40 letters, digits"),
-        ({"respondents": []}, "'respondents' must be a non-empty list of respondents (id, name, side, role)."),
-        ({"respondents": [*RESPONDENTS, "x"]}, "'respondents[5]' is 'x'; it must be a mapping with id, name, side "
-                                               "and role."),
+        ({"respondents": []}, "'respondents' must be a non-empty list of respondents (id, name, side, role, email)."),
+        ({"respondents": [*RESPONDENTS, "x"]}, "'respondents[5]' is 'x'; it must be a mapping with id, name, side, "
+                                               "role and email."),
         ({"respondents": [*RESPONDENTS[:2], dict(RESPONDENTS[2], side="hr")]},
          "respondents[3].side 'hr' is unknown; allowed: marketing, sales."),
         ({"settings": {"kpi_watch": True}}, "'settings.kpi_watch' is True; it must be a number between 0 and 1"),

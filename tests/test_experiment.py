@@ -69,8 +69,8 @@ def test_findings():
     assert "the leads made a difference" in lines[1]
     lines = words.experiment_findings(experiment.evaluate({"treatment": TREATMENT, "control": CONTROL}))
     assert "includes zero" in lines[1]
-    assert words.experiment_findings(None) == ["Not assessed: the lead experiment, because the engagement has no "
-                                               "experiment.csv."]
+    assert words.experiment_findings(None) == ["Not assessed: the lead experiment, because no experiment with two "
+                                               "groups of reps was run."]
 
 
 def test_parse_and_load(tmp_path):
@@ -223,7 +223,7 @@ def test_a_small_p_value_is_kept_at_full_precision():
     r = experiment.evaluate({"treatment": [100.0, 101.0, 102.0, 100.5], "control": [1.0, 2.0, 3.0, 1.5]})
     assert 0 < r["p_value"] < 1e-4  # rounding to 4 places would make it 0.0
     table = views.experiment_table(r)
-    assert list(table["Mean revenue"]) == ["$101", "$1.88"]  # amounts under 100 keep their cents
+    assert list(table["Mean recorded revenue"]) == ["$101", "$1.88"]  # amounts under 100 keep their cents
 
 
 def test_a_tiny_p_value_reads_as_below_a_thousandth():
@@ -233,3 +233,32 @@ def test_a_tiny_p_value_reads_as_below_a_thousandth():
     r = experiment.evaluate(groups)
     text = " ".join(experiment_findings(r))
     assert r["p_value"] < 1e-6 and "p < 0.001" in text and "p = 0.000" not in text
+
+
+def test_the_planner_starts_from_the_engagements_own_figures(tmp_path):
+    """METHOD 12: the planner's inputs default to the engagement's experiment, else its team and recorded deals."""
+    import shutil
+
+    from playbook.core.engagement import Engagement
+    from playbook.parts.economics import model, whatif
+
+    eng = Engagement(path=tmp_path, id="t", client="C", consultant="", period="2026-Q4", respondents=[])
+    # nothing to start from: the planner's own starting values
+    assert whatif.own_figures(eng, "", 0.0, 0.0, 0.0)[1:] == (0.15, 420000.0, 87000.0)
+    for name in ("prospecting.yaml", "deals.csv"):
+        shutil.copy(sample_path() / name, tmp_path / name)
+    res = model.evaluate(eng)
+    reps, lift, mean, sd = whatif.own_figures(eng, "", 0.0, 0.0, 0.0)
+    # no experiment: the team's 24 reps, the recorded won revenue per rep, the planner's spread for that size
+    assert reps == ", ".join(f"rep-{i:02d}" for i in range(1, 25)) and lift == experiment.TARGET_LIFT
+    assert mean == pytest.approx(res["attribution"]["won_revenue"] / 24)
+    assert sd == pytest.approx(mean * 87000 / 420000)
+    shutil.copy(sample_path() / "experiment.csv", tmp_path / "experiment.csv")
+    e = model.evaluate(eng)["experiment"]
+    reps, lift, mean, sd = whatif.own_figures(eng, "", 0.0, 0.0, 0.0)
+    assert len(reps.split(", ")) == e["treatment"]["n"] + e["control"]["n"]
+    assert (lift, mean, sd) == (round(e["relative_lift"], 3), e["control"]["mean"], e["control"]["sd"])
+    # what the consultant gave is kept
+    assert whatif.own_figures(eng, "a, b, c, d", 0.2, 100.0, 10.0) == ("a, b, c, d", 0.2, 100.0, 10.0)
+    plan = whatif.experiment_planner(reps, lift, mean, sd, seed=1)
+    assert plan["reps_per_group"] == e["needed_per_group"]

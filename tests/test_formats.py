@@ -155,7 +155,7 @@ def test_the_summary_writes_amounts_and_rules_in_the_client_currency():
         hire = next(p for p in summary.executive(results) if p.topic == "Hire or leads")
         assert "£950K" in hire.text and "£480K" in hire.text and "$" not in hire.text
         glance = summary.glance(results)
-        assert {"value": "£1.98", "label": "revenue per marketing pound", "tone": "info"} in glance
+        assert {"value": "£1.98", "label": "modelled revenue per marketing pound", "tone": "info"} in glance
         rules = {r["setting"]: r["value"] for r in summary.rules(GBP_GB) if r["setting"]}
         assert rules == {"currency": "British Pound", "locale": "English (United Kingdom)"}  # words, not codes
 
@@ -198,7 +198,7 @@ def test_a_locale_is_read_in_either_spelling(make_engagement):
 
 @pytest.mark.parametrize("settings, symbol, cost, unit", [
     ({"currency": "EUR", "locale": "de_DE"}, "€", "480.000\u00a0€", "euro"),
-    ({"currency": "GBP", "locale": "en_GB"}, "£", "£480,000", "pound"),
+    ({"currency": "GBP", "locale": "en_GB"}, "£", "£480K", "pound"),
 ], ids=["EUR-de_DE", "GBP-en_GB"])
 def test_a_run_in_another_currency_writes_it_in_the_report_deck_and_pages(sample_copy, tmp_path, settings, symbol,
                                                                           cost, unit):

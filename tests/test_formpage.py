@@ -80,7 +80,10 @@ def test_submit_lists_what_is_missing_then_records_the_submission(eng):
     page = whole_form(eng)
     reply = page.handle({"op": "submit"})
     assert reply["op"] == "missing" and "MSE-2" in reply["items"] and "MSE-1" not in reply["items"]
-    assert "required answer(s) missing" in reply["text"]
+    missing = [q["text"] for q in reply["questions"]]
+    assert f"{len(reply['items'])} required questions have no answer" in reply["text"]
+    assert instruments()["MSE"].items[1].text in missing  # by their wording, never by an id
+    assert not any(re.search(r"\b(MSE|SSE|SYM|CS\d)-\d", q) for q in [reply["text"], *missing])
     codes, required = app_codes("marketing")
     for code in required:
         for item in instruments()[code].items:

@@ -99,7 +99,7 @@ def test_form_pieces_and_page(eng):
         "<br><small>1 = strongly disagree · 3 = neither · 5 = strongly agree</small></p>")
     q = questions[0]
     q.item = types.SimpleNamespace(id="X-1", text=HOSTILE, answer="yesno")
-    assert safe(model.statement_html(q)) == (f"<div class='pb-statement' id='pb-q-X-1'><span class='pb-id'>X-1</span> "
+    assert safe(model.statement_html(q)) == (f"<div class='pb-statement' id='pb-q-X-1'>"
                                              f"{ESCAPED}<span class='pb-required' title='required'>*</span></div>")
     html = safe(FormPage(app_model(eng, "mk-1")).html(), 2)
     assert html.startswith(f"<div class='pb-form pb-lite'><div class='pb-who'><b>Zoë {ESCAPED}</b>")
@@ -114,7 +114,7 @@ def test_the_form_page_of_a_submitted_form_says_so(eng):
     model.submitted_at = "2026-11-02T10:00:00"
     html = FormPage(model).html()
     assert "<div class='pb-message' aria-live='polite'><span class='pb-done'>You submitted your answers on " \
-           "2026-11-02T10:00 (UTC). You can still change them.</span></div>" in html
+           "Nov 2, 2026, 10:00\u202fAM UTC. You can still change them with the same link.</span></div>" in html
 
 
 def test_widget_form_messages(eng):

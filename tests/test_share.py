@@ -271,3 +271,5 @@ def test_forged_revoked_and_expired_viewer_links_show_not_valid_and_start_no_ker
         assert len(kernels(proc)) == before
         logged = proc.log_path.read_text()
         assert revoked not in logged and expired not in logged
+        # The log holds what a consultant can act on: not a warning per kernel or page they can do nothing about.
+        assert "without encryption" not in logged and "is not trusted" not in logged, logged

@@ -101,7 +101,8 @@ def test_status_prints_the_table_and_writes_the_same_csv_for_the_owner_only(eng,
     assert res.exit_code == 0, res.output
     lines = res.output.splitlines()
     head = next(i for i, line in enumerate(lines) if line.startswith("id "))
-    assert lines[head].split() == ["id", "name", "side", "role", "link", "issued", "opened", "answered", "submitted"]
+    assert lines[head].split() == ["id", "name", "side", "role", "link", "issued", "invited", "reminded", "opened",
+                                   "answered", "submitted", "last", "failure"]
     mkt1 = next(line for line in lines if line.startswith("mkt-1 "))
     assert "Otto Fenn" in mkt1 and "yes, 1 live" in mkt1 and f"2 of {MARKETING_REQUIRED}" in mkt1
     assert "Marketing: 1 of 2 submitted (50%), 2 of 2 answered something (100%)." in lines

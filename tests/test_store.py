@@ -247,7 +247,7 @@ def test_store_upgrade_of_a_file_from_before_versions_keeps_every_row(tmp_path, 
     with Store.reader(eng.store_path) as s:  # read as it is, before any upgrade, and not changed by reading
         assert len(s.history()) == 30 and s.revision() is None
     res = CliRunner().invoke(main, ["store", "upgrade", str(eng.path)])
-    assert res.exit_code == 0 and "upgraded from schema before versions to 0001" in res.output, res.output
+    assert res.exit_code == 0 and "upgraded from schema before versions to 0002" in res.output, res.output
     c = sqlite3.connect(eng.store_path)
     after = [tuple(r) for r in c.execute("SELECT id, respondent, item, value, comment, source, wave, recorded_at"
                                          " FROM answers ORDER BY id")]

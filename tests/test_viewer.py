@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from playbook import load
+from playbook.core import formats
 from playbook.core import snapshot as snapshots
 from playbook.core.engagement import sample_path
 from playbook.parts import PARTS
@@ -172,17 +173,48 @@ def test_whatif_draws_again_only_the_charts_that_changed(report, monkeypatch):
     values = {k: (data["marketing"]["program_cost"] if k == "program_cost" else data[k]) for k in WHATIF}
     first = viewer.redraw(report, "economics", Choice(report.wave, whatif=tuple({**values, "program_cost": 5e6}
                                                                                 .items())), drawn)
-    assert len(calls) == 5  # every economics chart, once
-    assert any("$5M" in line for line in first["content"]["findings"])
+    assert len(calls) == 6  # every economics chart, once
+    assert any("marketing spend $5M" in line for line in first["content"]["findings"])
     calls.clear()
     second = viewer.redraw(report, "economics", Choice(report.wave, whatif=tuple({**values, "reps": 30.0}.items())),
                            drawn)
-    assert len(calls) == 3  # attribution and the experiment did not change
+    # back to the engagement's spend with more reps: cost and revenue per source, revenue per dollar (marketing's is
+    # back) and the scenarios change; the measurement's sensitivity, the attribution and the experiment do not
+    assert len(calls) == 3
     run_svg = {b["name"]: b.get("svg") for b in report.section("economics")["content"]["blocks"]}
     new_svg = {b["name"]: b.get("svg") for b in second["content"]["blocks"]}
-    assert new_svg["cost_revenue"] != run_svg["cost_revenue"]
+    assert new_svg["cost_revenue"] != run_svg["cost_revenue"] and new_svg["sensitivity"] == run_svg["sensitivity"]
     assert [b["label"] for b in second["content"]["blocks"]] == [b["label"] for b in
                                                                  report.section("economics")["content"]["blocks"]]
+
+
+def test_whatif_moves_marketing_revenue_with_spend_and_shows_the_change_to_the_current_plan(report):
+    """METHOD 12: half the spend brings 0.5^0.8 of the program's opportunities, so of its modelled revenue."""
+    res = report.results["prospecting"]
+    data = report.snapshot().data["economics"]["prospecting"]
+    values = {k: (data["marketing"]["program_cost"] if k == "program_cost" else data[k]) for k in WHATIF}
+    choice = Choice(report.wave, whatif=tuple({**values, "program_cost": 240000.0}.items()))
+    _, sec = viewer.part_results(report, "economics", choice)
+    table = sec["tables"]["sources"][1]
+    marketing = table[table["Source"] == "Marketing leads"].iloc[0]
+    expected = res["marketing"]["revenue"] * 0.5 ** report.results["settings"]["spend_elasticity"]
+    assert marketing["Revenue (modelled)"] == formats.money(expected, compact=True) == "$546K"
+    assert marketing["Cost"] == "$240K"
+    scenarios = sec["tables"]["scenarios"][1]
+    assert list(scenarios["Scenario"]) == ["Current plan", "Marketing budget up a quarter", "Two more reps",
+                                           "The values above"]
+    above = scenarios.iloc[-1]
+    assert (above["Cost against the current plan"], above["Revenue against the current plan"]) == ("-$240K", "-$410K")
+    assert sec["findings"][0].startswith("With the values above (marketing spend $240K)")
+    # a scenario kept on the page: in the table under its name, computed as the run computes scenarios
+    kept = Choice(report.wave, kept=(("What-if 1", tuple({**values, "reps": 30.0}.items())),))
+    res_kept, sec_kept = viewer.part_results(report, "economics", kept)
+    assert list(sec_kept["tables"]["scenarios"][1]["Scenario"])[-1] == "What-if 1"
+    from playbook.parts.economics import prospecting
+
+    assert res_kept["prospecting"]["scenarios"][-1] == prospecting.scenario(
+        data, {**values, "reps": 30.0}, "What-if 1", report.results["settings"]["spend_elasticity"])
+    assert "scenarios kept on this page" in viewer.note(report, "economics", kept)
 
 
 def test_a_whatif_value_that_cannot_be_used_is_one_message(report):
@@ -318,6 +350,48 @@ def test_moving_a_whatif_control_redraws_the_economics_figures(server, page):
     page.get_by_role("button", name="Back to the engagement's figures").click()
     page.wait_for_function("() => !document.querySelector('.pb-rp-stage-economics svg')", timeout=60_000)
     assert static.is_visible()
+
+
+@pytest.mark.browser
+def test_whatif_spend_moves_the_marketing_revenue_shown_as_method_12_says(server, run, page):
+    """Half the marketing spend: the program's modelled revenue is 0.5 ^ spend_elasticity of the run's, shown where
+    the run showed it; the values kept as a scenario join the scenario table with their difference to the plan."""
+    import json
+
+    results = json.loads((run[1] / "results.json").read_text(encoding="utf-8"))
+    spent, earned = results["prospecting"]["marketing"]["cost"], results["prospecting"]["marketing"]["revenue"]
+    expected = earned * 0.5 ** results["settings"]["spend_elasticity"]
+    _open(page, server[3])
+
+    def marketing_row(where: str) -> list[str]:
+        row = page.locator(f"{where} table").first.locator("tr", has_text="Marketing leads")
+        return row.locator("td").all_inner_texts()
+
+    assert marketing_row("#pb-static-economics")[1:4:2] == [formats.money(spent, compact=True),
+                                                            formats.money(earned, compact=True)]
+    spend = page.get_by_label("Marketing spend ($)")
+    spend.fill(str(spent / 2))
+    spend.press("Enter")
+    page.wait_for_selector(".pb-rp-stage-economics svg", timeout=60_000)
+    assert marketing_row(".pb-rp-stage-economics")[1:4:2] == [formats.money(spent / 2, compact=True),
+                                                              formats.money(expected, compact=True)]
+    assert formats.money(expected, compact=True) != formats.money(earned, compact=True)
+    shown = page.inner_text(".pb-rp-stage-economics")
+    assert "With the values above (marketing spend $240K)" in shown and "the current plan costs" in shown
+    page.get_by_role("button", name="Keep these values as a scenario").click()
+    page.wait_for_function("() => document.querySelector('.pb-rp-stage-economics').innerText.includes('What-if 1')",
+                           timeout=60_000)
+    reps = page.get_by_label("Quota-carrying reps")
+    reps.fill("30")
+    reps.press("Enter")
+    page.wait_for_function("() => document.querySelector('.pb-rp-stage-economics').innerText.includes('30 reps')",
+                           timeout=60_000)
+    table = page.locator(".pb-rp-stage-economics table", has_text="Cost against the current plan")
+    names = table.locator("tbody tr td:first-child").all_inner_texts()
+    assert names == ["Current plan", "Marketing budget up a quarter", "Two more reps", "What-if 1", "The values above"]
+    kept = table.locator("tr", has_text="What-if 1").locator("td").all_inner_texts()
+    assert kept[1] == "marketing spend $240K" and kept[5].startswith("-$")
+    assert DEVELOPER.findall(page.inner_text(".pb-rp-stage-economics")) == []
 
 
 @pytest.mark.browser

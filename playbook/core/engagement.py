@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from playbook.core import firm as firm_mod
 from playbook.core import schema
 from playbook.core import settings as settings_mod
 from playbook.core.errors import UserError
@@ -28,10 +30,19 @@ class Respondent:
     name: str
     side: str
     role: str
+    email: str = ""
 
     @property
     def is_leader(self) -> bool:
         return self.role == "leader"
+
+
+@dataclass(frozen=True)
+class Wave:
+    """What engagement.yaml says of one wave: its last day to answer, and its own reminders (None: the setting)."""
+
+    deadline: date | None = None
+    reminders: tuple[int, ...] | None = None
 
 
 @dataclass
@@ -43,6 +54,27 @@ class Engagement:
     period: str
     respondents: list[Respondent]
     settings: dict[str, Any] = field(default_factory=dict)
+    consultant_email: str = ""
+    waves: dict[str, Wave] = field(default_factory=dict)
+    firm: firm_mod.Firm | None = None
+
+    def wave(self, name: str | None = None) -> Wave:
+        """What engagement.yaml says of wave ``name`` (default: the period); an empty Wave when nothing."""
+        return self.waves.get(name or self.period, Wave())
+
+    def reminders(self, name: str | None = None) -> tuple[int, ...]:
+        """The days before wave ``name``'s deadline when reminders go out, latest first."""
+        days = self.wave(name).reminders
+        days = days if days is not None else tuple(self.settings.get("reminders") or ())
+        return tuple(sorted(set(days), reverse=True))
+
+    @property
+    def contact(self) -> str:
+        """The address respondents can write to: the consultant's, else the firm's contact or reply address."""
+        if self.consultant_email:
+            return self.consultant_email
+        f = self.firm
+        return (f.contact or (f.mail.reply_to if f.mail else "")) if f is not None else ""
 
     @property
     def store_path(self) -> Path:
@@ -90,7 +122,8 @@ def _respondents(raw: list[dict[str, Any]], source: str) -> list[Respondent]:
             raise UserError(f"{source}: respondents[{n}].id '{rid}' is used twice (first in respondents[{first[rid]}]); "
                             "ids must be unique.")
         first[rid] = n
-        out.append(Respondent(rid, _text(entry["name"]), entry["side"], entry.get("role", "member")))
+        out.append(Respondent(rid, _text(entry["name"]), entry["side"], entry.get("role", "member"),
+                              _text(entry.get("email"))))
     for side in SIDES:
         leaders = [r.id for r in out if r.side == side and r.is_leader]
         if len(leaders) > 1:
@@ -127,16 +160,49 @@ def load(path: str | Path | None = None) -> Engagement:
     config = folder / CONFIG
     data = _read(config)
     source = str(config)
+    _dates_as_text(data)
     schema.check(data, "engagement", source)
+    firm = firm_mod.for_folder(folder)
+    consultant = _text(data.get("consultant"))
+    settings = settings_mod.resolve(data.get("settings"), source, firm)
+    if not settings.get("firm_name"):  # no firm named anywhere: the consultant is, never a made-up firm
+        settings["firm_name"] = consultant
     return Engagement(
         path=folder.resolve(),
         id=data["id"],
         client=_text(data["client"]),
-        consultant=_text(data.get("consultant")),
+        consultant=consultant,
         period=_text(data["period"]),
         respondents=_respondents(data["respondents"], source),
-        settings=settings_mod.resolve(data.get("settings"), source),
+        settings=settings,
+        consultant_email=_text(data.get("consultant_email")),
+        waves=_waves(data.get("waves"), source),
+        firm=firm,
     )
+
+
+def _dates_as_text(data: Any) -> None:
+    """YAML reads ``deadline: 2026-12-18`` as a date: the schema checks it as the text it was written as."""
+    waves = data.get("waves") if isinstance(data, dict) else None
+    for entry in (waves.values() if isinstance(waves, dict) else ()):
+        if isinstance(entry, dict) and isinstance(entry.get("deadline"), date):
+            entry["deadline"] = entry["deadline"].isoformat()
+
+
+def _waves(raw: dict[Any, Any] | None, source: str) -> dict[str, Wave]:
+    out = {}
+    for name, entry in (raw or {}).items():
+        entry = entry or {}
+        deadline = None
+        if entry.get("deadline"):
+            try:
+                deadline = date.fromisoformat(entry["deadline"])
+            except ValueError:
+                raise UserError(f"{source}: 'waves.{name}.deadline' is {entry['deadline']!r}, which is not a day of "
+                                "the calendar; it must be a date written YYYY-MM-DD, such as 2026-12-18.") from None
+        days = entry.get("reminders")
+        out[_text(name)] = Wave(deadline, tuple(days) if days is not None else None)
+    return out
 
 
 def workspace_folders(path: str | Path) -> list[Path]:

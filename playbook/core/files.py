@@ -30,6 +30,14 @@ def read_text(path: Path) -> str:
                         "save it as UTF-8.") from None
 
 
+def uncommented(text: str) -> tuple[str, bool]:
+    """``text`` with its comment lines (first non-blank character ``#``) left blank, so every other line keeps its
+    number; and whether it had any (``playbook new`` writes its data files with comments above their header)."""
+    lines = text.split("\n")
+    kept = ["" if line.lstrip().startswith("#") else line for line in lines]
+    return "\n".join(kept), kept != lines
+
+
 def safe_cell(value: object) -> object:
     """``value`` as a spreadsheet shows it, never run: text that starts like a formula gets a leading quote.
 

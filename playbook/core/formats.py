@@ -194,25 +194,28 @@ def _compact_rounded(v: float, digits: int) -> float | None:
     return v
 
 
-def _compact_digits(v: float) -> int:
-    return 1 if abs(v) >= 1_000_000 else 0
+def _compact_digits(v, digits: int | None = None) -> int:
+    """Decimals of a compact amount: ``digits`` (default 1) from a million up, none below (``$1.2M``, ``$160K``)."""
+    return (1 if digits is None else digits) if abs(v) >= 1_000_000 else 0
 
 
-def money(v, compact: bool = False, cents: bool = False) -> str:
+def money(v, compact: bool = False, cents: bool = False, digits: int | None = None) -> str:
     """An amount in the active currency: ``$1,234,567``, ``1.234.567 €``; cents only below 100 (``$1.98``).
 
     ``cents`` always writes the currency's minor unit (``$1,234.50``: a ratio such as revenue per dollar).
     ``compact`` abbreviates from 10,000 up as the locale does (``$160K``, ``$1.2M``, ``1,2 Mio. €``): the one
-    rule for text, tables and chart axes wherever the exact amount does not matter.
+    rule for text, tables and chart axes wherever the exact amount does not matter. ``digits`` sets the decimals
+    of compact amounts from a million up (``$1.63M``) where figures shown together must tell apart changes of a
+    tenth of a million.
     """
     if _missing(v):
         return "–"
     style = active()
     if compact and abs(v) >= COMPACT_FROM:
-        rounded = _compact_rounded(v, _compact_digits(v))
+        rounded = _compact_rounded(v, _compact_digits(v, digits))
         if rounded is not None:
             return _minus(format_compact_currency(rounded, style.currency, locale=style.locale,
-                                                  fraction_digits=_compact_digits(v)))
+                                                  fraction_digits=_compact_digits(v, digits)))
         # the locale abbreviates nothing at this size (de: 160000 €): the full amount, grouped, reads better
     precision = get_currency_precision(style.currency)
     digits = precision if cents or (abs(v) < 100 and not float(v).is_integer()) else 0
@@ -381,10 +384,12 @@ def day(d: date | datetime | str | None, form: str = "long") -> str:
     if d is None or d == "":
         return "–"
     if isinstance(d, str):
+        text = d.strip()
         try:
-            d = datetime.fromisoformat(d.strip().replace("Z", "+00:00")) if "T" in d else date.fromisoformat(d.strip())
+            d = datetime.fromisoformat(text.replace("Z", "+00:00")) if "T" in text or " " in text else \
+                date.fromisoformat(text)
         except ValueError:
-            return d
+            return text
     if isinstance(d, datetime):
         d = d.date()
     return format_date(d, format=form, locale=active().locale)
@@ -485,3 +490,66 @@ def money_axis_label() -> str:
     if prefix:
         return 'format(datum.value, "$~s")'
     return f"format(datum.value, '~s') + {json.dumps(suffix)}"
+
+
+# --- dates and times for people (METHOD §13: the locale's long or medium form, never ISO) -------------------------
+def _zone(tz: str | None):
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(tz or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def moment(value: Any, tz: str | None = None) -> str:
+    """A moment (a stored UTC time) for people, to the minute, in the time zone ``tz`` (default UTC) and the active
+    locale: ``Dec 3, 2026, 9:25 AM UTC`` (en_US), ``03.12.2026, 09:25`` (de_DE, Europe/Berlin). Missing: "–"."""
+    import datetime as dt
+
+    from babel.dates import format_date, format_time
+
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    zone = _zone(tz)
+    local = value.astimezone(zone)
+    locale = active().locale
+    text = f"{format_date(local, 'medium', locale=locale)}, {format_time(local, 'short', locale=locale)}"
+    return f"{text} UTC" if zone.key == "UTC" else text
+
+
+def money_shown(v, compact: bool = False, digits: int | None = None) -> float:
+    """The amount ``money(v, compact)`` shows, as a number: ``money_shown(1_337_000, compact=True)`` is 1,300,000
+    (``$1.3M``). The difference of two shown amounts is what a reader computes from them (METHOD 13)."""
+    if _missing(v):
+        return math.nan
+    style = active()
+    amount = Decimal(str(float(v)))
+    if compact and abs(v) >= COMPACT_FROM:
+        loc = _locale(style.locale)
+        shapes = loc.compact_currency_formats["short"]["other"]
+        for magnitude in sorted((int(m) for m in shapes), reverse=True):  # as Babel picks the compact form
+            zeros = shapes[str(magnitude)].pattern.count("0")
+            if abs(v) >= magnitude and shapes[str(magnitude)].pattern.strip() != "0":
+                unit_size = Decimal(magnitude // 10 ** (zeros - 1))
+                return float(round(amount / unit_size, _compact_digits(v, digits)) * unit_size)
+    precision = get_currency_precision(style.currency)
+    return float(round(amount, precision if abs(v) < 100 and not float(v).is_integer() else 0))
+
+
+def money_change(before, after, compact: bool = True, digits: int | None = None) -> str:
+    """The change from ``before`` to ``after`` as the two amounts are shown (``money(x, compact, digits=digits)``),
+    signed: ``$1.3M`` to ``$1.5M`` is ``+$200K``; a change too fine for the compact form is written in full."""
+    if _missing(before) or _missing(after):
+        return "–"
+    change = money_shown(after, compact, digits) - money_shown(before, compact, digits)
+    fits = compact and money_shown(abs(change), True, digits) == abs(change)
+    text = money(abs(change), compact=fits, digits=digits)
+    symbols = _locale(active().locale).number_symbols["latn"]
+    if change > 0:
+        return symbols["plusSign"] + text
+    return symbols["minusSign"] + text if change < 0 else text

@@ -113,13 +113,16 @@ def _kind(text: str) -> str:
 
 
 def logo_uri(eng) -> str:
-    """The engagement's logo.png or logo.jpg as a data URI (at most 512 KiB; no SVG, it could hold script)."""
+    """The engagement's logo.png or logo.jpg (else the firm's) as a data URI (at most 512 KiB; no SVG, it could
+    hold script)."""
     import base64
 
-    for name, mime in (("logo.png", "image/png"), ("logo.jpg", "image/jpeg"), ("logo.jpeg", "image/jpeg")):
-        path = eng.path / name
-        if path.is_file() and path.stat().st_size <= 512 * 1024:
-            data = path.read_bytes()
-            if data[:4] == b"\x89PNG" or data[:3] == b"\xff\xd8\xff":
+    from playbook.core.firm import logo_path
+
+    path = logo_path(eng)
+    if path is not None and path.stat().st_size <= 512 * 1024:
+        data = path.read_bytes()
+        for magic, mime in ((b"\x89PNG", "image/png"), (b"\xff\xd8\xff", "image/jpeg")):
+            if data.startswith(magic):
                 return f"data:{mime};base64," + base64.b64encode(data).decode("ascii")
     return ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-from datetime import date
+from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -13,6 +13,8 @@ from playbook.core import settings
 from playbook.core.engagement import is_slug, load
 from playbook.core.errors import UserError
 from playbook.core.resources import templates_dir
+
+DEADLINE_DAYS = 21  # a new engagement's first deadline: three weeks from today, to be changed
 
 
 def _slug(name: str) -> str:
@@ -23,18 +25,26 @@ def _quarter(today: date) -> str:
     return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
 
 
-def _settings_block() -> str:
-    """The commented defaults file, every setting commented out with what it accepts (from the schema)."""
+def _settings_block(firm_settings: dict | None = None) -> str:
+    """The commented defaults file, every setting commented out with what it accepts (from the schema); a setting
+    the firm's profile gives shows the firm's value."""
+    import json
+
     text = resources.files("playbook").joinpath("data/defaults.yaml").read_text("utf-8")
     allowed = {key: rule["x-allowed"] for key, rule in settings.declared().items()}
+    firm_settings = firm_settings or {}
     lines = []
     for line in text.splitlines():
         if not line.strip():
             continue
         if line.startswith("#"):
             lines.append("  " + line)
+            continue
+        key = line.split(":", 1)[0].strip()
+        if key in firm_settings:
+            line = f"{key}: {json.dumps(firm_settings[key], ensure_ascii=False)}"
+            lines.append(f"  # {line:<36} # from your firm's profile (firm.yaml); {allowed[key]}")
         else:
-            key = line.split(":", 1)[0].strip()
             lines.append(f"  # {line:<36} # {allowed[key]}")
     return "\n".join(lines)
 
@@ -51,6 +61,9 @@ def scaffold(directory: Path, client: str, eid: str | None = None, consultant: s
     eid = eid if eid is not None else _slug(directory.resolve().name)
     if not is_slug(eid):
         raise UserError(f"--id {eid!r} is not allowed; use lowercase letters, digits and hyphens (e.g. 'acme-2026').")
+    from playbook.core.firm import for_folder
+
+    firm = for_folder(directory)  # the firm's profile beside the new folder (or PLAYBOOK_FIRM), checked first
     src = templates_dir() / "engagement"
     parent = directory.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
@@ -64,7 +77,8 @@ def scaffold(directory: Path, client: str, eid: str | None = None, consultant: s
             (src / "engagement.yaml.j2").read_text("utf-8"))
         (staging / "engagement.yaml").write_text(template.render(
             eid=eid, client=client.strip(), consultant=consultant.strip(), period=period or _quarter(date.today()),
-            settings_block=_settings_block()), encoding="utf-8")
+            deadline=(date.today() + timedelta(days=DEADLINE_DAYS)).isoformat(),
+            settings_block=_settings_block(firm.layered() if firm is not None else None)), encoding="utf-8")
         library = templates_dir() / "kpi-library.csv"
         if library.is_file():
             shutil.copy2(library, staging / "kpi-library.csv")

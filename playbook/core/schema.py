@@ -141,6 +141,8 @@ def _walk(root: dict, path: tuple) -> list[dict | None]:
             child = node["items"]
         else:
             child = node.get("properties", {}).get(step)
+            if child is None and isinstance(node.get("additionalProperties"), dict):  # a mapping of named entries
+                child = node["additionalProperties"]
         nodes.append(None if child is None else _deref(root, child))
     return nodes
 

@@ -33,10 +33,11 @@ def declared() -> dict[str, dict[str, Any]]:
     return dict(schema.load("engagement")["properties"]["settings"]["properties"])
 
 
-def resolve(overrides: Any, source: str = "engagement.yaml") -> dict[str, Any]:
-    """Defaults merged with ``overrides`` (the ``settings:`` mapping), validated."""
+def resolve(overrides: Any, source: str = "engagement.yaml", firm: Any = None) -> dict[str, Any]:
+    """Defaults, then the firm's settings (``firm``: a ``core.firm.Firm``, checked when read), then ``overrides``
+    (the engagement's ``settings:`` mapping), validated."""
     schema.check(overrides, "engagement", source, at=("settings",))
-    merged = {**defaults(), **(overrides or {})}
+    merged = {**defaults(), **(firm.layered() if firm is not None else {}), **(overrides or {})}
     if merged["symptoms_moderate_max"] < merged["symptoms_low_max"]:
         raise UserError(
             f"{source}: 'settings.symptoms_moderate_max' ({merged['symptoms_moderate_max']}) must be at least "

@@ -40,6 +40,7 @@ from sqlalchemy.exc import DBAPIError
 from playbook.core.store_schema import (
     COLUMNS,
     HEAD,
+    MAILING_COLUMNS,
     MIGRATIONS,
     MODEL,
     PENDING_COLUMNS,
@@ -346,6 +347,51 @@ class Store:
             return c.execute(t.update().where(self._mine(t), t.c.token_hash == token_hash,
                                               t.c.first_opened_at.is_(None)).values(first_opened_at=at)).rowcount == 1
 
+    # --- mails (invitations and reminders) -------------------------------------------------------------------------
+    def claim_mailing(self, respondent: str, wave: str, kind: str, days: int, email: str, *, stale_before: str,
+                      retry_before: str, again: bool = False) -> bool:
+        """Take the mail (``kind``, ``days``) of ``respondent`` for ``wave`` to send it; False when it is not this
+        caller's to send: sent already (unless ``again``), being sent by another sender (claimed after
+        ``stale_before``), or failed after ``retry_before``.
+
+        One row per respondent, wave, kind and days (the table's key), taken under the engagement's write lock: of
+        two servers asking at once, one gets it.
+        """
+        m = MODEL["mailings"]
+        key = (self._mine(m), m.c.respondent == respondent, m.c.wave == wave, m.c.kind == kind, m.c.days == days)
+        stamp = now()
+        with self.transaction() as c:
+            row = c.execute(sa.select(m.c.claimed_at, m.c.sent_at, m.c.failed_at).where(*key)).first()
+            if row is None:
+                c.execute(m.insert().values(engagement=self.engagement, respondent=respondent, wave=wave, kind=kind,
+                                            days=days, email=email, claimed_at=stamp))
+                return True
+            if (row.sent_at is not None and not again) or (row.claimed_at is not None and row.claimed_at > stale_before):
+                return False
+            if row.failed_at is not None and row.failed_at > retry_before and (row.sent_at is None or not again):
+                return False
+            c.execute(m.update().where(*key).values(claimed_at=stamp, email=email))
+        return True
+
+    def finish_mailing(self, respondent: str, wave: str, kind: str, days: int, error: str = "") -> None:
+        """Record how a claimed mail went: sent (``error`` empty), or failed with the server's reason."""
+        m = MODEL["mailings"]
+        key = (self._mine(m), m.c.respondent == respondent, m.c.wave == wave, m.c.kind == kind, m.c.days == days)
+        done = {"sent_at": now(), "sends": m.c.sends + 1, "failed_at": None, "error": ""} if not error else {
+            "failed_at": now(), "error": error[:500]}
+        with self.transaction() as c:
+            c.execute(m.update().where(*key).values(claimed_at=None, attempts=m.c.attempts + 1, **done))
+
+    def mailings(self, wave: str | None = None) -> list[dict]:
+        """Every mail recorded (of one wave, or of all), as dicts of ``MAILING_COLUMNS``; none in an older store."""
+        m = self._t("mailings")
+        if m is None:
+            return []
+        q = sa.select(*(m.c[n] for n in MAILING_COLUMNS)).where(self._mine(m))
+        if wave is not None:
+            q = q.where(m.c.wave == wave)
+        return self._rows(q.order_by(m.c.wave, m.c.respondent, m.c.kind, m.c.days), MAILING_COLUMNS)
+
     # --- reading --------------------------------------------------------------------------------------------------
     def _current_query(self, respondent: str | None = None, wave: str | None = None, item: str | None = None):
         a = self._t("answers")
@@ -456,7 +502,7 @@ class Store:
     def rows_of(self) -> dict[str, list[dict]]:
         """Everything this engagement holds, table by table, oldest first (what ``copy_into`` moves)."""
         return {"answers": self.history(), "tokens": self.tokens(), "submissions": self.submission_rows(),
-                "pending_comments": self.pending_comments()}
+                "pending_comments": self.pending_comments(), "mailings": self.mailings()}
 
     def add_rows(self, rows: dict[str, list[dict]]) -> dict[str, int]:
         """Write ``rows`` (as from ``rows_of``) in one transaction; how many per table."""

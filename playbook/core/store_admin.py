@@ -66,5 +66,7 @@ def copy_into(eng: Engagement, target_url: str) -> dict[str, tuple[int, int]]:
 def _row_key(table: str):
     if table == "tokens":
         return lambda r: (r["token_hash"],)
+    if table == "mailings":
+        return lambda r: (r["respondent"], r["wave"], r["kind"], r["days"])
     cols = {"answers": COLUMNS, "submissions": SUBMISSION_COLUMNS, "pending_comments": PENDING_COLUMNS}[table]
     return lambda r: tuple(r[c] for c in cols)

@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 MIGRATIONS = Path(__file__).with_name("store_migrations")
 # Alembic revisions this version knows, oldest first; the last is the schema the code below expects.
-REVISIONS = ("0001",)
+REVISIONS = ("0001", "0002")
 HEAD = REVISIONS[-1]
 
 COLUMNS = ("respondent", "item", "value", "comment", "source", "wave", "recorded_at")
@@ -23,7 +23,10 @@ TOKEN_COLUMNS = ("token_hash", "respondent", "created_at", "revoked_at", "kind",
                  "first_opened_at")
 PENDING_COLUMNS = ("respondent", "item", "wave", "comment", "recorded_at")
 SUBMISSION_COLUMNS = ("respondent", "wave", "submitted_at")
-TABLES = ("answers", "tokens", "pending_comments", "submissions")
+TABLES = ("answers", "tokens", "pending_comments", "submissions")  # revision 0001's
+MAILING_COLUMNS = ("respondent", "wave", "kind", "days", "email", "claimed_at", "sent_at", "sends", "failed_at",
+                   "error", "attempts")
+ALL_TABLES = (*TABLES, "mailings")  # revision 0002 adds the record of mails
 
 # Errors a store may raise while it is used (a file gone, a server down): callers that must
 # keep going (a served form) catch these.
@@ -89,4 +92,31 @@ def define(metadata: MetaData, engagement_default: str | None = None) -> dict[st
     return {t.name: t for t in (answers, tokens, pending, submissions)}
 
 
-MODEL = define(MetaData())
+def define_mailings(metadata: MetaData, engagement_default: str | None = None) -> Table:
+    """Revision 0002: one row per respondent, wave and mail (the invitation, or the reminder so many days before
+    the deadline), unique, so two servers sharing one database never send the same reminder twice.
+
+    ``claimed_at``: a sender took the row and is sending (cleared when done); ``sent_at``: the last successful
+    send (``sends`` of them); ``failed_at`` and ``error``: the last failure, with the server's reason.
+    """
+    default = {"server_default": engagement_default} if engagement_default else {}
+    return Table(
+        "mailings", metadata,
+        Column("engagement", Text, nullable=False, **default),
+        Column("respondent", Text, nullable=False),
+        Column("wave", Text, nullable=False),
+        Column("kind", Text, sa.CheckConstraint("kind IN ('invitation', 'reminder')"), nullable=False),
+        Column("days", Integer, nullable=False, server_default="0"),  # a reminder's days before the deadline
+        Column("email", Text, nullable=False, server_default=""),
+        Column("claimed_at", Text),
+        Column("sent_at", Text),
+        Column("sends", Integer, nullable=False, server_default="0"),
+        Column("failed_at", Text),
+        Column("error", Text, nullable=False, server_default=""),
+        Column("attempts", Integer, nullable=False, server_default="0"),
+        PrimaryKeyConstraint("engagement", "respondent", "wave", "kind", "days", name="mailings_pkey"),
+    )
+
+
+_METADATA = MetaData()
+MODEL = {**define(_METADATA), "mailings": define_mailings(_METADATA)}

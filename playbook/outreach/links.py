@@ -120,7 +120,7 @@ def _store(eng: Engagement) -> Store:
     return open_store(eng)
 
 
-def _unknown(eng: Engagement, respondent: str) -> UserError:
+def unknown(eng: Engagement, respondent: str) -> UserError:
     return UserError(f"respondent '{respondent}' is not in {eng.path / 'engagement.yaml'}; known respondents: "
                      f"{', '.join(eng.by_id)}.")
 
@@ -128,7 +128,7 @@ def _unknown(eng: Engagement, respondent: str) -> UserError:
 def issue(eng: Engagement, respondent: str, expires_days: int | None = None) -> str:
     """A new link for ``respondent`` (their earlier links keep working); only its hash is stored."""
     if eng.respondent(respondent) is None:
-        raise _unknown(eng, respondent)
+        raise unknown(eng, respondent)
     expires = _expires_at(expires_days)
     token = new_token()
     with _store(eng) as store:

@@ -16,7 +16,7 @@ from pathlib import Path
 from playbook.core.engagement import load
 from playbook.core.errors import UserError
 from playbook.outreach import links
-from playbook.outreach.invitations import links_base
+from playbook.outreach.invitations import base_for, links_base, local_note
 from playbook.run import latest
 
 
@@ -36,8 +36,10 @@ def share(directory: Path, public_url: str | None = None, base_url: str | None =
     if revoke and expires is not None:
         raise UserError("--expires sets how long a new link lasts; it does not go with --revoke.")
     days = links.expiry_days(expires)
-    base = links_base(public_url, base_url)
+    links_base(public_url, base_url)  # the options checked before anything is read
     eng = load(directory)
+    found = base_for(eng, public_url, base_url)
+    base = found.url
     again = f"playbook share {shlex.quote(str(eng.path))}"
     if revoke:
         n = links.revoke_viewers(eng)
@@ -50,4 +52,5 @@ def share(directory: Path, public_url: str | None = None, base_url: str | None =
             f"{_valid_for(days)} It opens while 'playbook serve' runs for this engagement at that address. It is "
             "shown only now (only a hash of it is kept): send it to the people it is meant for.",
             f"To end every viewer link of this engagement: {again} --revoke",
+            *local_note(found),
             links.link(base, eng, token, links.REPORT, key="v")]

@@ -3,8 +3,9 @@
 ``playbook status DIR`` prints the table, ``--csv`` writes it, and the consultant's
 live view (``notebooks/status.ipynb``) shows it and refreshes itself. Everything is
 read from the answer store, without writing: the links issued (only their hashes
-are stored) and when each was first opened, the answers of the wave and the
-submissions. "Answered n of N" counts a respondent's own required questions for
+are stored) and when each was first opened, the mails sent (invited when, reminded
+when and how often, the last failure with the mail server's reason), the answers of
+the wave and the submissions. "Answered n of N" counts a respondent's own required questions for
 the wave (``forms.app_codes``); "don't know" is an answer.
 """
 
@@ -27,9 +28,10 @@ from playbook.outreach import links
 NOT_YET = "not yet"
 REFRESH_SECONDS = 30
 REFRESH_HOURS = 8  # the timer stops after a working day; the button keeps working
-HEADER = ("id", "name", "side", "role", "link issued", "opened", "answered", "submitted")
-CSV_HEADER = ("id", "name", "side", "role", "link_issued", "live_links", "opened", "answered", "required",
-              "submitted_at")
+HEADER = ("id", "name", "side", "role", "link issued", "invited", "reminded", "opened", "answered", "submitted",
+          "last failure")
+CSV_HEADER = ("id", "name", "side", "role", "link_issued", "live_links", "invited_at", "reminders", "reminded_at",
+              "opened", "answered", "required", "submitted_at", "failed_at", "failure")
 
 
 @dataclass
@@ -45,6 +47,28 @@ class Row:
     required: int = 0
     answered_any: bool = False  # any answer at all in the wave
     submitted_at: str | None = None
+    email: str = ""
+    invited_at: str | None = None  # the invitation mail's last successful send
+    reminders: int = 0  # reminder mails sent
+    reminded_at: str | None = None  # the latest of them
+    failed_at: str | None = None  # the last mail that failed (and was not sent since), with the reason
+    failure: str = ""
+
+    @property
+    def invited_text(self) -> str:
+        if self.invited_at:
+            return when(self.invited_at)
+        return NOT_YET if self.email else "no address"
+
+    @property
+    def reminded_text(self) -> str:
+        if not self.reminders:
+            return "no"
+        return f"{self.reminders}x, last {when(self.reminded_at)}"
+
+    @property
+    def failure_text(self) -> str:
+        return f"{when(self.failed_at)}: {self.failure}" if self.failed_at else ""
 
     @property
     def link_text(self) -> str:
@@ -80,16 +104,27 @@ def required_items(side: str) -> list[str]:
     return [item.id for code in codes if code in required for item in instruments()[code].items]
 
 
-def _read(eng: Engagement, wave: str) -> tuple[list[dict], list[dict], dict[str, str]]:
+def _read(eng: Engagement, wave: str) -> tuple[list[dict], list[dict], dict[str, str], list[dict]]:
     with open_store(eng, read_only=True) as store:
-        return store.tokens(), store.current(wave=wave), store.submissions(wave)
+        return store.tokens(), store.current(wave=wave), store.submissions(wave), store.mailings(wave)
+
+
+def _mails(row: Row, mine: list[dict]) -> None:
+    """Fill in what was mailed to one respondent (their rows of ``Store.mailings``)."""
+    invited = [m["sent_at"] for m in mine if m["kind"] == "invitation" and m["sent_at"]]
+    reminded = sorted(m["sent_at"] for m in mine if m["kind"] == "reminder" and m["sent_at"])
+    failed = max((m for m in mine if m["failed_at"]), key=lambda m: m["failed_at"], default=None)
+    row.invited_at = max(invited) if invited else None
+    row.reminders, row.reminded_at = len(reminded), (reminded[-1] if reminded else None)
+    if failed is not None:
+        row.failed_at, row.failure = failed["failed_at"], failed["error"]
 
 
 def table(eng: Engagement, wave: str | None = None, at: datetime | None = None) -> Table:
     """The status of every respondent of ``eng`` for ``wave`` (default: the engagement's period)."""
     wave = wave or eng.period
     at = at or datetime.now(UTC)
-    tokens, answers, submitted = _read(eng, wave)
+    tokens, answers, submitted, mails = _read(eng, wave)
     by_person: dict[str, set[str]] = {}
     for a in answers:
         by_person.setdefault(a["respondent"], set()).add(a["item"])
@@ -102,7 +137,8 @@ def table(eng: Engagement, wave: str | None = None, at: datetime | None = None) 
         rows.append(Row(p.id, p.name, p.side, p.role, links=len(mine), live=sum(links.live(t, at) for t in mine),
                         opened=opened[0] if opened else None,
                         answered=sum(i in items for i in required[p.side]), required=len(required[p.side]),
-                        answered_any=bool(items), submitted_at=submitted.get(p.id)))
+                        answered_any=bool(items), submitted_at=submitted.get(p.id), email=p.email))
+        _mails(rows[-1], [m for m in mails if m["respondent"] == p.id])
     rates = [SideRate(side, len(mine), sum(bool(r.submitted_at) for r in mine), sum(r.answered_any for r in mine))
              for side in SIDES if (mine := [r for r in rows if r.side == side])]
     return Table(wave, rows, rates)
@@ -116,8 +152,8 @@ def when(stamp: str | None) -> str:
 
 
 def cells(row: Row) -> tuple[str, ...]:
-    return (row.id, row.name, row.side, row.role, row.link_text, when(row.opened), row.answered_text,
-            when(row.submitted_at))
+    return (row.id, row.name, row.side, row.role, row.link_text, row.invited_text, row.reminded_text,
+            when(row.opened), row.answered_text, when(row.submitted_at), row.failure_text)
 
 
 def rate_lines(t: Table) -> list[str]:
@@ -138,8 +174,9 @@ def lines(eng: Engagement, t: Table) -> list[str]:
 
 def write_csv(t: Table, target: Path) -> None:
     """The same table as a CSV for the owner only (mode 0600), written atomically."""
-    rows = [(r.id, r.name, r.side, r.role, "yes" if r.links else "no", r.live, when(r.opened), r.answered,
-             r.required, when(r.submitted_at)) for r in t.rows]
+    rows = [(r.id, r.name, r.side, r.role, "yes" if r.links else "no", r.live, when(r.invited_at), r.reminders,
+             when(r.reminded_at), when(r.opened), r.answered, r.required, when(r.submitted_at),
+             when(r.failed_at) if r.failed_at else "", r.failure) for r in t.rows]
     private_csv(target, CSV_HEADER, rows)
 
 

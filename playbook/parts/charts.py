@@ -109,13 +109,19 @@ def theme() -> dict[str, Any]:
     }
 
 
+_REGISTERED = False  # whether the playbook theme is registered with Altair (in this process)
+
+
 def base():
     """Altair, configured for offline SVG rendering (imported lazily: it costs ~0.5 s)."""
     import altair as alt
 
-    if "playbook" not in alt.theme.names():
-        alt.theme.register("playbook", enable=True)(theme)
-    elif alt.theme.active != "playbook":
+    global _REGISTERED
+    if not _REGISTERED:  # theme.names() reads every package's entry points: 10-40 ms, once is enough
+        if "playbook" not in alt.theme.names():
+            alt.theme.register("playbook", enable=True)(theme)
+        _REGISTERED = True
+    if alt.theme.active != "playbook":
         alt.theme.enable("playbook")
     alt.renderers.enable("svg")
     alt.data_transformers.disable_max_rows()

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from playbook.core.errors import UserError
 
-LOGOS = ("logo.png", "logo.jpg", "logo.jpeg")
 DEFAULT_COLOUR = "#1f3a5f"
 
 
@@ -28,17 +27,18 @@ class Brand:
     template_name: str = ""
 
 
-def _logo(folder: Path) -> bytes | None:
-    for name in LOGOS:
-        path = folder / name
-        if not path.is_file():
-            continue
-        data = path.read_bytes()
-        if not (data[:8] == b"\x89PNG\r\n\x1a\n" or data[:3] == b"\xff\xd8\xff") or not _readable(data):
-            raise UserError(f"{path}: not a readable PNG or JPEG image; the logo must be a PNG (logo.png) or a "
-                            "JPEG (logo.jpg) picture, or be removed from the engagement folder.")
-        return data
-    return None
+def _logo(eng) -> bytes | None:
+    """The engagement's logo, else the firm's (``core.firm.logo_path``), checked."""
+    from playbook.core.firm import logo_path
+
+    path = logo_path(eng)
+    if path is None:
+        return None
+    data = path.read_bytes()
+    if not (data[:8] == b"\x89PNG\r\n\x1a\n" or data[:3] == b"\xff\xd8\xff") or not _readable(data):
+        raise UserError(f"{path}: not a readable PNG or JPEG image; the logo must be a PNG (logo.png) or a "
+                        "JPEG (logo.jpg) picture, or be removed.")
+    return data
 
 
 def _readable(data: bytes) -> bool:
@@ -82,7 +82,7 @@ def brand(eng) -> Brand:
     """The engagement's branding, its files checked: a clear UserError for a bad logo or template."""
     s = eng.settings
     return Brand(firm=str(s.get("firm_name") or ""), colour=str(s.get("brand_colour") or DEFAULT_COLOUR),
-                 logo=_logo(eng.path), template=_template(eng.path, str(s.get("deck_template") or "")),
+                 logo=_logo(eng), template=_template(eng.path, str(s.get("deck_template") or "")),
                  template_name=str(s.get("deck_template") or ""))
 
 

@@ -207,6 +207,31 @@ def _row(d: Deck, table, i: int, cells: list[str], h: float, size: float, header
         cell.fill.fore_color.rgb = rgb(d.brand.colour if header else ("#ffffff" if i % 2 else "#f4f7fa"))
 
 
+def _frame_slides(d: Deck, title: str, df) -> None:
+    """A table of formatted text (a DataFrame) over as many slides as it needs; each column's share of the width as
+    its texts ask, within reason."""
+    columns = [str(c) for c in df.columns]
+    rows = [[str(v) for v in rec] for rec in df.itertuples(index=False)]
+
+    def need(i: int) -> float:  # points: no word broken (the header's in bold), a long text wrapped at ~200 pt
+        cells = [r[i] for r in rows]
+        word = max([fit.width(w, 14, bold=True) for w in columns[i].split()]
+                   + [fit.width(w, 14) for t in cells for w in t.split()])
+        return max(word, min(200.0, max(fit.width(t, 14) for t in cells))) + 16
+
+    widths = [need(i) for i in range(len(columns))]
+    _table_slides(d, title, [(c, w / sum(widths)) for c, w in zip(columns, widths)], rows)
+
+
+def _economics_tables(d: Deck, r: dict[str, Any], name: str) -> None:
+    """The economics part's table ``name`` (the scenarios, the revenue table) on slides of its own, if the run has it."""
+    from playbook.parts.economics.views import deck_tables
+
+    found = deck_tables(r).get(name)
+    if found is not None:
+        _frame_slides(d, *found)
+
+
 def _plan_slides(d: Deck, r: dict[str, Any], snap) -> None:
     """The action plan when the run has one, else the credibility next steps: items by their short statements,
     due dates for people, a done action's change as "what moved" shows it (``actions.views.plan_rows``)."""
@@ -252,8 +277,11 @@ def render(results: dict[str, Any], notebooks: Path, b: Brand, snap=None, today:
         for sec in sections(results, notebooks):
             if sec["content"] is not None:
                 _part_slides(d, sec)
+                if sec["part"] == "economics":
+                    _economics_tables(d, results, "scenarios")
         _plan_slides(d, results, snap)
         _appendix(d, results)
+        _economics_tables(d, results, "bridge")
     return d.prs
 
 

@@ -201,22 +201,14 @@ def _actions(r: dict) -> list[Point]:
 
 
 def _hire(r: dict) -> Point:
-    p = r.get("prospecting")
-    h = (p or {}).get("hire_alternative")
-    if not h:
+    """Whether to move budget between marketing leads and more reps: only as far as the experiment supports it
+    (METHOD 12; the part's own verdict, ``economics.words.recommendation``)."""
+    from playbook.parts.economics.words import recommendation
+
+    verdict = recommendation(r)
+    if verdict is None:
         return Point("Hire or leads", "Not assessed: the engagement has no prospecting economics.", "none")
-    m = p.get("marketing") or {}
-    reps = number(h.get("extra_reps") or 0, 1)
-    if h.get("marketing_beats_hiring") is None:
-        return Point("Hire or leads", "The program cannot be compared with hiring on these numbers (no reps or no "
-                     "cost per rep to price the extra reps).", "none")
-    if h.get("marketing_beats_hiring"):
-        return Point("Hire or leads", f"Invest in marketing leads. The program brings {_cash(m.get('revenue'))} in "
-                     f"revenue; spending its {_cash(m.get('cost'))} on {reps} extra reps would bring about "
-                     f"{_cash(h.get('revenue'))}.", "good")
-    return Point("Hire or leads", f"Hiring wins on these numbers: {reps} extra reps for the program's "
-                 f"{_cash(m.get('cost'))} would bring about {_cash(h.get('revenue'))}, against "
-                 f"{_cash(m.get('revenue'))} from marketing leads.", "watch")
+    return Point("Hire or leads", *verdict)
 
 
 def _attribution(r: dict) -> Point:
@@ -225,9 +217,14 @@ def _attribution(r: dict) -> Point:
         return Point("Marketing's share of revenue", "Not assessed: the engagement has no deal list.", "none")
     if a.get("sourced_share") is None:
         return Point("Marketing's share of revenue", "No won deals yet, so no revenue can be attributed.", "info")
+    from playbook.parts.economics.words import period
+
     return Point("Marketing's share of revenue",
-                 f"Marketing sourced {share(a['sourced_share'])} of won revenue ({_cash(a.get('sourced_revenue'))}) "
-                 f"and influenced {share(a.get('influenced_share'))} ({_cash(a.get('influenced_revenue'))}).", "info")
+                 _("Marketing sourced %(sourced_share)s of the won revenue the deal list records for %(period)s "
+                   "(%(sourced)s) and influenced %(influenced_share)s (%(influenced)s).",
+                   sourced_share=share(a["sourced_share"]), period=period(a), sourced=_cash(a.get("sourced_revenue")),
+                   influenced_share=share(a.get("influenced_share")), influenced=_cash(a.get("influenced_revenue"))),
+                 "info")
 
 
 def _experiment(r: dict) -> Point:
@@ -237,7 +234,10 @@ def _experiment(r: dict) -> Point:
     lift, rel, p = e.get("lift"), e.get("relative_lift"), e.get("p_value")
     if lift is None:
         return Point("Lead experiment", "The experiment has too little data for a result.", "info")
-    text = f"Reps given marketing leads sold {_cash(abs(lift))} {'more' if lift >= 0 else 'less'} per rep on average"
+    text = (_("In the experiment, reps given marketing leads sold %(amount)s more per rep on average (recorded "
+              "revenue)", amount=_cash(abs(lift))) if lift >= 0 else
+            _("In the experiment, reps given marketing leads sold %(amount)s less per rep on average (recorded "
+              "revenue)", amount=_cash(abs(lift))))
     text += f" ({share(rel, signed=True)})" if rel is not None else ""
     if p is None or e.get("ci_low") is None:
         return Point("Lead experiment", text + "; no confidence interval can be computed.", "info")
@@ -310,6 +310,13 @@ SETTINGS = {
                        lambda v: _("a side's figure for a statement needs %(n)s or more answers", n=v)),
     "kpi_watch": (N_("KPI status: watch"), lambda v: _("attainment from %(watch)s up to %(goal)s; below is off track",
                                                        watch=share(v), goal=share(1))),
+    "spend_elasticity": (N_("Marketing spend and opportunities"), lambda v: _(
+        "in a what-if or scenario, the program's opportunities follow its spend to the power %(e)s (doubling the "
+        "spend brings %(factor)s times the opportunities)", e=number(v, None), factor=number(2 ** v, 2))),
+    "hire_ramp": (N_("A new rep's first year"), lambda v: _(
+        "a new rep sells %(share)s of what a tenured rep sells (the hire alternative)", share=share(v))),
+    "reminders": (N_("Reminders to answer"), lambda v: _("%(days)s days before the deadline",
+                                                        days=_(" and ").join(str(d) for d in v)) if v else _("none")),
     "firm_name": (N_("Firm named on the report"), lambda v: v or _("none")),
     "brand_colour": (N_("Firm colour in the deck"), lambda v: _(colour_name(v))),
     "deck_template": (N_("Slide design of the deck"),
@@ -333,9 +340,24 @@ FIXED = [
     ("KPI to date", "goals and actuals over the periods with an actual, summed for counts and money, averaged "
                     "otherwise, unless the metric's definition says otherwise"),
     ("Prospecting baseline", "cold calling when listed, else all prospecting together"),
-    ("Hire alternative", "the program's cost spent on reps instead, at the reps' current revenue per rep"),
+    (N_("Modelled and recorded revenue"), N_(
+        "modelled: opportunities × win rate × deal size from the prospecting figures; recorded: won deals in the "
+        "deal list, in all, by source and influenced by marketing; both for the period the prospecting figures "
+        "name")),
+    (N_("What-if and scenarios"), N_(
+        "prospecting opportunities change with reps × share of time spent prospecting, marketing opportunities with "
+        "the spend (see the setting above); win rates and deal sizes stay; costs and revenues are computed again")),
+    (N_("Hire alternative"), N_(
+        "the program's cost spent on reps instead: each sells what a rep sold on their own (won deals sourced by "
+        "sales per rep; without a deal list, prospecting revenue per rep), times a new rep's first year (see the "
+        "setting above)")),
     ("Marketing-influenced revenue", "won deals sourced by marketing or with at least one marketing touch"),
-    ("Prospecting sensitivity", "share of rep time prospecting from 20% to 40% in steps of 5 points"),
+    (N_("How sure the measurement is"), N_(
+        "the period's prospecting revenue at the cost of a true share of rep time from 20% to 40% in steps of 5 "
+        "points; the revenue stays, only the cost changes")),
+    (N_("Moving budget"), N_(
+        "recommended only when the lead experiment, if there is one, supports it (p < 0.05 and a positive lift); "
+        "otherwise: not proven yet, test first, with the reps per group the test needs")),
     ("Lead experiment", "Welch's t-test; 95% confidence interval; a result is called real when p < 0.05"),
 ]
 
@@ -354,7 +376,7 @@ def rules(settings: dict[str, Any], defaults: dict[str, Any] | None = None) -> l
         out.append({"rule": label, "value": text, "setting": key,
                     "changed": key in defaults and defaults[key] != value,
                     "swatch": str(value) if key == "brand_colour" and colour_name(value) != "–" else ""})
-    out += [{"rule": rule, "value": value, "setting": "", "changed": False, "swatch": ""} for rule, value in FIXED]
+    out += [{"rule": _(rule), "value": _(value), "setting": "", "changed": False, "swatch": ""} for rule, value in FIXED]
     return out
 
 
@@ -384,6 +406,6 @@ def glance(results: dict[str, Any]) -> list[dict[str, str]]:
     p = results.get("prospecting")
     if p and (p.get("marketing") or {}).get("revenue_per_dollar") is not None:
         out.append({"value": money(p["marketing"]["revenue_per_dollar"], cents=True),
-                    "label": f"revenue per marketing {unit()}",
+                    "label": _("modelled revenue per marketing %(unit)s", unit=unit()),
                     "tone": "info"})
     return out

@@ -111,7 +111,10 @@ def _assemble(folder: Path, snap: Snapshot, parts: list[Part], progress: Callabl
         deck.build(folder, snap, branding)
     notes: list[str] = []
     pdf_path = None
-    if make_pdf:
+    if make_pdf and printer.chromium() is None:  # one message, not "printing" and then "no Chromium"
+        printer.pdf(html_path, folder / "report.pdf")  # removes an older PDF that would contradict the new report
+        notes.append(printer.CHROMIUM_HELP)
+    elif make_pdf:
         progress("Printing report.pdf with headless Chromium")
         try:
             pdf_path = printer.pdf(html_path, folder / "report.pdf")
@@ -136,8 +139,8 @@ def run(directory: str | Path, out: str | Path, progress: Callable[[str], None] 
     running = None
     try:
         snap_path = snapshots.save(snap, tmp / snapshots.FILE)
-        names = [p.name for p in parts]
-        progress(f"Running {len(parts)} notebook(s) for {eng.client} ({eng.id}): {', '.join(names)}")
+        names = list(dict.fromkeys(p.notebook for p in parts))  # named as the "done" lines name them
+        progress(f"Running {len(names)} notebook(s) for {eng.client} ({eng.id}): {', '.join(names)}")
         running = Running(eng, parts, tmp / "notebooks", snap_path, progress, workers)
         failed = [o for o in running.wait() if o.error]
         if failed:

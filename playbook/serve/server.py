@@ -160,6 +160,7 @@ def serve(path: Path, port: int = 8866, host: str = "127.0.0.1", echo: Callable[
     engagements = [load(p) for p in workspace_engagements(path)]
     for eng in engagements:  # forms must be able to save: the store made if missing, else one message, no server
         check_store(eng)
+    _deadline_notes(engagements, echo)
     for eng in engagements:  # answers collected on paper reach the store before any page opens
         if eng.file(RESPONSES) and writable(eng):
             added, _ = import_file(eng)
@@ -183,13 +184,58 @@ def serve(path: Path, port: int = 8866, host: str = "127.0.0.1", echo: Callable[
                 echo(f"    {title:<22} {links.link(base, eng, token, nb, key='c')}")
     echo("Respondent links: playbook invite ENGAGEMENT RESPONDENT (or --all); consultant links that last across "
          "restarts: playbook invite ENGAGEMENT --consultant NAME; who has answered: playbook status ENGAGEMENT.")
+    clock = reminder_clock(path, engagements, where, echo)
     with tempfile.TemporaryDirectory(prefix="playbook-serve-") as config_dir:
         voila_config(Path(config_dir), idle_timeout, preheat, max_kernels,
                      server_hosts(host, where.public_url if where.proxied else None))
+        env["IPYTHONDIR"] = str(quiet_kernels(Path(config_dir)))
         try:
             return subprocess.call(voila_command(port, host, Path(config_dir), where.base_url), env=env)
         except KeyboardInterrupt:
             return 0
+        finally:
+            if clock is not None:
+                clock.stop()
+
+
+def _deadline_notes(engagements: list, echo: Callable[[str], None]) -> None:
+    """A deadline before its wave's first answer is a note at start (likely a wrong date), never a refusal."""
+    from playbook.outreach.reminders import deadline_notes
+
+    for eng in engagements:
+        for note in deadline_notes(eng):
+            echo(f"note: {eng.id}: {note}")
+
+
+def quiet_kernels(config_dir: Path) -> Path:
+    """An IPython folder for the server's kernels whose config logs only errors: every kernel would otherwise
+    warn that it talks to the server over TCP on 127.0.0.1 without encryption, a line a consultant cannot act
+    on (the server and its kernels share one machine). Its history database stays in the server's temp folder."""
+    folder = config_dir / "ipython"
+    profile = folder / "profile_default"
+    profile.mkdir(parents=True, exist_ok=True)
+    (profile / "ipython_kernel_config.json").write_text(json.dumps({"IPKernelApp": {"log_level": "ERROR"}}),
+                                                       encoding="utf-8")
+    return folder
+
+
+def reminder_clock(path: Path, engagements: list, where: Address, echo: Callable[[str], None]):
+    """Start sending due reminders from this server (``outreach/schedule.py``) when any engagement can mail them;
+    one line says so, or why not. None when nothing is started."""
+    from playbook.outreach.schedule import ReminderClock
+
+    mailing = [e for e in engagements if e.firm is not None and e.firm.mail is not None]
+    if not mailing:
+        return None
+    if not where.proxied:
+        echo(f"Reminders are not mailed by this server: its links ({where.public_url}) open only on this machine; "
+             "start it with --public-url, or set public_url in firm.yaml.")
+        return None
+    echo(f"Reminders are mailed through {mailing[0].firm.mail.host} when due (waves with a deadline; who was sent "
+         "what: playbook status ENGAGEMENT).")
+    clock = ReminderClock(path, where.public_url, echo)
+    clock.start()
+    return clock
 
 
 # What a consultant's link opens: the client's report with the consultant's own tools (who has answered,

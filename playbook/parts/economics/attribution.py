@@ -1,9 +1,9 @@
-"""Marketing-sourced and marketing-influenced revenue from closed deals (METHOD 4).
+"""Won revenue as recorded in the deal list: in all, by source, and marketing-sourced and -influenced (METHOD 4, 12).
 
 ``deals.csv``: ``deal_id,rep,amount,won,source,marketing_touches``. Validation is
 vectorised (pandas), so a CRM export of a few hundred thousand deals is checked in
 well under a second; the message names the first bad row, counted like a
-spreadsheet (header row 1, first deal row 2).
+spreadsheet (header row 1, first deal row 2). Lines starting with ``#`` are comments.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
-from playbook.core.files import read_text
+from playbook.core.files import read_text, uncommented
 
 FILE = "deals.csv"
 COLUMNS = ("deal_id", "rep", "amount", "won", "source", "marketing_touches")
@@ -55,12 +55,18 @@ def _number(series):
 def _read(path: Path):
     import pandas as pd
 
-    text = read_text(path)
+    text, commented = uncommented(read_text(path))
     if not text.strip():
+        if commented:
+            return None
         raise UserError(f"{path.name}: the file is empty; it needs a header row with {', '.join(COLUMNS)}.")
+    # the header: the first line that is neither blank nor a comment
+    lines = text.split("\n")
+    first = next(i for i, line in enumerate(lines) if line.strip())
     try:
         # header=None: a row with more fields than the header is an error, never a silent index column
-        df = pd.read_csv(io.StringIO(text), header=None, dtype=object, keep_default_na=False, skip_blank_lines=False)
+        df = pd.read_csv(io.StringIO("\n".join(lines[first:])), header=None, dtype=object, keep_default_na=False,
+                         skip_blank_lines=False)
     except pd.errors.ParserError as exc:
         raise UserError(f"{path.name}: not a valid CSV file ({str(exc).strip()}); each row needs as many "
                         "comma-separated values as the header.") from None
@@ -75,18 +81,23 @@ def _read(path: Path):
     df = df[list(COLUMNS)].fillna("")
     for c in COLUMNS:
         df[c] = _map_unique(df[c], str.strip)
-    df.index = df.index + 1  # spreadsheet row numbers: the header is row 1
+    df.index = df.index + first + 1  # spreadsheet row numbers: the file's first line is row 1
     df = df[(df != "").any(axis=1)]
     if df.empty:
+        if commented:
+            return None  # the header as ``playbook new`` writes it: not filled in yet
         raise UserError(f"{path.name}: the file has a header but no deals; add one row per deal or remove the file.")
     return df
 
 
 def parse(path: Path):
-    """The validated deals of a ``deals.csv`` as a DataFrame (amount float, won bool, touches int)."""
+    """The validated deals of a ``deals.csv`` as a DataFrame (amount float, won bool, touches int); None when the
+    file holds only comments and its header (as ``playbook new`` writes it)."""
     import pandas as pd
 
     df = _read(path)
+    if df is None:
+        return None
     amount = _number(df["amount"])
     touches = _number(df["marketing_touches"])
     won = _map_unique(df["won"], str.lower)
@@ -129,7 +140,8 @@ def _share(part: float, whole: float) -> float | None:
 
 
 def evaluate(deals) -> dict[str, Any]:
-    """The ``attribution`` block of results.json: sourced and influenced revenue and their shares."""
+    """The ``attribution`` block of results.json: won revenue recorded in the deal list, in all and by source, and
+    marketing's sourced and influenced revenue with their shares (METHOD 4, 12)."""
     won = deals[deals["won"]]
     total = float(won["amount"].sum())
     sourced = float(won.loc[won["source"].eq("marketing"), "amount"].sum())
@@ -143,6 +155,6 @@ def evaluate(deals) -> dict[str, Any]:
         "won_revenue": total,
         "deals": int(len(deals)),
         "won_deals": int(len(won)),
-        "won_by_source": {s: float(by_source.get(s, 0.0)) for s in SOURCES},
+        "by_source": {s: float(by_source.get(s, 0.0)) for s in SOURCES},
     }
 

@@ -16,12 +16,15 @@ from typing import Any
 
 from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
-from playbook.core.files import read_text
+from playbook.core.files import read_text, uncommented
 
 FILE = "experiment.csv"
 COLUMNS = ("rep", "group", "revenue")
 GROUPS = ("treatment", "control")
 MIN_PER_GROUP = 2  # a standard deviation needs two reps
+TARGET_LIFT = 0.15  # the smallest lift worth detecting when the experiment saw none (the planner's default)
+# The planner's starting values when the engagement has no figures of its own to start from.
+PLANNER = {"reps": 24, "target_lift": TARGET_LIFT, "control_mean": 420000.0, "control_sd": 87000.0, "seed": 2026}
 
 
 def _revenue(value: str, at: str, rep: str) -> float:
@@ -36,14 +39,18 @@ def _revenue(value: str, at: str, rep: str) -> float:
 
 
 def _rows(text: str, name: str):
-    """``(row number, rep, group, revenue)`` for each non-blank row, each checked on its own."""
-    reader = csv.DictReader(io.StringIO(text))
+    """``(row number, rep, group, revenue)`` for each non-blank row, each checked on its own; rows are numbered
+    by the file's lines (the first line is row 1), blank and comment lines included."""
+    lines = text.split("\n")
+    first = next(i for i, line in enumerate(lines) if line.strip())  # the header
+    reader = csv.DictReader(io.StringIO("\n".join(lines[first:])))
     header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise UserError(f"{name}: column {', '.join(missing)} is missing; the columns are {', '.join(COLUMNS)}.")
     reader.fieldnames = header
-    for n, raw in enumerate(reader, start=2):
+    for raw in reader:
+        n = first + reader.line_num
         row = {k: (v or "").strip() for k, v in raw.items() if k in COLUMNS}
         if not any(row.values()):
             continue
@@ -56,10 +63,13 @@ def _rows(text: str, name: str):
         yield n, rep, group.lower(), _revenue(row.get("revenue", ""), at, rep)
 
 
-def parse(path: Path) -> dict[str, list[float]]:
-    """Validated revenue per group, ``{"treatment": [...], "control": [...]}``, from an experiment file."""
-    text = read_text(path)
+def parse(path: Path) -> dict[str, list[float]] | None:
+    """Validated revenue per group, ``{"treatment": [...], "control": [...]}``, from an experiment file; None when
+    it holds only comments and its header (as ``playbook new`` writes it)."""
+    text, commented = uncommented(read_text(path))
     name = path.name
+    if not text.strip() and commented:
+        return None
     if not text.strip():
         raise UserError(f"{name}: the file is empty; it needs a header row with {', '.join(COLUMNS)}.")
     groups: dict[str, list[float]] = {g: [] for g in GROUPS}
@@ -70,6 +80,8 @@ def parse(path: Path) -> dict[str, list[float]]:
                             "each rep belongs to one group once.")
         seen[rep] = n
         groups[group].append(revenue)
+    if not seen and commented:
+        return None
     if not seen:
         raise UserError(f"{name}: the file has a header but no reps; add one row per rep or remove the file.")
     for g, other in (("treatment", "control"), ("control", "treatment")):
@@ -128,7 +140,19 @@ def evaluate(groups: dict[str, list[float]], confidence: float = 0.95) -> dict[s
         "df": _f(dof),
         "significant": None if p is None else p < 1 - confidence,
         **described,
+        **_needed(lift, c),
     }
+
+
+def _needed(lift: float, control: dict[str, Any]) -> dict[str, Any]:
+    """Reps per group a test needs (power 0.8, 5 % level; METHOD 4's design helper) to detect a lift of the size
+    seen, or of ``TARGET_LIFT`` when none was seen: ``needed_per_group`` and the relative lift it is for; None
+    without a positive control mean."""
+    if not (control["mean"] > 0 and math.isfinite(control["sd"])):
+        return {"needed_per_group": None, "needed_for_lift": None}
+    relative = lift / control["mean"] if lift > 0 else TARGET_LIFT
+    return {"needed_per_group": reps_per_group(control["mean"], control["sd"], relative),
+            "needed_for_lift": relative}
 
 
 def parse_reps(text: str | list[str]) -> list[str]:
@@ -182,3 +206,24 @@ def reps_per_group(control_mean: float, control_sd: float, relative_lift: float,
     n = 2 * z**2 * control_sd**2 / delta**2
     return max(MIN_PER_GROUP, math.ceil(n - 1e-9))
 
+
+
+def planner_inputs(results: dict[str, Any]) -> dict[str, Any]:
+    """The experiment planner's starting values from an engagement's results.json blocks: its own figures (METHOD
+    12). With an experiment: its reps, its control group's mean and spread, and the lift it saw (else
+    ``TARGET_LIFT``); without one, the team's reps and the won revenue per rep the deal list records, with the
+    spread of ``PLANNER`` for its size. ``reps`` is a list of names (``rep-01, rep-02, ...``)."""
+    values = dict(PLANNER)
+    e, p, a = results.get("experiment"), results.get("prospecting"), results.get("attribution")
+    if e:
+        values["reps"] = int(e["treatment"]["n"]) + int(e["control"]["n"])
+        values["control_mean"] = float(e["control"]["mean"])
+        values["control_sd"] = float(e["control"]["sd"] or PLANNER["control_sd"])
+        values["target_lift"] = round(float(e.get("needed_for_lift") or TARGET_LIFT), 3)
+    elif p and p.get("reps"):
+        values["reps"] = max(2 * MIN_PER_GROUP, round(p["reps"]))
+        if a and a.get("won_revenue"):
+            values["control_mean"] = float(a["won_revenue"]) / p["reps"]
+            values["control_sd"] = values["control_mean"] * PLANNER["control_sd"] / PLANNER["control_mean"]
+    values["reps"] = ", ".join(f"rep-{i:02d}" for i in range(1, values["reps"] + 1))
+    return values

@@ -2,160 +2,39 @@
 
 Every chart and table takes a results.json block (already aggregated), so a chart
 has a handful of marks however many deals or reps are behind it. The blocks keep
-full precision; tables and chart labels round as they format for people.
+full precision; tables and chart labels round as they format for people: amounts
+compact with the same rule in text, tables and axes, revenue per unit of spend with
+cents (METHOD 13). Every revenue figure names *modelled* or *recorded* and its
+period (METHOD 12); the measurement's sensitivity and the plan's scenarios are
+drawn apart, never on one chart.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from playbook.core.formats import money, money_axis_label, number, share, unit
+from playbook.core.formats import money, money_axis_label, money_change, share, unit
+from playbook.core.i18n import _
 from playbook.parts.charts import PALETTE, base, empty, legend, title
+from playbook.parts.economics.attribution import SOURCES
 from playbook.parts.economics.experiment import GROUPS
 from playbook.parts.economics.model import KEYS
-from playbook.parts.economics.prospecting import MARKETING
-from playbook.parts.economics.words import findings
+from playbook.parts.economics.prospecting import OVERRIDES, SENSITIVITY
+from playbook.parts.economics.words import (
+    PLAN_DIGITS,
+    SOURCE_ROWS,
+    cash,
+    changes,
+    findings,
+    period,
+    reps,
+    scenario_name,
+    source_name,
+)
 
 MONEY = "$,.0f"  # d3: "$" is the client's currency (the charts' theme sets the locale)
+RATIO = "$.2f"  # revenue per unit of spend, with cents
 WIDTH = 420
-
-
-def _sources(result: dict[str, Any]) -> list[dict[str, Any]]:
-    rows = [{**c, "source": c["name"], "kind": "rep prospecting"} for c in result["categories"]]
-    rows.append({**result["marketing"], "source": MARKETING, "kind": "marketing"})
-    return rows
-
-
-def cost_revenue(result: dict[str, Any] | None):
-    """Cost and revenue per source: each prospecting category and the marketing program."""
-    if not result:
-        return empty("Prospecting not assessed")
-    alt = base()
-    import pandas as pd
-
-    rows = [{"source": r["source"], "measure": m, "amount": r[m.lower()] or 0.0}
-            for r in _sources(result) for m in ("Cost", "Revenue")]
-    order = [r["source"] for r in _sources(result)]
-    return (
-        alt.Chart(pd.DataFrame(rows))
-        .mark_bar()
-        .encode(
-            y=alt.Y("source:N", title=None, sort=order),
-            yOffset=alt.YOffset("measure:N", sort=["Cost", "Revenue"]),
-            x=alt.X("amount:Q", title="per period", axis=alt.Axis(labelExpr=money_axis_label())),
-            color=alt.Color("measure:N", title=None, sort=["Cost", "Revenue"],
-                            scale=alt.Scale(range=[PALETTE["sales"], PALETTE["marketing"]]),
-                            legend=legend(["Cost", "Revenue"], WIDTH)),
-            tooltip=["source", "measure", alt.Tooltip("amount:Q", format=MONEY)],
-        )
-        .properties(width=WIDTH, height=alt.Step(12), title=title("Cost and revenue per source", WIDTH, labels=order))
-    )
-
-
-def revenue_per_dollar(result: dict[str, Any] | None):
-    """Revenue per unit of spend (dollar, euro...) per source, with the baseline as a rule."""
-    if not result:
-        return empty("Prospecting not assessed")
-    alt = base()
-    import pandas as pd
-
-    df = pd.DataFrame([{"source": r["source"], "kind": r["kind"], "rpd": r["revenue_per_dollar"]}
-                       for r in _sources(result) if r["revenue_per_dollar"] is not None])
-    if df.empty:
-        return empty("No costs to compare")
-    bars = alt.Chart(df).mark_bar().encode(
-        y=alt.Y("source:N", title=None, sort="-x"),
-        x=alt.X("rpd:Q", title=f"revenue per {unit()} spent", axis=alt.Axis(format="$.2f")),
-        color=alt.Color("kind:N", title=None, sort=["rep prospecting", "marketing"],
-                        scale=alt.Scale(range=[PALETTE["sales"], PALETTE["marketing"]]),
-                        legend=legend(["rep prospecting", "marketing"], WIDTH)),
-        tooltip=["source", alt.Tooltip("rpd:Q", title=f"revenue per {unit()}", format="$.2f")],
-    )
-    chart, heading = bars, f"Revenue per {unit()}, by source"
-    base_rpd = result["baseline"]["revenue_per_dollar"]
-    if base_rpd is not None:
-        label = f"baseline: {result['baseline']['name']}"
-        rule = alt.Chart(pd.DataFrame({"x": [base_rpd], "label": [label]})).mark_rule(
-            color=PALETTE["neutral"], strokeDash=[4, 3]).encode(x="x:Q", tooltip=["label"])
-        chart, heading = bars + rule, f"{heading} (dashed: {label})"
-    return chart.properties(width=WIDTH, height=alt.Step(22), title=title(heading, WIDTH, labels=df["source"]))
-
-
-def sensitivity(result: dict[str, Any] | None):
-    """Revenue per dollar of rep prospecting when reps spend 20% to 40% of their time on it."""
-    if not result:
-        return empty("Prospecting not assessed")
-    alt = base()
-    import pandas as pd
-
-    df = pd.DataFrame([{**s, "series": "rep prospecting"} for s in result["sensitivity"]
-                       if s["revenue_per_dollar"] is not None])
-    mkt = result["marketing"]["revenue_per_dollar"]
-    if df.empty:
-        return empty("No prospecting cost at any share")
-    line = alt.Chart(df).mark_line(point={"color": PALETTE["sales"]}, color=PALETTE["sales"]).encode(
-        x=alt.X("prospecting_share:Q", title="share of rep time spent prospecting",
-                axis=alt.Axis(format="%", values=[s["prospecting_share"] for s in result["sensitivity"]])),
-        y=alt.Y("revenue_per_dollar:Q", title=f"revenue per {unit()}", axis=alt.Axis(format="$.2f")),
-        tooltip=[alt.Tooltip("prospecting_share:Q", format=".0%", title="share"),
-                 alt.Tooltip("cost:Q", format=MONEY), alt.Tooltip("revenue_per_dollar:Q", format="$.2f")],
-    )
-    chart = line
-    if mkt is not None:
-        rule = alt.Chart(pd.DataFrame({"y": [mkt], "label": ["marketing leads"]})).mark_rule(
-            color=PALETTE["marketing"], strokeDash=[6, 3]).encode(y="y:Q", tooltip=["label"])
-        chart = line + rule
-    return chart.properties(width=WIDTH, height=220,
-                            title=title("Prospecting return at 20–40% of rep time (dashed: marketing leads)", WIDTH,
-                                        labels=["$0.00"]))
-
-
-def attribution(result: dict[str, Any] | None):
-    """Won revenue: all, marketing-influenced and marketing-sourced."""
-    if not result:
-        return empty("Attribution not assessed")
-    alt = base()
-    import pandas as pd
-
-    df = pd.DataFrame([
-        {"what": "All won revenue", "amount": result["won_revenue"], "share": 1.0 if result["won_revenue"] else None},
-        {"what": "Marketing-influenced", "amount": result["influenced_revenue"], "share": result["influenced_share"]},
-        {"what": "Marketing-sourced", "amount": result["sourced_revenue"], "share": result["sourced_share"]},
-    ])
-    order = list(df["what"])
-    chart = alt.Chart(df).encode(
-        y=alt.Y("what:N", title=None, sort=order),
-        x=alt.X("amount:Q", title="won revenue", axis=alt.Axis(labelExpr=money_axis_label())),
-        tooltip=["what", alt.Tooltip("amount:Q", format=MONEY), alt.Tooltip("share:Q", format=".1%")],
-    )
-    bars = chart.mark_bar().encode(
-        color=alt.Color("what:N", legend=None, sort=order,
-                        scale=alt.Scale(range=[PALETTE["all"], PALETTE["neutral"], PALETTE["marketing"]])))
-    labels = chart.mark_text(align="left", dx=4, fontSize=11).encode(text=alt.Text("share:Q", format=".0%"))
-    return (bars + labels).properties(width=WIDTH, height=alt.Step(26),
-                                      title=title("Sourced and influenced revenue", WIDTH, labels=order))
-
-
-def experiment(result: dict[str, Any] | None):
-    """The lift per rep with its 95% interval, against zero."""
-    if not result:
-        return empty("Experiment not assessed")
-    if result["ci_low"] is None:
-        return empty("No spread within the groups: no interval")
-    alt = base()
-    import pandas as pd
-
-    df = pd.DataFrame([{"what": "lift per rep", "lift": result["lift"], "low": result["ci_low"],
-                        "high": result["ci_high"]}])
-    x_title = "treatment mean − control mean, with its 95% interval"
-    bar = alt.Chart(df).mark_errorbar(ticks=True, color=PALETTE["marketing"]).encode(
-        x=alt.X("low:Q", title=x_title, axis=alt.Axis(labelExpr=money_axis_label())), x2="high:Q",
-        y=alt.Y("what:N", title=None))
-    point = alt.Chart(df).mark_point(filled=True, size=90, color=PALETTE["marketing"]).encode(
-        x="lift:Q", y="what:N", tooltip=[alt.Tooltip("lift:Q", format=MONEY), alt.Tooltip("low:Q", format=MONEY),
-                                  alt.Tooltip("high:Q", format=MONEY)])
-    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color=PALETTE["off_track"], strokeDash=[4, 3]).encode(x="x:Q")
-    return (bar + point + zero).properties(width=WIDTH, height=70, title=title("Lead experiment: lift per rep", WIDTH, labels=df["what"]))
 
 
 def _ratio(v: float | None) -> str:
@@ -163,6 +42,200 @@ def _ratio(v: float | None) -> str:
     return "–" if v is None else money(v, cents=True)
 
 
+def _per_unit() -> str:
+    return _("Revenue per %(unit)s", unit=unit())
+
+
+def _measured(result: dict[str, Any]) -> dict[str, Any]:
+    """The engagement's own plan, whatever a what-if changed: the estimated share of time, the period's prospecting
+    revenue and the marketing program's return (the sensitivity is the measurement's, METHOD 12)."""
+    current = (result.get("scenarios") or [None])[0]
+    if current is None:  # a block without scenarios: the block is the engagement's own plan
+        return {"share": result["prospecting_share"], "revenue": result["total_revenue"],
+                "marketing": result["marketing"]["revenue_per_dollar"]}
+    cost = current["marketing_cost"]
+    return {"share": current["prospecting_share"], "revenue": current["prospecting_revenue"],
+            "marketing": current["marketing_revenue"] / cost if cost else None}
+
+
+def _sources(result: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = [{**c, "source": source_name(c), "kind": _("rep prospecting")} for c in result["categories"]]
+    rows.append({**result["marketing"], "source": _("Marketing leads"), "kind": _("marketing")})
+    return rows
+
+
+def _money_x(title_text: str | None = None, **kw):
+    alt = base()
+    return alt.X("amount:Q", title=title_text, axis=alt.Axis(labelExpr=money_axis_label()), **kw)
+
+
+def _cost_revenue_bars(rows: list[dict[str, Any]], order: list[str], heading: str, tip: str):
+    """Cost and modelled revenue, side by side for each of ``order`` (sources or scenarios)."""
+    alt = base()
+    import pandas as pd
+
+    cost, revenue = _("Cost"), _("Revenue (modelled)")
+    data = pd.DataFrame(rows).assign(measure=lambda d: d["measure"].map({"cost": cost, "revenue": revenue}))
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", title=None, sort=order),
+            yOffset=alt.YOffset("measure:N", sort=[cost, revenue]),
+            x=_money_x(tip),
+            color=alt.Color("measure:N", title=None, sort=[cost, revenue],
+                            scale=alt.Scale(range=[PALETTE["sales"], PALETTE["marketing"]]),
+                            legend=legend([cost, revenue], WIDTH)),
+            tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("measure:N", title=" "),
+                     alt.Tooltip("shown:N", title=_("amount"))],
+        )
+        .properties(width=WIDTH, height=alt.Step(12), title=title(heading, WIDTH, labels=order))
+    )
+
+
+def cost_revenue(result: dict[str, Any] | None):
+    """Cost and modelled revenue per source: each prospecting category and the marketing program."""
+    if not result:
+        return empty(_("Prospecting not assessed"))
+    sources = _sources(result)
+    rows = [{"label": r["source"], "measure": m, "amount": r[m] or 0.0, "shown": cash(r[m])}
+            for r in sources for m in ("cost", "revenue")]
+    order = [r["source"] for r in sources]
+    return _cost_revenue_bars(rows, order, _("Cost and modelled revenue per source, %(period)s",
+                                             period=period(result)), _("amount in %(period)s", period=period(result)))
+
+
+def scenarios(result: dict[str, Any] | None):
+    """The current plan and each scenario side by side: total cost and modelled revenue (METHOD 12)."""
+    rows = _scenario_rows(result)
+    if len(rows) < 2:
+        return empty(_("No scenarios to compare"))
+    order = [scenario_name(r) for r in rows]
+    data = [{"label": scenario_name(r), "measure": m, "amount": r[f"total_{m}"] or 0.0,
+             "shown": cash(r[f"total_{m}"], PLAN_DIGITS)}
+            for r in rows for m in ("cost", "revenue")]
+    return _cost_revenue_bars(data, order, _("Scenarios side by side: cost and modelled revenue of prospecting and "
+                                             "marketing, %(period)s", period=period(result)),
+                              _("amount in %(period)s", period=period(result)))
+
+
+def revenue_per_dollar(result: dict[str, Any] | None):
+    """Modelled revenue per unit of spend (dollar, euro...) per source, with the baseline as a rule."""
+    if not result:
+        return empty(_("Prospecting not assessed"))
+    alt = base()
+    import pandas as pd
+
+    rep, mkt = _("rep prospecting"), _("marketing")
+    df = pd.DataFrame([{"source": r["source"], "kind": r["kind"], "rpd": round(r["revenue_per_dollar"], 9),
+                        "shown": _ratio(r["revenue_per_dollar"])}
+                       for r in _sources(result) if r["revenue_per_dollar"] is not None])
+    if df.empty:
+        return empty(_("No costs to compare"))
+    bars = alt.Chart(df).mark_bar().encode(
+        y=alt.Y("source:N", title=None, sort="-x"),
+        x=alt.X("rpd:Q", title=_("modelled revenue per %(unit)s spent", unit=unit()), axis=alt.Axis(format=RATIO)),
+        color=alt.Color("kind:N", title=None, sort=[rep, mkt],
+                        scale=alt.Scale(range=[PALETTE["sales"], PALETTE["marketing"]]), legend=legend([rep, mkt], WIDTH)),
+        tooltip=[alt.Tooltip("source:N", title=" "), alt.Tooltip("shown:N", title=_per_unit())],
+    )
+    chart = bars
+    heading = _("Modelled revenue per %(unit)s, by source, %(period)s", unit=unit(), period=period(result))
+    base_rpd = result["baseline"]["revenue_per_dollar"]
+    if base_rpd is not None:
+        label = _("baseline: %(name)s", name=source_name(result["baseline"]))
+        rule = alt.Chart(pd.DataFrame({"x": [round(base_rpd, 9)], "label": [label]})).mark_rule(
+            color=PALETTE["neutral"], strokeDash=[4, 3]).encode(x="x:Q", tooltip=[alt.Tooltip("label:N", title=" ")])
+        chart = bars + rule
+        heading = _("%(heading)s (dashed: %(baseline)s)", heading=heading, baseline=label)
+    return chart.properties(width=WIDTH, height=alt.Step(22), title=title(heading, WIDTH, labels=df["source"]))
+
+
+def sensitivity(result: dict[str, Any] | None):
+    """How sure the measurement is: the period's prospecting return if the true share of rep time were 20%-40%
+    (the engagement's own plan, whatever a what-if changed)."""
+    if not result:
+        return empty(_("Prospecting not assessed"))
+    alt = base()
+    import pandas as pd
+
+    measured = _measured(result)
+    df = pd.DataFrame([{**s, "shown_share": share(s["prospecting_share"]), "shown_cost": cash(s["cost"]),
+                        "shown_rpd": _ratio(s["revenue_per_dollar"])}
+                       for s in result["sensitivity"] if s["revenue_per_dollar"] is not None])
+    if df.empty:
+        return empty(_("No prospecting cost at any share"))
+    line = alt.Chart(df).mark_line(point={"color": PALETTE["sales"]}, color=PALETTE["sales"]).encode(
+        x=alt.X("prospecting_share:Q", title=_("true share of rep time spent prospecting (estimated: %(share)s)",
+                                               share=share(measured["share"])),
+                axis=alt.Axis(format="%", values=[s["prospecting_share"] for s in result["sensitivity"]])),
+        y=alt.Y("revenue_per_dollar:Q", title=_("revenue per %(unit)s", unit=unit()), axis=alt.Axis(format=RATIO)),
+        tooltip=[alt.Tooltip("shown_share:N", title=_("share of time")),
+                 alt.Tooltip("shown_cost:N", title=_("prospecting cost")),
+                 alt.Tooltip("shown_rpd:N", title=_per_unit())],
+    )
+    chart = line
+    if measured["marketing"] is not None:
+        rule = alt.Chart(pd.DataFrame({"y": [measured["marketing"]], "label": [_("marketing leads")]})).mark_rule(
+            color=PALETTE["marketing"], strokeDash=[6, 3]).encode(y="y:Q", tooltip=[alt.Tooltip("label:N", title=" ")])
+        chart = line + rule
+    heading = _("How sure is the measurement? The same %(revenue)s of prospecting revenue at the cost of a true share "
+                "of rep time from %(low)s to %(high)s, %(period)s (dashed: marketing leads)",
+                revenue=cash(measured["revenue"]), low=share(SENSITIVITY[0]), high=share(SENSITIVITY[-1]),
+                period=period(result))
+    return chart.properties(width=WIDTH, height=220, title=title(heading, WIDTH, labels=["$0.00"]))
+
+
+def attribution(result: dict[str, Any] | None):
+    """Won revenue recorded in the deal list: all, marketing-influenced and marketing-sourced."""
+    if not result:
+        return empty(_("Attribution not assessed"))
+    alt = base()
+    df = attribution_frame(result).assign(shown=lambda d: d["amount"].map(cash),
+                                          shown_share=lambda d: d["share"].map(share))
+    order = list(df["revenue"])
+    chart = alt.Chart(df).encode(
+        y=alt.Y("revenue:N", title=None, sort=order),
+        x=alt.X("amount:Q", title=_("won revenue recorded in %(period)s", period=period(result)),
+                axis=alt.Axis(labelExpr=money_axis_label())),
+        tooltip=[alt.Tooltip("revenue:N", title=" "), alt.Tooltip("shown:N", title=_("amount")),
+                 alt.Tooltip("shown_share:N", title=_("share of won revenue"))],
+    )
+    bars = chart.mark_bar().encode(
+        color=alt.Color("revenue:N", legend=None, sort=order,
+                        scale=alt.Scale(range=[PALETTE["all"], PALETTE["neutral"], PALETTE["marketing"]])))
+    labels = chart.mark_text(align="left", dx=4, fontSize=11).encode(text=alt.Text("shown_share:N"))
+    heading = _("Sourced and influenced revenue, recorded in the deal list, %(period)s", period=period(result))
+    return (bars + labels).properties(width=WIDTH, height=alt.Step(26), title=title(heading, WIDTH, labels=order))
+
+
+def experiment(result: dict[str, Any] | None):
+    """The lift per rep with its 95% interval, against zero."""
+    if not result:
+        return empty(_("Experiment not assessed"))
+    if result["ci_low"] is None:
+        return empty(_("No spread within the groups: no interval"))
+    alt = base()
+    import pandas as pd
+
+    what = _("lift per rep")
+    df = pd.DataFrame([{"what": what, "lift": result["lift"], "low": result["ci_low"], "high": result["ci_high"],
+                        "shown_lift": cash(result["lift"]), "shown_low": cash(result["ci_low"]),
+                        "shown_high": cash(result["ci_high"])}])
+    x_title = _("treatment mean − control mean (recorded revenue), with its 95% interval")
+    bar = alt.Chart(df).mark_errorbar(ticks=True, color=PALETTE["marketing"]).encode(
+        x=alt.X("low:Q", title=x_title, axis=alt.Axis(labelExpr=money_axis_label())), x2="high:Q",
+        y=alt.Y("what:N", title=None))
+    point = alt.Chart(df).mark_point(filled=True, size=90, color=PALETTE["marketing"]).encode(
+        x="lift:Q", y="what:N", tooltip=[alt.Tooltip("shown_lift:N", title=_("lift")),
+                                         alt.Tooltip("shown_low:N", title=_("from")),
+                                         alt.Tooltip("shown_high:N", title=_("to"))])
+    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color=PALETTE["off_track"], strokeDash=[4, 3]).encode(x="x:Q")
+    return (bar + point + zero).properties(width=WIDTH, height=70, title=title(
+        _("Lead experiment: difference in recorded revenue per rep"), WIDTH, labels=df["what"]))
+
+
+# -- tables -------------------------------------------------------------------------------------------------------
 def source_frame(result: dict[str, Any]):
     """Cost, opportunities, revenue, cost per opportunity and revenue per dollar, per source (numbers unformatted)."""
     import pandas as pd
@@ -175,12 +248,44 @@ def source_table(result: dict[str, Any]):
     """Per source, formatted for people."""
     df = source_frame(result)
     out = df[["source"]].copy()
-    out["Cost"] = df["cost"].map(money)
-    out["Opportunities"] = df["opportunities"].map(lambda v: number(v, None))
-    out["Revenue"] = df["revenue"].map(money)
-    out["Cost per opportunity"] = df["cost_per_opportunity"].map(money)
-    out[f"Revenue per {unit()}"] = df["revenue_per_dollar"].map(_ratio)
-    return out.rename(columns={"source": "Source"})
+    out[_("Cost")] = df["cost"].map(cash)
+    out[_("Opportunities")] = df["opportunities"].map(reps)  # whole, or with one decimal in a scenario
+    out[_("Revenue (modelled)")] = df["revenue"].map(cash)
+    out[_("Cost per opportunity")] = df["cost_per_opportunity"].map(cash)
+    out[_per_unit()] = df["revenue_per_dollar"].map(_ratio)
+    return out.rename(columns={"source": _("Source")})
+
+
+def _scenario_rows(result: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The scenarios to show: the current plan, the file's and the kept ones, and the what-if's values if any."""
+    if not result:
+        return []
+    rows = list(result.get("scenarios") or [])
+    whatif = result.get("whatif")
+    same = [r for r in rows if whatif and all(r[k] == whatif[k] for k in OVERRIDES)]
+    return rows + ([whatif] if whatif and not same else [])
+
+
+def scenario_table(result: dict[str, Any] | None):
+    """The current plan and each scenario side by side: cost, modelled revenue, revenue per dollar and the difference
+    to the current plan as the figures are shown (METHOD 12, 13); None with no scenario beside the current plan."""
+    import pandas as pd
+
+    rows = _scenario_rows(result)
+    if len(rows) < 2:
+        return None
+    current = rows[0]
+    return pd.DataFrame([{
+        _("Scenario"): scenario_name(r),
+        _("What changes"): "–" if r is current else changes(r, current),
+        _("Cost of prospecting time and marketing"): cash(r["total_cost"], PLAN_DIGITS),
+        _("Revenue (modelled)"): cash(r["total_revenue"], PLAN_DIGITS),
+        _per_unit(): _ratio(r["revenue_per_dollar"]),
+        _("Cost against the current plan"): "–" if r is current else money_change(
+            current["total_cost"], r["total_cost"], digits=PLAN_DIGITS),
+        _("Revenue against the current plan"): "–" if r is current else money_change(
+            current["total_revenue"], r["total_revenue"], digits=PLAN_DIGITS),
+    } for r in rows])
 
 
 def sensitivity_frame(result: dict[str, Any]):
@@ -194,10 +299,12 @@ def sensitivity_table(result: dict[str, Any]):
     df = sensitivity_frame(result)
     return df.assign(
         prospecting_share=df["prospecting_share"].map(share),
-        cost=df["cost"].map(money),
+        cost=df["cost"].map(cash),
+        revenue=cash(_measured(result)["revenue"]),
         revenue_per_dollar=df["revenue_per_dollar"].map(_ratio),
-    ).rename(columns={"prospecting_share": "Share of rep time prospecting", "cost": "Prospecting cost",
-                      "revenue_per_dollar": f"Revenue per {unit()}"})
+    )[["prospecting_share", "cost", "revenue", "revenue_per_dollar"]].rename(columns={
+        "prospecting_share": _("True share of rep time prospecting"), "cost": _("Prospecting cost"),
+        "revenue": _("Revenue (the period's, modelled)"), "revenue_per_dollar": _per_unit()})
 
 
 def attribution_frame(result: dict[str, Any]):
@@ -205,24 +312,69 @@ def attribution_frame(result: dict[str, Any]):
     import pandas as pd
 
     rows = [
-        ("All won deals", result["won_revenue"], 1.0 if result["won_revenue"] else None),
-        ("Marketing-influenced", result["influenced_revenue"], result["influenced_share"]),
-        ("Marketing-sourced", result["sourced_revenue"], result["sourced_share"]),
+        (_("All won deals"), result["won_revenue"], 1.0 if result["won_revenue"] else None),
+        (_("Marketing-influenced"), result["influenced_revenue"], result["influenced_share"]),
+        (_("Marketing-sourced"), result["sourced_revenue"], result["sourced_share"]),
     ]
     return pd.DataFrame(rows, columns=["revenue", "amount", "share"])
 
 
 def attribution_table(result: dict[str, Any]):
     df = attribution_frame(result)
-    return df.assign(amount=df["amount"].map(money), share=df["share"].map(lambda v: share(v)))\
-        .rename(columns={"revenue": "Revenue", "amount": "Amount", "share": "Share of won revenue"})
+    return df.assign(amount=df["amount"].map(cash), share=df["share"].map(lambda v: share(v)))\
+        .rename(columns={"revenue": _("Won revenue (recorded)"), "amount": _("Amount"),
+                         "share": _("Share of won revenue")})
+
+
+def bridge_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every revenue figure of the part with where it comes from and its period (METHOD 12), amounts unformatted:
+    ``{revenue, kind (modelled | recorded), basis, period, amount}``."""
+    p, a = results.get("prospecting"), results.get("attribution")
+    rows = []
+    if p:  # the engagement's own plan, whatever a what-if changed
+        how = _("opportunities × win rate × deal size")
+        current = (p.get("scenarios") or [None])[0] or {"prospecting_revenue": p["total_revenue"],
+                                                         "marketing_revenue": p["marketing"]["revenue"]}
+        rows += [
+            {"revenue": _("Rep prospecting, all activities"), "kind": "modelled", "basis": how, "period": period(p),
+             "amount": current["prospecting_revenue"]},
+            {"revenue": _("Marketing lead program"), "kind": "modelled", "basis": how, "period": period(p),
+             "amount": current["marketing_revenue"]},
+            {"revenue": _("Prospecting and marketing together"), "kind": "modelled", "basis": how,
+             "period": period(p), "amount": (current["prospecting_revenue"] or 0) + (current["marketing_revenue"] or 0)},
+        ]
+    if a:
+        won = _("won deals in the deal list")
+        rows.append({"revenue": _("All won deals"), "kind": "recorded", "basis": won, "period": period(a),
+                     "amount": a["won_revenue"]})
+        by_source = a.get("by_source") or {}
+        for source in SOURCES:  # in the method's order (results.json may hold them sorted)
+            rows.append({"revenue": _(SOURCE_ROWS[source]), "kind": "recorded",
+                         "basis": won, "period": period(a), "amount": by_source.get(source)})
+        rows.append({"revenue": _("Influenced by marketing (sourced or touched)"), "kind": "recorded",
+                     "basis": won, "period": period(a), "amount": a["influenced_revenue"]})
+    return rows
+
+
+def bridge_table(results: dict[str, Any]):
+    """The one revenue table (METHOD 12): modelled and recorded revenue, where each comes from and its period;
+    None when the part has neither."""
+    import pandas as pd
+
+    rows = bridge_rows(results)
+    if not rows:
+        return None
+    kinds = {"modelled": _("Modelled"), "recorded": _("Recorded")}
+    return pd.DataFrame([{_("Revenue"): r["revenue"], _("Kind"): kinds[r["kind"]], _("From"): r["basis"],
+                          _("Period"): r["period"], _("Amount"): cash(r["amount"])} for r in rows])
 
 
 def experiment_table(result: dict[str, Any]):
     import pandas as pd
 
-    rows = [{"Group": g, "Reps": result[g]["n"], "Mean revenue": money(result[g]["mean"]),
-             "Standard deviation": money(result[g]["sd"])} for g in GROUPS]
+    names = {"treatment": _("treatment (given the leads)"), "control": _("control (no leads)")}
+    rows = [{_("Group"): names[g], _("Reps"): result[g]["n"], _("Mean recorded revenue"): cash(result[g]["mean"]),
+             _("Standard deviation"): cash(result[g]["sd"])} for g in GROUPS]
     return pd.DataFrame(rows)
 
 
@@ -232,15 +384,45 @@ def report_section(results: dict[str, Any]) -> dict[str, Any]:
     tables: dict[str, tuple[str, Any]] = {}
     p, a, e = (results.get(k) for k in KEYS)
     if p:
-        figures["cost_revenue"] = ("Cost and revenue per source", cost_revenue(p))
-        figures["revenue_per_dollar"] = (f"Revenue per {unit()} by source", revenue_per_dollar(p))
-        figures["sensitivity"] = ("Sensitivity to prospecting time", sensitivity(p))
-        tables["sources"] = (f"Cost per opportunity and revenue per {unit()}, by source", source_table(p))
-        tables["sensitivity"] = ("Prospecting return at 20–40% of rep time", sensitivity_table(p))
+        when = period(p)
+        figures["cost_revenue"] = (_("Cost and modelled revenue per source, %(period)s", period=when), cost_revenue(p))
+        figures["revenue_per_dollar"] = (_("Modelled revenue per %(unit)s by source, %(period)s", unit=unit(),
+                                           period=when), revenue_per_dollar(p))
+        tables["sources"] = (_("Cost per opportunity and modelled revenue per %(unit)s, by source, %(period)s",
+                               unit=unit(), period=when), source_table(p))
+        scenario = scenario_table(p)
+        if scenario is not None:
+            figures["scenarios"] = (_("Scenarios side by side, %(period)s", period=when), scenarios(p))
+            tables["scenarios"] = (_("Scenarios against the current plan, %(period)s", period=when), scenario)
+        figures["sensitivity"] = (_("How sure is the measurement: the share of rep time spent prospecting is an "
+                                    "estimate"), sensitivity(p))
+        tables["sensitivity"] = (_("The period's prospecting return if the true share of rep time were %(low)s to "
+                                   "%(high)s", low=share(SENSITIVITY[0]), high=share(SENSITIVITY[-1])),
+                                 sensitivity_table(p))
     if a:
-        figures["attribution"] = ("Sourced and influenced revenue", attribution(a))
-        tables["attribution"] = ("Sourced and influenced revenue", attribution_table(a))
+        figures["attribution"] = (_("Sourced and influenced revenue, recorded, %(period)s", period=period(a)),
+                                  attribution(a))
+        tables["attribution"] = (_("Sourced and influenced revenue, recorded, %(period)s", period=period(a)),
+                                 attribution_table(a))
+    bridge = bridge_table(results)
+    if bridge is not None:
+        tables["bridge"] = (_("Revenue: modelled and recorded, where each comes from"), bridge)
     if e:
-        figures["experiment"] = ("Lead experiment: lift with its 95% interval", experiment(e))
-        tables["experiment"] = ("Lead experiment: the two groups", experiment_table(e))
+        figures["experiment"] = (_("Lead experiment: lift with its 95% interval"), experiment(e))
+        tables["experiment"] = (_("Lead experiment: the two groups"), experiment_table(e))
     return {"findings": findings(results), "figures": figures, "tables": tables}
+
+
+def deck_tables(results: dict[str, Any]) -> dict[str, tuple[str, Any]]:
+    """The tables the deck shows as slides of their own: the scenarios (with the part) and the revenue table
+    (in the appendix), by name; a table the run has not is left out."""
+    p = results.get("prospecting")
+    out = {}
+    scenario = scenario_table(p)
+    if scenario is not None:
+        out["scenarios"] = (_("Scenarios against the current plan, %(period)s", period=period(p)), scenario)
+    bridge = bridge_table(results)
+    if bridge is not None:
+        out["bridge"] = (_("Appendix: revenue, modelled and recorded"), bridge)
+    return out
+

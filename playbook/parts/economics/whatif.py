@@ -6,6 +6,7 @@ to SVG in the kernel (``charts.to_svg``), so nothing loads from the network.
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 from urllib.parse import quote
 
@@ -16,8 +17,9 @@ from playbook.core.errors import UserError
 from playbook.core.files import safe_cell
 from playbook.core.formats import money, share, symbol
 from playbook.core.html import macro, render, table_html
+from playbook.core.i18n import _
 from playbook.parts.charts import to_svg
-from playbook.parts.economics import experiment, prospecting
+from playbook.parts.economics import experiment
 from playbook.parts.economics import views as charts
 from playbook.parts.economics.words import caveats, prospecting_findings
 
@@ -27,11 +29,21 @@ NO_MATH = "tex2jax_ignore mathjax_ignore"
 
 
 def _render(data: dict[str, Any], overrides: dict[str, Any]) -> str:
-    """Findings, the per-source table and the three charts for one set of what-if values, as HTML."""
-    result = prospecting.evaluate_economics(data, overrides)
-    svgs = [to_svg(c(result)) for c in (charts.cost_revenue, charts.revenue_per_dollar, charts.sensitivity)]
-    return macro("economics.html.j2", "whatif", NO_MATH, prospecting_findings(result),
-                 table_html(charts.source_table(result)), svgs)
+    """Findings, the per-source and scenario tables and the plan's charts for one set of what-if values, as HTML.
+
+    ``data`` is what ``model.read`` returned with the engagement's ``settings``; the prospecting block is computed
+    by the same function as the run's (``model.prospecting_block``)."""
+    from playbook.parts.economics import attribution, model
+
+    deals = data.get("deals")
+    result = model.prospecting_block(data["prospecting"], data.get("settings"),
+                                     None if deals is None else attribution.evaluate(deals), overrides)
+    svgs = [to_svg(c(result)) for c in (charts.cost_revenue, charts.revenue_per_dollar, charts.scenarios)]
+    tables = [table_html(charts.source_table(result))]
+    scenario = charts.scenario_table(result)
+    if scenario is not None:
+        tables.append(table_html(scenario))
+    return macro("economics.html.j2", "whatif", NO_MATH, prospecting_findings(result), "".join(tables), svgs)
 
 
 def whatif_controls(data: dict[str, Any]) -> dict[str, w.Widget]:
@@ -40,25 +52,30 @@ def whatif_controls(data: dict[str, Any]) -> dict[str, w.Widget]:
     style = {"description_width": "190px"}
     layout = w.Layout(width="100%", max_width="460px")
     reps = w.BoundedFloatText(value=data["reps"], min=0, max=max(1000.0, data["reps"] * 10), step=1,
-                              description="Quota-carrying reps", style=style, layout=layout)
+                              description=_("Quota-carrying reps"), style=style, layout=layout)
     cost = w.BoundedFloatText(value=data["cost_per_rep"], min=0, max=max(1e7, data["cost_per_rep"] * 10),
-                              step=5000, description=f"Cost per rep ({symbol()} a year)", style=style, layout=layout)
+                              step=5000, description=_("Cost per rep (%(symbol)s a year)", symbol=symbol()),
+                              style=style, layout=layout)
     share = w.FloatSlider(value=min(data["prospecting_share"], 0.6), min=0, max=0.6, step=0.01,
-                          readout_format=".0%", description="Time spent prospecting", style=style, layout=layout)
+                          readout_format=".0%", description=_("Time spent prospecting"), style=style, layout=layout)
     spend = w.BoundedFloatText(value=data["marketing"]["program_cost"], min=0,
                                max=max(1e9, data["marketing"]["program_cost"] * 10), step=10000,
-                               description=f"Marketing spend ({symbol()})", style=style, layout=layout)
+                               description=_("Marketing spend (%(symbol)s)", symbol=symbol()), style=style,
+                               layout=layout)
     return {"reps": reps, "cost_per_rep": cost, "prospecting_share": share, "program_cost": spend}
 
 
 def whatif_panel(eng: Engagement) -> w.Widget:
     """Sliders for reps, cost per rep, prospecting share (0-60%) and marketing spend; figures recompute live."""
-    data = prospecting.load(eng)
-    if data is None:
+    from playbook.parts.economics import model
+
+    data = model.read(eng) or {}
+    if data.get("prospecting") is None:
         return w.HTML(render("message.html.j2", tag="p", cls="", text=prospecting_findings(None)[0]))
-    controls = whatif_controls(data)
+    data["settings"] = eng.settings
+    controls = whatif_controls(data["prospecting"])
     reps, cost, share, spend = controls.values()
-    reset = w.Button(description="Back to the engagement's figures", layout=w.Layout(width="260px"))
+    reset = w.Button(description=_("Back to the engagement's figures"), layout=w.Layout(width="260px"))
     out = w.HTML()
     start = {k: c.value for k, c in controls.items()}
 
@@ -76,7 +93,8 @@ def whatif_panel(eng: Engagement) -> w.Widget:
         c.observe(update, names="value")
     reset.on_click(restore)
     update()
-    return w.VBox([w.HTML("<h3>What if?</h3>"), reps, cost, share, spend, reset, out])
+    heading = escape(_("What if?"))
+    return w.VBox([w.HTML(f"<h3>{heading}</h3>"), reps, cost, share, spend, reset, out])
 
 
 def assignment_csv(table) -> str:
@@ -126,11 +144,27 @@ def experiment_planner(reps: list[str] | str, target_lift: float, control_mean: 
     }
 
 
+def own_figures(eng: Engagement | None, reps: list[str] | str, target_lift: float, control_mean: float,
+                control_sd: float) -> tuple[list[str] | str, float, float, float]:
+    """The planner's inputs with each one left empty (no reps, a lift, mean or spread of 0) taken from the
+    engagement's own figures (``experiment.planner_inputs``: its experiment, else its team and deals)."""
+    if eng is None or (reps and target_lift and control_mean and control_sd):
+        return reps, target_lift, control_mean, control_sd
+    from playbook.parts.economics import model
+
+    own = experiment.planner_inputs(model.evaluate(eng))
+    return (reps or own["reps"], target_lift or own["target_lift"], control_mean or own["control_mean"],
+            control_sd or own["control_sd"])
+
+
 def plan(page, reps: list[str] | str, target_lift: float, control_mean: float, control_sd: float,
          seed: int) -> dict[str, Any] | None:
-    """The planner for a headless notebook; None on live pages (they show ``planner_panel``) and invalid links."""
+    """The planner for a headless notebook; None on live pages (they show ``planner_panel``) and invalid links.
+    Inputs left empty come from the engagement's own figures (``own_figures``)."""
     if page.ctx is None or page.ctx.live:
         return None
+    reps, target_lift, control_mean, control_sd = own_figures(page.ctx.engagement, reps, target_lift, control_mean,
+                                                              control_sd)
     return experiment_planner(reps, target_lift, control_mean, control_sd, seed)
 
 
@@ -148,7 +182,9 @@ def caveat_section(plan_: dict[str, Any] | None) -> dict[str, Any] | None:
 
 def planner_panel(eng: Engagement | None, reps: str, target_lift: float, control_mean: float, control_sd: float,
                   seed: int) -> w.Widget:
-    """The planner with editable inputs, for Voilà (``eng`` is unused, kept for ``pages.widget``)."""
+    """The planner with editable inputs, for Voilà; inputs left empty start from ``eng``'s own figures (none
+    without an engagement: the report page passes its own)."""
+    reps, target_lift, control_mean, control_sd = own_figures(eng, reps, target_lift, control_mean, control_sd)
     style = {"description_width": "160px"}
     names = w.Textarea(value=reps, description="Reps (comma-separated)", style=style,
                        layout=w.Layout(width="100%", max_width="560px", height="90px"))

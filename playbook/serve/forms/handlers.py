@@ -120,6 +120,17 @@ def _banner(eng) -> str:
     return render("banner.html.j2", logo=logo_uri(eng), firm=eng.settings.get("firm_name", ""), client=eng.client)
 
 
+def _document(eng, body: str, socket: str, nonce: str) -> str:
+    """The form's whole page, in the engagement's language."""
+    from playbook.core import formats, i18n
+    from playbook.core.i18n import _
+
+    with formats.use(eng.settings):
+        return render("formdoc.html.j2", title=_("%(client)s: your answers", client=eng.client), lang=i18n.active(),
+                      banner=Markup(_banner(eng)), body=Markup(body), socket=socket, nonce=nonce,
+                      style=_static("playbook.css"), script=_static("playbook-form.js") if socket else "")
+
+
 class FormPageHandler(BaseVoilaHandler):
     """A respondent's form, drawn by the server for the visitor the gate admitted.
 
@@ -159,11 +170,11 @@ class FormPageHandler(BaseVoilaHandler):
             body, socket = questionnaire_html(eng), ""  # a consultant's link without a respondent: a preview
         else:
             page = await IOLoop.current().run_in_executor(_workers, open_form, eng, found)
-            self.sessions.add(page, found.token_hash)
-            body, socket = page.html(), f"{self.base_url}playbook/form/{page.id}"
-        self.finish(render("formdoc.html.j2", title=f"{eng.client}: your answers", banner=Markup(_banner(eng)),
-                           body=Markup(body), socket=socket, nonce=self.nonce, style=_static("playbook.css"),
-                           script=_static("playbook-form.js") if socket else ""))
+            body, socket = page.html(), ""
+            if not page.closed:  # a closed wave's form only shows what was saved: nothing to connect to
+                self.sessions.add(page, found.token_hash)
+                socket = f"{self.base_url}playbook/form/{page.id}"
+        self.finish(_document(eng, body, socket, self.nonce))
 
 
 class FormSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):

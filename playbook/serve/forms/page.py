@@ -27,7 +27,9 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+from playbook.core import formats
 from playbook.core.html import render
+from playbook.core.i18n import N_, _
 from playbook.core.instruments import RATING
 from playbook.serve.forms.questions import (
     COMMENT_MAX,
@@ -42,7 +44,7 @@ from playbook.serve.forms.questions import (
 )
 
 PER_SECOND, PER_MINUTE = 20, 600
-SLOW = "Slow down a little, please: this change was not saved yet; it is tried again in a moment."
+SLOW = N_("Slow down a little, please: this change was not saved yet; it is tried again in a moment.")
 
 
 class RateLimit:
@@ -95,25 +97,37 @@ class FormPage:
 
     # -- the page ---------------------------------------------------------------------------------
     def html(self) -> str:
+        """The whole form, in the engagement's language; a closed wave's form says so and takes no answers."""
         m = self.model
-        answered, asked, _, _ = m.counts()
-        return render("formpage.html.j2", m=m, intro=INTRO, asked=asked,
-                      answered=answered, rating=RATING, rating_options=RATING_OPTIONS, yesno_options=YESNO_OPTIONS,
-                      dont_know=DONT_KNOW_OPTION, dont_know_tip=DONT_KNOW_TIP, comment_max=COMMENT_MAX,
-                      status=m.status_text(),
-                      submitted=m.submitted_text(False) if m.submitted_at else "")
+        with formats.use(m.eng.settings):
+            answered, asked, _done, _required = m.counts()
+            return render("formpage.html.j2", m=m, intro=_(INTRO), asked=asked, asks=m.asks(),
+                          closed=m.closed_text(), answered=answered, rating=RATING, rating_options=RATING_OPTIONS,
+                          yesno_options=[(_(label), value) for label, value in YESNO_OPTIONS],
+                          dont_know=(_(DONT_KNOW_OPTION[0]), DONT_KNOW_OPTION[1]), dont_know_tip=_(DONT_KNOW_TIP),
+                          comment_max=COMMENT_MAX, status=m.status_text(),
+                          submitted=m.submitted_text(False) if m.submitted_at else "")
+
+    @property
+    def closed(self) -> bool:
+        """Whether the form's wave has closed (the page then needs no connection)."""
+        return self.model.closed_on() is not None
 
     def _progress(self) -> dict[str, Any]:
         answered, asked, req_done, req_asked = self.model.counts()
         return {"answered": answered, "asked": asked, "required_answered": req_done, "required_asked": req_asked}
 
     def handle(self, data: dict) -> dict[str, Any]:
-        """Answer one message from the page; never raises."""
+        """Answer one message from the page in the engagement's language; never raises."""
+        with formats.use(self.model.eng.settings):
+            return self._handle(data)
+
+    def _handle(self, data: dict) -> dict[str, Any]:
         data = data if isinstance(data, dict) else {}
         op = data.get("op")
         if op != "hello" and not self.limit.allow():  # "hello" writes nothing: a page may always (re)connect
             return {"op": "slow", "request": op if op == "submit" else "answer", "item": data.get("item"),
-                    "seq": data.get("seq"), "text": SLOW}
+                    "seq": data.get("seq"), "text": _(SLOW)}
         try:
             if op == "hello":
                 return {"op": "ready", "status": self.model.status_text(), **self._progress()}
@@ -129,12 +143,15 @@ class FormPage:
             if op == "submit":
                 if self.model.submit():
                     return {"op": "submitted", "text": self.model.submitted_text(True), **self._progress()}
-                return {"op": "missing", "text": self.model.missing_text(),
-                        "items": [i for _, ids in self.model.missing() for i in ids]}
+                missing = self.model.missing_questions()
+                return {"op": "missing", "text": self.model.missing_text(), "questions": missing,
+                        "items": [q["item"] for q in missing],
+                        "more": _("and %(n)s more, marked on the form", n="{n}")}
             raise ValueError(f"unknown request {op!r}; allowed: hello, answer, submit")
         except LinkClosed as exc:
             return {"op": "closed", "text": str(exc)}
         except NotSaved as exc:  # the server's log has the cause
             return {"op": "error", "item": data.get("item"), "seq": data.get("seq"), "text": str(exc)}
         except Exception as exc:  # shown to the respondent as text; the form stays as it was
-            return {"op": "error", "item": data.get("item"), "seq": data.get("seq"), "text": f"Not saved: {exc}"}
+            return {"op": "error", "item": data.get("item"), "seq": data.get("seq"),
+                    "text": _("Not saved: %(reason)s", reason=exc)}

@@ -24,8 +24,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NoReturn
 
+from playbook.core import formats
 from playbook.core.engagement import Engagement
 from playbook.core.html import macro, render
+from playbook.core.i18n import N_, _, ngettext
 from playbook.core.instruments import DONT_KNOW, RATING, Instrument, Item, instruments, parse_answer
 from playbook.core.responses import answer_store, clean_text
 from playbook.core.store import Store, open_store
@@ -34,19 +36,20 @@ from playbook.core.store_schema import ERRORS
 from playbook.core.store_url import configured_url
 from playbook.serve.live import WORKSPACE_ENV
 
-YESNO_OPTIONS = [("Yes", "yes"), ("No", "no")]
+# Words are marked with N_ and translated where they are shown (the language is the engagement's).
+YESNO_OPTIONS = [(N_("Yes"), "yes"), (N_("No"), "no")]
 RATING_OPTIONS = [("1", 1), ("2", 2), ("3", 3), ("4", 4), ("5", 5)]
 # Every item also takes "don't know" (METHOD 7): a choice of its own, set apart from the scale.
-DONT_KNOW_OPTION = ("Don't know", DONT_KNOW)
-DONT_KNOW_TIP = "For a statement you cannot judge: it counts as an answer."
-RATING_HELP = "1 = strongly disagree · 3 = neither · 5 = strongly agree"
+DONT_KNOW_OPTION = (N_("Don't know"), DONT_KNOW)
+DONT_KNOW_TIP = N_("For a statement you cannot judge: it counts as an answer.")
+RATING_HELP = N_("1 = strongly disagree · 3 = neither · 5 = strongly agree")
 COMMENT_MAX = 2000
-INTRO = ("Answers marked * are required. Each answer is saved as soon as you give it; you can close this page "
-         "and come back with the same link.")
+INTRO = N_("Answers marked * are required. Each answer is saved as soon as you give it; you can close this page "
+           "and come back with the same link.")
 
 
-NOT_SAVED = "Your answer could not be saved; please tell {consultant}."
-LINK_CLOSED = "This link is no longer valid, so nothing more is saved. Ask {consultant} for a new link."
+NOT_SAVED = N_("Your answer could not be saved; please tell %(consultant)s.")
+LINK_CLOSED = N_("This link is no longer valid, so nothing more is saved. Ask %(consultant)s for a new link.")
 
 log = logging.getLogger("playbook.serve.forms.questions")
 
@@ -57,6 +60,10 @@ class NotSaved(Exception):
 
 class LinkClosed(Exception):
     """The link of this page was revoked or expired after it opened; its text is for the respondent."""
+
+
+class WaveClosed(LinkClosed):
+    """The wave's deadline has passed: the form takes no new answers; its text is for the respondent."""
 
 
 def _tell_consultant(text: str) -> None:
@@ -92,6 +99,7 @@ class FormModel:
         if self.person is None:
             raise ValueError(f"unknown respondent {respondent!r}")
         self.wave = wave or eng.period
+        self.deadline = eng.wave(self.wave).deadline  # the last day to answer (waves: in engagement.yaml), or None
         # Under playbook serve the store is the one the server checked at start: never memory, never remade.
         self.served = bool(os.environ.get(WORKSPACE_ENV))
         # Whether the link this form was opened with still opens it (None: no link, e.g. JupyterLab).
@@ -120,13 +128,37 @@ class FormModel:
 
     def title(self, inst: Instrument) -> str:
         if inst.about in ("marketing", "sales") and inst.code in ("MSE", "SSE"):
-            whose = "your department" if inst.about == self.person.side else "the other department"
-            return f"{inst.title} (about {whose})"
+            if inst.about == self.person.side:
+                return _("%(title)s (about your department)", title=inst.title)
+            return _("%(title)s (about the other department)", title=inst.title)
         return inst.title
 
     @property
     def consultant(self) -> str:
-        return self.eng.consultant or "your consultant"
+        return self.eng.consultant or _("your consultant")
+
+    def closed_on(self):
+        """The deadline, once the wave has closed (the form then takes no new answers); else None."""
+        from playbook.core.waves import closed
+
+        return closed(self.eng, self.wave)
+
+    def closed_text(self) -> str:
+        from playbook.outreach import words
+
+        day = self.closed_on()
+        return words.closed(self.eng, day) if day else ""
+
+    def asks(self) -> list[tuple[str, str]]:
+        """What the form says on top, as (class, text): who asks and why, until when, what is kept
+        confidential, whom to write to (``outreach/words.py``, the same words as the mails)."""
+        from playbook.outreach import words
+
+        until = "" if self.closed_on() else words.deadline(self.deadline)
+        lines = [("pb-purpose", words.purpose(self.eng)), ("pb-deadline", until),
+                 ("pb-confidential", words.confidentiality(self.eng, self.person)),
+                 ("pb-contact", words.contact(self.eng))]
+        return [(cls, text) for cls, text in lines if text]
 
     def check_link(self, item: str = "") -> None:
         """Raise LinkClosed when the link this form was opened with no longer opens it (revoked, expired).
@@ -134,6 +166,8 @@ class FormModel:
         A store gone from under the server is a failure to save (NotSaved), not a link gone bad.
         """
         what = "save an answer of" if item else "record the submission of"
+        if self.closed_on():
+            raise WaveClosed(self.closed_text())
         if self.served and configured_url() is None and not self.eng.store_path.is_file():
             self._failed(what, FileNotFoundError("the answers store is missing"), item)
         try:
@@ -141,12 +175,12 @@ class FormModel:
         except ERRORS as exc:
             self._failed(what, exc, item)
         if not ok:
-            raise LinkClosed(LINK_CLOSED.format(consultant=self.consultant))
+            raise LinkClosed(_(LINK_CLOSED, consultant=self.consultant))
 
     def _failed(self, what: str, exc: BaseException, item: str = "") -> NoReturn:
         _tell_consultant(f"could not {what} {self.person.id} ({self.eng.id}, wave {self.wave}"
                          f"{', ' + item if item else ''}): {exc}; is {describe(self.eng)} still there and writable?")
-        raise NotSaved(NOT_SAVED.format(consultant=self.consultant)) from None
+        raise NotSaved(_(NOT_SAVED, consultant=self.consultant)) from None
 
     def open_store(self) -> Store:
         """The store to write to (see ``answer_store``)."""
@@ -203,6 +237,12 @@ class FormModel:
                 out.append((inst.title, ids))
         return out
 
+    def missing_questions(self) -> list[dict[str, str]]:
+        """Required questions without an answer, by their wording: ``{"item", "text", "section"}`` (the id only
+        finds the question on the page; it is never shown)."""
+        return [{"item": q.item.id, "text": q.item.text, "section": self.title(inst)}
+                for inst, qs in self.sections for q in qs if q.required and q.value is None]
+
     def submit(self) -> bool:
         """Record the submission when nothing required is missing."""
         if self.missing():
@@ -217,20 +257,31 @@ class FormModel:
         return True
 
     def status_text(self, what: str = "") -> str:
+        from babel.dates import format_time
+
         answered, asked, req_done, req_asked = self.counts()
-        note = f" · {what} at {datetime.now().strftime('%H:%M:%S')}" if what else ""
-        return f"{answered} of {asked} answered ({req_done} of {req_asked} required){note}"
+        text = _("%(answered)s of %(asked)s answered (%(done)s of %(required)s required)", answered=answered,
+                 asked=asked, done=req_done, required=req_asked)
+        if what:
+            at = format_time(datetime.now(), "short", locale=formats.active().locale)
+            text += " · " + _("saved at %(time)s", time=at)
+        return text
 
     def missing_text(self) -> str:
-        missing = self.missing()
-        n = sum(len(ids) for _, ids in missing)
-        parts = "; ".join(f"{title}: {', '.join(ids)}" for title, ids in missing)
-        return f"Not submitted yet: {n} required answer(s) missing ({parts})."
+        n = len(self.missing_questions())
+        return ngettext("Not submitted yet: %(n)s required question has no answer:",
+                        "Not submitted yet: %(n)s required questions have no answer:", n)
 
     def submitted_text(self, just_now: bool) -> str:
         if just_now:
-            return "Thank you: your answers are submitted. You can still change them with the same link until the workshop."
-        return f"You submitted your answers on {self.submitted_at[:16]} (UTC). You can still change them."
+            text = _("Thank you: your answers are submitted.")
+        else:
+            text = _("You submitted your answers on %(moment)s.", moment=formats.moment(
+                self.submitted_at, self.eng.settings.get("timezone")))
+        if self.deadline and not self.closed_on():
+            return text + " " + _("You can still change them with the same link until %(day)s.",
+                                  day=formats.day(self.deadline))
+        return text + " " + _("You can still change them with the same link.")
 
     # Markup both views share (templates/html/form.html.j2).
     def who_html(self) -> str:
@@ -238,7 +289,7 @@ class FormModel:
 
     def section_head_html(self, inst: Instrument) -> str:
         return macro("form.html.j2", "section_head", self.title(inst), inst.intro,
-                     RATING_HELP if inst.answer == RATING else "")
+                     _(RATING_HELP) if inst.answer == RATING else "")
 
     @staticmethod
     def statement_html(q: Question) -> str:

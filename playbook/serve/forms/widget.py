@@ -127,7 +127,8 @@ class RespondentForm:
     def submit(self) -> bool:
         """Check completeness; record the submission when nothing required is missing."""
         if self.model.missing():
-            self.message.value = text_html("span", "pb-missing", self.model.missing_text())
+            wording = "; ".join(q["text"] for q in self.model.missing_questions())
+            self.message.value = text_html("span", "pb-missing", f"{self.model.missing_text()} {wording}")
             return False
         try:
             self.save_all()

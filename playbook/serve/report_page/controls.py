@@ -72,7 +72,7 @@ class Live:
         keys = set(change)
         return (("wave" in keys and by_wave(name)) or ("basis" in keys and name == "credibility")
                 or (keys & {"kpi_period", "kpi_owner"} and name == "kpis")
-                or ("whatif" in keys and name == "economics"))
+                or (keys & {"whatif", "kept"} and name == "economics"))
 
     def _draw(self, name: str) -> None:
         stage = self.stages[name]
@@ -186,11 +186,16 @@ class Live:
             return []
         with formats.use(self.report.settings):
             controls = whatif_controls(econ["prospecting"])
+            reset = w.Button(description=_("Back to the engagement's figures"), layout=w.Layout(width="auto"))
+            keep = w.Button(description=_("Keep these values as a scenario"), layout=w.Layout(width="auto"))
+            name = _("What-if %(n)s")
         start = {k: c.value for k, c in controls.items()}
 
+        def values() -> tuple[tuple[str, float], ...]:
+            return tuple((k, float(c.value)) for k, c in controls.items())
+
         def update(_change: Any = None) -> None:
-            values = {k: c.value for k, c in controls.items()}
-            self.choose(whatif=None if values == start else tuple(values.items()))
+            self.choose(whatif=None if dict(values()) == start else values())
 
         def restore(_button: Any) -> None:
             for k, c in controls.items():
@@ -199,16 +204,22 @@ class Live:
                 c.observe(update, names="value")
             update()
 
+        def keep_values(_button: Any) -> None:
+            if dict(values()) == start or values() in [v for _, v in self.choice.kept]:
+                return  # the current plan, or kept already
+            self.choose(kept=(*self.choice.kept, (name % {"n": len(self.choice.kept) + 1}, values())))
+
         for c in controls.values():
             c.add_class("pb-rp-whatif")
             c.observe(update, names="value")
-        reset = w.Button(description=_("Back to the engagement's figures"), layout=w.Layout(width="auto"))
         reset.on_click(restore)
-        return [*controls.values(), reset]
+        keep.on_click(keep_values)
+        keep.add_class("pb-rp-keep")
+        return [*controls.values(), w.HBox([keep, reset], layout=w.Layout(flex_flow="row wrap"))]
 
     def planner(self):
         """The experiment planner: how many reps each group needs, and who goes in which group; from the
-        engagement's own experiment only. Without one, a sentence saying what planning needs (never a tool filled
+        engagement's own figures only. Without them, a sentence saying what planning needs (never a tool filled
         with made-up figures); None when the part was not assessed (its section says so)."""
         import ipywidgets as w
 

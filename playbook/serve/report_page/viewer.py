@@ -41,12 +41,10 @@ NOT_READY_CONSULTANT = ("This report is not ready yet: it shows the latest analy
 NOT_DRAWN = "This view could not be drawn. Please try another choice, or reload the page."
 # A reason naming one of the engagement's files is for the consultant, not for this page.
 FILE_NAME = re.compile(r"\b[\w-]+\.(csv|ya?ml|json|ipynb|pickle|xlsx|html|pdf|pptx|png|jpe?g)\b", re.IGNORECASE)
-# The experiment planner's target lift and assignment number; its reps and revenue come from the engagement's
-# own experiment (without one, the page says what planning needs instead of showing made-up figures).
-PLANNER = {"target_lift": 0.15, "seed": 2026}
-NO_EXPERIMENT = N_("No test of marketing leads was run in this engagement, so there is nothing to plan from yet. "
-                   "Planning one needs the reps who would take part and their revenue per rep; your consultant "
-                   "sets it up with you.")
+# Without the engagement's own figures to plan from, the page says what planning needs (never made-up figures).
+NO_EXPERIMENT = N_("No test of marketing leads was run in this engagement and its figures do not yet say how much a "
+                   "rep sells, so there is nothing to plan from. Planning one needs the reps who would take part "
+                   "and their revenue per rep; your consultant sets it up with you.")
 
 
 # -- the report: a run's results and drawings ------------------------------------------------------
@@ -182,6 +180,7 @@ class Choice:
     kpi_period: str | None = None
     kpi_owner: str | None = None
     whatif: tuple[tuple[str, float], ...] | None = None  # the prospecting what-if's values, by override name
+    kept: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()  # what-if values kept as scenarios: (name, values)
 
 
 def by_wave(name: str) -> bool:
@@ -195,7 +194,7 @@ def changed(report: Report, name: str, choice: Choice) -> bool:
     return ((by_wave(name) and choice.wave != report.wave)
             or (name == "credibility" and choice.basis not in (None, cred.get("basis")))
             or (name == "kpis" and (choice.kpi_period, choice.kpi_owner) != (None, None))
-            or (name == "economics" and choice.whatif is not None))
+            or (name == "economics" and (choice.whatif is not None or bool(choice.kept))))
 
 
 class Drawn:
@@ -231,10 +230,12 @@ def part_results(report: Report, name: str, choice: Choice) -> tuple[dict[str, A
         data = model.select(snap.data["kpis"], choice.kpi_period, choice.kpi_owner)
         res["kpis"] = {**model.score(data, float(snap.engagement.settings["kpi_watch"])),
                        "selection": {"period": choice.kpi_period, "owner": choice.kpi_owner}}
-    elif name == "economics" and choice.whatif is not None:
-        from playbook.parts.economics import prospecting
+    elif name == "economics" and changed(report, name, choice):
+        from playbook.parts.economics import model
 
-        res["prospecting"] = prospecting.evaluate_economics(snap.data["economics"]["prospecting"], dict(choice.whatif))
+        # the one computation of a plan (METHOD 12), as the run's scenarios, with the run's recorded deals
+        res["prospecting"] = model.whatif(snap, report.results, dict(choice.whatif or ()),
+                                          [(kept, dict(values)) for kept, values in choice.kept])
     elif by_wave(name):
         res.update(part.evaluate(snap, choice.wave))
     return res, part.section(res)
@@ -269,20 +270,20 @@ def note(report: Report, name: str, choice: Choice) -> str:
         when = (_("in %(period)s only", period=formats.period(choice.kpi_period)) if choice.kpi_period
                 else _("to date"))
         return _("The KPIs %(who)s, %(when)s; the executive summary counts them all.", who=who, when=when)
-    if name == "economics" and choice.whatif is not None:
+    if name == "economics" and changed(report, name, choice):
+        if choice.kept:
+            return _("With the values chosen above and the scenarios kept on this page (until it is closed); the "
+                     "executive summary uses the engagement's own figures.")
         return _("With the values chosen above; the executive summary uses the engagement's own figures.")
     return ""
 
 
 def planner_values(results: dict[str, Any]) -> dict[str, Any] | None:
-    """The experiment planner's starting values, from the engagement's own experiment; None without one (the page
-    then says what planning needs: nothing made up)."""
-    e = results.get("experiment")
-    if not e or not e.get("control") or not e.get("treatment"):
-        return None
-    values = dict(PLANNER)
-    reps = int(e["treatment"]["n"]) + int(e["control"]["n"])
-    values["control_mean"] = float(e["control"]["mean"])
-    values["control_sd"] = float(e["control"]["sd"] or 0.0)
-    values["reps"] = ", ".join(f"rep-{i:02d}" for i in range(1, reps + 1))
-    return values
+    """The experiment planner's starting values: the engagement's own figures (``experiment.planner_inputs``: its
+    experiment, else its team and the won revenue per rep its deal list records). None when it has neither: the
+    page then says what planning needs, never a planner filled with made-up figures."""
+    from playbook.parts.economics.experiment import planner_inputs
+
+    e, p, a = (results.get(k) for k in ("experiment", "prospecting", "attribution"))
+    own = (e and e.get("control") and e.get("treatment")) or (p and p.get("reps") and a and a.get("won_revenue"))
+    return planner_inputs(results) if own else None

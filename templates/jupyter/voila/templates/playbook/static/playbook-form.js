@@ -14,6 +14,7 @@
   var pending = {};        // item id -> seq of the last answer sent and not yet acknowledged
   var seq = 0, typing = {};
   var submitting = false;  // Submit was clicked: it goes once every answer sent before it is saved
+  var SHOW_MISSING = 8;    // missing questions listed as links; the others are counted (and flagged on the form)
 
   function setState(name) {
     form.classList.remove("pb-connecting", "pb-connected", "pb-lost");
@@ -123,13 +124,33 @@
     } else if (data.op === "closed") {
       lose(data.text || "This link is no longer valid.");
     } else if (data.op === "missing") {
+      // The questions still to answer, by their wording, each a link that goes to it.
       say(messageEl, "pb-missing", data.text);
-      var first = null;
-      (data.items || []).forEach(function (id) {
-        var row = rowOf(id);
-        if (row) { row.classList.add("pb-flag"); first = first || row; }
+      var list = document.createElement("ul");
+      list.className = "pb-missing-list";
+      var shown = 0, more = 0;
+      (data.questions || []).forEach(function (q) {
+        var row = rowOf(q.item);
+        if (!row) { return; }
+        row.classList.add("pb-flag");
+        if (shown >= SHOW_MISSING) { more++; return; }
+        shown++;
+        var link = document.createElement("a");
+        link.href = "#pb-q-" + q.item;
+        link.className = "pb-goto";
+        link.dataset.item = q.item;
+        link.textContent = q.text;
+        var entry = document.createElement("li");
+        entry.appendChild(link);
+        list.appendChild(entry);
       });
-      if (first && first.scrollIntoView) { first.scrollIntoView({ block: "center", behavior: "smooth" }); }
+      if (more && data.more) {
+        var rest = document.createElement("li");
+        rest.className = "pb-missing-more";
+        rest.textContent = data.more.replace("{n}", String(more));
+        list.appendChild(rest);
+      }
+      messageEl.appendChild(list);
     } else if (data.op === "submitted") {
       say(messageEl, "pb-done", data.text);
       progress(data);
@@ -155,7 +176,22 @@
     send(answerOf(item));
   }
 
+  // A missing question's link scrolls to it and puts the focus on its first choice.
+  function goTo(item) {
+    var row = rowOf(item);
+    if (!row) { return; }
+    if (row.scrollIntoView) { row.scrollIntoView({ block: "center", behavior: "smooth" }); }
+    var first = row.querySelector(".pb-answer button");
+    if (first && first.focus) { first.focus({ preventScroll: true }); }
+  }
+
   form.addEventListener("click", function (event) {
+    var goto = event.target.closest && event.target.closest("a.pb-goto");
+    if (goto) {
+      event.preventDefault();
+      goTo(goto.dataset.item);
+      return;
+    }
     var button = event.target.closest("button");
     if (!button || lost) { return; }
     if (button.classList.contains("pb-submit")) {
