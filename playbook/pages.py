@@ -265,7 +265,7 @@ def report_start(engagement_dir: str = "", mode: str = "auto", respondent: str =
     elif ctx.live:
         from playbook.serve.report_page.controls import Live
 
-        page.live_report = Live(page.report)
+        page.live_report = Live(page.report, consultant=bool(page.ctx and page.ctx.consultant))
     return page
 
 

@@ -28,8 +28,6 @@ PRINT_COLUMN = 680  # px: the report's printed column on A4 (210 mm less 2 × 15
 PHONE_COLUMN = 358  # px: a 390 px screen less the report page's margins
 PRINT_HEIGHT = 860  # px: a chart and its caption fit on one printed page (Letter: 245 mm, 926 px, of content)
 ITEM_ID = re.compile(r"\b(MSE|SSE|SYM|CS[123])-\d+\b")
-# Parts whose charts another change lays out for paper and phones (issue 20 rewrites the economics views).
-LAID_OUT_ELSEWHERE = {"economics"}
 
 # In the page: every piece of text shown (each line of a multi-line title; not the axis labels the chart
 # hides as too close to their neighbours) with its font size, every legend symbol with its colour, the
@@ -152,8 +150,6 @@ def test_chart_text_is_9_pt_printed_and_11_px_on_a_phone(sample_figures, phone_f
     and no taller than a printed page, so none is left without its caption or leaves a page half empty."""
     small = {}
     for (part, name, chart), (_, _, phone) in zip(sample_figures, phone_figures, strict=True):
-        if part in LAID_OUT_ELSEWHERE:
-            continue
         svg = to_svg(chart)
         wide, smallest = text_sizes(page, svg, PRINT_COLUMN)
         tall = float(re.search(r'height="([\d.]+)"', svg).group(1))

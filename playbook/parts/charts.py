@@ -186,6 +186,11 @@ def title(text: str, room: float | None = None, subtitle: str | None = None, lab
     return alt.TitleParams(lines(text, room, size), **kw)
 
 
+def axis_title(text: str, room: float | None = None) -> list[str]:
+    """An axis title wrapped to ``room`` px (default: the layout's width): Vega widens a chart to fit a long one."""
+    return lines(text, width() - 20 if room is None else room, FONT_SIZE, bold=False)
+
+
 def title_text(chart) -> str:
     """A chart's title as one line of text (its lines joined), from the chart or its ``to_dict()``."""
     spec = chart if isinstance(chart, dict) else chart.to_dict()

@@ -37,8 +37,9 @@ EVERY = ""  # a filter's "every period" / "every owner"
 class Live:
     """The controls of one page and the parts they redraw (ipywidgets; one per visitor)."""
 
-    def __init__(self, report: Report):
+    def __init__(self, report: Report, consultant: bool = False):
         self.report = report
+        self.consultant = consultant  # a consultant's page: the planner lets them fix which reps go in which group
         self.choice = Choice(report.wave)
         self.drawn = Drawn()
         self.stages: dict[str, Any] = {}
@@ -233,7 +234,7 @@ class Live:
                 from playbook.parts.economics.whatif import planner_panel
 
                 panel = planner_panel(None, v["reps"], v["target_lift"], v["control_mean"], v["control_sd"],
-                                      v["seed"])
+                                      v["seed"], split=self.consultant)
         panel.add_class("pb-controls")
         panel.add_class("pb-rp-planner")
         return panel
