@@ -22,6 +22,7 @@ from playbook import load
 from playbook.cli import main
 from playbook.core.engagement import sample_path
 from playbook.core.settings import defaults
+from playbook.parts import PARTS
 from playbook.report import document as report
 from playbook.report import pdf, summary
 from playbook.run.pipeline import run
@@ -33,7 +34,8 @@ SCRIPT = "<script>alert('script ran')</script>"
 IMG = "<img src=x onerror=\"alert('img ran')\">"
 CLIENT = f"Acme {SCRIPT} & Sons"
 PART_HEADINGS = ("1. Self-evaluations and symptoms", "2. Credibility stage", "3. Knowledge gaps",
-                 "4. What moved since the last wave", "5. Shared KPIs", "6. Prospecting economics", "7. The action plan",
+                 "4. What moved since the last wave", "5. Shared KPIs", "6. Prospecting economics", "7. Lead follow-up",
+                 "8. The action plan",
                  "Appendix A. Method")
 
 
@@ -69,6 +71,10 @@ def _hostile(folder: Path) -> Path:
                                    "win_rate": 0.2, "avg_deal": 30000}],
                    "marketing": {"program_cost": 200000, "opportunities": 40, "win_rate": 0.2, "avg_deal": 30000}}
     (folder / "prospecting.yaml").write_text(yaml.safe_dump(prospecting))
+    with (folder / "leads.csv").open("w", newline="") as f:
+        csv.writer(f).writerows([("lead_id", "created", "source", "first_touch", "status", "reason"),
+                                 ("L1", "2026-11-02 09:00", "marketing", "2026-11-02 10:00", "rejected",
+                                  f"Lost {SCRIPT} to {IMG}")])
     return folder
 
 
@@ -130,7 +136,7 @@ def test_every_chart_renders_with_the_network_refused(sample_run, browser):  # n
         figures = page.evaluate(FIGURES_JS)
         assert len(figures) >= 4  # self-evaluation and credibility at least
         assert all(f is not None and f["w"] > 50 and f["h"] > 20 and f["marks"] > 0 for f in figures), figures
-        assert page.locator("section.part").count() == 7
+        assert page.locator("section.part").count() == len(PARTS)
         assert page.locator("h1").inner_text() == "Halvorsen Freight Systems"
     finally:
         ctx.close()
@@ -149,7 +155,7 @@ def test_client_text_is_shown_as_text_and_runs_nothing(hostile_run, browser):  #
         assert page.locator("h1").inner_text() == CLIENT
         text = page.inner_text("body")
         for shown in (f"Mara {IMG}", f"Bea {SCRIPT}", f"comment {IMG} {SCRIPT}", f"Cy {IMG}", f"Firm {IMG}",
-                      f"Win {IMG} rate", f"Cold {SCRIPT} calling"):
+                      f"Win {IMG} rate", f"Cold {SCRIPT} calling", f"Lost {SCRIPT} to {IMG}"):
             assert shown in text, shown
         assert page.title().startswith(CLIENT)
     finally:
@@ -251,6 +257,30 @@ def test_movement_section_and_summary_follow_the_waves(sample_run, partial_run):
     section = _sections(html)["movement"]
     assert "There is nothing to compare yet: this is the first wave." in section and "<figure>" not in section
     assert "Nothing to compare yet: Q4 2026 is the first wave." in html.split('<section class="summary"', 1)[1]
+
+
+def test_leads_section_sets_what_people_say_beside_the_record(sample_run, partial_run):
+    """METHOD 14 through a real run of the sample: results, the section in words and pictures, the summary."""
+    import html as markup
+
+    results = json.loads((sample_run / "results.json").read_text())
+    leads = results["leads"]
+    assert [r["verdict"] for r in leads["perception"]] == ["not_borne_out", "unseen", "confirmed"]
+    assert set(leads["sources"]) == {"marketing", "sales", "partner", "other", "all"}
+    text = markup.unescape((sample_run / "report.html").read_text())
+    section = _sections(text)["leads"]
+    assert "Sales complains about lead quality (57% say so), but accepted 75% of the marketing leads it decided on: " \
+           "the record does not bear this out." in section
+    assert section.count("<figure>") == 2 and section.count("<table") == 3
+    for shown in ("Marketing's leads, from created to converted", "Follow-up against the SLA of 8 business hours",
+                  "What people say, against what the CRM records", "A problem nobody names", "America/Chicago"):
+        assert shown in section, shown
+    assert "HFS-L" not in section and "leads.csv" not in section  # no ids, no file names
+    summary_html = text.split('<section class="summary"', 1)[1].split("</section>", 1)[0]
+    point = summary_html.split("Lead follow-up</dt><dd>", 1)[1].split("</dd>", 1)[0]
+    assert point.startswith("Sales gives little or uneven feedback") and "a problem nobody names" in point
+    assert json.loads((partial_run / "results.json").read_text())["leads"] is None
+    assert "Not assessed" in _sections((partial_run / "report.html").read_text())["leads"]
 
 
 def test_every_setting_is_in_the_appendix_in_plain_words(sample_run, hostile_run):

@@ -30,7 +30,7 @@ def test_snapshot_holds_every_input_and_reading_writes_nothing(sample_copy):
     assert snap.waves == ["2026-Q2", "2026-Q4"] and all(a["wave"] == "2026-Q4" for a in snap.wave_answers())
     assert snap.data["kpis"] is not None and snap.data["economics"] is not None
     assert [p.name for p in PARTS if p.assessed(snap)] == ["self_evaluation", "credibility", "knowledge", "movement",
-                                                            "kpis", "economics", "actions"]
+                                                            "kpis", "economics", "leads", "actions"]
 
 
 def test_snapshot_round_trip_and_refusals(tmp_path):

@@ -403,6 +403,28 @@ def test_whatif_spend_moves_the_marketing_revenue_shown_as_method_12_says(server
 
 
 @pytest.mark.browser
+def test_the_sla_control_redraws_the_follow_up_and_the_source_control_the_funnel(server, page):
+    _open(page, server[3])
+    static = page.locator("#pb-static-leads")
+    assert "Follow-up against the SLA of 8 business hours" in static.inner_html()
+    readout = page.locator(".pb-rp-sla .widget-readout").first
+    readout.click()
+    readout.fill("24")
+    readout.press("Enter")
+    page.wait_for_selector(".pb-rp-stage-leads svg", timeout=60_000)
+    assert not static.is_visible()
+    stage = page.locator(".pb-rp-stage-leads")
+    assert "Follow-up against an SLA of 24 business hours" in stage.inner_text()
+    assert "SLA of 24 business hours, by source" in stage.inner_html()
+    page.locator(".pb-rp-source select").select_option(label="Partners")
+    page.wait_for_function("() => document.querySelector('.pb-rp-stage-leads').innerText"
+                           ".includes(\"Why partners' leads were rejected or recycled\")", timeout=60_000)
+    assert "Partners&#39; leads, from created to converted" in stage.inner_html() or \
+        "Partners' leads, from created to converted" in stage.inner_html()
+    assert DEVELOPER.findall(stage.inner_text()) == []
+
+
+@pytest.mark.browser
 
 def test_on_a_phone_the_page_does_not_scroll_sideways(server, browser):
     ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)

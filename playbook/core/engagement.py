@@ -182,7 +182,10 @@ def load(path: str | Path | None = None) -> Engagement:
 
 
 def _dates_as_text(data: Any) -> None:
-    """YAML reads ``deadline: 2026-12-18`` as a date: the schema checks it as the text it was written as."""
+    """YAML reads ``deadline: 2026-12-18`` as a date: the schema checks it as the text it was written as
+    (the settings' holidays and lead export time too)."""
+    if isinstance(data, dict) and "settings" in data:
+        data["settings"] = settings_mod.dates_as_text(data["settings"])
     waves = data.get("waves") if isinstance(data, dict) else None
     for entry in (waves.values() if isinstance(waves, dict) else ()):
         if isinstance(entry, dict) and isinstance(entry.get("deadline"), date):

@@ -115,6 +115,10 @@ def _read(path: Path, mtime_ns: int, size: int) -> Firm:
         line = f" at line {mark.line + 1}" if mark else ""
         raise UserError(f"{source}: not valid YAML{line} ({getattr(exc, 'problem', exc)}).") from None
     data = {} if data is None else data
+    if isinstance(data, dict) and isinstance(data.get("settings"), dict):  # holidays written as unquoted dates
+        from playbook.core.settings import dates_as_text
+
+        data["settings"] = dates_as_text(data["settings"])
     schema.check(data, "firm", source)
     if data.get("settings"):
         schema.check(data["settings"], "engagement", source, at=("settings",))

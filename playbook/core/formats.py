@@ -502,6 +502,21 @@ def _zone(tz: str | None):
         return ZoneInfo("UTC")
 
 
+def zone_name(tz: str | None) -> str:
+    """A time zone for people in the active locale: ``America/Chicago`` -> ``Central Time (Chicago)``; ``UTC`` as
+    itself; a name the zone data does not know, as written."""
+    from babel.dates import get_timezone_location, get_timezone_name
+
+    zone = _zone(tz)
+    if tz and zone.key != tz:
+        return str(tz)
+    if zone.key == "UTC" or zone.key.startswith("Etc/"):
+        return "UTC"
+    locale = active().locale
+    city = get_timezone_location(zone, locale=locale, return_city=True)
+    return f"{get_timezone_name(zone, locale=locale)} ({city})"
+
+
 def moment(value: Any, tz: str | None = None) -> str:
     """A moment (a stored UTC time) for people, to the minute, in the time zone ``tz`` (default UTC) and the active
     locale: ``Dec 3, 2026, 9:25 AM UTC`` (en_US), ``03.12.2026, 09:25`` (de_DE, Europe/Berlin). Missing: "–"."""

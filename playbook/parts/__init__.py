@@ -67,6 +67,9 @@ PARTS: tuple[Part, ...] = (
          ("prospecting", "attribution", "experiment"),
          N_("The engagement has no prospecting figures, deal list or lead experiment. It needs the reps' cost and "
             "time spent prospecting, the won deals with their source, or the results of a test of marketing leads.")),
+    Part("leads", N_("Lead follow-up: what people say against what the CRM records"), "lead_funnel.ipynb", ("leads",),
+         N_("The engagement has no leads from its CRM yet. It needs the CRM's list of leads: when each came in, "
+            "when sales followed it up and what became of it.")),
     Part("actions", N_("The action plan"), "action_plan.ipynb", ("actions",),
          N_("The engagement has no action plan yet. It needs the actions agreed from the next steps and the "
             "off-track KPIs, each with an owner and a due date.")),

@@ -13,6 +13,7 @@ from typing import Any
 from playbook.core.formats import (
     SHARE,
     currency_name,
+    day,
     difference,
     locale_name,
     money,
@@ -21,6 +22,7 @@ from playbook.core.formats import (
     period,
     share,
     unit,
+    zone_name,
 )
 from playbook.core.i18n import N_, _
 from playbook.parts.credibility.model import level_name
@@ -46,6 +48,16 @@ def _cash(v) -> str:
 
 def _names(rows: list[dict]) -> str:
     return "; ".join(f"{r.get('name') or r.get('metric')} (owner: {r.get('owner', '–')})" for r in rows)
+
+
+def _as_of(text: str, settings: dict[str, Any]) -> str:
+    """``settings.leads_as_of`` (on the engagement's clock unless it names an offset) for people."""
+    from playbook.core import clock
+    from playbook.core.formats import moment
+
+    zone = settings.get("timezone") or "UTC"
+    when = clock.stamp(text, clock.zone(zone))
+    return moment(when, zone) if when is not None else text
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -247,6 +259,17 @@ def _experiment(r: dict) -> Point:
     return Point("Lead experiment", text, ("good" if lift > 0 else "alert") if significant else "info")
 
 
+def _leads(r: dict) -> list[Point]:
+    """What people say about leads against what the CRM records (METHOD 14): a confirmed or unseen verdict
+    when there is one."""
+    from playbook.parts.leads.words import summary_point
+
+    if r.get("leads") is None:
+        return [Point(_("Lead follow-up"), _("Not assessed: the engagement has no lead export from its CRM."), "none")]
+    text, tone = summary_point(r["leads"])
+    return [Point(_("Lead follow-up"), text, tone)]
+
+
 def _knowledge(r: dict) -> list[Point]:
     """Items one side cannot judge (METHOD 7): a point only when there is such a gap."""
     from playbook.parts.knowledge.words import summary_text
@@ -259,7 +282,7 @@ def executive(results: dict[str, Any]) -> list[Point]:
     """The executive summary: one point per question the engagement answers, in a fixed order."""
     return (_self_evaluation(results) + _credibility(results) + _target(results) + _knowledge(results)
             + _movement(results)
-            + _kpis(results) + _actions(results)
+            + _kpis(results) + _leads(results) + _actions(results)
             + [_hire(results), _attribution(results), _experiment(results)])
 
 
@@ -327,6 +350,19 @@ SETTINGS = {
     "language": (N_("Language"), _language),
     "show_individual_answers": (N_("Individual answers in the appendix"),
                                 lambda v: _("shown") if v else _("not shown")),
+    "timezone": (N_("Time zone of the lead export"), zone_name),
+    "business_hours": (N_("Business hours"), lambda v: _("%(hours)s, Monday to Friday", hours=v.replace("-", "\u2013"))),
+    "holidays": (N_("Holidays without business hours"),
+                 lambda v: ", ".join(day(d, "medium") for d in sorted(v)) if v else _("none")),
+    "leads_as_of": (N_("Lead export taken"), lambda v: v or _("at the latest time it records")),  # see rules()
+    "lead_sla_hours": (N_("Lead follow-up SLA"), lambda v: _("within %(n)s business hours", n=number(v, None))),
+    "lead_feedback_days": (N_("Verdict on a lead expected"), lambda v: _("within %(n)s days", n=number(v, None))),
+    "lead_acceptance_ok": (N_("Lead acceptance healthy"), lambda v: _("%(share)s of decided leads accepted or more",
+                                                                       share=share(v))),
+    "sla_compliance_ok": (N_("Follow-up within the SLA healthy"), lambda v: _("%(share)s of leads or more",
+                                                                             share=share(v))),
+    "lead_feedback_ok": (N_("Feedback on leads healthy"), lambda v: _("%(share)s of leads decided on in time or more",
+                                                                      share=share(v))),
 }
 FIXED = [
     ("Credibility gap", "more than one 'yes' from the marketing leader's self-evaluation"),
@@ -359,6 +395,15 @@ FIXED = [
         "recommended only when the lead experiment, if there is one, supports it (p < 0.05 and a positive lift); "
         "otherwise: not proven yet, test first, with the reps per group the test needs")),
     ("Lead experiment", "Welch's t-test; 95% confidence interval; a result is called real when p < 0.05"),
+    (N_("Lead follow-up time"), N_("business hours from a lead's creation to its first touch; a lead created outside "
+                                   "business hours starts at the next opening")),
+    (N_("Lead follow-up SLA breached"), N_("followed up later than the SLA, or not followed up while more than the "
+                                           "SLA's business hours have passed")),
+    (N_("Lead acceptance"), N_("accepted and converted leads among those sales accepted, rejected, recycled or "
+                               "converted")),
+    (N_("Feedback on leads"), N_("share of the leads old enough whose status is no longer open")),
+    (N_("Complaint about leads reported"), N_("at least half of those who answered the symptom said yes; set "
+                                              "against marketing's leads")),
 ]
 
 
@@ -370,7 +415,7 @@ def rules(settings: dict[str, Any], defaults: dict[str, Any] | None = None) -> l
         label, describe = SETTINGS.get(key, (key.replace("_", " ").capitalize(), str))
         label = _(label) if key in SETTINGS else label
         try:
-            text = describe(value)
+            text = _as_of(value, settings) if key == "leads_as_of" and value else describe(value)
         except (TypeError, ValueError):
             text = str(value)
         out.append({"rule": label, "value": text, "setting": key,

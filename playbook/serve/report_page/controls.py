@@ -73,7 +73,8 @@ class Live:
         keys = set(change)
         return (("wave" in keys and by_wave(name)) or ("basis" in keys and name == "credibility")
                 or (keys & {"kpi_period", "kpi_owner"} and name == "kpis")
-                or (keys & {"whatif", "kept"} and name == "economics"))
+                or (keys & {"whatif", "kept"} and name == "economics")
+                or (keys & {"sla_hours", "lead_source"} and name == "leads"))
 
     def _draw(self, name: str) -> None:
         stage = self.stages[name]
@@ -126,6 +127,8 @@ class Live:
                 title, controls = _("Filter the KPIs"), self._kpis()
             elif name == "economics":
                 title, controls = _("What if?"), self._whatif()
+            elif name == "leads":
+                title, controls = self._leads()
         if not controls and not (by_wave(name) and len(self.report.waves) > 1):
             return None
         if not controls:
@@ -217,6 +220,35 @@ class Live:
         keep.on_click(keep_values)
         keep.add_class("pb-rp-keep")
         return [*controls.values(), w.HBox([keep, reset], layout=w.Layout(flex_flow="row wrap"))]
+
+    def _leads(self) -> tuple[str, list[Any]]:
+        """The SLA to try (the follow-up figures redraw) and the source whose funnel and reasons are shown."""
+        import ipywidgets as w
+
+        from playbook.core.i18n import _
+        from playbook.parts.leads.model import ALL, SOURCES
+        from playbook.parts.leads.words import source_name
+
+        result = self.report.results.get("leads")
+        if result is None or self.report.snapshot().data.get("leads") is None:
+            return "", []
+        agreed = float(result["sla_hours"])
+        with formats.use(self.report.settings):
+            style = {"description_width": "190px"}
+            layout = w.Layout(width="100%", max_width="460px")
+            sla = w.FloatSlider(value=agreed, min=0.5, max=max(40.0, agreed * 2), step=0.5, continuous_update=False,
+                                readout_format=".1f", description=_("SLA (business hours)"), style=style,
+                                layout=layout)
+            source = w.Dropdown(options=[(source_name(s), s) for s in (*SOURCES, ALL)], value="marketing",
+                                description=_("Funnel of"), style=style, layout=layout)
+            title = _("Try another SLA, or another source")
+        sla.add_class("pb-rp-sla")
+        source.add_class("pb-rp-source")
+        sla.observe(lambda ch: self.choose(sla_hours=None if ch["new"] == agreed else float(ch["new"])),
+                    names="value")
+        source.observe(lambda ch: self.choose(lead_source=None if ch["new"] == "marketing" else ch["new"]),
+                       names="value")
+        return title, [sla, source]
 
     def planner(self):
         """The experiment planner: how many reps each group needs, and who goes in which group; from the

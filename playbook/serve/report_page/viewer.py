@@ -181,6 +181,8 @@ class Choice:
     kpi_owner: str | None = None
     whatif: tuple[tuple[str, float], ...] | None = None  # the prospecting what-if's values, by override name
     kept: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()  # what-if values kept as scenarios: (name, values)
+    sla_hours: float | None = None  # the lead follow-up SLA tried, in business hours
+    lead_source: str | None = None  # the source whose funnel and reasons are shown (None: marketing's)
 
 
 def by_wave(name: str) -> bool:
@@ -194,7 +196,8 @@ def changed(report: Report, name: str, choice: Choice) -> bool:
     return ((by_wave(name) and choice.wave != report.wave)
             or (name == "credibility" and choice.basis not in (None, cred.get("basis")))
             or (name == "kpis" and (choice.kpi_period, choice.kpi_owner) != (None, None))
-            or (name == "economics" and (choice.whatif is not None or bool(choice.kept))))
+            or (name == "economics" and (choice.whatif is not None or bool(choice.kept)))
+            or (name == "leads" and (choice.sla_hours, choice.lead_source) != (None, None)))
 
 
 class Drawn:
@@ -230,6 +233,8 @@ def part_results(report: Report, name: str, choice: Choice) -> tuple[dict[str, A
         data = model.select(snap.data["kpis"], choice.kpi_period, choice.kpi_owner)
         res["kpis"] = {**model.score(data, float(snap.engagement.settings["kpi_watch"])),
                        "selection": {"period": choice.kpi_period, "owner": choice.kpi_owner}}
+    elif name == "leads" and changed(report, name, choice) and snap.data.get("leads") is not None:
+        return _leads(res, snap, choice)
     elif name == "economics" and changed(report, name, choice):
         from playbook.parts.economics import model
 
@@ -239,6 +244,26 @@ def part_results(report: Report, name: str, choice: Choice) -> tuple[dict[str, A
     elif by_wave(name):
         res.update(part.evaluate(snap, choice.wave))
     return res, part.section(res)
+
+
+def _leads(res: dict[str, Any], snap, choice: Choice) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The leads measured again with the SLA tried, the funnel and reasons of the source chosen."""
+    from playbook.parts.leads import model, views
+
+    settings = dict(snap.engagement.settings)
+    if choice.sla_hours is not None:
+        settings["lead_sla_hours"] = float(choice.sla_hours)
+    data = snap.data["leads"]
+    res["leads"] = model.evaluate_data(data, settings, snap, report_wave(res))["leads"]
+    source = choice.lead_source or "marketing"
+    if choice.lead_source not in (None, model.ALL):
+        res["leads"]["reasons"] = model.reasons(data, source)
+    return res, views.report_section(res, source)
+
+
+def report_wave(res: dict[str, Any]) -> str | None:
+    """The wave the run's results are of (the symptom answers up to it count)."""
+    return res.get("wave") or res.get("period") or None
 
 
 def redraw(report: Report, name: str, choice: Choice, drawn: Drawn | None = None) -> dict[str, Any]:
@@ -275,7 +300,24 @@ def note(report: Report, name: str, choice: Choice) -> str:
             return _("With the values chosen above and the scenarios kept on this page (until it is closed); the "
                      "executive summary uses the engagement's own figures.")
         return _("With the values chosen above; the executive summary uses the engagement's own figures.")
+    if name == "leads" and changed(report, name, choice):
+        return _leads_note(report, choice)
     return ""
+
+
+def _leads_note(report: Report, choice: Choice) -> str:
+    from playbook.core.formats import number
+    from playbook.core.i18n import _
+    from playbook.parts.leads.words import SHOWN_SOURCE
+
+    parts = []
+    agreed = float((report.results.get("leads") or {}).get("sla_hours") or report.settings.get("lead_sla_hours") or 0)
+    if choice.sla_hours is not None and float(choice.sla_hours) != agreed:
+        parts.append(_("Follow-up against an SLA of %(tried)s business hours; the agreed SLA, in the executive summary, "
+                       "is %(agreed)s.", tried=number(choice.sla_hours, None), agreed=number(agreed, None)))
+    if choice.lead_source in SHOWN_SOURCE:
+        parts.append(_(SHOWN_SOURCE[choice.lead_source]))
+    return " ".join(parts)
 
 
 def planner_values(results: dict[str, Any]) -> dict[str, Any] | None:
