@@ -273,9 +273,10 @@ def test_leads_section_sets_what_people_say_beside_the_record(sample_run, partia
            "the record does not bear this out." in section
     assert section.count("<figure>") == 2 and section.count("<table") == 3
     for shown in ("Marketing's leads, from created to converted", "Follow-up against the SLA of 8 business hours",
-                  "What people say, against what the CRM records", "A problem nobody names", "America/Chicago"):
+                  "What people say, against what the CRM records", "A problem nobody names", "Central Time (Chicago)"):
         assert shown in section, shown
     assert "HFS-L" not in section and "leads.csv" not in section  # no ids, no file names
+    assert "America/Chicago" not in section and "08:00-" not in section  # the zone and the hours in words
     summary_html = text.split('<section class="summary"', 1)[1].split("</section>", 1)[0]
     point = summary_html.split("Lead follow-up</dt><dd>", 1)[1].split("</dd>", 1)[0]
     assert point.startswith("Sales gives little or uneven feedback") and "a problem nobody names" in point

@@ -517,6 +517,21 @@ def zone_name(tz: str | None) -> str:
     return f"{get_timezone_name(zone, locale=locale)} ({city})"
 
 
+def hours(text: str) -> str:
+    """Opening hours ``"09:00-17:00"`` for people in the active locale: ``9:00 AM–5:00 PM`` (en_US),
+    ``09:00–17:00`` (de_DE); text that is not two times, as written."""
+    import datetime as dt
+
+    from babel.dates import format_time
+
+    try:
+        start, end = (dt.time.fromisoformat(t.strip()) for t in str(text).split("-"))
+    except ValueError:
+        return str(text)
+    locale = active().locale
+    return f"{format_time(start, 'short', locale=locale)}\u2013{format_time(end, 'short', locale=locale)}"
+
+
 def moment(value: Any, tz: str | None = None) -> str:
     """A moment (a stored UTC time) for people, to the minute, in the time zone ``tz`` (default UTC) and the active
     locale: ``Dec 3, 2026, 9:25 AM UTC`` (en_US), ``03.12.2026, 09:25`` (de_DE, Europe/Berlin). Missing: "–"."""

@@ -15,6 +15,7 @@ from playbook.core.formats import (
     currency_name,
     day,
     difference,
+    hours,
     locale_name,
     money,
     number,
@@ -351,7 +352,7 @@ SETTINGS = {
     "show_individual_answers": (N_("Individual answers in the appendix"),
                                 lambda v: _("shown") if v else _("not shown")),
     "timezone": (N_("Time zone of the lead export"), zone_name),
-    "business_hours": (N_("Business hours"), lambda v: _("%(hours)s, Monday to Friday", hours=v.replace("-", "\u2013"))),
+    "business_hours": (N_("Business hours"), lambda v: _("%(hours)s, Monday to Friday", hours=hours(v))),
     "holidays": (N_("Holidays without business hours"),
                  lambda v: ", ".join(day(d, "medium") for d in sorted(v)) if v else _("none")),
     "leads_as_of": (N_("Lead export taken"), lambda v: v or _("at the latest time it records")),  # see rules()
