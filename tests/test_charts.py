@@ -52,7 +52,8 @@ BOXES_JS = """
   const drawn = [];
   for (const p of svg.querySelectorAll('.role-mark path, .role-mark line')) {
     const r = p.getBoundingClientRect();
-    if (r.width < 0.5 && r.height < 0.5) continue;
+    const filled = p.tagName === 'path' && (p.getAttribute('fill') || 'none') !== 'none';
+    if (filled ? (r.width < 0.5 || r.height < 0.5) : (r.width < 0.5 && r.height < 0.5)) continue;  // a bar of 0
     for (const a of ['fill', 'stroke']) { const c = p.getAttribute(a); if (c && c !== 'none') drawn.push(c); }
   }
   const rules = [...svg.querySelectorAll('.mark-rule.role-mark line')].map(l => box(l, 'rule'));

@@ -31,10 +31,11 @@ def perception_gap(result: dict[str, Any]):
         return empty(_("No self-evaluation figures to show") + (f"; {note}" if note else ""))
     df = pd.DataFrame(rows)
     views = (_(OWN), _(OTHER))
-    drawn = list(dict.fromkeys(df["view"]))
+    present = set(df["view"])
+    drawn = list(dict.fromkeys(df.loc[df["share"] > 0, "view"]))  # in the legend: only a bar longer than 0
     shape = Rows("item", tuple(dict.fromkeys(label(g["item"]) for g in se["perception_gap"]
                                              if label(g["item"]) in set(df["item"]))),
-                 group="view", groups=tuple(v for v in views if v in drawn), bar=11)
+                 group="view", groups=tuple(v for v in views if v in present), bar=11)
     heading = _("Agreement with each statement: own department against the other side")
     return (
         alt.Chart(df)
@@ -69,8 +70,8 @@ def symptoms(result: dict[str, Any]):
         **shape.encode(),
         x=alt.X("share:Q", title=_("share of respondents reporting it"), axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("reported:N", **colours(list(df["reported"]), {_(REPORTED): PALETTE["off_track"],
-                                                                       _(NOT_REPORTED): PALETTE["no_data"]})),
+        color=alt.Color("reported:N", **colours(list(df.loc[df["share"] > 0, "reported"]),
+                                                {_(REPORTED): PALETTE["off_track"], _(NOT_REPORTED): PALETTE["no_data"]})),
         tooltip=["item", alt.Tooltip("share:Q", format=".0%")],
     )
     heading = _("Symptoms of misalignment: %(count)s of %(total)s reported (%(severity)s)", count=sym["count"],
