@@ -399,7 +399,7 @@ def bridge_table(results: dict[str, Any]):
 def experiment_table(result: dict[str, Any]):
     import pandas as pd
 
-    names = {"treatment": _("treatment (given the leads)"), "control": _("control (no leads)")}
+    names = {"treatment": _("Given the leads"), "control": _("Without the leads (control)")}
     rows = [{_("Group"): names[g], _("Reps"): result[g]["n"], _("Mean recorded revenue"): cash(result[g]["mean"]),
              _("Standard deviation"): cash(result[g]["sd"])} for g in GROUPS]
     return pd.DataFrame(rows)

@@ -192,7 +192,7 @@ def planner_panel(eng: Engagement | None, reps: str, target_lift: float, control
     reps, target_lift, control_mean, control_sd = own_figures(eng, reps, target_lift, control_mean, control_sd)
     style = {"description_width": "190px"}
     names = w.Textarea(value=reps, description=_("Reps (separated by commas)"), style=style,
-                       layout=w.Layout(width="100%", max_width="560px", height="90px"))
+                       rows=5, layout=w.Layout(width="100%", max_width="560px"))
     lift = w.BoundedFloatText(value=round(target_lift * 100, 1), min=0.1, max=1000, step=1,
                               description=_("Lift to detect (%)"), style=style)
     mean = w.BoundedFloatText(value=round(control_mean), min=0.01, max=1e12, step=1000,
