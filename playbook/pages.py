@@ -142,13 +142,29 @@ def section(page: Page, part: str) -> dict[str, Any] | None:
     from playbook.run import outputs, results
 
     the_part = parts.get(part)
-    res = results.compute(page.snapshot(), (the_part,), page.wave)
+    # A part's views may read another part's results (the plan shows its items' ratings as "what moved" does).
+    reads = tuple(parts.get(name) for name in getattr(the_part.module("views"), "READS", ()))
+    res = results.compute(page.snapshot(), (the_part, *reads), page.wave)
     if not page.ctx.live:
         # The part's results.json blocks ride along in the executed notebook (invisible: empty
         # text/plain), so `playbook run` takes its numbers from the very run the report shows.
         _display({outputs.RESULTS_MIME: results.blocks(the_part, res), "text/plain": ""},
                  {"kind": "results", "part": part}, raw=True)
-    return {**the_part.section(res), "part": part}
+    sec = {**the_part.section(res), "part": part}
+    if not page.ctx.live:  # the run's notebook: the report also needs each figure laid out for a phone
+        sec["_results"] = res
+    return sec
+
+
+def _phone_figures(sec: dict[str, Any]) -> dict[str, Any]:
+    """The section's figures laid out for a phone (``charts.phone``), built once from the section's results."""
+    if "_phone" not in sec:
+        from playbook import parts
+        from playbook.parts import charts
+
+        with charts.phone():
+            sec["_phone"] = parts.get(sec["part"]).section(sec["_results"])["figures"] if "_results" in sec else {}
+    return sec["_phone"]
 
 
 def heading(page: Page, title: str) -> None:
@@ -163,14 +179,19 @@ def findings(sec: dict[str, Any] | None) -> None:
 
 
 def figure(sec: dict[str, Any] | None, name: str) -> None:
-    """Show the section's figure ``name`` as SVG (renders with no network); nothing when it has none."""
+    """Show the section's figure ``name`` as SVG (renders with no network); nothing when it has none. The figure
+    laid out for a phone rides along in the output's metadata, for the report and its page."""
     if sec and name in sec["figures"]:
         from IPython.display import SVG
 
         from playbook.parts.charts import to_svg
 
         title, chart = sec["figures"][name]
-        _display(SVG(to_svg(chart)), {"kind": "figure", "part": sec.get("part"), "name": name, "title": title})
+        meta = {"kind": "figure", "part": sec.get("part"), "name": name, "title": title}
+        phone = _phone_figures(sec).get(name)
+        if phone is not None:  # the report shows it below 640 px (METHOD 13: 11 px text on a phone)
+            meta["phone_svg"] = to_svg(phone[1])
+        _display(SVG(to_svg(chart)), meta)
 
 
 def table(sec: dict[str, Any] | None, name: str) -> None:
@@ -245,7 +266,7 @@ def report_start(engagement_dir: str = "", mode: str = "auto", respondent: str =
     elif ctx.live:
         from playbook.serve.report_page.controls import Live
 
-        page.live_report = Live(page.report)
+        page.live_report = Live(page.report, consultant=bool(page.ctx and page.ctx.consultant))
     return page
 
 
@@ -315,14 +336,16 @@ def report_part(page: Page, part: str) -> None:
     from playbook.serve.report_page import viewer
 
     sec = page.report.section(part)
-    _html(viewer.head_html(sec))
+    _html(viewer.head_html(sec, page.report))
     if page.live_report is not None:
         controls = page.live_report.part(part)
         if controls is not None:
             _display(controls)
-    _html(viewer.static_html(sec))
+    _html(viewer.static_html(sec, page.report))
     if part == "economics" and page.live_report is not None:
-        _display(page.live_report.planner())
+        planner = page.live_report.planner()
+        if planner is not None:
+            _display(planner)
 
 
 def report_end(page: Page) -> None:

@@ -218,8 +218,8 @@ def test_a_done_action_whose_item_went_down(tmp_path):
     change = {r["item"]: r["item_change"] for r in result["items"]}
     assert change["CS1-1"] == pytest.approx(-1.0) and change["CS1-2"] == pytest.approx(4 / 3)
     lines = findings(result)
-    assert any(line.startswith("Done, yet the rating of the item went down from 2026-Q2 to 2026-Q4: A-1 on CS1-1 "
-                               "(down 1.0)") for line in lines)
+    assert any(line.startswith("Done, yet the rating went down from Q2 2026 to Q4 2026: “Delivers sales support as "
+                               "promised” down 1.0 (") for line in lines)
     sec = get("actions").section({"actions": result, "settings": {"min_group_size": 3}})
     moved = dict(zip(sec["tables"]["plan"][1]["ID"], sec["tables"]["plan"][1]["Item moved"], strict=True))
     assert moved == {"A-1": "down 1.0", "A-2": "up 1.3"}

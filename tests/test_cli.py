@@ -86,7 +86,7 @@ def test_demo_end_to_end_as_a_user_runs_it(tmp_path):
     assert results["self_evaluation"]["marketing"]["credibility_gap"] is True
     assert results["self_evaluation"]["sales"]["meet_marketing_peer"] is True
     html = (out / "report.html").read_text()
-    assert "Halvorsen Freight Systems" in html and "2026-Q4" in html
+    assert "Halvorsen Freight Systems" in html and "Q4 2026" in html  # the period as people write it
     assert "<svg" in html and "<script" not in html
     assert (out / "notebooks" / "self_evaluation.ipynb").is_file()
     assert "Report:" in proc.stdout

@@ -8,8 +8,8 @@ import pytest
 
 from playbook.core import settings as settings_mod
 from playbook.core.engagement import Engagement, Respondent
-from playbook.core.instruments import level_items
-from playbook.parts.charts import title_text, to_svg
+from playbook.core.instruments import items, level_items
+from playbook.parts.charts import to_svg
 from playbook.parts.credibility import model as credibility
 from playbook.parts.credibility import views as cred_views
 from playbook.parts.self_evaluation import model as self_evaluation
@@ -65,16 +65,17 @@ def test_suppressed_self_evaluation_in_table_chart_and_words():
     answers += group("m", "MSE-2", ["no"] * 3) + group("s", "MSE-2", ["yes"] * 3)  # shown
     res = self_evaluation.evaluate(eng(), answers)
     sec = se_views.report_section(res)
-    table = sec["tables"]["perception_gap"][1].set_index("Item")
-    assert table.loc["MSE-1", "Own view (yes)"] == "fewer than 3 answers"
-    assert table.loc["MSE-1", "Other side (yes)"] == "100%" and table.loc["MSE-1", "Difference"] == "–"
-    assert table.loc["MSE-2", "Own view (yes)"] == "0%"
-    assert table.loc["MSE-3", "Other side (yes)"] == "–"  # nobody answered: nothing withheld
+    table = sec["tables"]["perception_gap"][1].set_index("Statement")
+    mse1, mse2, mse3 = (items()[i].short for i in ("MSE-1", "MSE-2", "MSE-3"))
+    assert table.loc[mse1, "Own view (yes)"] == "fewer than 3 answers"
+    assert table.loc[mse1, "Other side (yes)"] == "100%" and table.loc[mse1, "Difference"] == "–"
+    assert table.loc[mse2, "Own view (yes)"] == "0%"
+    assert table.loc[mse3, "Other side (yes)"] == "–"  # nobody answered: nothing withheld
     chart = sec["figures"]["perception_gap"][1]
-    assert "1 figure left out: fewer than 3 answers" in title_text(chart)
+    assert "1 figure left out: fewer than 3 answers" in " ".join(chart.to_dict()["title"]["subtitle"])
     assert to_svg(chart).lstrip().startswith("<svg")
     text = " ".join(sec["findings"])
-    assert "very differently" in text and "MSE-2" in text and "MSE-1" not in text.split("very differently")[1][:60]
+    assert "very differently" in text and mse2 in text and mse1 not in text.split("very differently")[1][:80]
     assert "not compared side by side" in text and "fewer than 3 answers" in text
 
 
@@ -111,15 +112,16 @@ def test_withheld_means_in_results_tables_and_chart_but_pooled_levels_stay():
     assert steps["CS1-1"]["mean"] is None and steps["CS1-1"]["suppressed"] is True
     assert all(g["gap"] is None for g in res["perception_gap"])
     sec = cred_views.report_section({"credibility": res})
-    gaps = sec["tables"]["perception_gap"][1].set_index("Item")
-    assert gaps.loc["CS1-1", "Marketing mean"] == "5.0" and gaps.loc["CS1-1", "Sales mean"] == "fewer than 3 answers"
-    assert gaps.loc["CS2-1", "Sales mean"] == "–"
+    gaps = sec["tables"]["perception_gap"][1].set_index("Statement")
+    cs11, cs21 = items()["CS1-1"].short, items()["CS2-1"].short
+    assert gaps.loc[cs11, "Marketing mean"] == "5.0" and gaps.loc[cs11, "Sales mean"] == "fewer than 3 answers"
+    assert gaps.loc[cs21, "Sales mean"] == "–"
     assert set(sec["tables"]["next_steps"][1]["Mean rating"]) == {"fewer than 3 answers"}
     chart = sec["figures"]["perception_gap"][1]
-    assert "8 items left out: fewer than 3 answers" in str(chart.to_dict())
+    assert "8 statements left out: fewer than 3 answers" in str(chart.to_dict())
     text = " ".join(sec["findings"])
-    assert "2.0" not in text and "8 item(s) are not compared" in text
-    assert "8 item(s) are below the threshold" in text  # withheld, not unrated
+    assert "2.0" not in text and "8 statements are not compared" in text
+    assert "8 statements are below the threshold" in text  # withheld, not unrated
 
 
 def test_min_group_size_comes_from_settings():

@@ -403,7 +403,7 @@ def test_title_plan_and_appendix_come_from_the_run(sample_run):
     results = json.loads((sample_run / "results.json").read_text())
     prs = Presentation(str(sample_run / "report.pptx"))
     cover = _texts(prs.slides[0])
-    for value in (results["client"], results["period"], results["consultant"], FIRM):
+    for value in (results["client"], "Q4 2026", results["consultant"], FIRM):  # the period as people write it
         assert value in cover
     steps = results["credibility"]["next_steps"]
     plan = [s for s in prs.slides if _title(s).startswith("Appendix: the whole action plan")]
@@ -594,6 +594,19 @@ def test_fit_shrinks_then_splits_then_trims():
     assert [len(run) for run, _ in many] == [4, 4, 2]
     assert fit.trim("x" * 500, 200, 40, 12).endswith("…")
     assert fit.lines("y" * 100, 100, 12) > 1  # a word longer than the line breaks
+
+
+def test_the_deck_is_written_for_people_and_its_changes_add_up(sample_run, partial_run):
+    """The developer-words scan (tests/words.py) over every slide's text, and every shown change is the difference
+    of the two figures it joins (issue 21, points 2 and 6)."""
+    from .words import for_developers, shown_changes
+
+    for out in (sample_run, partial_run):
+        prs = Presentation(str(out / "report.pptx"))
+        text = "\n".join(_texts(s) for s in prs.slides)
+        assert for_developers(text) == [], out.name
+        assert shown_changes(text) == [], out.name
+        assert "item(s)" not in text and "rater(s)" not in text
 
 
 def test_without_chromium_the_assembly_says_so_once_and_prints_nothing(sample_run, tmp_path, monkeypatch):

@@ -140,7 +140,7 @@ def test_assign_is_balanced_reproducible_and_keeps_order():
 
 
 @pytest.mark.parametrize(("reps", "seed", "message"), [
-    ("a,b,c", 1, "reps: 3 rep(s) given; an experiment needs at least 4 reps"),
+    ("a,b,c", 1, "reps: 3 reps given; an experiment needs at least 4 reps"),
     ("a,b,a,c,d", 1, "reps: 'a' is listed twice"),
     ("a,b,c,d", "x", "seed: 'x' is not allowed; it must be a whole number."),
 ])
@@ -203,10 +203,24 @@ def test_planner_panel_recomputes():
     panel = whatif.planner_panel(None, "a,b,c,d", 0.1, 100, 10, 1)
     _, names, lift, *_, out = panel.children
     assert "needs 16 reps" in out.value
-    lift.value = 0.2  # delta 20: n = 2 x 7.848879 x 100 / 400 = 3.92 -> 4
+    lift.value = 20  # the lift as a percentage; delta 20: n = 2 x 7.848879 x 100 / 400 = 3.92 -> 4
     assert "needs 4 reps" in out.value and "2 per group, 2 short" in out.value
     names.value = "a,b"
     assert "at least 4 reps" in out.value
+
+
+def test_a_clients_planner_has_no_seed_and_starts_from_whole_amounts():
+    """The consultant can fix which reps go in which group; a client's planner shows no such box, and no amount
+    like 421383.3333333333 (issue 21, point 6)."""
+    from playbook.parts.economics import whatif
+
+    client = whatif.planner_panel(None, "a,b,c,d", 0.15, 421383.3333333333, 87199.25, 2026, split=False)
+    labels = [c.description for c in client.children if hasattr(c, "description")]
+    assert not any("seed" in label.lower() or "split" in label.lower() for label in labels)
+    assert [c.value for c in client.children[2:5]] == [15.0, 421383.0, 87199.0]
+    consultant = whatif.planner_panel(None, "a,b,c,d", 0.15, 421383.3333333333, 87199.25, 2026)
+    assert any("Split" in c.description for c in consultant.children if hasattr(c, "description"))
+    assert "seed" not in consultant.children[-1].value.lower()  # the plan says "which reps get the leads"
 
 
 def test_experiment_chart_renders():

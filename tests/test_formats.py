@@ -101,24 +101,33 @@ def test_unit_names_the_currency_for_per_unit_figures():
 
 
 def test_charts_get_the_locale_and_amount_axes_in_the_currency():
-    from playbook.parts.charts import base, to_svg
+    """An amount axis is labelled by the compact rule of the text ($200K beside $742K, never $200k), with the
+    locale's minus sign; the d3 locale carries the same separators and sign for every other axis."""
+    from playbook.parts.charts import base, money_axis, to_svg
 
     alt = base()
     import pandas as pd
 
     def labels():
+        axis, scale = money_axis(-200_000.0, 1_200_000.0)
         chart = alt.Chart(pd.DataFrame({"x": [1_200_000.0, -200_000.0]})).mark_bar().encode(
-            x=alt.X("x:Q", axis=alt.Axis(labelExpr=formats.money_axis_label())))
+            x=alt.X("x:Q", axis=axis, scale=scale))
         spec = chart.to_dict()
         return spec["config"]["locale"]["number"], re.findall(r"<text[^>]*>([^<]*)</text>", to_svg(chart))
 
     locale, texts = labels()
-    assert locale["currency"] == ["$", ""] and "$1.2M" in texts and "−$200k" in texts
+    assert locale["currency"] == ["$", ""] and locale["minus"] == "-"
+    assert {"-$500K", "$0", "$500K", "$1M", "$1.5M"} <= set(texts)
+    assert money(-500_000, compact=True) == "-$500K" and money(1_500_000, compact=True) == "$1.5M"
+    assert not any(t.endswith("k") for t in texts)
     with formats.use(EUR_DE):
         locale, texts = labels()
     assert locale == {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", f"{NBSP}€"],
-                      "percent": f"{NBSP}%"}
-    assert f"1,2M{NBSP}€" in texts and f"−200k{NBSP}€" in texts and not any("$" in t for t in texts)
+                      "percent": f"{NBSP}%", "minus": "-"}
+    assert f"1,5{NBSP}Mio.{NBSP}€" in texts and f"-500.000{NBSP}€" in texts and not any("$" in t for t in texts)
+    with formats.use({"currency": "SEK", "locale": "sv_SE"}):
+        locale, texts = labels()
+    assert locale["minus"] == "\u2212" and any(t.startswith("\u2212") for t in texts)  # CLDR's minus for Swedish
 
 
 def test_economics_and_kpi_words_use_the_active_currency():
@@ -133,7 +142,7 @@ def test_economics_and_kpi_words_use_the_active_currency():
         assert "$" not in text and f"47.559{NBSP}€" in text and f"+11,3{NBSP}%" in text and "p = 0,137" in text
         assert words.per_dollar(1.98) == f"1,98{NBSP}€ pro Euro"  # de_DE: German words by default (METHOD 15)
         assert fmt(1_500_000, "currency") == f"1,5{NBSP}Mio.{NBSP}€"
-        assert fmt(0.7, "percent") == f"70,0{NBSP}%" and pct(0.917) == f"91,7{NBSP}%"
+        assert fmt(0.7, "percent") == f"70,0{NBSP}%" and pct(0.917) == f"92{NBSP}%"
         assert fmt(2.5, "ratio") == "2,50×" and fmt(1234.0, "count") == "1.234"
 
 
@@ -150,7 +159,7 @@ def test_the_summary_writes_amounts_and_rules_in_the_client_currency():
         test = next(d for d in summary.decisions(results) if d.what == "Test marketing leads before moving budget")
         assert "£480K brings £950K" in test.evidence and "$" not in test.evidence
         rules = {r["setting"]: r["value"] for r in summary.rules(GBP_GB) if r["setting"]}
-        assert rules == {"currency": "GBP (British Pound)", "locale": "en_GB (English (United Kingdom))"}
+        assert rules == {"currency": "British Pound", "locale": "English (United Kingdom)"}  # words, not codes
 
 
 # --- the settings: refused at load ----------------------------------------------------------------------------
@@ -228,3 +237,53 @@ def test_a_run_in_another_currency_writes_it_in_the_report_deck_and_pages(sample
     deck = " ".join(shape.text_frame.text for slide in Presentation(str(out / "report.pptx")).slides
                     for shape in slide.shapes if shape.has_text_frame)
     assert symbol in deck and not re.search(r"\$\d", deck)
+
+
+# --- numbers for people (METHOD 13) -------------------------------------------------------------------------------
+
+def test_a_shown_change_is_the_difference_of_the_shown_figures():
+    """46 % → 77 % is up 31 points, although 0.4583 → 0.7708 is 31.25 points (rounded alone: 31; the issue's 32)."""
+    assert formats.change(0.4583, 0.7708) == "46% → 77%, up 31 points"
+    assert formats.change(0.2135, 0.3454) == "21% → 35%, up 14 points"  # 13.19 points, shown as 35 - 21
+    assert formats.difference(0.5, 0.5) == "no change" and formats.difference(0.41, 0.4) == "down 1 point"
+    assert formats.difference(0.8, 0.43, signed=True) == "-37 points"  # a table's column: signed, in points
+    assert formats.change(2.33, 4.26, formats.RATING) == "2.3 → 4.3, up 2.0"  # never "+1.9"
+    assert formats.change(421383, 468942, formats.MONEY) == "$421K → $469K, up $48K"
+    assert formats.difference(None, 0.5) == "–"
+    with formats.use(EUR_DE):
+        assert formats.change(0.4583, 0.7708) == f"46{NBSP}% → 77{NBSP}%, up 31 points"
+    with pytest.raises(ValueError):
+        formats.figure(1, "percentage")
+
+
+@pytest.mark.parametrize("locale, sign", [("en_US", "-"), ("de_DE", "-"), ("sv_SE", "\u2212"), ("fi_FI", "\u2212")])
+def test_negative_numbers_carry_the_minus_sign_of_the_locale_and_never_read_minus_zero(locale, sign):
+    with formats.use({"currency": "EUR", "locale": locale}):
+        assert formats.minus() == sign
+        for text in (number(-1.5), share(-0.25), money(-17_000), money(-170_000, compact=True),
+                     formats.difference(0.5, 0.2, signed=True)):
+            assert text.startswith(sign) and (sign == "-" or "-" not in text), text
+        assert number(-0.04, 1) == number(0, 1) and share(-0.001) == share(0) and not money(-0.001).startswith(sign)
+        assert formats.d3_locale()["minus"] == sign
+
+
+def test_compact_money_rounds_into_the_next_size_and_axes_use_the_same_rule():
+    assert money(999_600, compact=True) == "$1M"  # never "$1000K"
+    assert money(741_600, compact=True) == "$742K" and money(2_395_000, compact=True) == "$2.4M"
+    assert formats.money_ticks([0, 5_000, 10_000, 15_000]) == ["$0", "$5K", "$10K", "$15K"]  # one rule per axis
+    assert formats.money_ticks([0, 250, 500]) == ["$0", "$250", "$500"]
+    assert formats.money_ticks([0, 500_000, 1_000_000, 1_500_000]) == ["$0", "$500K", "$1M", "$1.5M"]
+
+
+def test_dates_and_periods_in_the_locale_long_or_medium_form():
+    from datetime import date
+
+    assert formats.day(date(2026, 12, 3)) == "December 3, 2026"
+    assert formats.day("2026-09-30", "medium") == "Sep 30, 2026"
+    assert formats.day("2026-12-03T11:29:26+00:00") == "December 3, 2026"  # a timestamp: its day, never ISO
+    assert (formats.period("2026-12"), formats.period("2026-Q4"), formats.period("Spring survey")) == (
+        "Dec 2026", "Q4 2026", "Spring survey")
+    with formats.use({"locale": "en_GB"}):
+        assert formats.day(date(2026, 12, 3)) == "3 December 2026"
+    with formats.use(EUR_DE):
+        assert formats.day(date(2026, 12, 3)) == "3. Dezember 2026" and formats.period("2026-12") == "Dez. 2026"

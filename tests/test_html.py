@@ -73,12 +73,16 @@ def test_table_with_and_without_a_coloured_status():
     df = pd.DataFrame({"Metric " + HOSTILE: ["m " + HOSTILE, "n"], "Status": ["on track", HOSTILE],
                        "Periods": [1, None]})
     plain = table_html(df)
-    assert safe(plain, 3).startswith(f"<table class='pb-table'><thead><tr><th>Metric {ESCAPED}</th>")
-    assert "style=" not in plain and "<td></td></tr></tbody></table>" in plain  # nothing shown for no value
+    # a word with a slash or a bracket is kept whole on one line (a nowrap span): still escaped
+    assert safe(plain, 3).startswith(f"<table class='pb-table'><thead><tr><th>Metric <span class=\"nw\">{ESCAPED}"
+                                     "</span></th>")
+    assert "style=" not in plain and "<td class='nb'></td></tr></tbody></table>" in plain  # nothing for no value
     df.attrs = {"status_column": "Status", "status_colours": {"on track": "#2e8b57", HOSTILE: "red'><b>"}}
     coloured = table_html(df)
-    assert "<td style='background:#2e8b57;color:#fff;font-weight:600'>on track</td>" in coloured
-    assert f"<td style='background:red&#x27;&gt;&lt;b&gt;;color:#fff;font-weight:600'>{ESCAPED}</td>" in coloured
+    # a short cell (a status, a date, an id) stays on one line
+    assert "<td class='nb' style='background:#2e8b57;color:#fff;font-weight:600'>on track</td>" in coloured
+    assert (f"<td style='background:red&#x27;&gt;&lt;b&gt;;color:#fff;font-weight:600'><span class=\"nw\">"
+            f"{ESCAPED}</span></td>") in coloured
     titled = render("titled_table.html.j2", title=HOSTILE, table=coloured, classes=pages.NO_MATH)
     assert titled == f"<div class='{pages.NO_MATH}'><h4>{ESCAPED}</h4>{coloured}</div>"
     assert render("titled_table.html.j2", title="T", table="<table></table>", classes="") == \

@@ -80,8 +80,9 @@ def test_a_gap_in_words_the_consultant_can_read_out():
     res = {"knowledge_gaps": model.evaluate(eng(), rows)["knowledge_gaps"], "settings": {"dont_know_flag": 0.34}}
     lines = words.findings(res)
     assert ("Sales cannot judge whether marketing and sales plan the year together: 3 of 5 sales answers were "
-            "don't know (CS3-3).") in lines
-    assert lines[0].startswith("1 item(s) have a don't know share of 34% or more")
+            "“don't know” (“The year is planned together”).") in lines
+    assert lines[0].startswith("1 statement drew “don't know” from 34% or more of its answers")
+    assert not [line for line in lines if "(s)" in line or "CS3-3" in line]  # words, not codes
 
 
 def test_both_sides_and_clauses():
@@ -89,13 +90,15 @@ def test_both_sides_and_clauses():
     gap = model.evaluate(eng(), rows)["knowledge_gaps"][0]
     line = words.gap_sentence(gap, 0.34)
     assert line == ("Neither side can judge whether, when marketing brings sales a new idea, sales turns it down "
-                    "straight away: 2 of 3 marketing answers and 1 of 2 sales answers were don't know (MSE-3).")
+                    "straight away: 2 of 3 marketing answers and 1 of 2 sales answers were “don't know” "
+                    "(“Sales rejects marketing's new ideas”).")
     assert words.whether("CS3-6") == "whether marketing and sales are measured on some of the same KPIs"
 
 
 def test_findings_without_gaps_and_not_assessed():
     assert words.findings({"knowledge_gaps": [], "settings": {"dont_know_flag": 0.5}}) == [
-        "No item has a don't know share of 50% or more: both sides could judge what they were asked."]
+        "No statement drew “don't know” from 50% or more of its answers: both sides could judge what they were "
+        "asked."]
     assert words.findings({"knowledge_gaps": None})[0].startswith("Not assessed")
 
 
@@ -107,9 +110,10 @@ def test_report_section_chart_and_table():
     assert list(sec["figures"]) == ["knowledge_gaps"] and list(sec["tables"]) == ["knowledge_gaps"]
     assert to_svg(sec["figures"]["knowledge_gaps"][1]).lstrip().startswith("<svg")
     _, table = sec["tables"]["knowledge_gaps"]
-    assert list(table.columns) == ["Item", "Statement", "Don't know (all)", "Marketing side", "Sales side"]
-    assert list(table["Item"]) == ["SYM-7", "CS3-3"]  # 2 of 4 before 4 of 10: highest share first
-    sym = table[table["Item"] == "SYM-7"].iloc[0]
+    assert list(table.columns) == ["Statement", "Don't know (all)", "Marketing side", "Sales side"]
+    # 2 of 4 before 4 of 10: highest share first; named by their short statements
+    assert list(table["Statement"]) == ["Return poor or not measurable", "The year is planned together"]
+    sym = table.iloc[0]
     assert sym["Marketing side"] == "no answers" and sym["Sales side"].endswith("(2 of 4)")
     assert views.report_section({"knowledge_gaps": []})["figures"] == {}
 

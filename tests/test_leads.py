@@ -203,8 +203,8 @@ def test_findings_and_tables_are_in_words(tmp_path):
             "waiting past it. Leads sales found itself met the SLA 100% of the time.") in lines
     assert "Sales gave its verdict on 83% of the 6 marketing leads older than 14 days." in lines  # SYM-5 unjudged
     assert len(lines) == 9
-    assert lines[-1] == ("Figures as of Nov 30, 2026, 5:00\u202fPM UTC; business hours 09:00\u201317:00, Monday to "
-                         "Friday, on the clock of UTC.")
+    assert lines[-1] == ("Figures as of Nov 30, 2026, 5:00\u202fPM UTC; business hours 9:00\u202fAM\u20135:00\u202fPM, "
+                         "Monday to Friday, UTC.")
     sec = views.report_section({"leads": result})
     table = sec["tables"]["perception"][1]
     assert list(table["Verdict"]) == ["Borne out by the record", "A problem nobody names", "Nothing to compare yet"]

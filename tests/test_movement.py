@@ -98,16 +98,16 @@ def test_a_wave_without_ratings_has_no_stage_and_its_changes_are_none():
     assert (q2["stage"], q2["level_scores"], q2["symptoms_count"]) == (None, None, 1)
     moved = res["movement"]
     assert moved["stage_change"] is None and moved["level_changes"] == {"1": None, "2": None, "3": None}
-    assert "cannot be compared, because 2026-Q2 has no credibility ratings" in words.findings(res["waves"], moved)[0]
+    assert "cannot be compared, because Q2 2026 has no credibility ratings" in words.findings(res["waves"], moved)[0]
 
 
 def test_stage_falls_and_the_lost_level_is_named():
     res = evaluate(stage_one(Q2) + stage_zero(Q4))
     lines = words.findings(res["waves"], res["movement"])
     assert res["movement"]["stage_change"] == -1
-    assert lines[0] == ("What moved since 2026-Q2: the stage fell from 1 to 0 in 2026-Q4; consistent execution is "
+    assert lines[0] == ("What moved since Q2 2026: the stage fell from 1 to 0 in Q4 2026; consistent execution is "
                         "no longer established.")
-    assert "level 1, consistent execution, 75% → 50% (down 25 points)" in lines[1]
+    assert "level 1, consistent execution, 75% → 50%, down 25 points" in lines[1]
 
 
 def test_movement_is_between_the_two_latest_waves_up_to_the_pages_wave():
@@ -139,7 +139,8 @@ def test_item_from_fewer_than_min_group_size_scored_answers_has_no_change():
     assert (one_fewer["n_from"], one_fewer["n_to"]) == (2, 2)
     assert item(evaluate(base)["movement"], "CS1-1")["change"] == 1.0  # exactly min_group_size: shown
     lines = words.findings(evaluate(two_raters)["waves"], moved)
-    assert "1 item cannot be compared because fewer than 3 people answered it in one of the waves: CS1-1." in lines
+    assert ("1 statement cannot be compared because fewer than 3 people answered it in one of the waves: "
+            "“Delivers sales support as promised”.") in lines
     # the setting decides: with a minimum of 2 the same answers are shown
     assert item(evaluate(two_raters, min_group_size=2)["movement"], "CS1-1")["change"] == 1.0
 
@@ -168,7 +169,8 @@ def test_self_evaluation_yes_share_change_leaves_dont_know_out():
     assert (mse["from"], mse["to"]) == (0.5, pytest.approx(1 / 3)) and mse["change"] == pytest.approx(-1 / 6)
     assert (mse["n_from"], mse["n_to"]) == (4, 3)
     lines = words.findings(evaluate(q2 + q4)["waves"], moved)
-    assert any(line.startswith("Self-evaluation statements agreed with less often: MSE-1") and "50% → 33%" in line
+    assert any(line.startswith("Self-evaluation statements agreed with less often: “Marketing over-promises help")
+               and "50% → 33%, down 17 points" in line
                for line in lines), lines
     q4_small = q4[:2] + [ans("mkt-web", "MSE-1", DONT_KNOW, Q4)]
     assert item(evaluate(q2 + q4_small)["movement"], "MSE-1")["change"] is None
@@ -184,8 +186,8 @@ def test_a_symptom_that_appeared_and_one_that_went_away():
     assert moved["symptoms_new"] == ["SYM-5"] and moved["symptoms_gone"] == ["SYM-2"]
     assert [w["symptoms_count"] for w in res["waves"]] == [1, 1]
     lines = words.findings(res["waves"], moved)
-    assert f"Symptoms that appeared: SYM-5 ({items()['SYM-5'].text.rstrip('.')})." in lines
-    assert f"Symptoms that went away: SYM-2 ({items()['SYM-2'].text.rstrip('.')})." in lines
+    assert f"Symptoms that appeared: “{items()['SYM-5'].short}”." in lines
+    assert f"Symptoms that went away: “{items()['SYM-2'].short}”." in lines
     assert "the stage stayed at 1" in lines[0]
 
 
@@ -193,7 +195,7 @@ def test_symptoms_not_asked_in_one_wave_are_not_compared():
     res = evaluate(stage_one(Q2) + stage_one(Q4) + [ans("sls-rep", "SYM-2", "yes", Q4)])
     moved = res["movement"]
     assert moved["symptoms_compared"] is False and moved["symptoms_new"] == [] and moved["symptoms_gone"] == []
-    assert "Symptoms cannot be compared: no one was asked about them in 2026-Q2." in words.findings(res["waves"], moved)
+    assert "Symptoms cannot be compared: no one was asked about them in Q2 2026." in words.findings(res["waves"], moved)
     only_dont_know = evaluate(stage_one(Q2) + [ans("sls-rep", "SYM-2", DONT_KNOW, Q2)] + stage_one(Q4)
                               + [ans("sls-rep", "SYM-2", "yes", Q4)])
     assert only_dont_know["waves"][0]["symptoms_count"] == 0  # asked, and a dont_know is never a yes
@@ -212,25 +214,25 @@ def test_top_three_movers_each_way_with_their_statement():
     assert [i["item"] for i in down] == ["CS1-6", "CS1-5", "CS1-7"]
     lines = words.findings(res["waves"], res["movement"])
     rose = next(line for line in lines if line.startswith("Ratings that rose most"))
-    assert f"CS1-1 \u201c{items()['CS1-1'].text.rstrip('.')}\u201d 3.0 → 5.0 (+2.0)" in rose
-    assert "CS1-4" not in rose
+    assert f"\u201c{items()['CS1-1'].short}\u201d: 3.0 → 5.0, up 2.0" in rose
+    assert items()["CS1-4"].short not in rose
     fell = next(line for line in lines if line.startswith("Ratings that fell most"))
-    assert "CS1-6" in fell and "(\u22122.0)" in fell
+    assert items()["CS1-6"].short in fell and "3.0 → 1.0, down 2.0" in fell
     sec = views.report_section({"settings": {"stage_threshold": 0.75}, **res})
     assert list(sec["figures"]) == ["levels"] and list(sec["tables"]) == ["items", "waves"]
     table = sec["tables"]["items"][1]
-    assert list(table["Item"]) == ["CS1-1", "CS1-2", "CS1-3", "CS1-6", "CS1-5", "CS1-7"]
+    assert list(table["Statement"]) == [items()[i].short for i in ("CS1-1", "CS1-2", "CS1-3", "CS1-6", "CS1-5", "CS1-7")]
     assert list(table["Change"])[:1] == ["+2.0"]
     svg = to_svg(sec["figures"]["levels"][1])
-    assert "<svg" in svg and "2026-Q2" in svg and "2026-Q4" in svg
+    assert "<svg" in svg and "Q2 2026" in svg and "Q4 2026" in svg
 
 
 def test_waves_table_says_what_is_missing():
     res = evaluate([ans("sls-rep", "SYM-2", "yes", Q2)] + stage_one(Q4))
     table = views.report_section(res)["tables"]["waves"][1]
     assert table.to_dict("records") == [
-        {"Wave": Q2, "Stage": "–", "Level 1": "–", "Level 2": "–", "Level 3": "–", "Symptoms reported (of 8)": "1"},
-        {"Wave": Q4, "Stage": "1", "Level 1": "75%", "Level 2": "25%", "Level 3": "25%",
+        {"Wave": "Q2 2026", "Stage": "–", "Level 1": "–", "Level 2": "–", "Level 3": "–", "Symptoms reported (of 8)": "1"},
+        {"Wave": "Q4 2026", "Stage": "1", "Level 1": "75%", "Level 2": "25%", "Level 3": "25%",
          "Symptoms reported (of 8)": "–"},
     ]
 
@@ -257,7 +259,7 @@ def test_summary_says_what_moved_and_each_change_is_the_difference_of_the_shown_
     res = evaluate(stage_zero(Q2) + [ans("sls-rep", "SYM-2", "yes", Q2)] + stage_one(Q4)
                    + [ans("sls-rep", "SYM-2", "no", Q4), ans("sls-rep", "SYM-3", "yes", Q4)])
     moved = _moved(res)
-    assert moved.topic == "Since 2026-Q2, the stage rose from 0 to 1" and moved.tone == "good"
+    assert moved.topic == "Since Q2 2026, the stage rose from 0 to 1" and moved.tone == "good"
     assert moved.text.endswith("1 symptom appeared and 1 went away.")
     import re
 

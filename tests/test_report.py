@@ -7,7 +7,9 @@ that change an output work on a copy.
 from __future__ import annotations
 
 import csv
+import html
 import json
+import re
 import shutil
 import struct
 import subprocess
@@ -28,6 +30,7 @@ from playbook.report import pdf, summary
 from playbook.run.pipeline import run
 
 from .conftest import RESPONDENTS, system_tool, write_engagement, yes_no
+from .words import for_developers, shown_changes
 
 SCRIPT = "<script>alert('script ran')</script>"
 IMG = "<img src=x onerror=\"alert('img ran')\">"
@@ -190,9 +193,10 @@ def test_pdf_has_the_cover_vector_charts_and_a_page_per_part(sample_run):
                           capture_output=True, text=True, check=True).stdout
     pages = [p.strip() for p in text.split("\f") if p.strip()]
     cover = pages[0]
-    for shown in ("Halvorsen Freight Systems", "Dana Whitlock", "2026-Q4", "Sales and marketing alignment"):
+    for shown in ("Halvorsen Freight Systems", "Dana Whitlock", "Q4 2026", "Sales and marketing alignment"):
         assert shown in cover
-    assert pages[1].startswith("Executive summary")
+    # the contents on one page with the summary
+    assert pages[1].startswith("Contents") and "Executive summary" in pages[1] and "8. The action plan" in pages[1]
     for heading in PART_HEADINGS:  # every part starts a page
         assert any(p.startswith(heading) for p in pages), heading
     listing = subprocess.run([system_tool("pdfimages", "poppler-utils"), "-list", str(sample_run / "report.pdf")],
@@ -244,10 +248,10 @@ def test_movement_section_and_summary_follow_the_waves(sample_run, partial_run):
     assert moved["stage_change"] == results["waves"][1]["stage"] - results["waves"][0]["stage"]
     html = (sample_run / "report.html").read_text()
     section = _sections(html)["movement"]
-    assert "What moved since 2026-Q2" in section and "Not assessed" not in section
+    assert "What moved since Q2 2026" in section and "Not assessed" not in section
     assert section.count("<figure>") == 1 and section.count("<table") == 2
     summary_html = html.split('<section class="summary"', 1)[1].split("</section>", 1)[0]
-    assert "Since 2026-Q2, the stage rose from 0 to 1" in summary_html
+    assert "Since Q2 2026, the stage rose from 0 to 1" in summary_html
     assert "the next step towards the target, stage 3" in summary_html.split('class="headline">', 1)[1]
 
     partial = json.loads((partial_run / "results.json").read_text())
@@ -285,9 +289,10 @@ def test_leads_section_sets_what_people_say_beside_the_record(sample_run, partia
            "the record does not bear this out." in section
     assert section.count("<figure>") == 2 and section.count("<table") == 3
     for shown in ("Marketing's leads, from created to converted", "Follow-up against the SLA of 8 business hours",
-                  "What people say, against what the CRM records", "A problem nobody names", "America/Chicago"):
+                  "What people say, against what the CRM records", "A problem nobody names", "Central Time (Chicago)"):
         assert shown in section, shown
     assert "HFS-L" not in section and "leads.csv" not in section  # no ids, no file names
+    assert "America/Chicago" not in section and "08:00-" not in section  # the zone and the hours in words
     summary_html = text.split('<section class="summary"', 1)[1].split("</section>", 1)[0]
     point = summary_html.split("The CRM's record bears out 1 of 3 complaints about leads.</dt> <dd>", 1)[1]
     point = point.split("</dd>", 1)[0]
@@ -296,13 +301,22 @@ def test_leads_section_sets_what_people_say_beside_the_record(sample_run, partia
     assert "Not assessed" in _sections((partial_run / "report.html").read_text())["leads"]
 
 
-def test_every_setting_is_in_the_appendix(sample_run, hostile_run):
+def test_every_setting_is_in_the_appendix_in_plain_words(sample_run, hostile_run):
+    """Each setting by what it does and its value in words: no key, no hex code, no file name (issue 21, point 6)."""
     for out in (sample_run, hostile_run):
         appendix = (out / "report.html").read_text().split('id="appendix"', 1)[1]
         for key in defaults():
-            assert f"<code>{key}</code>" in appendix, key
-    assert "changed for this engagement" in (hostile_run / "report.html").read_text()
-    assert "Appendix C. Individual answers" in (hostile_run / "report.html").read_text()
+            assert summary.SETTINGS[key][0] in html.unescape(appendix), key  # "A new rep's first year"
+            assert key not in appendix or key in ("language", "locale", "currency", "holidays", "timezone"), key  # plain words too
+        text = re.sub(r"<[^>]+>", " ", appendix)
+        assert "#1f3a5f" not in text and "engagement.yaml" not in text and "playbook's own" not in text
+        assert "Firm colour in the deck</td><td><span class=\"swatch\"" in appendix and "navy" in appendix
+    rows = re.findall(r"<tr><td>([^<]*)</td><td>.*?</td>\s*<td>([^<]*)</td></tr>",
+                      (hostile_run / "report.html").read_text(), re.S)
+    assert ("Paper size of the PDF", "yes") in rows and ("Target stage", "no, the firm's default") in rows
+    assert "Appendix D. Individual answers" in (hostile_run / "report.html").read_text()
+    questions = (sample_run / "report.html").read_text().split("Appendix C. The questions", 1)[1]
+    assert '<td class="id">CS2-2</td><td>Answers for a share of pipeline</td>' in questions  # ids to cross-reference
 
 
 def test_report_is_rebuilt_from_results_when_notebooks_are_missing(partial_run, tmp_path):
@@ -378,3 +392,102 @@ def test_report_appendix_comes_from_the_run_not_from_todays_store(partial_run, t
 def test_report_command_refuses_a_run_of_another_engagement(partial_run, sample_copy, tmp_path):
     res = CliRunner().invoke(main, ["report", str(sample_copy), "--out", str(partial_run), "--no-pdf"])
     assert res.exit_code == 2 and "not 'halvorsen" in res.output and "Traceback" not in res.output
+
+
+# --- what a client reads: numbers that add up, pages that are full, words for people ---------------------------
+
+def _pdf_text(pdf_path: Path) -> list[str]:
+    text = subprocess.run([system_tool("pdftotext", "poppler-utils"), "-layout", str(pdf_path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def _fill(pdf_path: Path, folder: Path) -> list[float]:
+    """How far down each page's content area (inside the margins, above the footer) ink reaches, 0 to 1."""
+    from PIL import Image
+
+    folder.mkdir()
+    subprocess.run([system_tool("pdftoppm", "poppler-utils"), "-r", "30", "-gray", "-png", str(pdf_path),
+                    str(folder / "page")], check=True)
+    fills = []
+    for png in sorted(folder.glob("page-*.png")):
+        image = Image.open(png).convert("L")
+        width, height = image.size
+        top, bottom = int(height * 16 / 297), int(height * (1 - 18 / 297))
+        pixels = image.load()
+        inked = [y for y in range(top, bottom) if any(pixels[x, y] < 200 for x in range(width))]
+        fills.append((max(inked) - top) / (bottom - top) if inked else 0.0)
+    return fills
+
+
+STARTS = re.compile(r"\s*(\d+\. \S|Appendix [A-D]\.)")  # a part's or an appendix's heading opens the page
+
+
+@pytest.mark.parametrize("which", ["sample", "hostile"])
+def test_no_pdf_page_is_more_than_half_empty_unless_the_next_starts_a_part(sample_run, hostile_run, tmp_path, which):
+    out = sample_run if which == "sample" else hostile_run
+    fills = _fill(out / "report.pdf", tmp_path / "pages")
+    pages = _pdf_text(out / "report.pdf")
+    assert len(fills) == len(pages)
+    empty = [(n + 1, round(fill, 2)) for n, fill in enumerate(fills[:-1])
+             if n > 0 and fill < 0.5 and not STARTS.match(pages[n + 1])]  # the cover is not a page of text
+    assert empty == []
+
+
+def test_the_pdf_is_written_for_people_and_its_changes_add_up(sample_run, hostile_run):
+    """No developer words, keys, codes or ISO dates in the PDF's text; every shown change is the difference of
+    the two figures it joins (issue 21: "46% → 77% (up 32 points)" must not happen)."""
+    for out in (sample_run, hostile_run):
+        text = "\n".join(_pdf_text(out / "report.pdf"))
+        assert for_developers(text) == []
+        assert "results.json" not in text and "item(s)" not in text and "rater(s)" not in text
+        assert shown_changes(text) == []
+    text = "\n".join(_pdf_text(sample_run / "report.pdf"))
+    assert "46% → 77%, up 31 points" in " ".join(text.split())  # level 1, consistent execution
+    assert "67.8%" not in text and "12 of 12 metrics" not in text  # lower is better; Q4 still under way
+    assert not re.search(r"\$\d+k\b", text)  # compact money as the text writes it: $200K, never $200k
+
+
+TOKENS_JS = r"""(column) => {
+  document.body.style.width = column + 'px';
+  const broken = [], wide = [];
+  for (const table of document.querySelectorAll('table')) {
+    if (table.getBoundingClientRect().width > column + 1) wide.push(table.rows[0].innerText.slice(0, 60));
+    for (const cell of table.querySelectorAll('td, th')) {
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const re = /\S+/g;
+        let m;
+        while ((m = re.exec(node.data))) {
+          const range = document.createRange();
+          range.setStart(node, m.index);
+          range.setEnd(node, m.index + m[0].length);
+          const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+          if (tops.size > 1) broken.push(m[0]);
+        }
+      }
+      if (cell.classList.contains('nb')) {
+        const range = document.createRange();
+        range.selectNodeContents(cell);
+        const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (tops.size > 1) broken.push(cell.innerText);
+      }
+    }
+  }
+  return {broken, wide};
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("which", ["sample", "hostile"])
+def test_table_cells_never_break_inside_a_word_id_or_date(sample_run, hostile_run, browser, which):  # noqa: F811
+    """Laid out as printed (the report's column on A4 or Letter paper): cells wrap between words only, short cells
+    (a date, an id, a status) stay on one line, and no table is wider than the column."""
+    out = sample_run if which == "sample" else hostile_run
+    ctx, page, seen, url = _open_offline(browser, out / "report.html")
+    try:
+        page.emulate_media(media="print")
+        found = page.evaluate(TOKENS_JS, 680 if which == "sample" else 702)
+    finally:
+        ctx.close()
+    assert found == {"broken": [], "wide": []}

@@ -1,7 +1,6 @@
 import pytest
 
 from playbook import load
-from playbook.core.formats import share
 from playbook.core.responses import current_answers
 from playbook.core.snapshot import Snapshot
 from playbook.parts.charts import to_svg
@@ -106,7 +105,7 @@ def test_a_fifty_point_gap_is_wide_despite_float_noise(make_engagement):
     res = run(make_engagement, rows, respondents=people)
     difference = res["self_evaluation"]["perception_gap"][0]["difference"]
     assert difference < 0.5 and difference == pytest.approx(0.5)
-    assert any("very differently" in line and "MSE-1" in line for line in findings(res))
+    assert any("very differently" in line and "Marketing over-promises help to sales" in line for line in findings(res))
 
 
 def test_evaluate_snapshot_takes_the_wave_and_is_none_without_answers(make_engagement):
@@ -127,7 +126,8 @@ def test_report_section_by_name(make_engagement):
     assert all(to_svg(chart).lstrip().startswith("<svg") for _, chart in sec["figures"].values())
     title, gaps = sec["tables"]["perception_gap"]
     assert title == "Self-evaluation statements: each side's view"
-    assert list(gaps["Difference"])[:2] == [share(0.0, signed=True), "-100%"]
+    assert list(gaps["Difference"])[:2] == ["0 points", "-100 points"]  # differences of shares are in points
+    assert list(gaps["Statement"])[:2] == ["Marketing over-promises help to sales", "Marketing puts own work before sales"]
     assert report_section({"self_evaluation": None}) == {
         "findings": ["Not assessed: no self-evaluation answers."], "figures": {}, "tables": {}}
 

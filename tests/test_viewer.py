@@ -42,6 +42,7 @@ from .browser import (  # noqa: F401
     widget_states,
     widget_update,
 )
+from .words import for_developers, shown_changes
 
 SCRIPT = "<script>alert('script ran')</script>"
 WHATIF = ("reps", "cost_per_rep", "prospecting_share", "program_cost")
@@ -133,7 +134,7 @@ def test_client_text_is_escaped():
                   "generated_at": "2026-11-24T10:00:00+00:00"}, [])
     page = viewer.cover_html(rep, None) + viewer.footer_html(rep)
     assert "<script>" not in page and "&lt;script&gt;" in page
-    assert "24 November 2026" in page
+    assert "November 24, 2026" in page  # the run's day, in the locale's long form
 
 
 def test_a_reason_naming_a_file_is_not_shown():
@@ -178,7 +179,7 @@ def test_kpi_filters_keep_one_owner_and_one_period(report):
     assert {v.period for v in chosen.values} <= {"2026-07", "2026-08", "2026-09", "2026-Q3"}
     sec = viewer.redraw(report, "kpis", Choice(report.wave, kpi_owner="marketing"))
     assert viewer.note(report, "kpis", Choice(report.wave, "sales", "2026-Q3", "shared")) == (
-        "The KPIs owned by sales and marketing jointly, in 2026-Q3 only; the executive summary counts them all.")
+        "The KPIs owned by sales and marketing jointly, in Q3 2026 only; the executive summary counts them all.")
     table = next(b for b in sec["content"]["blocks"] if b["name"] == "scorecard")["html"]
     owners = set(re.findall(r"<tr>\s*<td[^>]*>[^<]*</td>\s*<td[^>]*>([^<]*)</td>", table))
     assert owners == {"marketing"}
@@ -194,14 +195,14 @@ def test_whatif_draws_again_only_the_charts_that_changed(report, monkeypatch):
     values = {k: (data["marketing"]["program_cost"] if k == "program_cost" else data[k]) for k in WHATIF}
     first = viewer.redraw(report, "economics", Choice(report.wave, whatif=tuple({**values, "program_cost": 5e6}
                                                                                 .items())), drawn)
-    assert len(calls) == 6  # every economics chart, once
+    assert len(calls) == 12  # every economics chart, once for the report's width and once for a phone's
     assert any("marketing spend $5M" in line for line in first["content"]["findings"])
     calls.clear()
     second = viewer.redraw(report, "economics", Choice(report.wave, whatif=tuple({**values, "reps": 30.0}.items())),
                            drawn)
     # back to the engagement's spend with more reps: cost and revenue per source, revenue per dollar (marketing's is
     # back) and the scenarios change; the measurement's sensitivity, the attribution and the experiment do not
-    assert len(calls) == 3
+    assert len(calls) == 6  # three charts, each in both layouts
     run_svg = {b["name"]: b.get("svg") for b in report.section("economics")["content"]["blocks"]}
     new_svg = {b["name"]: b.get("svg") for b in second["content"]["blocks"]}
     assert new_svg["cost_revenue"] != run_svg["cost_revenue"] and new_svg["sensitivity"] == run_svg["sensitivity"]
@@ -291,6 +292,48 @@ def test_the_kpi_filters_start_on_every_period_and_every_owner_and_filter(report
     assert live.choice.kpi_owner is None and live.stages["kpis"].value == ""  # the run's drawing again
 
 
+def test_without_an_experiment_the_planner_says_what_it_needs_and_shows_no_made_up_figures(report):
+    """Never a tool filled with sample data: no 24 made-up reps and $420,000 when no experiment was run. Without an
+    experiment the planner starts from the team and the won revenue per rep the deal list records; with neither,
+    there is nothing to plan from."""
+    nothing = {"experiment": None, "prospecting": None, "attribution": None}
+    assert viewer.planner_values({**report.results, **nothing}) is None
+    team = viewer.planner_values({**report.results, "experiment": None})
+    p, a = report.results["prospecting"], report.results["attribution"]
+    assert len(team["reps"].split(", ")) == max(4, round(p["reps"]))
+    assert team["control_mean"] == a["won_revenue"] / p["reps"]
+    assert "420" not in viewer.NO_EXPERIMENT and "needs" in viewer.NO_EXPERIMENT
+    assert not hasattr(viewer, "PLANNER") or "reps" not in viewer.PLANNER
+
+
+def test_a_page_without_an_experiment_shows_one_sentence_in_place_of_the_planner(report):
+    import dataclasses
+
+    import ipywidgets as w
+
+    from playbook.serve.report_page.controls import Live
+
+    nothing = {"experiment": None, "prospecting": None, "attribution": None}
+    without = dataclasses.replace(report, results={**report.results, **nothing})
+    panel = Live(without).planner()
+    assert isinstance(panel, w.HTML) and viewer.NO_EXPERIMENT.split(",")[0] in panel.value
+    assert "rep-01" not in panel.value and "$" not in panel.value
+    assert isinstance(Live(report).planner(), w.Box)  # the engagement's own experiment: the tool, from its figures
+
+
+def test_kpi_captions_follow_the_chosen_period_and_owner(report):
+    run = report.section("kpis")["content"]
+    assert [b["title"] for b in run["blocks"] if b["kind"] == "figure"][0] == "Metrics by status to date"
+    sec = viewer.redraw(report, "kpis", Choice(report.wave, kpi_period="2026-Q3", kpi_owner="marketing"))
+    titles = [b["title"] for b in sec["content"]["blocks"]]
+    assert "Metrics by status in Q3 2026 (owner: marketing)" in titles
+    assert "KPI scorecard in Q3 2026 (owner: marketing)" in titles
+    assert not any("to date" in t for t in titles)
+    assert not any("to date" in line for line in sec["content"]["findings"])
+    figure = next(b for b in sec["content"]["blocks"] if b["name"] == "status_counts")
+    assert "in Q3 2026" in figure["svg"] and "in Q3 2026" in figure["phone_svg"]
+
+
 def test_away_from_a_server_the_page_computes_the_report(sample_copy):
     from playbook import pages
 
@@ -325,7 +368,7 @@ def _open(pg, url: str) -> list[str]:
     requests: list[str] = []
     pg.on("request", lambda r: requests.append(r.url))
     pg.goto(url, wait_until="commit", timeout=180_000)
-    pg.wait_for_selector("svg", state="visible", timeout=180_000)
+    pg.wait_for_selector("svg:visible", timeout=180_000)  # on a phone the first figure shown is its phone layout
     pg.wait_for_selector(".pb-rp-whatif input", timeout=180_000)  # Voilà's JavaScript has drawn the controls
     return requests
 
@@ -349,6 +392,16 @@ def test_share_link_shows_the_clients_report_and_nothing_else(server, page):
     assert "who has answered" not in text.lower()  # the consultant's tools are not a viewer's
     assert [u for u in requests if not u.startswith((base + "/", "data:", "blob:"))] == []
     assert len(requests) > 10  # Voilà's JavaScript and the widgets came, from this server
+    assert for_developers(text) == [] and shown_changes(text) == []
+    # The tab names the client and the report; the KPI filters open on every period and every owner.
+    assert page.title() == "Halvorsen Freight Systems · Sales and marketing alignment · Q4 2026"
+    chosen = page.evaluate("""() => ['.pb-rp-period', '.pb-rp-owner'].map(c => {
+        const s = document.querySelector(c + ' select'); return [s.selectedIndex, s.options[s.selectedIndex].text]; })""")
+    assert [(i, t.replace("\u00a0", " ")) for i, t in chosen] == [(0, "To date (every period)"), (0, "Every owner")]
+    # Nothing below the footer but the page's own margin (no screen-high empty band).
+    below = page.evaluate("""() => document.documentElement.scrollHeight
+        - (document.querySelector('.doc-end').getBoundingClientRect().bottom + scrollY)""")
+    assert below < 200
 
 
 @pytest.mark.browser
@@ -444,8 +497,17 @@ def test_on_a_phone_the_page_does_not_scroll_sideways(server, browser):
         assert pg.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         box = pg.locator(".pb-rp-whatif input").first.bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390  # the controls are within reach
-        width = pg.evaluate("document.querySelector('#pb-static-credibility figure svg').getBoundingClientRect().width")
+        width = pg.evaluate("document.querySelector('#pb-static-credibility figure .phone svg')"
+                            ".getBoundingClientRect().width")
         assert width <= 390
+        # Every chart shown is laid out for the phone: its text at least 11 px as drawn on the screen.
+        small = pg.evaluate("""() => [...document.querySelectorAll('#pb-report figure svg')]
+            .filter(svg => svg.getBoundingClientRect().width > 0)
+            .map(svg => { const scale = svg.getBoundingClientRect().width / svg.width.baseVal.value;
+                          const sizes = [...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize));
+                          return Math.min(...sizes) * scale; })
+            .filter(px => px < 11)""")
+        assert small == []
     finally:
         ctx.close()
 

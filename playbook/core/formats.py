@@ -21,6 +21,19 @@ Which currency and locale apply is the *active style*, held in a context variabl
   ``$`` is "the locale's currency") and ``",.0f"`` follow it too; ``money_axis()`` gives
   compact currency labels that are right also where the symbol follows the number.
 
+What a person reads follows METHOD §13 (numbers for people):
+
+- ``change(a, b, kind)`` writes a change between two shown figures ("46% → 77%, up 31 points"): the change is the
+  difference of the figures *as shown*, and a change of shares is in points. ``difference`` is the change alone
+  ("up 31 points", or signed for a table: "+31 points"); ``figure(v, kind)`` one figure of a kind, so every page
+  has one precision per kind (shares and 0–100 scores whole percents, ratings one decimal, money compact).
+- Negative numbers carry the locale's minus sign (CLDR's: ``-`` in en_US, ``−`` U+2212 in sv_SE), never ``-0``;
+  the charts' d3 locale carries the same sign.
+- ``money(v, compact=True)`` is the one compact rule for text, tables and chart axes (``money_ticks`` labels an
+  axis with it).
+- ``day(d)`` and ``period(label)`` write dates and periods in the locale's long or medium form
+  (``3 December 2026``, ``Dec 2026``, ``Q4 2026``), never ISO.
+
 The formatted strings keep CLDR's no-break spaces (``25\u00a0%``, ``1.234.567\u00a0€``) so
 that a number never wraps away from its unit.
 """
@@ -32,11 +45,13 @@ import json
 import math
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_skeleton
 from babel.numbers import (
     NumberPattern,
     format_compact_currency,
@@ -47,6 +62,7 @@ from babel.numbers import (
 )
 
 from playbook.core import i18n
+from playbook.core.i18n import _, ngettext
 
 DEFAULT_CURRENCY = "USD"
 DEFAULT_LOCALE = "en_US"
@@ -146,7 +162,39 @@ def _missing(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
 
-def _compact_digits(v, digits: int | None) -> int:
+def minus() -> str:
+    """The active locale's minus sign, as CLDR has it: ``-`` in en_US and de_DE, ``−`` (U+2212) in sv_SE or fi_FI."""
+    return _locale(active().locale).number_symbols["latn"].get("minusSign", "-")
+
+
+def _minus(text: str) -> str:
+    """``text`` (a number Babel wrote with ``-``) with the locale's own minus sign."""
+    sign = minus()
+    return text if sign == "-" else text.replace("-", sign)
+
+
+def _compact_rounded(v: float, digits: int) -> float | None:
+    """``v`` rounded as the locale's short compact form shows it (``741600`` -> ``742000`` for ``$742K``); None
+    where the locale abbreviates nothing at this size (de_DE below a million). A rounding that reaches the next
+    size is shown at that size (``999600`` is ``$1M``, never ``$1000K``)."""
+    patterns = _locale(active().locale).compact_currency_formats["short"]["other"]
+    sizes = sorted(int(k) for k in patterns)
+    for _attempt in range(2):
+        size = max((k for k in sizes if k <= abs(v)), default=None)
+        if size is None:
+            return None
+        pattern = str(patterns[str(size)].pattern)
+        if not any(c.isalpha() for c in pattern.replace("¤", "")):
+            return None
+        divisor = size / 10 ** (pattern.count("0") - 1)
+        rounded = float(_half_up(v / divisor, digits)) * divisor
+        if max((k for k in sizes if k <= abs(rounded)), default=size) == size:
+            return rounded
+        v = rounded
+    return v
+
+
+def _compact_digits(v, digits: int | None = None) -> int:
     """Decimals of a compact amount: ``digits`` (default 1) from a million up, none below (``$1.2M``, ``$160K``)."""
     return (1 if digits is None else digits) if abs(v) >= 1_000_000 else 0
 
@@ -155,25 +203,47 @@ def money(v, compact: bool = False, cents: bool = False, digits: int | None = No
     """An amount in the active currency: ``$1,234,567``, ``1.234.567 €``; cents only below 100 (``$1.98``).
 
     ``cents`` always writes the currency's minor unit (``$1,234.50``: a ratio such as revenue per dollar).
-    ``compact`` abbreviates from 10,000 up as the locale does (``$160K``, ``$1.2M``, ``1,2 Mio. €``): for
-    charts' neighbours, headline figures and sentences where the exact amount does not matter. ``digits``
-    sets the decimals of compact amounts from a million up (``$1.63M``) where figures shown together must
-    tell apart changes of a tenth of a million.
+    ``compact`` abbreviates from 10,000 up as the locale does (``$160K``, ``$1.2M``, ``1,2 Mio. €``): the one
+    rule for text, tables and chart axes wherever the exact amount does not matter. ``digits`` sets the decimals
+    of compact amounts from a million up (``$1.63M``) where figures shown together must tell apart changes of a
+    tenth of a million.
     """
     if _missing(v):
         return "–"
     style = active()
     if compact and abs(v) >= COMPACT_FROM:
-        text = format_compact_currency(v, style.currency, locale=style.locale,
-                                       fraction_digits=_compact_digits(v, digits))
-        symbol = get_currency_symbol(style.currency, style.locale)
-        if any(c.isalpha() for c in text.replace(symbol, "")):
-            return text
+        rounded = _compact_rounded(v, _compact_digits(v, digits))
+        if rounded is not None:
+            return _minus(format_compact_currency(rounded, style.currency, locale=style.locale,
+                                                  fraction_digits=_compact_digits(v, digits)))
         # the locale abbreviates nothing at this size (de: 160000 €): the full amount, grouped, reads better
     precision = get_currency_precision(style.currency)
     digits = precision if cents or (abs(v) < 100 and not float(v).is_integer()) else 0
-    return _pattern(style.locale, "currency", digits).apply(v, style.locale, currency=style.currency,
-                                                           currency_digits=False)
+    rounded = _half_up(v, digits)
+    if rounded == 0:
+        rounded = rounded.copy_abs()  # never "-$0"
+    return _minus(_pattern(style.locale, "currency", digits).apply(rounded, style.locale, currency=style.currency,
+                                                                  currency_digits=False))
+
+
+def money_ticks(values) -> list[str]:
+    """Labels for an axis of amounts, by the compact rule of ``money``: when the largest is 10,000 or more every
+    label is compact (``$0``, ``$5K``, ``$10K``, never ``$5,000`` beside ``$10K``), each exact."""
+    values = list(values)
+    big = max((abs(v) for v in values), default=0) >= COMPACT_FROM
+    style = active()
+    out = []
+    for v in values:
+        text = None
+        if big and v:
+            for digits in (0, 1, 2):
+                rounded = _compact_rounded(v, digits)
+                if rounded is not None and abs(rounded - v) < 1e-6 * max(1.0, abs(v)):
+                    text = _minus(format_compact_currency(rounded, style.currency, locale=style.locale,
+                                                          fraction_digits=digits))
+                    break
+        out.append(text or money(v))
+    return out
 
 
 def _half_up(v, places: int) -> Decimal:
@@ -197,7 +267,9 @@ def share(v, signed: bool = False, digits: int = 0) -> str:
         return "–"
     locale = active().locale
     rounded = _half_up(v, digits + 2)
-    text = _pattern(locale, "percent", digits).apply(rounded, locale)
+    if rounded == 0:
+        rounded = rounded.copy_abs()
+    text = _minus(_pattern(locale, "percent", digits).apply(rounded, locale))
     return _signed(text, rounded, locale) if signed else text
 
 
@@ -212,11 +284,147 @@ def number(v, digits: int | None = 1, signed: bool = False) -> str:
     locale = active().locale
     if digits is None:
         rounded = _half_up(v, 3)
+        if rounded == 0:
+            rounded = rounded.copy_abs()
         text = _locale(locale).decimal_formats[None].apply(rounded, locale)
     else:
         rounded = _half_up(v, digits)
+        if rounded == 0:
+            rounded = rounded.copy_abs()
         text = _pattern(locale, "decimal", digits).apply(rounded, locale)
+    text = _minus(text)
     return _signed(text, rounded, locale) if signed else text
+
+
+# -- figures of a kind, and the change between two of them (METHOD 13) -------------------------------------------
+SHARE, RATING, DECIMAL, MONEY, COUNT = "share", "rating", "decimal", "money", "count"
+KINDS = (SHARE, RATING, DECIMAL, MONEY, COUNT)  # a rating (1-5) and a decimal (hours, days) show one decimal
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+
+
+def figure(v, kind: str = SHARE) -> str:
+    """One figure as every page shows its kind: a share or a 0–100 score as a whole percent (``77%``), a rating
+    to one decimal (``4.3``), money compact (``$742K``), a count whole (``12``)."""
+    _check_kind(kind)
+    if kind == SHARE:
+        return share(v)
+    if kind in (RATING, DECIMAL):
+        return number(v, 1)
+    if kind == MONEY:
+        return money(v, compact=True)
+    return number(v, 0)
+
+
+def _shown(v, kind: str) -> Decimal:
+    """``v`` as ``figure`` shows it, in the unit it is read in (points for a share)."""
+    if kind == SHARE:
+        return _half_up(v, 2) * 100
+    if kind in (RATING, DECIMAL):
+        return _half_up(v, 1)
+    if kind == MONEY:
+        if abs(v) >= COMPACT_FROM:
+            rounded = _compact_rounded(v, _compact_digits(v))
+            if rounded is not None:
+                return Decimal(str(rounded))
+        return _half_up(v, 0 if abs(v) >= 100 or float(v).is_integer() else 2)
+    return _half_up(v, 0)
+
+
+def delta(a, b, kind: str = SHARE) -> Decimal | None:
+    """The change from ``a`` to ``b`` as the difference of the two figures as shown (points for shares)."""
+    _check_kind(kind)
+    if _missing(a) or _missing(b):
+        return None
+    return _shown(b, kind) - _shown(a, kind)
+
+
+def _size(d: Decimal, kind: str) -> str:
+    """The size of a change ``d`` (already in the unit read), without its sign."""
+    if kind == SHARE:
+        return ngettext("%(points)s point", "%(points)s points", int(abs(d)),
+                        points=number(abs(d), 0))
+    if kind in (RATING, DECIMAL):
+        return number(abs(d), 1)
+    if kind == MONEY:
+        return money(float(abs(d)), compact=True)
+    return number(abs(d), 0)
+
+
+def difference(a, b, kind: str = SHARE, signed: bool = False) -> str:
+    """The change from ``a`` to ``b`` alone: ``up 31 points``, ``down 0.4``, ``no change``; ``signed`` for a
+    table's column: ``+31 points``, ``−0.4`` (the locale's signs), ``0``. A missing figure reads "–"."""
+    d = delta(a, b, kind)
+    if d is None:
+        return "–"
+    size = _size(d, kind)
+    if signed:
+        if d == 0:
+            return size
+        symbols = _locale(active().locale).number_symbols["latn"]
+        return (symbols["plusSign"] if d > 0 else minus()) + size
+    if d == 0:
+        return _("no change")
+    return _("up %(size)s", size=size) if d > 0 else _("down %(size)s", size=size)
+
+
+def change(a, b, kind: str = SHARE) -> str:
+    """A change between two shown figures: ``46% → 77%, up 31 points`` (the change is their shown difference)."""
+    return _("%(before)s → %(after)s, %(change)s", before=figure(a, kind), after=figure(b, kind),
+             change=difference(a, b, kind))
+
+
+# -- dates and periods -----------------------------------------------------------------------------------------------
+def day(d: date | datetime | str | None, form: str = "long") -> str:
+    """A day in the locale's ``long`` (``December 3, 2026``, ``3. Dezember 2026``) or ``medium`` form
+    (``Dec 3, 2026``); an ISO date or timestamp is read first. Missing reads "–"."""
+    if d is None or d == "":
+        return "–"
+    if isinstance(d, str):
+        text = d.strip()
+        try:
+            d = datetime.fromisoformat(text.replace("Z", "+00:00")) if "T" in text or " " in text else \
+                date.fromisoformat(text)
+        except ValueError:
+            return text
+    if isinstance(d, datetime):
+        d = d.date()
+    return format_date(d, format=form, locale=active().locale)
+
+
+def period(label: Any, form: str = "medium") -> str:
+    """A period label for people: ``2026-12`` -> ``Dec 2026`` (``December 2026`` long), ``2026-Q4`` -> ``Q4 2026``
+    (as the locale writes quarters), ``2026-09-30`` -> a day; any other label (a year, a wave's own name) as it is."""
+    import re
+
+    text = "" if label is None else str(label).strip()
+    month = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    quarter = re.fullmatch(r"(\d{4})-?[Qq]([1-4])", text)
+    locale = active().locale
+    if month and 1 <= int(month.group(2)) <= 12:
+        return format_skeleton("yMMMM" if form == "long" else "yMMM", date(int(month.group(1)), int(month.group(2)), 1),
+                               locale=locale)
+    if quarter:
+        return format_skeleton("yQQQ", date(int(quarter.group(1)), 3 * int(quarter.group(2)), 1), locale=locale)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return day(text, form)
+    return text
+
+
+def periods_short(labels: list[Any]) -> list[str]:
+    """Period labels for a crowded axis: when all are months or quarters of one year, without the year (``Jul``,
+    ``Q3``, as the locale writes them; the year goes in the title), else as ``period`` writes them."""
+    import re
+
+    found = [re.fullmatch(r"(\d{4})-(?:(\d{2})|[Qq]([1-4]))", str(label).strip()) for label in labels]
+    if not labels or not all(found) or len({m.group(1) for m in found}) > 1:
+        return [period(label) for label in labels]
+    locale = active().locale
+    return [format_date(date(int(m.group(1)), int(m.group(2)), 1), "LLL", locale=locale) if m.group(2) else
+            format_date(date(int(m.group(1)), 3 * int(m.group(3)), 1), "QQQ", locale=locale) for m in found]
 
 
 def p_value(v) -> str:
@@ -272,6 +480,7 @@ def d3_locale() -> dict[str, Any]:
         "grouping": [primary] if primary == secondary else [primary, secondary],
         "currency": list(currency_affixes()),
         "percent": percent.suffix[0] or "%",
+        "minus": symbols.get("minusSign", "-"),
     }
 
 
@@ -297,22 +506,34 @@ def _zone(tz: str | None):
         return ZoneInfo("UTC")
 
 
-def day(value: Any, form: str = "long") -> str:
-    """A calendar day in the active locale: ``December 18, 2026`` (en_US), ``18. Dezember 2026`` (de_DE).
+def zone_name(tz: str | None) -> str:
+    """A time zone for people in the active locale: ``America/Chicago`` -> ``Central Time (Chicago)``; ``UTC`` as
+    itself; a name the zone data does not know, as written."""
+    from babel.dates import get_timezone_location, get_timezone_name
 
-    ``value``: a date, a datetime or an ISO text; ``form``: long, medium or full. Missing: "–".
-    """
+    zone = _zone(tz)
+    if tz and zone.key != tz:
+        return str(tz)
+    if zone.key == "UTC" or zone.key.startswith("Etc/"):
+        return "UTC"
+    locale = active().locale
+    city = get_timezone_location(zone, locale=locale, return_city=True)
+    return f"{get_timezone_name(zone, locale=locale)} ({city})"
+
+
+def hours(text: str) -> str:
+    """Opening hours ``"09:00-17:00"`` for people in the active locale: ``9:00 AM–5:00 PM`` (en_US),
+    ``09:00–17:00`` (de_DE); text that is not two times, as written."""
     import datetime as dt
 
-    from babel.dates import format_date
+    from babel.dates import format_time
 
-    if value is None or value == "":
-        return "–"
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value) if "T" in value or " " in value else dt.date.fromisoformat(value)
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    return format_date(value, format=form, locale=active().locale)
+    try:
+        start, end = (dt.time.fromisoformat(t.strip()) for t in str(text).split("-"))
+    except ValueError:
+        return str(text)
+    locale = active().locale
+    return f"{format_time(start, 'short', locale=locale)}\u2013{format_time(end, 'short', locale=locale)}"
 
 
 def moment(value: Any, tz: str | None = None) -> str:
@@ -333,6 +554,8 @@ def moment(value: Any, tz: str | None = None) -> str:
     locale = active().locale
     text = f"{format_date(local, 'medium', locale=locale)}, {format_time(local, 'short', locale=locale)}"
     return f"{text} UTC" if zone.key == "UTC" else text
+
+
 def money_shown(v, compact: bool = False, digits: int | None = None) -> float:
     """The amount ``money(v, compact)`` shows, as a number: ``money_shown(1_337_000, compact=True)`` is 1,300,000
     (``$1.3M``). The difference of two shown amounts is what a reader computes from them (METHOD 13)."""

@@ -23,6 +23,12 @@ class Item:
     answer: str  # yesno | rating
     about: str  # marketing | sales | company
     level: int | None = None  # credibility level for CS items
+    short: str = ""  # the item named in at most 40 characters, for charts and what clients read (METHOD 13)
+
+    @property
+    def label(self) -> str:
+        """The item's short statement (its id only when the instruments give it none)."""
+        return self.short or self.id
 
 
 @dataclass(frozen=True)
@@ -41,8 +47,9 @@ def instruments() -> dict[str, Instrument]:
     raw = yaml.safe_load(resources.files("playbook").joinpath("data/instruments.yaml").read_text("utf-8"))
     out: dict[str, Instrument] = {}
     for code, spec in raw["instruments"].items():
+        short = spec.get("short") or {}
         items = tuple(
-            Item(item_id, code, text, spec["answer"], spec["about"], spec.get("level"))
+            Item(item_id, code, text, spec["answer"], spec["about"], spec.get("level"), str(short.get(item_id, "")))
             for item_id, text in spec["items"].items()
         )
         out[code] = Instrument(code, spec["title"], spec["intro"], spec["answer"], spec["about"], spec.get("level"), items)
@@ -53,6 +60,16 @@ def instruments() -> dict[str, Instrument]:
 def items() -> dict[str, Item]:
     """Every item by id, in questionnaire order."""
     return {item.id: item for inst in instruments().values() for item in inst.items}
+
+
+SHORT_MAX = 40  # characters of an item's short statement
+
+
+def label(item_id: str) -> str:
+    """The short statement of ``item_id`` (``CS1-3`` -> ``Marketers spend time in the field``), as charts and
+    findings name an item; an id the instruments do not know is returned as it is."""
+    found = items().get(item_id)
+    return found.label if found is not None else item_id
 
 
 def item_ids(code: str) -> list[str]:

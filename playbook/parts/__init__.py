@@ -11,14 +11,16 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
+from playbook.core.i18n import N_
+
 
 @dataclass(frozen=True)
 class Part:
     name: str  # the package under playbook/parts/
-    title: str  # section title in the report and on pages
+    title: str  # section title in the report and on pages (marked for the catalogs: translate with _())
     notebook: str  # file in notebooks/
     keys: tuple[str, ...]  # the results.json keys the part fills in
-    absent: str  # why it was not assessed, when its input is missing
+    absent: str  # one sentence for the client: what is missing and what the part needs (translate with _())
     items: tuple[str, ...] = ()  # answer item prefixes it scores (parts scored from answers)
     all_waves: bool = False  # whether answers of any wave make it assessed (else the period's)
 
@@ -43,25 +45,34 @@ class Part:
 
 
 PARTS: tuple[Part, ...] = (
-    Part("self_evaluation", "Self-evaluations and symptoms", "self_evaluation.ipynb",
-         ("self_evaluation", "symptoms"), "no self-evaluation or symptom answers were collected",
+    Part("self_evaluation", N_("Self-evaluations and symptoms"), "self_evaluation.ipynb",
+         ("self_evaluation", "symptoms"),
+         N_("No one answered the self-evaluations or reported symptoms. It needs the two leaders' self-evaluations "
+            "and everyone's answers on the symptoms of misalignment."),
          items=("MSE", "SSE", "SYM")),
-    Part("credibility", "Credibility stage", "credibility_stage.ipynb",
-         ("credibility",), "no credibility-stage ratings were collected",
+    Part("credibility", N_("Credibility stage"), "credibility_stage.ipynb",
+         ("credibility",), N_("No one rated marketing's credibility. It needs ratings of the credibility statements, "
+                              "above all from the sales side."),
          items=("CS",), all_waves=True),
-    Part("knowledge", "Knowledge gaps: what one side cannot judge", "self_evaluation.ipynb", ("knowledge_gaps",),
-         "no self-evaluation, symptom or credibility answers were collected", items=("MSE", "SSE", "SYM", "CS")),
-    Part("movement", "What moved since the last wave", "credibility_stage.ipynb", ("waves", "movement"),
-         "no answers were collected in any wave, so there is nothing to follow over time",
+    Part("knowledge", N_("Knowledge gaps: what one side cannot judge"), "self_evaluation.ipynb", ("knowledge_gaps",),
+         N_("No one answered the questionnaires yet. It needs answers to the self-evaluations, the symptoms or the "
+            "credibility statements."), items=("MSE", "SSE", "SYM", "CS")),
+    Part("movement", N_("What moved since the last wave"), "credibility_stage.ipynb", ("waves", "movement"),
+         N_("No answers were collected in any wave. It needs the answers of two waves to show what moved."),
          items=("MSE", "SSE", "SYM", "CS"), all_waves=True),
-    Part("kpis", "Shared KPIs: goals against actuals", "kpi_scorecard.ipynb",
-         ("kpis",), "the engagement has no shared KPIs (kpis.csv and kpi_values.csv)"),
-    Part("economics", "Prospecting economics, attribution and the lead experiment", "prospecting_economics.ipynb",
+    Part("kpis", N_("Shared KPIs: goals against actuals"), "kpi_scorecard.ipynb",
+         ("kpis",), N_("The engagement has no shared KPIs yet. It needs the metrics both teams share, with a goal and "
+                       "an actual for each period.")),
+    Part("economics", N_("Prospecting economics, attribution and the lead experiment"), "prospecting_economics.ipynb",
          ("prospecting", "attribution", "experiment"),
-         "the engagement has no prospecting.yaml, deals.csv or experiment.csv filled in"),
-    Part("leads", "Lead follow-up: what people say against what the CRM records", "lead_funnel.ipynb", ("leads",),
-         "the engagement has no lead export from its CRM, or the export holds no lead yet"),
-    Part("actions", "The action plan", "action_plan.ipynb", ("actions",), "the engagement has no actions.csv"),
+         N_("The engagement has no prospecting figures, deal list or lead experiment. It needs the reps' cost and "
+            "time spent prospecting, the won deals with their source, or the results of a test of marketing leads.")),
+    Part("leads", N_("Lead follow-up: what people say against what the CRM records"), "lead_funnel.ipynb", ("leads",),
+         N_("The engagement has no leads from its CRM yet. It needs the CRM's list of leads: when each came in, "
+            "when sales followed it up and what became of it.")),
+    Part("actions", N_("The action plan"), "action_plan.ipynb", ("actions",),
+         N_("The engagement has no action plan yet. It needs the actions agreed from the next steps and the "
+            "off-track KPIs, each with an owner and a due date.")),
 )
 BY_NAME: dict[str, Part] = {p.name: p for p in PARTS}
 

@@ -65,7 +65,7 @@ def _title_slide(d: Deck, r: dict[str, Any], today: date) -> None:
         d.text(title, [r.get("client") or ""], (40, 36, 32, 28, 24, 20), bold=True, colour=d.brand.colour,
                align=align("left"))
     top = (title.top + title.height + Inches(0.2)) if title is not None else Inches(4.4)
-    lines = [_("Sales and marketing alignment · %(period)s", period=r.get("period") or "")]
+    lines = [_("Sales and marketing alignment · %(period)s", period=formats.period(r.get("period") or ""))]
     who = " · ".join(x for x in (r.get("consultant") or "", d.brand.firm) if x)
     lines += [who] if who else []
     lines.append(long_date(today))
@@ -426,7 +426,7 @@ def render(results: dict[str, Any], notebooks: Path, b: Brand, snap=None, today:
 
     del snap  # every name the deck shows is in results.json already
     with formats.use(results.get("settings") or {}):  # amounts and numbers in the client's currency and locale
-        d = Deck(b, str(results.get("client") or ""), str(results.get("period") or ""))
+        d = Deck(b, str(results.get("client") or ""), formats.period(results.get("period") or ""))
         told = story(results)
         part_sections, svgs, shown = _figures(results, notebooks)
         has_plan = any(a.get("status") in ("open", "in_progress")

@@ -24,7 +24,9 @@ from markupsafe import Markup
 from playbook.core import formats, i18n
 from playbook.core.errors import UserError
 from playbook.core.files import atomic
-from playbook.core.instruments import items
+from playbook.core.html import unbroken
+from playbook.core.i18n import _
+from playbook.core.instruments import instruments, items
 from playbook.core.resources import templates_dir
 from playbook.parts import PARTS
 from playbook.report.summary import rules, story_html
@@ -44,15 +46,17 @@ def collect(notebook: Path, part: str) -> dict[str, list]:
             found["findings"].extend(str(line) for line in meta.get("lines", []))
         elif meta["kind"] == "figure":
             found["blocks"].append(_figure(meta.get("title", ""), out.get("data", {}).get("image/svg+xml", ""),
-                                           meta.get("name", "")))
+                                           meta.get("name", ""), meta.get("phone_svg", "")))
         elif meta["kind"] == "table":
             found["blocks"].append(_table(meta.get("title", ""), meta.get("html", ""), meta.get("name", "")))
     return found
 
 
-def _figure(title: str, svg: str | list, name: str = "") -> dict[str, str]:
-    """A figure block; ``name`` is the part's name for it (``section()["figures"]``), which the report does not show."""
-    return {"kind": "figure", "title": str(title), "svg": _clean_svg(svg), "name": str(name)}
+def _figure(title: str, svg: str | list, name: str = "", phone: str | list = "") -> dict[str, str]:
+    """A figure block; ``name`` is the part's name for it (``section()["figures"]``), which the report does not show;
+    ``phone`` the figure laid out for a phone (``charts.phone``), shown instead below 640 px."""
+    return {"kind": "figure", "title": str(title), "svg": _clean_svg(svg), "name": str(name),
+            "phone_svg": _clean_svg(phone) if phone else ""}
 
 
 ITEM_CELL = re.compile(r"<td>((?:MSE|SSE|SYM|CS[123])-\d+)</td>")
@@ -86,11 +90,15 @@ def from_results(part, results: dict[str, Any], svg: Callable[[Any], str] | None
     drew); ``sec`` is the part's section when the caller already has it (``part.section(results)``).
     """
     from playbook.core.html import table_html
+    from playbook.parts import charts
     from playbook.parts.charts import to_svg
 
     svg = svg or to_svg
     sec = part.section(results) if sec is None else sec
-    blocks = [_figure(title, svg(chart), name) for name, (title, chart) in sec["figures"].items()]
+    with charts.phone():
+        phone = part.section(results)["figures"] if sec["figures"] else {}
+    blocks = [_figure(title, svg(chart), name, svg(phone[name][1]) if name in phone else "")
+              for name, (title, chart) in sec["figures"].items()]
     blocks += [_table(title, table_html(df), name) for name, (title, df) in sec["tables"].items()]
     return {"findings": [str(line) for line in sec["findings"]], "blocks": blocks}
 
@@ -109,8 +117,11 @@ def content(part, results: dict[str, Any], notebooks: Path | None, number: int) 
 
 
 def numbered(found: dict[str, Any], number: int) -> dict[str, Any]:
-    """A part's content with the figures that could not be drawn left out and the rest labelled in order."""
-    found["blocks"] = [b for b in found["blocks"] if b["kind"] == "table" or b["svg"]]
+    """A part's content with the figures that could not be drawn left out and the rest labelled in order: the
+    figures first, then the tables that detail them. On paper a figure cannot break over pages while a table
+    breaks between rows, so tables after the figures fill the pages instead of leaving a gap before a figure."""
+    kept = [b for b in found["blocks"] if b["kind"] == "table" or b["svg"]]
+    found["blocks"] = sorted(kept, key=lambda b: b["kind"] != "figure")
     number_blocks(found["blocks"], number)
     return found
 
@@ -122,8 +133,8 @@ def assessed(part, results: dict[str, Any]) -> bool:
 
 def sections(results: dict[str, Any], notebooks: Path | None) -> list[dict[str, Any]]:
     """One section per part, numbered in report order; ``content`` is None when the part was not assessed."""
-    return [{"part": part.name, "number": number, "title": part.title,
-             "content": content(part, results, notebooks, number), "absent": part.absent}
+    return [{"part": part.name, "number": number, "title": _(part.title),
+             "content": content(part, results, notebooks, number), "absent": _(part.absent)}
             for number, part in enumerate(PARTS, start=1)]
 
 
@@ -187,7 +198,8 @@ def css_counters(text: Any) -> Markup:
 
 
 def long_date(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
+    """A day for people, in the active locale's long form (``December 3, 2026``, ``3. Dezember 2026``)."""
+    return formats.day(d)
 
 
 @cache
@@ -199,6 +211,7 @@ def environment():
                       autoescape=select_autoescape(disabled_extensions=("css",), default_for_string=True, default=True))
     env.filters["css_string"] = css_string
     env.filters["css_counters"] = css_counters
+    env.filters["unbroken"] = unbroken  # a word with a hyphen, slash or bracket stays whole in a table cell
     i18n.install(env)  # _("...") in the active language (core/i18n.py)
     return env
 
@@ -207,7 +220,7 @@ def environment():
 def intros() -> dict[str, str]:
     """Each part's lead paragraph as the report writes it under the part's title (its one source is the
     report's template, which sets them as ``intros``); a part without one is missing."""
-    return dict(environment().get_template("report.html.j2").make_module({"r": {}}).intros)
+    return dict(environment().get_template("report.html.j2").make_module({"r": {}, "when": str}).intros)
 
 
 def theme() -> str:
@@ -234,8 +247,11 @@ def render(results: dict[str, Any], notebooks: Path, snap=None) -> str:
             respondents=respondents(eng, answers) if eng is not None else [],
             individual=individual(eng, answers) if eng is not None and settings.get("show_individual_answers") else [],
             items=items(),
+            instruments=list(instruments().values()),
             paper="Letter" if paper == "Letter" else "A4",
             firm=settings.get("firm_name") or "",
+            when=formats.period,
+            as_of=formats.day(results.get("generated_at")) if results.get("generated_at") else long_date(date.today()),
         )
 
 

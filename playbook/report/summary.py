@@ -16,7 +16,17 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from playbook.core.formats import currency_name, day, locale_name, money, number, share
+from playbook.core.formats import (
+    currency_name,
+    day,
+    hours,
+    locale_name,
+    money,
+    number,
+    period,
+    share,
+    zone_name,
+)
 from playbook.core.i18n import N_, _, ngettext
 from playbook.core.instruments import items, level_items
 
@@ -72,7 +82,7 @@ class Story:
 # --- small words ---------------------------------------------------------------------------------------------------
 
 def _cash(v) -> str:
-    """An amount in the client's currency, abbreviated as the locale does ($1.2M, 1,2 Mio. €)."""
+    """An amount in the client's currency, abbreviated as the locale does ($1.2M, 1,2 Mio. €), with its minus sign."""
     return money(v, compact=True)
 
 
@@ -485,13 +495,13 @@ def _movement(r: dict[str, Any]) -> Point | None:
                      _("The next wave will show what moved since this one."), "info", "movement")
     old, new = m.get("stage_from"), m.get("stage_to")
     if old is None or new is None:
-        topic = _("Since %(wave)s, the stage cannot be compared", wave=m.get("from"))
+        topic = _("Since %(wave)s, the stage cannot be compared", wave=period(m.get("from")))
     elif new == old:
-        topic = _("Since %(wave)s, the stage has stayed at %(stage)s", wave=m.get("from"), stage=new)
+        topic = _("Since %(wave)s, the stage has stayed at %(stage)s", wave=period(m.get("from")), stage=new)
     elif new > old:
-        topic = _("Since %(wave)s, the stage rose from %(old)s to %(new)s", wave=m.get("from"), old=old, new=new)
+        topic = _("Since %(wave)s, the stage rose from %(old)s to %(new)s", wave=period(m.get("from")), old=old, new=new)
     else:
-        topic = _("Since %(wave)s, the stage fell from %(old)s to %(new)s", wave=m.get("from"), old=old, new=new)
+        topic = _("Since %(wave)s, the stage fell from %(old)s to %(new)s", wave=period(m.get("from")), old=old, new=new)
     by_wave = {w.get("wave"): w.get("level_scores") or {} for w in waves}
     before, after = by_wave.get(m.get("from"), {}), by_wave.get(m.get("to"), {})
     levels = [_("level %(k)s %(change)s", k=k, change=_score_change(before.get(k), after.get(k)))
@@ -656,36 +666,72 @@ def story_html(results: dict[str, Any], plan: str = "#actions") -> str:
     return macro("summary.html.j2", "story", story(results), plan)
 
 
+COLOUR_NAMES = {  # a few colour names, for a brand colour told in words (never its hex code)
+    N_("black"): (0, 0, 0), N_("white"): (255, 255, 255), N_("grey"): (128, 128, 128), N_("silver"): (192, 192, 192),
+    N_("navy"): (25, 45, 95), N_("blue"): (30, 90, 200), N_("sky blue"): (110, 170, 230), N_("teal"): (0, 128, 128),
+    N_("green"): (30, 130, 60), N_("olive"): (128, 128, 0), N_("lime"): (130, 200, 60), N_("yellow"): (240, 210, 40),
+    N_("orange"): (235, 130, 30), N_("red"): (200, 35, 40), N_("maroon"): (120, 20, 30), N_("pink"): (235, 130, 170),
+    N_("purple"): (110, 45, 140), N_("brown"): (130, 80, 40),
+}
+
+
+def colour_name(hex_colour: Any) -> str:
+    """The nearest of a few colour names to a ``#rrggbb`` colour: ``#1f3a5f`` is navy."""
+    text = str(hex_colour or "").strip().lstrip("#")
+    try:
+        rgb = tuple(int(text[i:i + 2], 16) for i in (0, 2, 4)) if len(text) == 6 else None
+    except ValueError:
+        rgb = None
+    if rgb is None:
+        return "–"
+    return min(COLOUR_NAMES, key=lambda n: sum((a - b) ** 2 for a, b in zip(COLOUR_NAMES[n], rgb)))
+
+
+def _language(code: Any) -> str:
+    from babel import Locale
+
+    try:
+        return Locale.parse(str(code)).get_display_name("en") if code else _("the language of the locale")
+    except (ValueError, TypeError):
+        return str(code)
+
+
 SETTINGS = {
-    "symptoms_low_max": ("Symptom severity: low", lambda v: f"{v} or fewer symptoms reported"),
-    "symptoms_moderate_max": ("Symptom severity: moderate", lambda v: f"up to {v} symptoms; more is severe"),
-    "stage_threshold": ("Credibility level established",
-                        lambda v: f"score of {share(v)} or more (an average rating of {number(1 + 4 * v)} of 5)"),
-    "perception_gap_flag": ("Credibility perception gap flagged",
-                            lambda v: f"marketing's and sales' mean ratings {number(v)} points apart or more"),
-    "target_stage": ("Target stage", lambda v: f"stage {v} of 3"),
-    "dont_know_flag": ("Knowledge gap flagged",
-                       lambda v: f"{share(v)} or more of an item's answers are \u201cdon't know\u201d"),
-    "min_group_size": ("Smallest group shown",
-                       lambda v: f"a side's figure for an item needs {v} or more scored answers"),
-    "kpi_watch": ("KPI status: watch", lambda v: f"attainment from {share(v)} up to {share(1)}; below is off track"),
+    "symptoms_low_max": (N_("Symptom severity: low"), lambda v: _("%(n)s or fewer symptoms reported", n=v)),
+    "symptoms_moderate_max": (N_("Symptom severity: moderate"),
+                              lambda v: _("up to %(n)s symptoms; more is severe", n=v)),
+    "stage_threshold": (N_("Credibility level established"),
+                        lambda v: _("score of %(score)s or more (an average rating of %(rating)s of 5)",
+                                    score=share(v), rating=number(1 + 4 * v))),
+    "perception_gap_flag": (N_("Credibility perception gap flagged"),
+                            lambda v: _("marketing's and sales' mean ratings %(points)s points apart or more",
+                                        points=number(v))),
+    "target_stage": (N_("Target stage"), lambda v: _("stage %(stage)s of 3", stage=v)),
+    "dont_know_flag": (N_("Knowledge gap flagged"),
+                       lambda v: _("%(share)s or more of a statement's answers are “don't know”", share=share(v))),
+    "min_group_size": (N_("Smallest group shown"),
+                       lambda v: _("a side's figure for a statement needs %(n)s or more answers", n=v)),
+    "kpi_watch": (N_("KPI status: watch"), lambda v: _("attainment from %(watch)s up to %(goal)s; below is off track",
+                                                       watch=share(v), goal=share(1))),
     "spend_elasticity": (N_("Marketing spend and opportunities"), lambda v: _(
         "in a what-if or scenario, the program's opportunities follow its spend to the power %(e)s (doubling the "
         "spend brings %(factor)s times the opportunities)", e=number(v, None), factor=number(2 ** v, 2))),
     "hire_ramp": (N_("A new rep's first year"), lambda v: _(
         "a new rep sells %(share)s of what a tenured rep sells (the hire alternative)", share=share(v))),
-    "firm_name": ("Firm named on the report", lambda v: v or "(none)"),
-    "brand_colour": ("Firm colour in the deck", str),
-    "deck_template": ("Slide template of the deck", lambda v: v.replace("\\", "/").rsplit("/", 1)[-1] if v else
-                      "the playbook's own"),  # the file's name: a firm's template is found by its full path
-    "reminders": ("Reminders to answer", lambda v: ", ".join(f"{d} days" for d in v) + " before the deadline"
-                  if v else "none"),
-    "paper_size": ("Paper size of the PDF", str),
-    "currency": ("Currency of amounts", lambda v: f"{v} ({currency_name(v)})"),
-    "locale": ("Numbers written for", lambda v: f"{v} ({locale_name(v)})"),
-    "show_individual_answers": ("Individual answers in the appendix", lambda v: "shown" if v else "not shown"),
-    "timezone": (N_("Time zone of the lead export"), str),
-    "business_hours": (N_("Business hours"), lambda v: _("%(hours)s, Monday to Friday", hours=v.replace("-", "\u2013"))),
+    "reminders": (N_("Reminders to answer"), lambda v: _("%(days)s days before the deadline",
+                                                        days=_(" and ").join(str(d) for d in v)) if v else _("none")),
+    "firm_name": (N_("Firm named on the report"), lambda v: v or _("none")),
+    "brand_colour": (N_("Firm colour in the deck"), lambda v: _(colour_name(v))),
+    "deck_template": (N_("Slide design of the deck"),
+                      lambda v: _("the firm's own template") if v else _("the standard design")),
+    "paper_size": (N_("Paper size of the PDF"), str),
+    "currency": (N_("Currency of amounts"), lambda v: currency_name(v)),
+    "locale": (N_("Numbers and dates written for"), lambda v: locale_name(v)),
+    "language": (N_("Language"), _language),
+    "show_individual_answers": (N_("Individual answers in the appendix"),
+                                lambda v: _("shown") if v else _("not shown")),
+    "timezone": (N_("Time zone of the lead export"), zone_name),
+    "business_hours": (N_("Business hours"), lambda v: _("%(hours)s, Monday to Friday", hours=hours(v))),
     "holidays": (N_("Holidays without business hours"),
                  lambda v: ", ".join(day(d, "medium") for d in sorted(v)) if v else _("none")),
     "leads_as_of": (N_("Lead export taken"), lambda v: v or _("at the latest time it records")),  # see rules()
@@ -708,7 +754,7 @@ FIXED = [
     ("Credibility stage", "the highest level reached with every level below it established"),
     ("KPI status: on track", "attainment of 100% or more (goal / actual for metrics where lower is better)"),
     ("KPI to date", "goals and actuals over the periods with an actual, summed for counts and money, averaged "
-                    "otherwise, unless kpis.csv names another aggregation"),
+                    "otherwise, unless the metric's definition says otherwise"),
     ("Prospecting baseline", "cold calling when listed, else all prospecting together"),
     (N_("Modelled and recorded revenue"), N_(
         "modelled: opportunities × win rate × deal size from the prospecting figures; recorded: won deals in the "
@@ -747,12 +793,13 @@ def rules(settings: dict[str, Any], defaults: dict[str, Any] | None = None) -> l
     out = []
     for key, value in settings.items():
         label, describe = SETTINGS.get(key, (key.replace("_", " ").capitalize(), str))
-        label = _(label)
+        label = _(label) if key in SETTINGS else label
         try:
             text = _leads_as_of(value, settings) if key == "leads_as_of" and value else describe(value)
         except (TypeError, ValueError):
             text = str(value)
         out.append({"rule": label, "value": text, "setting": key,
-                    "changed": key in defaults and defaults[key] != value})
-    out += [{"rule": _(rule), "value": _(value), "setting": "", "changed": False} for rule, value in FIXED]
+                    "changed": key in defaults and defaults[key] != value,
+                    "swatch": str(value) if key == "brand_colour" and colour_name(value) != "–" else ""})
+    out += [{"rule": _(rule), "value": _(value), "setting": "", "changed": False, "swatch": ""} for rule, value in FIXED]
     return out

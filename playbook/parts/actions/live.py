@@ -15,7 +15,7 @@ from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
 from playbook.core.html import render, table_html
 from playbook.parts.actions.views import plan_table
-from playbook.parts.actions.words import STATUS_LABELS, findings
+from playbook.parts.actions.words import STATUS_LABELS, findings, mean_ratings, status
 
 ALL = ""
 
@@ -27,7 +27,7 @@ class PlanView:
         self.eng = eng
         self.owner = w.Dropdown(options=[("Every owner", ALL)], value=ALL, description="Owner")
         self.owner.add_class("pb-plan-owner")
-        self.status = w.Dropdown(options=[("Every status", ALL)] + [(label, s) for s, label in STATUS_LABELS.items()],
+        self.status = w.Dropdown(options=[("Every status", ALL)] + [(status(s), s) for s in STATUS_LABELS],
                                  value=ALL, description="Status")
         self.status.add_class("pb-plan-status")
         self.refresh_button = w.Button(description="Refresh plan", icon="refresh")
@@ -37,6 +37,7 @@ class PlanView:
         self.table = w.HTML()
         self.table.add_class("pb-plan-table")
         self.result: dict[str, Any] | None = None
+        self.ratings: dict[str, dict[str, Any]] = {}
         self.owner.observe(lambda _: self.redraw(), names="value")
         self.status.observe(lambda _: self.redraw(), names="value")
         self.refresh_button.on_click(lambda _: self.refresh())
@@ -56,6 +57,7 @@ class PlanView:
             self.table.value = ""
             return
         self.result = get("actions").evaluate(snap)["actions"]
+        self.ratings = mean_ratings(get("movement").evaluate(snap))
         owners = [(self.eng.by_id[rid].name, rid) for rid in dict.fromkeys(r["owner"] for r in self.rows())]
         keep = self.owner.value if self.owner.value in {rid for _, rid in owners} else ALL
         self.owner.options = [("Every owner", ALL)] + owners
@@ -66,12 +68,12 @@ class PlanView:
         return [] if self.result is None else self.result["items"]
 
     def redraw(self) -> None:
-        self.summary.value = render("findings.html.j2", lines=findings(self.result), classes="")
+        self.summary.value = render("findings.html.j2", lines=findings(self.result, self.ratings), classes="")
         if not self.rows():
             self.table.value = ""
             return
         df = plan_table(self.result, int(self.eng.settings.get("min_group_size", 3)), self.owner.value,
-                        self.status.value)
+                        self.status.value, self.ratings)
         if df.empty:
             self.table.value = render("message.html.j2", tag="p", cls="pb-note", text="No action matches these filters.")
             return

@@ -177,7 +177,8 @@ def parse_reps(text: str | list[str]) -> list[str]:
     if dupes:
         raise UserError(f"reps: {dupes[0]!r} is listed twice; each rep must appear once.")
     if len(reps) < 2 * MIN_PER_GROUP:
-        raise UserError(f"reps: {len(reps)} rep(s) given; an experiment needs at least {2 * MIN_PER_GROUP} reps "
+        given = f"{len(reps)} {'rep' if len(reps) == 1 else 'reps'}"
+        raise UserError(f"reps: {given} given; an experiment needs at least {2 * MIN_PER_GROUP} reps "
                         f"({MIN_PER_GROUP} per group).")
     return reps
 

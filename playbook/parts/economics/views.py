@@ -13,9 +13,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from playbook.core.formats import money, money_axis_label, money_change, share, unit
+from playbook.core.formats import money, money_change, share, unit
 from playbook.core.i18n import _
-from playbook.parts.charts import PALETTE, base, empty, legend, title
+from playbook.parts.charts import (
+    PALETTE,
+    Rows,
+    axis_title,
+    base,
+    colours,
+    empty,
+    money_axis,
+    nice_ticks,
+    title,
+    value_labels,
+    value_text,
+    width,
+)
 from playbook.parts.economics.attribution import SOURCES
 from playbook.parts.economics.experiment import GROUPS
 from playbook.parts.economics.model import KEYS
@@ -32,9 +45,7 @@ from playbook.parts.economics.words import (
     source_name,
 )
 
-MONEY = "$,.0f"  # d3: "$" is the client's currency (the charts' theme sets the locale)
-RATIO = "$.2f"  # revenue per unit of spend, with cents
-WIDTH = 420
+RATIO = "$.2f"  # d3: revenue per unit of spend, with cents ("$" is the client's currency: the theme sets the locale)
 
 
 def _ratio(v: float | None) -> str:
@@ -64,32 +75,35 @@ def _sources(result: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _money_x(title_text: str | None = None, **kw):
+def _money_x(values: list[float], title_text: str | None = None):
+    """An x encoding of amounts whose axis is labelled by the compact rule of the text (``charts.money_axis``)."""
     alt = base()
-    return alt.X("amount:Q", title=title_text, axis=alt.Axis(labelExpr=money_axis_label()), **kw)
+    axis, scale = money_axis(min(values, default=0.0), max(values, default=1.0))
+    return alt.X("amount:Q", title=axis_title(title_text) if title_text else None, axis=axis, scale=scale)
 
 
 def _cost_revenue_bars(rows: list[dict[str, Any]], order: list[str], heading: str, tip: str):
-    """Cost and modelled revenue, side by side for each of ``order`` (sources or scenarios)."""
+    """Cost and modelled revenue, side by side for each of ``order`` (sources or scenarios), each named above its
+    bars; amounts on the axis as the text writes them."""
     alt = base()
     import pandas as pd
 
     cost, revenue = _("Cost"), _("Revenue (modelled)")
     data = pd.DataFrame(rows).assign(measure=lambda d: d["measure"].map({"cost": cost, "revenue": revenue}))
+    shape = Rows("label", tuple(order), group="measure", groups=(cost, revenue), bar=12)
+    drawn = list(data.loc[data["amount"] > 0, "measure"])
     return (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y("label:N", title=None, sort=order),
-            yOffset=alt.YOffset("measure:N", sort=[cost, revenue]),
-            x=_money_x(tip),
-            color=alt.Color("measure:N", title=None, sort=[cost, revenue],
-                            scale=alt.Scale(range=[PALETTE["sales"], PALETTE["marketing"]]),
-                            legend=legend([cost, revenue], WIDTH)),
+            **shape.encode(),
+            x=_money_x(list(data["amount"]), tip),
+            color=alt.Color("measure:N", sort=[cost, revenue],
+                            **colours(drawn, {cost: PALETTE["sales"], revenue: PALETTE["marketing"]})),
             tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("measure:N", title=" "),
                      alt.Tooltip("shown:N", title=_("amount"))],
         )
-        .properties(width=WIDTH, height=alt.Step(12), title=title(heading, WIDTH, labels=order))
+        .properties(width=width(), height=shape.height, title=title(heading))
     )
 
 
@@ -120,35 +134,41 @@ def scenarios(result: dict[str, Any] | None):
 
 
 def revenue_per_dollar(result: dict[str, Any] | None):
-    """Modelled revenue per unit of spend (dollar, euro...) per source, with the baseline as a rule."""
+    """Modelled revenue per unit of spend (dollar, euro...) per source, best first, each named above its bar with its
+    value; the baseline marked in every row."""
     if not result:
         return empty(_("Prospecting not assessed"))
     alt = base()
     import pandas as pd
 
     rep, mkt = _("rep prospecting"), _("marketing")
-    df = pd.DataFrame([{"source": r["source"], "kind": r["kind"], "rpd": round(r["revenue_per_dollar"], 9),
-                        "shown": _ratio(r["revenue_per_dollar"])}
-                       for r in _sources(result) if r["revenue_per_dollar"] is not None])
-    if df.empty:
+    rows = sorted(({"source": r["source"], "kind": r["kind"], "rpd": round(r["revenue_per_dollar"], 9),
+                    "label": _ratio(r["revenue_per_dollar"])}
+                   for r in _sources(result) if r["revenue_per_dollar"] is not None), key=lambda r: -r["rpd"])
+    if not rows:
         return empty(_("No costs to compare"))
-    bars = alt.Chart(df).mark_bar().encode(
-        y=alt.Y("source:N", title=None, sort="-x"),
-        x=alt.X("rpd:Q", title=_("modelled revenue per %(unit)s spent", unit=unit()), axis=alt.Axis(format=RATIO)),
-        color=alt.Color("kind:N", title=None, sort=[rep, mkt],
-                        scale=alt.Scale(range=[PALETTE["sales"], PALETTE["marketing"]]), legend=legend([rep, mkt], WIDTH)),
-        tooltip=[alt.Tooltip("source:N", title=" "), alt.Tooltip("shown:N", title=_per_unit())],
-    )
-    chart = bars
-    heading = _("Modelled revenue per %(unit)s, by source, %(period)s", unit=unit(), period=period(result))
     base_rpd = result["baseline"]["revenue_per_dollar"]
+    top = nice_ticks(0, max(r["rpd"] for r in rows))[-1]
+    rules = (round(base_rpd, 9),) if base_rpd is not None else ()
+    shape = Rows("source", tuple(r["source"] for r in rows), bar=14)
+    rows = value_labels(rows, "rpd", "label", (0, top), rules)
+    bars = alt.Chart().mark_bar(**shape.mark()).encode(
+        **shape.encode(),
+        x=alt.X("rpd:Q", title=_("modelled revenue per %(unit)s spent", unit=unit()), axis=alt.Axis(format=RATIO),
+                scale=alt.Scale(domain=[0, top], nice=False)),
+        color=alt.Color("kind:N", sort=[rep, mkt],
+                        **colours([r["kind"] for r in rows if r["rpd"] > 0],
+                                  {rep: PALETTE["sales"], mkt: PALETTE["marketing"]})),
+        tooltip=[alt.Tooltip("source:N", title=" "), alt.Tooltip("label:N", title=_per_unit())],
+    )
+    layers = [bars]
+    heading = _("Modelled revenue per %(unit)s, by source, %(period)s", unit=unit(), period=period(result))
     if base_rpd is not None:
         label = _("baseline: %(name)s", name=source_name(result["baseline"]))
-        rule = alt.Chart(pd.DataFrame({"x": [round(base_rpd, 9)], "label": [label]})).mark_rule(
-            color=PALETTE["neutral"], strokeDash=[4, 3]).encode(x="x:Q", tooltip=[alt.Tooltip("label:N", title=" ")])
-        chart = bars + rule
+        layers.append(shape.rule(round(base_rpd, 9)))
         heading = _("%(heading)s (dashed: %(baseline)s)", heading=heading, baseline=label)
-    return chart.properties(width=WIDTH, height=alt.Step(22), title=title(heading, WIDTH, labels=df["source"]))
+    return alt.layer(*layers, *value_text(alt, shape), data=pd.DataFrame(rows)).properties(
+        width=width(), height=shape.height, title=title(heading))
 
 
 def sensitivity(result: dict[str, Any] | None):
@@ -166,8 +186,8 @@ def sensitivity(result: dict[str, Any] | None):
     if df.empty:
         return empty(_("No prospecting cost at any share"))
     line = alt.Chart(df).mark_line(point={"color": PALETTE["sales"]}, color=PALETTE["sales"]).encode(
-        x=alt.X("prospecting_share:Q", title=_("true share of rep time spent prospecting (estimated: %(share)s)",
-                                               share=share(measured["share"])),
+        x=alt.X("prospecting_share:Q", title=axis_title(_("true share of rep time spent prospecting (estimated: "
+                                                          "%(share)s)", share=share(measured["share"])), width() - 90),
                 axis=alt.Axis(format="%", values=[s["prospecting_share"] for s in result["sensitivity"]])),
         y=alt.Y("revenue_per_dollar:Q", title=_("revenue per %(unit)s", unit=unit()), axis=alt.Axis(format=RATIO)),
         tooltip=[alt.Tooltip("shown_share:N", title=_("share of time")),
@@ -183,30 +203,35 @@ def sensitivity(result: dict[str, Any] | None):
                 "of rep time from %(low)s to %(high)s, %(period)s (dashed: marketing leads)",
                 revenue=cash(measured["revenue"]), low=share(SENSITIVITY[0]), high=share(SENSITIVITY[-1]),
                 period=period(result))
-    return chart.properties(width=WIDTH, height=220, title=title(heading, WIDTH, labels=["$0.00"]))
+    return chart.properties(width=width() - 70, height=200, title=title(heading))
 
 
 def attribution(result: dict[str, Any] | None):
-    """Won revenue recorded in the deal list: all, marketing-influenced and marketing-sourced."""
+    """Won revenue recorded in the deal list: all, marketing-influenced and marketing-sourced, each named above its
+    bar with its share of won revenue."""
     if not result:
         return empty(_("Attribution not assessed"))
     alt = base()
-    df = attribution_frame(result).assign(shown=lambda d: d["amount"].map(cash),
-                                          shown_share=lambda d: d["share"].map(share))
-    order = list(df["revenue"])
-    chart = alt.Chart(df).encode(
-        y=alt.Y("revenue:N", title=None, sort=order),
-        x=alt.X("amount:Q", title=_("won revenue recorded in %(period)s", period=period(result)),
-                axis=alt.Axis(labelExpr=money_axis_label())),
-        tooltip=[alt.Tooltip("revenue:N", title=" "), alt.Tooltip("shown:N", title=_("amount")),
-                 alt.Tooltip("shown_share:N", title=_("share of won revenue"))],
-    )
-    bars = chart.mark_bar().encode(
+    import pandas as pd
+
+    df = attribution_frame(result)
+    rows = [{"revenue": r.revenue, "amount": r.amount or 0.0, "shown": cash(r.amount), "label": share(r.share)}
+            for r in df.itertuples(index=False)]
+    order = [r["revenue"] for r in rows]
+    shape = Rows("revenue", tuple(order), bar=16)
+    amounts = [r["amount"] for r in rows]
+    x = _money_x(amounts, _("won revenue recorded in %(period)s", period=period(result)))
+    ticks = nice_ticks(min(amounts, default=0.0), max(amounts, default=1.0))
+    rows = value_labels(rows, "amount", "label", (ticks[0], ticks[-1]))
+    bars = alt.Chart().mark_bar(**shape.mark()).encode(
+        **shape.encode(), x=x,
         color=alt.Color("revenue:N", legend=None, sort=order,
-                        scale=alt.Scale(range=[PALETTE["all"], PALETTE["neutral"], PALETTE["marketing"]])))
-    labels = chart.mark_text(align="left", dx=4, fontSize=11).encode(text=alt.Text("shown_share:N"))
+                        scale=alt.Scale(domain=order, range=[PALETTE["all"], PALETTE["neutral"], PALETTE["marketing"]])),
+        tooltip=[alt.Tooltip("revenue:N", title=" "), alt.Tooltip("shown:N", title=_("amount")),
+                 alt.Tooltip("label:N", title=_("share of won revenue"))])
     heading = _("Sourced and influenced revenue, recorded in the deal list, %(period)s", period=period(result))
-    return (bars + labels).properties(width=WIDTH, height=alt.Step(26), title=title(heading, WIDTH, labels=order))
+    return alt.layer(bars, *value_text(alt, shape), data=pd.DataFrame(rows)).properties(
+        width=width(), height=shape.height, title=title(heading))
 
 
 def experiment(result: dict[str, Any] | None):
@@ -218,21 +243,23 @@ def experiment(result: dict[str, Any] | None):
     alt = base()
     import pandas as pd
 
-    what = _("lift per rep")
-    df = pd.DataFrame([{"what": what, "lift": result["lift"], "low": result["ci_low"], "high": result["ci_high"],
+    df = pd.DataFrame([{"what": "", "lift": result["lift"], "low": result["ci_low"], "high": result["ci_high"],
                         "shown_lift": cash(result["lift"]), "shown_low": cash(result["ci_low"]),
                         "shown_high": cash(result["ci_high"])}])
-    x_title = _("treatment mean − control mean (recorded revenue), with its 95% interval")
+    x_title = axis_title(_("treatment mean − control mean (recorded revenue), with its 95% interval"))
+    axis, scale = money_axis(min(0.0, result["ci_low"]), max(0.0, result["ci_high"]), title=x_title)
+    y = alt.Y("what:N", title=None, axis=None)
     bar = alt.Chart(df).mark_errorbar(ticks=True, color=PALETTE["marketing"]).encode(
-        x=alt.X("low:Q", title=x_title, axis=alt.Axis(labelExpr=money_axis_label())), x2="high:Q",
-        y=alt.Y("what:N", title=None))
+        x=alt.X("low:Q", title=x_title, axis=axis, scale=scale), x2="high:Q", y=y)
     point = alt.Chart(df).mark_point(filled=True, size=90, color=PALETTE["marketing"]).encode(
-        x="lift:Q", y="what:N", tooltip=[alt.Tooltip("shown_lift:N", title=_("lift")),
-                                         alt.Tooltip("shown_low:N", title=_("from")),
-                                         alt.Tooltip("shown_high:N", title=_("to"))])
+        x="lift:Q", y=y, tooltip=[alt.Tooltip("shown_lift:N", title=_("lift")),
+                                  alt.Tooltip("shown_low:N", title=_("from")),
+                                  alt.Tooltip("shown_high:N", title=_("to"))])
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color=PALETTE["off_track"], strokeDash=[4, 3]).encode(x="x:Q")
-    return (bar + point + zero).properties(width=WIDTH, height=70, title=title(
-        _("Lead experiment: difference in recorded revenue per rep"), WIDTH, labels=df["what"]))
+    heading = _("Lead experiment: difference in recorded revenue per rep, %(lift)s (95%% interval %(low)s to "
+                "%(high)s; dashed: no difference)", lift=cash(result["lift"]), low=cash(result["ci_low"]),
+                high=cash(result["ci_high"]))
+    return (bar + point + zero).properties(width=width(), height=50, title=title(heading))
 
 
 # -- tables -------------------------------------------------------------------------------------------------------
@@ -372,7 +399,7 @@ def bridge_table(results: dict[str, Any]):
 def experiment_table(result: dict[str, Any]):
     import pandas as pd
 
-    names = {"treatment": _("treatment (given the leads)"), "control": _("control (no leads)")}
+    names = {"treatment": _("Given the leads"), "control": _("Without the leads (control)")}
     rows = [{_("Group"): names[g], _("Reps"): result[g]["n"], _("Mean recorded revenue"): cash(result[g]["mean"]),
              _("Standard deviation"): cash(result[g]["sd"])} for g in GROUPS]
     return pd.DataFrame(rows)

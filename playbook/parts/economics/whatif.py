@@ -131,14 +131,17 @@ def _plan(reps: list[str] | str, target_lift: float, control_mean: float, contro
     n = experiment.reps_per_group(control_mean, control_sd, target_lift)
     pct = share(target_lift, digits=0 if round(target_lift * 100, 9).is_integer() else 1)
     have = min(Counter(group for _, group in pairs).values())
-    lines = [f"To detect a lift of {pct} ({money(target_lift * control_mean)} per rep on a control "
-             f"average of {money(control_mean)}, spread {money(control_sd)}) with 80% power at the 5% level, each "
-             f"group needs {n} reps."]
+    lines = [_("To detect a lift of %(lift)s (%(amount)s per rep on an average of %(mean)s without the leads, "
+               "spread %(sd)s), found 80%% of the time with a 5%% risk of a false alarm, each group needs %(n)s reps.",
+               lift=pct, amount=money(target_lift * control_mean), mean=money(control_mean), sd=money(control_sd),
+               n=n)]
     if have >= n:
-        lines.append(f"The {len(pairs)} reps listed give {have} or more per group: enough.")
+        lines.append(_("The %(listed)s reps listed give %(have)s or more per group: enough.", listed=len(pairs),
+                       have=have))
     else:
-        lines.append(f"The {len(pairs)} reps listed give only {have} per group, {n - have} short: with this many "
-                     "reps only a larger lift would show clearly; add reps or run the test longer.")
+        lines.append(_("The %(listed)s reps listed give only %(have)s per group, %(short)s short: with this many "
+                       "reps only a larger lift would show clearly; add reps or run the test longer.",
+                       listed=len(pairs), have=have, short=n - have))
     return {"findings": lines, "pairs": pairs, "reps_per_group": n, "download": download_link(pairs),
             "caveats": {"part": "experiment_design", "findings": caveats()}}
 
@@ -158,7 +161,7 @@ def experiment_planner(reps: list[str] | str, target_lift: float, control_mean: 
         "part": "experiment_design",
         "findings": plan["findings"],
         "figures": {},
-        "tables": {"assignment": ("Random assignment of reps (seed " + str(seed) + ")", table)},
+        "tables": {"assignment": (_("Which reps get the leads"), table)},
         "reps_per_group": plan["reps_per_group"],
         "assignment": table,
         "download": plan["download"],
@@ -203,32 +206,36 @@ def caveat_section(plan_: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def planner_panel(eng: Engagement | None, reps: str, target_lift: float, control_mean: float, control_sd: float,
-                  seed: int) -> w.Widget:
+                  seed: int, split: bool = True) -> w.Widget:
     """The planner with editable inputs, for Voilà; inputs left empty start from ``eng``'s own figures (none
-    without an engagement: the report page passes its own)."""
+    without an engagement: the report page passes its own). Amounts start as whole amounts of the currency and the
+    lift as a percentage. ``split``: the consultant's box that fixes which reps go in which group (a number: the
+    same one gives the same groups); a client's page has none and keeps ``seed``."""
     reps, target_lift, control_mean, control_sd = own_figures(eng, reps, target_lift, control_mean, control_sd)
-    style = {"description_width": "160px"}
-    names = w.Textarea(value=reps, description="Reps (comma-separated)", style=style,
-                       layout=w.Layout(width="100%", max_width="560px", height="90px"))
-    lift = w.BoundedFloatText(value=target_lift, min=0.001, max=10, step=0.01, description="Target lift (0.1 = 10%)",
-                              style=style)
-    mean = w.BoundedFloatText(value=control_mean, min=0.01, max=1e12, step=1000, description=f"Control mean ({symbol()})",
-                              style=style)
-    sd = w.BoundedFloatText(value=control_sd, min=0, max=1e12, step=1000, description=f"Control spread (sd, {symbol()})",
-                            style=style)
-    seed_box = w.IntText(value=seed, description="Random seed", style=style)
+    style = {"description_width": "190px"}
+    names = w.Textarea(value=reps, description=_("Reps (separated by commas)"), style=style,
+                       rows=5, layout=w.Layout(width="100%", max_width="560px"))
+    lift = w.BoundedFloatText(value=round(target_lift * 100, 1), min=0.1, max=1000, step=1,
+                              description=_("Lift to detect (%)"), style=style)
+    mean = w.BoundedFloatText(value=round(control_mean), min=0.01, max=1e12, step=1000,
+                              description=_("Revenue per rep without leads (%(symbol)s)", symbol=symbol()), style=style)
+    sd = w.BoundedFloatText(value=round(control_sd), min=0, max=1e12, step=1000,
+                            description=_("Spread of that revenue (%(symbol)s)", symbol=symbol()), style=style)
+    split_box = w.IntText(value=seed, description=_("Split (the same number, the same groups)"), style=style)
     out = w.HTML()
 
     def update(_change: Any = None) -> None:
         try:
-            plan = _plan(names.value, lift.value, mean.value, sd.value, seed_box.value)
+            plan = _plan(names.value, lift.value / 100, mean.value, sd.value, split_box.value)
         except UserError as exc:
             out.value = render("message.html.j2", tag="p", cls="pb-invalid", text=exc.message)
             return
         out.value = macro("economics.html.j2", "plan", NO_MATH, plan["findings"], plan["download"],
                           rows_html(["rep", "group"], plan["pairs"]), plan["caveats"]["findings"])
 
-    for c in (names, lift, mean, sd, seed_box):
+    boxes = [names, lift, mean, sd] + ([split_box] if split else [])
+    for c in boxes:
         c.observe(update, names="value")
     update()
-    return w.VBox([w.HTML("<h3>Plan the experiment</h3>"), names, lift, mean, sd, seed_box, out])
+    heading = escape(_("Plan the experiment"))
+    return w.VBox([w.HTML(f"<h3>{heading}</h3>"), *boxes, out])

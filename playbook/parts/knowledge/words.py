@@ -6,8 +6,10 @@ from typing import Any
 
 from playbook.core.engagement import SIDES
 from playbook.core.formats import share
+from playbook.core.i18n import N_, _, ngettext
 from playbook.core.instruments import items
 from playbook.parts.knowledge.model import reaches
+from playbook.parts.self_evaluation.words import quoted
 
 
 def flag_of(results: dict[str, Any]) -> float:
@@ -27,26 +29,38 @@ def whether(item: str) -> str:
     return f"whether {text}"
 
 
+SIDE = {"marketing": N_("marketing"), "sales": N_("sales")}
+
+
+def _side(side: str) -> str:
+    return _(SIDE[side]) if side in SIDE else side
+
+
 def _answers(count: dict[str, int], side: str | None = None) -> str:
-    """'3 of 5 sales answers were' / '1 of 4 answers was'."""
+    """'3 of 5 sales answers were' / '1 of 4 answers was' (the verb agrees with the first number)."""
     k, n = count["dont_know"], count["answers"]
-    who = f"{side} " if side else ""
-    return f"{k} of {n} {who}answer{'' if n == 1 else 's'} {'was' if k == 1 else 'were'}"
+    if side:
+        return ngettext("%(k)s of %(total)s %(side)s answers was", "%(k)s of %(total)s %(side)s answers were", k,
+                        k=k, total=n, side=_side(side))
+    return ngettext("%(k)s of %(total)s answers was", "%(k)s of %(total)s answers were", k, k=k, total=n)
 
 
 def gap_sentence(gap: dict[str, Any], flag: float) -> str:
     """One knowledge gap, as the consultant can read it out."""
     counts = gap["counts"]
     short = [s for s in SIDES if reaches(gap["sides"].get(s), flag)]
-    clause = whether(gap["item"])
+    clause, named = whether(gap["item"]), quoted([gap["item"]])
     if len(short) == len(SIDES):
-        detail = " and ".join(_answers(counts[s], s).rsplit(" ", 1)[0] for s in SIDES)
-        were = "was" if sum(counts[s]["dont_know"] for s in SIDES) == 1 else "were"
-        return f"Neither side can judge {clause}: {detail} {were} don't know ({gap['item']})."
+        detail = _(" and ").join(_("%(k)s of %(n)s %(side)s answers", k=counts[s]["dont_know"], n=counts[s]["answers"],
+                                   side=_side(s)) for s in SIDES)
+        return _("Neither side can judge %(clause)s: %(detail)s were “don't know” (%(named)s).", clause=clause,
+                 detail=detail, named=named)
     if short:
         side = short[0]
-        return f"{side.capitalize()} cannot judge {clause}: {_answers(counts[side], side)} don't know ({gap['item']})."
-    return f"Many cannot judge {clause}: {_answers(counts['all'])} don't know ({gap['item']})."
+        return _("%(Side)s cannot judge %(clause)s: %(answers)s “don't know” (%(named)s).",
+                 Side=_side(side).capitalize(), clause=clause, answers=_answers(counts[side], side), named=named)
+    return _("Many cannot judge %(clause)s: %(answers)s “don't know” (%(named)s).", clause=clause,
+             answers=_answers(counts["all"]), named=named)
 
 
 def findings(results: dict[str, Any]) -> list[str]:
@@ -54,12 +68,15 @@ def findings(results: dict[str, Any]) -> list[str]:
     gaps = results.get("knowledge_gaps")
     flag = flag_of(results)
     if gaps is None:
-        return ["Not assessed: no self-evaluation, symptom or credibility answers."]
+        return [_("Not assessed: no self-evaluation, symptom or credibility answers.")]
     if not gaps:
-        return [f"No item has a don't know share of {share(flag)} or more: both sides could judge what they were "
-                "asked."]
-    lines = [f"{len(gaps)} item(s) have a don't know share of {share(flag)} or more: there, people cannot judge "
-             "what the other side does, which is a gap in what the two functions know of each other."]
+        return [_("No statement drew “don't know” from %(flag)s or more of its answers: both sides could judge what "
+                  "they were asked.", flag=share(flag))]
+    lines = [ngettext("%(n)s statement drew “don't know” from %(flag)s or more of its answers: there, people "
+                      "cannot judge what the other side does, a gap in what the two functions know of each other.",
+                      "%(n)s statements drew “don't know” from %(flag)s or more of their answers: there, people "
+                      "cannot judge what the other side does, a gap in what the two functions know of each other.",
+                      len(gaps), flag=share(flag))]
     lines += [gap_sentence(g, flag) for g in gaps]
     return lines
 
@@ -72,8 +89,10 @@ def summary_text(results: dict[str, Any]) -> str | None:
     flag = flag_of(results)
     who = []
     for g in gaps:
-        short = [s for s in SIDES if reaches(g["sides"].get(s), flag)] or ["people"]
-        who.append(f"{' and '.join(short)} on {g['item']}")
-    n = len(gaps)
-    return (f"{n} statement{'' if n == 1 else 's'} drew don't know from {share(flag)} or more of the answers "
-            f"({'; '.join(who)}): where one function cannot judge the other's work, close that gap first.")
+        short = [_side(s) for s in SIDES if reaches(g["sides"].get(s), flag)] or [_("people")]
+        who.append(_("%(who)s on %(named)s", who=_(" and ").join(short), named=quoted([g["item"]])))
+    return ngettext("%(n)s statement drew “don't know” from %(flag)s or more of the answers (%(who)s): where one "
+                    "function cannot judge the other's work, close that gap first.",
+                    "%(n)s statements drew “don't know” from %(flag)s or more of the answers (%(who)s): where one "
+                    "function cannot judge the other's work, close that gap first.", len(gaps), flag=share(flag),
+                    who="; ".join(who))

@@ -11,7 +11,19 @@ from typing import Any
 
 from playbook.core.formats import number, share
 from playbook.core.i18n import N_, _
-from playbook.parts.charts import PALETTE, base, empty, legend, title
+from playbook.parts.charts import (
+    PALETTE,
+    Rows,
+    base,
+    colours,
+    count_axis,
+    empty,
+    nice_ticks,
+    title,
+    value_labels,
+    value_text,
+    width,
+)
 from playbook.parts.leads.model import ALL, SOURCES
 from playbook.parts.leads.words import (
     SYMPTOMS,
@@ -23,11 +35,10 @@ from playbook.parts.leads.words import (
     source_name,
 )
 
-WIDTH = 420
 STAGES = (N_("Created"), N_("Followed up"), N_("Decided on"), N_("Accepted"), N_("Converted"))
 BUCKETS = (
     ("within_1h", N_("Within 1 business hour"), "#1f6f43"),
-    ("within_sla", N_("Within the SLA"), "#8cc7a0"),
+    ("within_sla", N_("Later, within the SLA"), "#8cc7a0"),
     ("over_sla", N_("Later than the SLA"), PALETTE["off_track"]),
     ("not_followed_up", N_("Not followed up"), PALETTE["no_data"]),
 )
@@ -58,7 +69,8 @@ def stages(block: dict[str, Any]) -> list[int]:
 
 
 def funnel(result: dict[str, Any] | None, source: str = "marketing"):
-    """One source's leads from created to converted, each stage with its count and share of those created."""
+    """One source's leads from created to converted, each stage named above its bar with its count and share of
+    those created."""
     if not result:
         return empty(_("Leads not assessed"))
     block = result["sources"][source]
@@ -70,17 +82,19 @@ def funnel(result: dict[str, Any] | None, source: str = "marketing"):
 
     counts = stages(block)
     names = [_(s) for s in STAGES]
-    df = pd.DataFrame({"stage": names, "leads": counts,
-                       "label": [f"{number(c, 0)} ({share(c / counts[0])})" for c in counts]})
-    bars = alt.Chart(df).encode(
-        y=alt.Y("stage:N", sort=names, title=None),
-        x=alt.X("leads:Q", title=_("leads"), axis=alt.Axis(format=",d", tickMinStep=1)),
+    shape = Rows("stage", tuple(names), bar=16)
+    ticks = nice_ticks(0, counts[0])
+    rows = value_labels([{"stage": n, "leads": c, "label": f"{number(c, 0)} ({share(c / counts[0])})"}
+                         for n, c in zip(names, counts, strict=True)], "leads", "label", (0, ticks[-1]))
+    bars = alt.Chart().mark_bar(color=PALETTE["marketing"] if source == "marketing" else PALETTE["neutral"],
+                                **shape.mark()).encode(
+        **shape.encode(),
+        x=alt.X("leads:Q", title=_("leads"), axis=count_axis(counts[0], values=ticks),
+                scale=alt.Scale(domain=[0, ticks[-1]], nice=False)),
         tooltip=[alt.Tooltip("stage:N", title=_("stage")), alt.Tooltip("label:N", title=_("leads"))],
     )
-    drawn = bars.mark_bar(color=PALETTE["marketing"] if source == "marketing" else PALETTE["neutral"])
-    labels = bars.mark_text(align="left", dx=4, fontSize=11).encode(text="label:N")
-    return (drawn + labels).properties(width=WIDTH - 90, height=alt.Step(26),
-                                       title=title(heading, WIDTH, labels=names))
+    return alt.layer(bars, *value_text(alt, shape), data=pd.DataFrame(rows)).properties(
+        width=width(), height=shape.height, title=title(heading))
 
 
 def follow_up(result: dict[str, Any] | None):
@@ -103,19 +117,20 @@ def follow_up(result: dict[str, Any] | None):
                          "share": count / block["leads"], "text": f"{number(count, 0)} ({share(count / block['leads'])})"})
     df = pd.DataFrame(rows)
     names = [source_name(s) for s in shown]
+    shape = Rows("source", tuple(names), bar=16)
+    drawn = list(df.loc[df["leads"] > 0, "bucket"])
     heading = _("Follow-up against the SLA of %(sla)s business hours, by source", sla=sla_text(result))
     return (
-        alt.Chart(df).mark_bar().encode(
-            y=alt.Y("source:N", sort=names, title=None),
+        alt.Chart(df).mark_bar(**shape.mark()).encode(
+            **shape.encode(),
             x=alt.X("share:Q", title=_("share of the source's leads"), axis=alt.Axis(format="%"),
                     scale=alt.Scale(domain=[0, 1])),
-            color=alt.Color("bucket:N", sort=labels, title=None,
-                            scale=alt.Scale(domain=labels, range=[c for _k, _l, c in BUCKETS]),
-                            legend=legend(labels, WIDTH)),
+            color=alt.Color("bucket:N", sort=labels,
+                            **colours(drawn, {label: c for label, (_k, _l, c) in zip(labels, BUCKETS, strict=True)})),
             order=alt.Order("order:Q"),
             tooltip=[alt.Tooltip("source:N", title=_("source")), alt.Tooltip("bucket:N", title=_("follow-up")),
                      alt.Tooltip("text:N", title=_("leads"))],
-        ).properties(width=WIDTH - 90, height=alt.Step(24), title=title(heading, WIDTH, labels=names))
+        ).properties(width=width(), height=shape.height, title=title(heading))
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from playbook.core.formats import moment, number, share
+from playbook.core.formats import hours, moment, number, share, zone_name
 from playbook.core.i18n import N_, _, ngettext
 
 # The three symptoms the record can test, as short statements (at most 40 characters).
@@ -207,9 +207,8 @@ def findings(result: dict[str, Any] | None) -> list[str]:
     else:
         lines.append(_("The export holds no marketing lead, so nothing marketing passed to sales can be measured."))
     lines += _reasons(result)
-    lines.append(_("Figures as of %(when)s; business hours %(hours)s, Monday to Friday, on the clock of %(zone)s.",
-                   when=as_of_text(result), hours=result["business_hours"].replace("-", "\u2013"),
-                   zone=result["timezone"]))
+    lines.append(_("Figures as of %(when)s; business hours %(hours)s, Monday to Friday, %(zone)s.",
+                   when=as_of_text(result), hours=hours(result["business_hours"]), zone=zone_name(result["timezone"])))
     return lines
 
 

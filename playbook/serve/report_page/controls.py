@@ -15,6 +15,7 @@ from playbook.core.errors import UserError
 from playbook.core.html import macro
 from playbook.core.i18n import _
 from playbook.serve.report_page.viewer import (
+    NO_EXPERIMENT,
     NOT_DRAWN,
     TEMPLATE,
     Choice,
@@ -32,6 +33,7 @@ from playbook.serve.report_page.viewer import (
 )
 
 log = logging.getLogger(__name__)
+EVERY = ""  # a filter's "every period" / "every owner"
 
 # What-if values a page keeps as scenarios: each is a row of the scenario table, computed again at every redraw,
 # so their number is bounded (a scripted page could otherwise keep thousands and make each redraw take minutes).
@@ -41,8 +43,9 @@ KEPT_MAX = 8
 class Live:
     """The controls of one page and the parts they redraw (ipywidgets; one per visitor)."""
 
-    def __init__(self, report: Report):
+    def __init__(self, report: Report, consultant: bool = False):
         self.report = report
+        self.consultant = consultant  # a consultant's page: the planner lets them fix which reps go in which group
         self.choice = Choice(report.wave)
         self.drawn = Drawn()
         self.stages: dict[str, Any] = {}
@@ -104,13 +107,17 @@ class Live:
         waves = self.report.waves
         if len(waves) < 2:
             return None
-        picker = w.ToggleButtons(options=waves, value=self.report.wave if self.report.wave in waves else waves[-1],
-                                 description="Wave", style={"description_width": "initial", "button_width": "auto"})
+        with formats.use(self.report.settings):
+            picker = w.ToggleButtons(options=[(formats.period(v), v) for v in waves],
+                                     value=self.report.wave if self.report.wave in waves else waves[-1],
+                                     description=_("Wave"),
+                                     style={"description_width": "initial", "button_width": "auto"})
+            note = w.HTML(note_html(_("Parts 1 to 4 show the answers of the wave chosen here; the executive summary "
+                                      "is for %(wave)s.", wave=formats.period(self.report.wave))))
+            box = self._box(_("Choose a wave"), [picker, note])
         picker.add_class("pb-rp-wave")
         picker.observe(lambda ch: self.choose(wave=ch["new"]), names="value")
-        note = w.HTML(note_html(f"Parts 1 to 4 show the answers of the wave chosen here; the executive summary is "
-                                f"for {self.report.wave}."))
-        return self._box("Choose a wave", [picker, note])
+        return box
 
     def part(self, name: str):
         """The controls of part ``name`` with the place it is drawn again; None when nothing can change it."""
@@ -121,11 +128,11 @@ class Live:
         title = ""
         if sec["content"] is not None:
             if name == "credibility":
-                title, controls = "Whose ratings", self._credibility()
+                title, controls = _("Whose ratings"), self._credibility()
             elif name == "kpis":
-                title, controls = "Filter the KPIs", self._kpis()
+                title, controls = _("Filter the KPIs"), self._kpis()
             elif name == "economics":
-                title, controls = "What if?", self._whatif()
+                title, controls = _("What if?"), self._whatif()
             elif name == "leads":
                 title, controls = self._leads()
         if not controls and not (by_wave(name) and len(self.report.waves) > 1):
@@ -148,7 +155,7 @@ class Live:
         from playbook.parts.credibility.views import VIEW_LABELS
 
         basis = (self.report.results.get("credibility") or {}).get("basis", "sales")
-        toggle = w.ToggleButtons(options=[(label, v) for v, label in VIEW_LABELS.items()], value=basis,
+        toggle = w.ToggleButtons(options=[(_(label), v) for v, label in VIEW_LABELS.items()], value=basis,
                                  style={"button_width": "auto"})
         toggle.add_class("pb-rp-view")
         toggle.observe(lambda ch: self.choose(basis=ch["new"]), names="value")
@@ -157,7 +164,7 @@ class Live:
     def _kpis(self) -> list[Any]:
         import ipywidgets as w
 
-        from playbook.parts.kpis.words import OWNERS
+        from playbook.parts.kpis.words import owner as owner_name
 
         kpis = self.report.results.get("kpis") or {}
         owners = kpi_owners(kpis)
@@ -166,11 +173,13 @@ class Live:
         style = {"description_width": "70px"}
         layout = w.Layout(width="100%", max_width="360px")
         periods = kpis.get("period_list") or []
-        # "" stands for every period and every owner: a dropdown whose value is None shows no choice at all
-        period = w.Dropdown(options=[("To date (every period)", ""), *[(p, p) for p in periods]], value="",
-                            description="Period", style=style, layout=layout)
-        owner = w.Dropdown(options=[("Every owner", ""), *[(OWNERS.get(o, o), o) for o in owners]],
-                           value="", description="Owner", style=style, layout=layout)
+        # "" (not None) stands for "every": a Dropdown whose value is None shows nothing chosen at all.
+        with formats.use(self.report.settings):
+            period = w.Dropdown(options=[(_("To date (every period)"), EVERY),
+                                         *[(formats.period(p), p) for p in periods]],
+                                value=EVERY, description=_("Period"), style=style, layout=layout)
+            owner = w.Dropdown(options=[(_("Every owner"), EVERY), *[(owner_name(o), o) for o in owners]],
+                               value=EVERY, description=_("Owner"), style=style, layout=layout)
         period.add_class("pb-rp-period")
         owner.add_class("pb-rp-owner")
         period.observe(lambda ch: self.choose(kpi_period=ch["new"] or None), names="value")
@@ -180,7 +189,6 @@ class Live:
     def _whatif(self) -> list[Any]:
         import ipywidgets as w
 
-        from playbook.core.i18n import _
         from playbook.parts.economics.whatif import whatif_controls
 
         start_values = whatif_start(self.report.results)
@@ -255,12 +263,22 @@ class Live:
         return title, [sla, source]
 
     def planner(self):
-        """The experiment planner: how many reps each group needs, and who goes in which group."""
-        from playbook.parts.economics.whatif import planner_panel
+        """The experiment planner: how many reps each group needs, and who goes in which group; from the
+        engagement's own figures only. Without them, a sentence saying what planning needs (never a tool filled
+        with made-up figures); None when the part was not assessed (its section says so)."""
+        import ipywidgets as w
 
+        if self.report.section("economics")["content"] is None:
+            return None
         v = planner_values(self.report.results)
         with formats.use(self.report.settings):
-            panel = planner_panel(None, v["reps"], v["target_lift"], v["control_mean"], v["control_sd"], v["seed"])
+            if v is None:
+                panel = w.HTML(note_html(_(NO_EXPERIMENT)))
+            else:
+                from playbook.parts.economics.whatif import planner_panel
+
+                panel = planner_panel(None, v["reps"], v["target_lift"], v["control_mean"], v["control_sd"],
+                                      v["seed"], split=self.consultant)
         panel.add_class("pb-controls")
         panel.add_class("pb-rp-planner")
         return panel

@@ -29,7 +29,7 @@ from typing import Any
 from playbook import parts
 from playbook.core import formats
 from playbook.core.html import macro
-from playbook.core.i18n import N_
+from playbook.core.i18n import N_, _
 from playbook.report import document
 from playbook.report.summary import story_html
 
@@ -41,6 +41,10 @@ NOT_READY_CONSULTANT = N_("This report is not ready yet: it shows the latest ana
 NOT_DRAWN = N_("This view could not be drawn. Please try another choice, or reload the page.")
 # A reason naming one of the engagement's files is for the consultant, not for this page.
 FILE_NAME = re.compile(r"\b[\w-]+\.(csv|ya?ml|json|ipynb|pickle|xlsx|html|pdf|pptx|png|jpe?g)\b", re.IGNORECASE)
+# Without the engagement's own figures to plan from, the page says what planning needs (never made-up figures).
+NO_EXPERIMENT = N_("No test of marketing leads was run in this engagement and its figures do not yet say how much a "
+                   "rep sells, so there is nothing to plan from. Planning one needs the reps who would take part "
+                   "and their revenue per rep; your consultant sets it up with you.")
 
 
 # -- the report: a run's results and drawings ------------------------------------------------------
@@ -95,12 +99,13 @@ class Report:
 
     @property
     def as_of(self) -> str:
-        """The day the run was made, written for people (``24 November 2026``)."""
+        """The day the run was made, written for people in the client's locale (``November 24, 2026``)."""
         try:
             day = date.fromisoformat(str(self.results.get("generated_at", ""))[:10])
         except ValueError:
             return ""
-        return f"{day.day} {day:%B %Y}"
+        with formats.use(self.settings):
+            return formats.day(day)
 
 
 def find(eng) -> Report | None:
@@ -125,8 +130,9 @@ def style_html() -> str:
 
 def cover_html(report: Report, eng, logo: str = "") -> str:
     r = report.results
-    return macro(TEMPLATE, "cover", report.settings.get("firm_name") or "", r.get("client") or eng.client, logo,
-                 r.get("period") or "", report.as_of)
+    with formats.use(report.settings):
+        return macro(TEMPLATE, "cover", report.settings.get("firm_name") or "", r.get("client") or eng.client, logo,
+                     formats.period(r.get("period") or ""), report.as_of)
 
 
 def summary_html(report: Report) -> str:
@@ -140,12 +146,14 @@ def absent(section: dict[str, Any]) -> str:
     return "" if FILE_NAME.search(reason) else reason
 
 
-def head_html(section: dict[str, Any]) -> str:
-    return macro(TEMPLATE, "part_head", section, document.intros().get(section["part"], ""))
+def head_html(section: dict[str, Any], report: Report | None = None) -> str:
+    with formats.use(report.settings if report is not None else None):
+        return macro(TEMPLATE, "part_head", section, document.intros().get(section["part"], ""))
 
 
-def static_html(section: dict[str, Any]) -> str:
-    return macro(TEMPLATE, "static", section, absent(section))
+def static_html(section: dict[str, Any], report: Report | None = None) -> str:
+    with formats.use(report.settings if report is not None else None):
+        return macro(TEMPLATE, "static", section, absent(section))
 
 
 def staged_html(section: dict[str, Any], note: str = "") -> str:
@@ -153,8 +161,9 @@ def staged_html(section: dict[str, Any], note: str = "") -> str:
 
 
 def footer_html(report: Report) -> str:
-    return macro(TEMPLATE, "footer", report.settings.get("firm_name") or "", report.results.get("client") or "",
-                 report.as_of)
+    with formats.use(report.settings):
+        return macro(TEMPLATE, "footer", report.settings.get("firm_name") or "", report.results.get("client") or "",
+                     report.as_of)
 
 
 def note_html(text: str, cls: str = "pb-note") -> str:
@@ -222,7 +231,8 @@ def part_results(report: Report, name: str, choice: Choice) -> tuple[dict[str, A
         from playbook.parts.kpis import model
 
         data = model.select(snap.data["kpis"], choice.kpi_period, choice.kpi_owner)
-        res["kpis"] = model.score(data, float(snap.engagement.settings["kpi_watch"]))
+        res["kpis"] = {**model.score(data, float(snap.engagement.settings["kpi_watch"])),
+                       "selection": {"period": choice.kpi_period, "owner": choice.kpi_owner}}
     elif name == "leads" and changed(report, name, choice) and snap.data.get("leads") is not None:
         return _leads(res, snap, choice)
     elif name == "economics" and changed(report, name, choice):
@@ -275,16 +285,17 @@ def redraw(report: Report, name: str, choice: Choice, drawn: Drawn | None = None
 def note(report: Report, name: str, choice: Choice) -> str:
     """What a redrawn part shows, in one line above it ("" when it is the run's drawing)."""
     if by_wave(name) and choice.wave != report.wave:
-        return f"Answers of wave {choice.wave}; the executive summary is for {report.wave}."
+        return _("Answers of %(wave)s; the executive summary is for %(report)s.", wave=formats.period(choice.wave),
+                 report=formats.period(report.wave))
     if name == "kpis" and changed(report, name, choice):
-        from playbook.parts.kpis.words import OWNERS
+        from playbook.parts.kpis.words import owner
 
-        owner = f"owned by {OWNERS.get(choice.kpi_owner, choice.kpi_owner)}" if choice.kpi_owner else "of every owner"
-        period = f"in {choice.kpi_period} only" if choice.kpi_period else "over every period"
-        return f"The KPIs {owner}, {period}; the executive summary counts them all."
+        who = (_("owned by %(owner)s", owner=owner(choice.kpi_owner)) if choice.kpi_owner
+               else _("of every owner"))
+        when = (_("in %(period)s only", period=formats.period(choice.kpi_period)) if choice.kpi_period
+                else _("to date"))
+        return _("The KPIs %(who)s, %(when)s; the executive summary counts them all.", who=who, when=when)
     if name == "economics" and changed(report, name, choice):
-        from playbook.core.i18n import _
-
         if choice.kept:
             return _("With the values chosen above and the scenarios kept on this page (until it is closed); the "
                      "executive summary uses the engagement's own figures.")
@@ -330,8 +341,12 @@ def _leads_note(report: Report, choice: Choice) -> str:
     return " ".join(parts)
 
 
-def planner_values(results: dict[str, Any]) -> dict[str, Any]:
-    """The experiment planner's starting values: the engagement's own figures (``experiment.planner_inputs``)."""
+def planner_values(results: dict[str, Any]) -> dict[str, Any] | None:
+    """The experiment planner's starting values: the engagement's own figures (``experiment.planner_inputs``: its
+    experiment, else its team and the won revenue per rep its deal list records). None when it has neither: the
+    page then says what planning needs, never a planner filled with made-up figures."""
     from playbook.parts.economics.experiment import planner_inputs
 
-    return planner_inputs(results)
+    e, p, a = (results.get(k) for k in ("experiment", "prospecting", "attribution"))
+    own = (e and e.get("control") and e.get("treatment")) or (p and p.get("reps") and a and a.get("won_revenue"))
+    return planner_inputs(results) if own else None

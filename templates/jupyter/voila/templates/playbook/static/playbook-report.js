@@ -9,6 +9,17 @@
       all, twice, means the server is gone). */
 (function () {
   "use strict";
+  /* The tab names the client and the report (the cover carries it), not the notebook's file. */
+  function title() {
+    var cover = document.querySelector("[data-pb-title]");
+    if (cover && document.title !== cover.getAttribute("data-pb-title")) {
+      document.title = cover.getAttribute("data-pb-title");
+    }
+  }
+  title();
+  window.addEventListener("load", title);
+  new MutationObserver(title).observe(document.querySelector("title") || document.head,
+                                      {childList: true, characterData: true, subtree: true});
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-pb-answers], [data-pb-open-form]");
     if (!button) { return; }
