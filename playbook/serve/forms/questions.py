@@ -324,4 +324,5 @@ def app_model(eng: Engagement, respondent: str, wave: str | None = None) -> Form
 def questionnaire_html(eng: Engagement, wave: str | None = None) -> str:
     """Every question asked, as a printable list: for paper collection, or a preview of the form."""
     asked = [instruments()[code] for code in app_codes("marketing")[0][:-1] + ["SSE"]]
-    return render("questionnaire.html.j2", client=eng.client, wave=wave or eng.period, instruments=asked)
+    with formats.use(eng.settings):  # the statements in the engagement's language (the server's preview too)
+        return render("questionnaire.html.j2", client=eng.client, wave=wave or eng.period, instruments=asked)
