@@ -147,6 +147,13 @@ def wording(language: str) -> Wording:
     if not path.is_file():
         raise WordingError(f"{where}: there is no wording of the instruments for language {language!r}; "
                            f"shipped wordings: {', '.join(wording_languages())}.")
+    return read_wording(path, language, where)
+
+
+def read_wording(path, language: str, where: str | None = None) -> Wording:
+    """The words in one wording file (``path``), checked against the English ids; ``where`` names the file in
+    the message (default: ``path``)."""
+    where = where or str(path)
     try:
         raw = yaml.safe_load(path.read_text("utf-8"))
     except yaml.YAMLError as e:
