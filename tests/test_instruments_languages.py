@@ -26,6 +26,7 @@ from playbook.core.instruments import (
     wording_languages,
 )
 from playbook.core.responses import import_file
+from playbook.parts.credibility.model import level_name
 from playbook.serve.forms.page import FormPage
 from playbook.serve.forms.questions import app_model, questionnaire_html
 
@@ -87,6 +88,15 @@ def test_a_language_is_written_in_its_own_words_not_copied_from_english(language
 
 
 @pytest.mark.parametrize("language", OTHERS)
+def test_a_credibility_level_is_named_after_the_colon_of_its_title(language):
+    """Charts and findings name a level by the words after the title's colon (``Stufe 1: verlässliche
+    Umsetzung`` -> ``verlässliche Umsetzung``)."""
+    for code in ("CS1", "CS2", "CS3"):
+        number, _colon, name = wording(language).titles[code].partition(":")
+        assert code[-1] in number and name.strip(), code
+
+
+@pytest.mark.parametrize("language", OTHERS)
 def test_the_wording_file_holds_only_words(language):
     """Structure (answer type, about, level) is kept once, in the English file."""
     raw = yaml.safe_load(wording_file(language).read_text("utf-8"))
@@ -104,6 +114,7 @@ def test_items_labels_titles_and_intros_follow_the_active_language(german):
         assert items()["MSE-1"].text == "Das Marketing sagt dem Vertrieb mehr Unterstützung zu, als es am Ende leistet."
         assert instruments()["CS1"].title == "Stufe 1: verlässliche Umsetzung"
         assert "Bewerten Sie" in instruments()["CS1"].intro
+        assert level_name(2) == "fester Teil der Umsatzentstehung"
         assert label("XYZ-9") == "XYZ-9"  # not an item: as it is
     with formats.use({"locale": "de_DE", "language": "en"}):
         assert label("CS1-3") == "Marketers spend time in the field"
