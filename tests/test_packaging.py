@@ -27,7 +27,9 @@ def test_wheel_carries_notebooks_templates_and_data(wheel):
                  "playbook/templates/sample-engagement/responses.csv",
                  "playbook/templates/engagement/engagement.yaml.j2",
                  "playbook/templates/report/report.html.j2",
-                 "playbook/data/defaults.yaml", "playbook/data/instruments.yaml"):
+                 "playbook/data/defaults.yaml", "playbook/data/instruments.yaml",
+                 "playbook/data/instruments/de.yaml", "playbook/data/instruments/fr.yaml",
+                 "playbook/data/instruments/es.yaml"):
         assert must in names
 
 
