@@ -29,6 +29,31 @@ def test_the_catalogs_hold_exactly_the_messages_of_the_code():
         assert _ids(catalogs.read(po)) == code, f"{po} is stale: python -m tests.catalogs update"
 
 
+def _plural_calls():
+    """Every ``ngettext("one", "many", ...)`` written in the package's code and templates: (where, one, many)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(catalogs.LOCALE).parent
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "ngettext" and len(node.args) >= 2
+                    and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args[:2])):
+                yield f"{path.name}:{node.lineno}", node.args[0].value, node.args[1].value
+    for path in sorted((root.parent / "templates").rglob("*.j2")):
+        for one, many in re.findall(r'ngettext\(\s*"([^"]*)"\s*,\s*"([^"]*)"', path.read_text(encoding="utf-8")):
+            yield path.name, one, many
+
+
+def test_each_plural_in_the_code_is_the_catalogs_plural():
+    """A call inside ngettext's arguments hides its plural from extraction (the catalog then holds the singular only
+    and every language shows English); two calls with one singular but different plurals share one entry (a
+    template's %(num)s against the code's %(n)s then fails at run time in every other language)."""
+    plurals = {m.id[0]: m.id[1] for m in catalogs.read(catalogs.POT) if isinstance(m.id, tuple)}
+    wrong = [(where, one, plurals.get(one)) for where, one, many in _plural_calls() if plurals.get(one) != many]
+    assert wrong == []
+
+
 @pytest.mark.parametrize("language", [lang for lang in i18n.shipped() if lang != i18n.SOURCE])
 def test_every_message_of_a_shipped_language_is_translated(language):
     catalog = catalogs.read(catalogs.LOCALE / language / "LC_MESSAGES" / "playbook.po", language)

@@ -528,10 +528,12 @@ def _kpis(r: dict[str, Any]) -> Point | None:
         return Point(_("No managed KPI has figures yet"), _("Goals are set; the actuals are still to come."), "info",
                      "kpis")
     if off:
+        # (the names worked out first: a call to _() inside ngettext's arguments hides the plural from extraction)
+        more = [_("%(n)s more", n=len(off) - 2)] if len(off) > 2 else []
+        names = _and([x["name"] for x in off[:2]] + more)
         topic = ngettext("%(n)s of %(total)s managed KPIs is off track: %(names)s",
                          "%(n)s of %(total)s managed KPIs are off track: %(names)s", len(off), total=len(graded),
-                         names=_and([x["name"] for x in off[:2]] + ([_("%(n)s more", n=len(off) - 2)]
-                                                                   if len(off) > 2 else [])))
+                         names=names)
     elif watch:
         topic = ngettext("No managed KPI is off track; %(n)s is close to goal",
                          "No managed KPI is off track; %(n)s are close to goal", len(watch))

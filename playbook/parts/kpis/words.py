@@ -175,8 +175,9 @@ def _latest(result: dict[str, Any], as_of: date | None) -> list[str]:
                               "period with an actual.", len(running),
                               periods=_(" and ").join(period(p) for p in running)))
     if ended:
+        missing = "; ".join(_("%(name)s (%(period)s)", name=names.get(p["metric"], ""), period=period(p["period"]))
+                            for p in ended)  # (outside ngettext's arguments, where a call hides the plural)
         lines.append(ngettext("%(n)s metric has no actual for its latest period, which has ended: %(list)s.",
                               "%(n)s metrics have no actual for their latest period, which has ended: %(list)s.",
-                              len(ended), list="; ".join(_("%(name)s (%(period)s)", name=names.get(p["metric"], ""),
-                                                           period=period(p["period"])) for p in ended)))
+                              len(ended), list=missing))
     return lines
