@@ -45,6 +45,23 @@ def _plural_calls():
             yield path.name, one, many
 
 
+def test_no_message_is_made_of_a_lookups_key():
+    """``_(TABLE["basis"])`` puts "basis" in the catalogs as a message to translate (and the table's own message is
+    never looked up under that name): such lookups go through ``i18n.word(TABLE, key)``."""
+    import ast
+    from pathlib import Path
+
+    found = []
+    for path in sorted((Path(catalogs.LOCALE).parent).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("_", "ngettext", "N_") and node.args:
+                first = node.args[0]
+                if not isinstance(first, ast.Constant) and any(
+                        isinstance(c, ast.Constant) and isinstance(c.value, str) for c in ast.walk(first)):
+                    found.append(f"{path.name}:{node.lineno}")
+    assert found == []
+
+
 def test_each_plural_in_the_code_is_the_catalogs_plural():
     """A call inside ngettext's arguments hides its plural from extraction (the catalog then holds the singular only
     and every language shows English); two calls with one singular but different plurals share one entry (a

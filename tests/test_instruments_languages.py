@@ -89,7 +89,7 @@ def test_a_language_is_written_in_its_own_words_not_copied_from_english(language
 
 @pytest.mark.parametrize("language", OTHERS)
 def test_a_credibility_level_is_named_after_the_colon_of_its_title(language):
-    """Charts and findings name a level by the words after the title's colon (``Stufe 1: verlässliche
+    """Charts and findings name a level by the words after the title's colon (``Ebene 1: verlässliche
     Umsetzung`` -> ``verlässliche Umsetzung``)."""
     for code in ("CS1", "CS2", "CS3"):
         number, _colon, name = wording(language).titles[code].partition(":")
@@ -112,7 +112,7 @@ def test_items_labels_titles_and_intros_follow_the_active_language(german):
         assert label("CS1-3") == "Marketing ist mit beim Kunden vor Ort"
         assert items()["CS1-3"].label == items()["CS1-3"].short == label("CS1-3")
         assert items()["MSE-1"].text == "Das Marketing sagt dem Vertrieb mehr Unterstützung zu, als es am Ende leistet."
-        assert instruments()["CS1"].title == "Stufe 1: verlässliche Umsetzung"
+        assert instruments()["CS1"].title == "Ebene 1: verlässliche Umsetzung"
         assert "Bewerten Sie" in instruments()["CS1"].intro
         assert level_name(2) == "fester Teil der Umsatzentstehung"
         assert label("XYZ-9") == "XYZ-9"  # not an item: as it is

@@ -123,6 +123,12 @@ def pgettext(context: str, message: str, **values: Any) -> str:
     return _fill(translations(active()).pgettext(context, message), values)
 
 
+def word(table: dict, key: Any, **values: Any) -> str:
+    """``table[key]``, a message marked with ``N_``, in the active language. (Written ``_(TABLE["key"])``, the
+    extraction would take the key's own string for a message.)"""
+    return _(table[key], **values)
+
+
 def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name
     """Marks ``message`` for the catalogs without translating it (module-level constants)."""
     return message

@@ -25,15 +25,15 @@ from playbook.core import formats, i18n
 from playbook.core.errors import UserError
 from playbook.core.files import atomic
 from playbook.core.html import unbroken
-from playbook.core.i18n import _
+from playbook.core.i18n import N_, _
 from playbook.core.instruments import instruments, items
 from playbook.core.resources import templates_dir
 from playbook.parts import PARTS
 from playbook.report.summary import rules, story_html
 from playbook.run.outputs import tagged
 
-QUESTIONNAIRES = {"MSE": "marketing self-evaluation", "SSE": "sales self-evaluation", "SYM": "symptoms",
-                  "CS": "credibility ratings"}
+QUESTIONNAIRES = {"MSE": N_("marketing self-evaluation"), "SSE": N_("sales self-evaluation"), "SYM": N_("symptoms"),
+                  "CS": N_("credibility ratings")}
 WIDE_COLUMNS = 6  # tables with this many columns or more get a smaller font in print
 
 def collect(notebook: Path, part: str) -> dict[str, list]:
@@ -154,7 +154,7 @@ def respondents(eng, answers: list[dict]) -> list[dict[str, str]]:
         code = a["item"].split("-", 1)[0]
         done[a["respondent"]].add("CS" if code.startswith("CS") else code)
     return [{"name": p.name, "side": p.side, "role": p.role,
-             "answered": ", ".join(v for k, v in QUESTIONNAIRES.items() if k in done[p.id]) or "none"}
+             "answered": ", ".join(_(v) for k, v in QUESTIONNAIRES.items() if k in done[p.id]) or _("none")}
             for p in eng.respondents]
 
 

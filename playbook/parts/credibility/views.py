@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from playbook.core.formats import number, period, share
-from playbook.core.i18n import N_, _, ngettext
+from playbook.core.i18n import N_, _, ngettext, word
 from playbook.core.instruments import label
 from playbook.parts.charts import (
     PALETTE,
@@ -25,6 +25,8 @@ from playbook.parts.credibility.model import LEVELS, VIEWS, level_name
 from playbook.parts.credibility.words import fewer_than, findings, percent, waves_sentence
 
 VIEW_LABELS = {"sales": N_("Sales view"), "marketing": N_("Marketing view"), "all": N_("All raters")}
+# The same inside a sentence ("Status (sales view)"): its own message, as some languages capitalise nouns.
+VIEW_WORDS = {"sales": N_("sales view"), "marketing": N_("marketing view"), "all": N_("all raters")}
 VIEW_COLOURS = {"sales": PALETTE["sales"], "marketing": PALETTE["marketing"], "all": PALETTE["neutral"]}
 LEVEL_COLOURS = ["#9ecae1", "#4a8fc7", "#133f73"]
 HIGHER = {"marketing": N_("marketing rates higher"), "sales": N_("sales rates higher")}
@@ -64,7 +66,7 @@ def levels(result: dict[str, Any], views: tuple[str, ...] = ("sales", "marketing
                         **colours(drawn, {names[v]: VIEW_COLOURS[v] for v in views})),
     )
     heading = _("Credibility levels: %(views)s (established from %(threshold)s, dashed)",
-                views=_(" beside ").join(_(VIEW_LABELS[v]).lower() for v in views), threshold=percent(threshold))
+                views=_(" beside ").join(word(VIEW_WORDS, v) for v in views), threshold=percent(threshold))
     return alt.layer(bars, shape.rule(threshold), *value_text(alt, shape), data=pd.DataFrame(rows)).properties(
         width=width(), height=shape.height, title=title(heading))
 
@@ -72,7 +74,7 @@ def levels(result: dict[str, Any], views: tuple[str, ...] = ("sales", "marketing
 def _gap_colour(g: dict[str, Any], flag: float) -> str:
     if not g["flagged"]:
         return _not_flagged(flag)
-    return _(HIGHER["marketing" if g["gap"] > 0 else "sales"])
+    return word(HIGHER, "marketing" if g["gap"] > 0 else "sales")
 
 
 def _not_flagged(flag: float) -> str:
@@ -97,7 +99,7 @@ def perception_gap(result: dict[str, Any]):
     shape = Rows("item", tuple(r["item"] for r in rows), bar=12)
     reach = math.ceil(max(2.0, max(abs(r["gap"]) for r in rows) + 0.25, flag + 0.5))
     ticks = list(range(-reach, reach + 1))
-    every = {_(HIGHER["marketing"]): PALETTE["marketing"], _(HIGHER["sales"]): PALETTE["sales"],
+    every = {word(HIGHER, "marketing"): PALETTE["marketing"], word(HIGHER, "sales"): PALETTE["sales"],
              _not_flagged(flag): PALETTE["no_data"]}
     bars = alt.Chart().mark_bar(**shape.mark()).encode(
         **shape.encode(),
@@ -173,7 +175,7 @@ def _levels_shown(cred: dict[str, Any]):
     rows = [[level_label(level), *(percent(cred["views"][v]["level_scores"][str(level)]) for v in VIEWS),
              _status(cred["level_status"][str(level)])] for level in LEVELS]
     return pd.DataFrame(rows, columns=[_("Level"), *(_(VIEW_LABELS[v]) for v in VIEWS),
-                                       _("Status (%(view)s)", view=_(VIEW_LABELS[cred["basis"]]).lower())])
+                                       _("Status (%(view)s)", view=word(VIEW_WORDS, cred["basis"]))])
 
 
 def _gaps_shown(cred: dict[str, Any]):
@@ -210,7 +212,7 @@ SHOWN_WITH = {"sales": ("sales", "marketing"), "marketing": ("marketing", "sales
 
 def levels_title(views: tuple[str, ...]) -> str:
     """'Credibility levels: sales view beside marketing view'."""
-    return _("Credibility levels: %(views)s", views=_(" beside ").join(_(VIEW_LABELS[v]).lower() for v in views))
+    return _("Credibility levels: %(views)s", views=_(" beside ").join(word(VIEW_WORDS, v) for v in views))
 
 
 def report_section(results: dict[str, Any], views: tuple[str, ...] = SHOWN_WITH["sales"]) -> dict[str, Any]:

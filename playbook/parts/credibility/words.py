@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from playbook.core.formats import RATING, difference, number, period, share
-from playbook.core.i18n import N_, _, ngettext
+from playbook.core.i18n import N_, _, ngettext, word
 from playbook.parts.credibility.model import INSUFFICIENT, level_name
 from playbook.parts.self_evaluation.words import fewer_than, quoted
 
@@ -27,7 +27,7 @@ def _names(levels: list[int]) -> str:
 
 def stage_sentence(result: dict[str, Any]) -> str:
     """The stage and what to work on next, in one sentence."""
-    stage, focus, whose = result["stage"], result["focus"], _(WHOSE[result["basis"]])
+    stage, focus, whose = result["stage"], result["focus"], word(WHOSE, result["basis"])
     if stage == 3:
         return _("Stage 3 of 3: all three levels are established in %(whose)s; marketing works as a strategic "
                  "partner of sales, and the task now is to keep it that way.", whose=whose)

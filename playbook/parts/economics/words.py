@@ -42,7 +42,8 @@ def cash(v, digits: int | None = None) -> str:
 
 def period(block: dict[str, Any] | None) -> str:
     """The period a block's figures cover (METHOD 12), in the reader's language when it is the default."""
-    return _((block or {}).get("period") or DEFAULT_PERIOD)
+    shown = (block or {}).get("period") or DEFAULT_PERIOD
+    return _(shown)
 
 
 def source_name(line: dict[str, Any] | str) -> str:

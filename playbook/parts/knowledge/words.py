@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from playbook.core import i18n
 from playbook.core.engagement import SIDES
 from playbook.core.formats import share
 from playbook.core.i18n import N_, _, ngettext
@@ -22,6 +23,8 @@ def flag_of(results: dict[str, Any]) -> float:
 def whether(item: str) -> str:
     """The item's statement as a 'whether ...' clause: 'whether marketing and sales plan the year together'."""
     text = items()[item].text.strip().rstrip(".")
+    if i18n.active() != i18n.SOURCE:  # another language's grammar: its translators word the clause around the statement
+        return _("whether %(statement)s", statement=text)
     if len(text) > 1 and not text[1].isupper():  # keep an acronym's capitals
         text = text[0].lower() + text[1:]
     if text.startswith(("when ", "if ")):

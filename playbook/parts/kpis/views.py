@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from playbook.core.formats import period, periods_short, share
-from playbook.core.i18n import N_, _, ngettext
+from playbook.core.i18n import N_, _, ngettext, word
 from playbook.parts.charts import (
     FONT_SIZE,
     PALETTE,
@@ -69,7 +69,7 @@ def _note(r: dict) -> str:
 
 
 def _group(r: dict) -> str:
-    return f"{_(DESIGNATIONS[r['designation']])} · {_(INDICATORS[r['indicator']])}"
+    return f"{word(DESIGNATIONS, r['designation'])} · {word(INDICATORS, r['indicator'])}"
 
 
 def scorecard_chart(result: dict[str, Any] | None):
@@ -153,7 +153,7 @@ Y_AXIS = 58  # px a panel's value axis takes on its left
 def _panel_titles(r: dict, room: int) -> tuple[list[str], list[str]]:
     """A panel's title (the metric's name) and subtitle, each wrapped to the panel's width."""
     better = _("lower is better") if r["direction"] == "lower" else _("higher is better")
-    unit = _(UNIT_NAMES[r["unit"]]) if r["unit"] in UNIT_NAMES else r["unit"]
+    unit = word(UNIT_NAMES, r["unit"]) if r["unit"] in UNIT_NAMES else r["unit"]
     return (lines(r["name"], room, PANEL_TITLE),
             lines(_("%(unit)s, %(better)s; owner %(owner)s", unit=unit, better=better, owner=owner(r["owner"])), room,
                   PANEL_SUBTITLE, bold=False))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from playbook.core.formats import number, share
-from playbook.core.i18n import N_, _
+from playbook.core.i18n import N_, _, word
 from playbook.parts.charts import (
     PALETTE,
     Rows,
@@ -139,11 +139,11 @@ def perception_table(result: dict[str, Any]):
     import pandas as pd
 
     rows = [{
-        _("What people say"): _(SYMPTOMS[r["symptom"]]),
+        _("What people say"): word(SYMPTOMS, r["symptom"]),
         _("Say so"): share(r["symptom_share"]),
         _("What the record shows (marketing's leads)"): record_text(r, result),
         _("Healthy from"): share(r["healthy_from"]),
-        _("Verdict"): _(VERDICTS[r["verdict"]]),
+        _("Verdict"): word(VERDICTS, r["verdict"]),
     } for r in result["perception"]]
     df = pd.DataFrame(rows)
     df.attrs["status_column"] = _("Verdict")
@@ -215,5 +215,5 @@ def report_section(results: dict[str, Any], source: str = "marketing") -> dict[s
         "sources": (_("Follow-up and outcome of the leads, by source"), sources_table(result)),
     }
     if result["reasons"]:
-        tables["reasons"] = (_(REASONS[ALL if source == "marketing" else source]), reasons_table(result))
+        tables["reasons"] = (word(REASONS, ALL if source == "marketing" else source), reasons_table(result))
     return {"findings": findings(result), "figures": figures, "tables": tables}

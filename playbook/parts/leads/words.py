@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from playbook.core.formats import hours, moment, number, share, zone_name
-from playbook.core.i18n import N_, _, ngettext
+from playbook.core.i18n import N_, _, ngettext, word
 
 # The three symptoms the record can test, as short statements (at most 40 characters).
 SYMPTOMS = {
@@ -123,7 +123,7 @@ def perception_line(row: dict[str, Any], result: dict[str, Any]) -> str:
     values = {"said": share(row["symptom_share"]), "value": share(row["value"]), "sla": sla_text(result),
               "days": number(result["feedback_days"], None)}
     if row["verdict"] != "no_data":
-        return _(SENTENCES[(symptom, row["verdict"])], **values)
+        return word(SENTENCES, (symptom, row["verdict"]), **values)
     if row["value"] is None:
         return _(NO_FIGURE[symptom], **values)
     return _(NOT_JUDGED, symptom=_(SYMPTOMS[symptom]))
@@ -133,7 +133,7 @@ def record_text(row: dict[str, Any], result: dict[str, Any]) -> str:
     """What the record shows for one symptom, short."""
     if row["value"] is None:
         return "–"
-    return _(RECORD[row["measure"]], value=share(row["value"]), days=number(result["feedback_days"], None))
+    return word(RECORD, row["measure"], value=share(row["value"]), days=number(result["feedback_days"], None))
 
 
 ORDER = ("confirmed", "unseen", "not_borne_out", "fine", "no_data")  # what needs acting on first
