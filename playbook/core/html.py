@@ -70,7 +70,10 @@ def _cell(value: Any) -> str:
 
 def rows_html(columns: list[str], rows: list[tuple]) -> str:
     """Plain rows under ``columns`` as the same HTML table as ``table_html`` (no frame needed)."""
-    return render("table.html.j2", columns=[str(c) for c in columns], rows=[[(_cell(v), None) for v in r] for r in rows])
+    return render("table.html.j2", columns=[str(c) for c in columns],
+                  rows=[[(_cell(v), None, _kind(_cell(v))) for v in r] for r in rows])
+
+
 # A word with a hyphen, a slash or a bracket in it: browsers may break a line there ("A-\n004", "2026-\n09").
 BREAKABLE_WORD = re.compile(r"\S*[-‐/–—(\[]\S*")
 

@@ -119,7 +119,7 @@ def _colours(enc: dict, values: list[str]) -> dict[str, str]:
     the other colours, never one already used."""
     scale = (enc or {}).get("scale") or {}
     domain = scale.get("domain") or (enc.get("sort") if isinstance(enc.get("sort"), list) else None) or values
-    palette = scale.get("range") if isinstance(scale.get("range"), list) else list(OTHER_COLOURS)
+    palette = scale.get("range") if isinstance(scale.get("range"), list) and scale.get("range") else list(OTHER_COLOURS)
     out = {str(d): hex_colour(palette[i % len(palette)]) for i, d in enumerate(domain)}
     spare = [c for c in OTHER_COLOURS if c not in out.values()] or list(OTHER_COLOURS)
     for i, v in enumerate(x for x in values if x not in out):
