@@ -251,6 +251,8 @@ def test_a_shown_change_is_the_difference_of_the_shown_figures():
     assert formats.change(421383, 468942, formats.MONEY) == "$421K → $469K, up $48K"
     assert formats.difference(None, 0.5) == "–"
     with formats.use(EUR_DE):
+        assert formats.change(0.4583, 0.7708) == f"46{NBSP}% → 77{NBSP}%, um 31 Prozentpunkte gestiegen"
+    with formats.use({**EUR_DE, "language": "en"}):  # German numbers, English words
         assert formats.change(0.4583, 0.7708) == f"46{NBSP}% → 77{NBSP}%, up 31 points"
     with pytest.raises(ValueError):
         formats.figure(1, "percentage")

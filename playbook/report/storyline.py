@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from playbook.core.formats import money, number, share
+from playbook.core.formats import money, number, period, share
 from playbook.core.i18n import _, ngettext
 from playbook.report.summary import Point, Story, kpi_figure, statement
 
@@ -111,7 +111,7 @@ def _waves(r: dict[str, Any]) -> str:
     if len(waves) < 2:
         return _("One wave so far: the next will show the trend.")
     return _("The stage went from %(old)s in %(from)s to %(new)s in %(to)s.", old=waves[-2].get("stage"),
-             new=waves[-1].get("stage"), **{"from": waves[-2].get("wave"), "to": waves[-1].get("wave")})
+             new=waves[-1].get("stage"), **{"from": period(waves[-2].get("wave")), "to": period(waves[-1].get("wave"))})
 
 
 def _knowledge(r: dict[str, Any]) -> str:
