@@ -534,8 +534,8 @@ def test_the_served_page_draws_without_what_its_controls_compute_with_and_loads_
     assert ask_kernel(kernel, LOADED) == "[]"
     planner = page.locator(".pb-rp-planner")
     plan = planner.inner_text()
-    lift = page.get_by_label("Target lift (0.1 = 10%)")
-    lift.fill("0.5")
+    lift = page.get_by_label("Lift to detect (%)")
+    lift.fill("50")
     lift.press("Enter")
     page.wait_for_function("t => document.querySelector('.pb-rp-planner').innerText !== t", arg=plan, timeout=60_000)
     assert "50%" in planner.inner_text()
