@@ -153,7 +153,9 @@ def respondents(eng, answers: list[dict]) -> list[dict[str, str]]:
     for a in answers:
         code = a["item"].split("-", 1)[0]
         done[a["respondent"]].add("CS" if code.startswith("CS") else code)
-    return [{"name": p.name, "side": p.side, "role": p.role,
+    from playbook.outreach import words
+
+    return [{"name": p.name, "side": words.side(p.side), "role": words.role(p),
              "answered": ", ".join(_(v) for k, v in QUESTIONNAIRES.items() if k in done[p.id]) or _("none")}
             for p in eng.respondents]
 
@@ -164,6 +166,8 @@ def individual(eng, answers: list[dict]) -> list[dict[str, Any]]:
     METHOD 8: leaders are named (their self-evaluations are attributed by design); everyone else is shown by
     side and role only, leaders first, then by side and role, not in the order of the respondent list.
     """
+    from playbook.outreach import words
+
     order = {item_id: i for i, item_id in enumerate(items())}
     by_person: dict[str, list[dict]] = defaultdict(list)
     for a in answers:
@@ -172,7 +176,7 @@ def individual(eng, answers: list[dict]) -> list[dict[str, Any]]:
     for p in eng.respondents:
         rows = sorted(by_person.get(p.id, []), key=lambda a: order.get(a["item"], len(order)))
         if rows:
-            out.append({"name": p.name if p.is_leader else None, "side": p.side, "role": p.role,
+            out.append({"name": p.name if p.is_leader else None, "side": words.side(p.side), "role": words.role(p),
                         "leader": p.is_leader,
                         "answers": [{k: a.get(k) for k in ("item", "value", "comment")} for a in rows],
                         "key": [(a["item"], str(a["value"]), a.get("comment") or "") for a in rows]})
@@ -249,6 +253,7 @@ def render(results: dict[str, Any], notebooks: Path, snap=None) -> str:
             items=items(),
             instruments=list(instruments().values()),
             paper="Letter" if paper == "Letter" else "A4",
+            lang=i18n.active(),
             firm=settings.get("firm_name") or "",
             when=formats.period,
             as_of=formats.day(results.get("generated_at")) if results.get("generated_at") else long_date(date.today()),
