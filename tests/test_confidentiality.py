@@ -149,6 +149,7 @@ def test_individual_answers_name_leaders_only():
                answer("s3", "SYM-2", "dont_know")]
     people = individual(eng(), answers)
     assert [(p["name"], p["side"], p["role"]) for p in people] == [
-        ("Nell Arden", "marketing", "leader"), (None, "marketing", "member"), (None, "sales", "member")]
+        ("Nell Arden", "Marketing", "Head of marketing"), (None, "Marketing", "Marketing team"),
+        (None, "Sales", "Sales team")]  # side and role in words (the report shows them as they are)
     assert people[1]["answers"] == [{"item": "MSE-1", "value": "yes", "comment": "we overpromise"}]
     assert "Marketer 2" not in repr(people) and "m2" not in repr(people)
