@@ -13,12 +13,13 @@ for people.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
 import yaml
 
+from playbook.core import i18n
 from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
 from playbook.core.instruments import DONT_KNOW, instruments, is_scored, level_items
@@ -30,11 +31,57 @@ SELF_ASSESSED = "self-assessed only"
 INSUFFICIENT = "insufficient data"
 
 
-@lru_cache(maxsize=1)
+ACTIONS_FILE = "data/actions.yaml"  # the next steps in English, the source (inside the package)
+ACTIONS_DIR = "data/actions"  # one <lang>.yaml per other language, keyed by the same item ids
+
+
+class ActionsError(UserError):
+    """A language's file of next steps does not match the English one (a missing or unknown id, an empty text)."""
+
+
 def actions() -> dict[str, str]:
-    """The playbook's action for every CS item, from ``playbook/data/actions.yaml``."""
-    raw = yaml.safe_load(resources.files("playbook").joinpath("data/actions.yaml").read_text("utf-8"))
-    return {str(k): " ".join(str(v).split()) for k, v in raw["actions"].items()}
+    """The playbook's action for every CS item in the active language (``core/i18n.py``): English from
+    ``playbook/data/actions.yaml``, another language from ``playbook/data/actions/<lang>.yaml``."""
+    return actions_in(i18n.active())
+
+
+def actions_file(language: str):
+    """Where the next steps of ``language`` live in the package (English: the source file)."""
+    package = resources.files("playbook")
+    return package.joinpath(ACTIONS_FILE if language == i18n.SOURCE else f"{ACTIONS_DIR}/{language}.yaml")
+
+
+def _read_actions(language: str) -> dict[str, str]:
+    where = f"playbook/{ACTIONS_FILE}" if language == i18n.SOURCE else f"playbook/{ACTIONS_DIR}/{language}.yaml"
+    path = actions_file(language)
+    if not path.is_file():
+        raise ActionsError(f"{where}: there are no next steps for language {language!r}.")
+    try:
+        raw = yaml.safe_load(path.read_text("utf-8"))
+    except yaml.YAMLError as e:
+        raise ActionsError(f"{where}: not valid YAML ({e}).") from None
+    spec = raw.get("actions") if isinstance(raw, dict) else None
+    if not isinstance(spec, dict):
+        raise ActionsError(f"{where}: the file must hold 'actions:', each next step by its item id (CS1-1...).")
+    out = {str(k): " ".join(str(v).split()) if isinstance(v, str) else "" for k, v in spec.items()}
+    return out if language == i18n.SOURCE else _checked_actions(where, out)
+
+
+def _checked_actions(where: str, mine: dict[str, str]) -> dict[str, str]:
+    english = actions_in(i18n.SOURCE)
+    problems = [f"{i} is missing" for i in english if i not in mine]
+    problems += [f"{i} is not an item with a next step in English" for i in mine if i not in english]
+    problems += [f"{i} has no text" for i in english if i in mine and not mine[i]]
+    if problems:
+        raise ActionsError(f"{where}: {'; '.join(problems)}.")
+    return {i: mine[i] for i in english}
+
+
+@cache
+def actions_in(language: str) -> dict[str, str]:
+    """The next steps in ``language``, checked against the English ids (cached per language); ``ActionsError``
+    names the file and the id when they do not match."""
+    return _read_actions(language)
 
 
 def level_name(level: int) -> str:

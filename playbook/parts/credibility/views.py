@@ -21,7 +21,7 @@ from playbook.parts.charts import (
     value_text,
     width,
 )
-from playbook.parts.credibility.model import LEVELS, VIEWS, level_name
+from playbook.parts.credibility.model import LEVELS, VIEWS, actions, level_name
 from playbook.parts.credibility.words import fewer_than, findings, percent, waves_sentence
 
 VIEW_LABELS = {"sales": N_("Sales view"), "marketing": N_("Marketing view"), "all": N_("All raters")}
@@ -160,11 +160,14 @@ def _status(value: str) -> str:
 
 def next_steps_shown(result: dict[str, Any]):
     """The next steps as people read them: each item by its short statement, its mean rating to one decimal
-    ("fewer than N answers" where withheld) and what to do."""
+    ("fewer than N answers" where withheld) and what to do, in the active language (the words results.json
+    carries are those of the language active when it was computed)."""
     import pandas as pd
 
     hidden = fewer_than(result.get("min_group_size"))
-    rows = [[label(s["item"]), hidden if s.get("suppressed") else number(s.get("mean"), 1), s["action"]]
+    words = actions()
+    rows = [[label(s["item"]), hidden if s.get("suppressed") else number(s.get("mean"), 1),
+             words.get(s["item"], s["action"])]
             for s in result["next_steps"]]
     return pd.DataFrame(rows, columns=[_("Statement"), _("Mean rating"), _("Next step")])
 
