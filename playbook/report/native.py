@@ -272,7 +272,15 @@ def _interval(spec: dict[str, Any], units: list, datasets: dict) -> Native:
     spans = [x for e in series.errors if e for x in e] + [v for v in series.values if v is not None]
     pad = 0.12 * ((max(spans) - min(spans)) or 1.0)
     high = max(spans) + pad
-    return Native(kind="bar", categories=categories, series=[series], number_format=_number_format(fmt, high),
+    number_format = _number_format(fmt, high)
+    if number_format == "General" and "labelExpr" in (enc_bar[val_ch].get("axis") or {}):
+        # an axis of amounts labelled as the text writes them (charts.money_axis): compact amounts here too
+        from playbook.core.formats import money
+
+        number_format = money_format(max(abs(x) for x in spans))
+        series.labels = [money(v, compact=True) if v is not None else "" for v in series.values]
+    shown = [c if c not in ("", "None") else " " for c in categories]  # an unnamed row: no "None" on the axis
+    return Native(kind="bar", categories=shown, series=[series], number_format=number_format,
                   low=min(0.0, min(spans) - pad), high=high, references=_references(units, val_ch, datasets),
                   interval=True)
 
