@@ -291,9 +291,12 @@ def test_chart_slides_show_native_charts_beside_their_finding_and_so_what(sample
     prs = Presentation(str(sample_run / "report.pptx"))
     line = _line(results, sample_run / "notebooks")
     by_title = {_title(s): s for s in prs.slides}
-    natives = 0
+    natives, left_out = 0, []
     for chart in line.main + line.appendix:
-        slide = next(s for t, s in by_title.items() if chart.title.startswith(t.rstrip("…").strip()))
+        slide = next((s for t, s in by_title.items() if chart.title.startswith(t.rstrip("…").strip())), None)
+        if slide is None:  # a picture whose text would print under 10 pt stays in the report
+            left_out.append(chart)
+            continue
         drawn = [sh for sh in slide.shapes if sh.has_chart]
         pictures = _charts(slide)
         assert len(drawn) + len(pictures) == 1, chart.title
@@ -302,6 +305,7 @@ def test_chart_slides_show_native_charts_beside_their_finding_and_so_what(sample
                 assert img.width / (c.width / 914400) >= 150, chart.title
         natives += len(drawn)
         assert chart.so_what in _texts(slide) and len(_bullets(slide)) <= slide_kit.MOST_BULLETS
+    assert [c.figure for c in left_out] == ["goal_vs_actual"] and all(c in line.appendix for c in left_out)
     kinds = {sh.chart.chart_type for s in prs.slides for sh in s.shapes if sh.has_chart}
     assert natives >= 12 and {XL_CHART_TYPE.BAR_CLUSTERED, XL_CHART_TYPE.BAR_STACKED} <= kinds
     assert kinds & {XL_CHART_TYPE.LINE, XL_CHART_TYPE.LINE_MARKERS}
@@ -623,3 +627,14 @@ def test_without_chromium_the_assembly_says_so_once_and_prints_nothing(sample_ru
     assert not any("Chromium" in line for line in said), said
     assert summary.notes == [pdf.CHROMIUM_HELP] and summary.pdf is None
     assert not (out / "report.pdf").exists()  # an older PDF never contradicts the new report
+
+
+def test_a_picture_whose_text_would_print_under_10_pt_is_left_to_the_report():
+    """Issue 21 point 4: nothing under 10 pt on a slide, a picture's text included (its smallest font at the size
+    the slide gives it)."""
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="300"><text font-size="12px">a</text></svg>'
+    assert slide_kit.picture_text_pt(svg.format(w=400), 8.0, 6.0) == pytest.approx(12 * 8.0 / 400 * 72)  # 17.3 pt
+    assert slide_kit.picture_text_pt(svg.format(w=2400), 8.0, 6.0) < slide_kit.SMALLEST_PT  # 2.9 pt
+    assert slide_kit.picture_text_pt('<svg width="10" height="10"></svg>', 1, 1) == float("inf")
+    d = slide_kit.Deck(brand.Brand(), "Client", "Q4 2026")
+    assert deck._legible(d, None, svg.format(w=400)) and not deck._legible(d, None, svg.format(w=2400))

@@ -166,7 +166,7 @@ def _chart_slide(d: Deck, slide, chart, svg: str) -> None:
     text_x, text_w = left + chart_w + gap, width - chart_w - gap
     caption = s.shapes.add_textbox(left, top, chart_w, emu(0.4))
     d.text(caption, [slide.caption], (13, 12, 11, 10), colour=MUTED, trim=True)
-    area = (left, top + emu(0.45), chart_w, height - emu(0.45))
+    area = _chart_area(d)
     found = native(chart) if chart is not None else None
     if found is not None:
         add_native_chart(d, s, found, *area)
@@ -185,6 +185,27 @@ def _chart_slide(d: Deck, slide, chart, svg: str) -> None:
 
 
 BESIDE = (18, 16, 15, 14, 13, 12)  # the text beside a chart
+
+
+def _chart_area(d: Deck) -> tuple[int, int, int, int]:
+    """Where a chart slide's figure goes: left of the text beside it, under its caption."""
+    left, top, width, height = d.content_box(d.layouts["content"])
+    return left, top + emu(0.45), int((width - emu(0.35)) * 0.62), height - emu(0.45)
+
+
+def _legible(d: Deck, chart, svg: str) -> bool:
+    """Whether a figure can be shown on a slide: a native chart always; a picture (no native type fits) only when
+    its smallest text prints at 10 pt or more (the twelve small KPI panels do not: they stay in the report)."""
+    from playbook.parts.charts import to_svg
+    from playbook.report.native import native
+    from playbook.report.slide_kit import SMALLEST_PT, picture_text_pt
+
+    if chart is None and not svg:
+        return True
+    if chart is not None and native(chart) is not None:
+        return True
+    _left, _top, width, height = _chart_area(d)
+    return picture_text_pt(svg or to_svg(chart), pt(width) / 72, pt(height) / 72) >= SMALLEST_PT
 
 
 def _decisions_slide(d: Deck, story) -> None:
@@ -440,8 +461,10 @@ def render(results: dict[str, Any], notebooks: Path, b: Brand, snap=None, today:
         _decisions_slide(d, told)
         _plan_slide(d, results)
         _divider(d)
-        for slide in line.appendix:
-            _chart_slide(d, slide, *_figure_of(part_sections, svgs, slide))
+        for slide in line.appendix:  # a figure too fine to read on a slide is left to the report
+            chart, svg = _figure_of(part_sections, svgs, slide)
+            if _legible(d, chart, svg):
+                _chart_slide(d, slide, chart, svg)
         _appendix_plan(d, results)
         _economics_tables(d, results)
         _rules(d, results)

@@ -268,6 +268,19 @@ def _bullet(p, indent, colour: str) -> None:
 SVG_SIZE = re.compile(r'<svg[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"')
 
 
+FONT_SIZE = re.compile(r'font-size(?:="|:\s*)([\d.]+)px')
+SMALLEST_PT = 10  # no text on a slide under this size, a picture's text included
+
+
+def picture_text_pt(svg: str, width_in: float, height_in: float) -> float:
+    """The size in points of the smallest text of a chart's SVG drawn within ``width_in`` x ``height_in`` inches
+    (its aspect kept, as ``chart_png`` and the slide place it); infinite for a chart without text."""
+    m = SVG_SIZE.search(svg[:2000])
+    w, h = (float(m.group(1)), float(m.group(2))) if m else (800.0, 500.0)
+    sizes = [float(x) for x in FONT_SIZE.findall(svg)]
+    return min(sizes) * min(width_in / w, height_in / h) * 72 if sizes else math.inf
+
+
 def chart_png(svg: str, width_in: float, height_in: float) -> bytes:
     """The chart's SVG as a PNG crisp at the size it takes on the slide (about ``DPI`` pixels per inch)."""
     import vl_convert as vlc
