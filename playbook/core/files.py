@@ -30,6 +30,21 @@ def read_text(path: Path) -> str:
                         "save it as UTF-8.") from None
 
 
+def yaml_section(text: str, key: str, where: str, error: type[UserError], holds: str) -> dict:
+    """The mapping under ``key`` of a YAML text (one of the package's wording files), or ``error`` naming ``where``:
+    text that is not YAML, or no mapping under ``key`` (``holds`` says what it should hold)."""
+    import yaml
+
+    try:
+        raw = safe_yaml(text)
+    except yaml.YAMLError as e:
+        raise error(f"{where}: not valid YAML ({e}).") from None
+    spec = raw.get(key) if isinstance(raw, dict) else None
+    if not isinstance(spec, dict):
+        raise error(f"{where}: the file must hold '{key}:', {holds}.")
+    return spec
+
+
 def safe_yaml(text: str):
     """``yaml.safe_load`` through libyaml's C parser when PyYAML has it (the pure-Python one took 3 s for an
     engagement.yaml of 5,000 respondents); the same data, the same ``yaml.YAMLError`` on bad text."""

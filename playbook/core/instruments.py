@@ -25,6 +25,7 @@ import yaml
 
 from playbook.core import i18n
 from playbook.core.errors import UserError
+from playbook.core.files import yaml_section
 
 YESNO = "yesno"
 RATING = "rating"
@@ -154,13 +155,8 @@ def read_wording(path, language: str, where: str | None = None) -> Wording:
     """The words in one wording file (``path``), checked against the English ids; ``where`` names the file in
     the message (default: ``path``)."""
     where = where or str(path)
-    try:
-        raw = yaml.safe_load(path.read_text("utf-8"))
-    except yaml.YAMLError as e:
-        raise WordingError(f"{where}: not valid YAML ({e}).") from None
-    spec = raw.get("instruments") if isinstance(raw, dict) else None
-    if not isinstance(spec, dict):
-        raise WordingError(f"{where}: the file must hold 'instruments:', each instrument by its code (MSE, SSE...).")
+    spec = yaml_section(path.read_text("utf-8"), "instruments", where, WordingError,
+                        "each instrument by its code (MSE, SSE...)")
     return _checked(where, language, spec)
 
 

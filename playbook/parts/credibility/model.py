@@ -17,11 +17,10 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from playbook.core import i18n
 from playbook.core.engagement import Engagement
 from playbook.core.errors import UserError
+from playbook.core.files import yaml_section
 from playbook.core.instruments import DONT_KNOW, instruments, is_scored, level_items
 
 LEVELS = (1, 2, 3)
@@ -56,13 +55,8 @@ def _read_actions(language: str) -> dict[str, str]:
     path = actions_file(language)
     if not path.is_file():
         raise ActionsError(f"{where}: there are no next steps for language {language!r}.")
-    try:
-        raw = yaml.safe_load(path.read_text("utf-8"))
-    except yaml.YAMLError as e:
-        raise ActionsError(f"{where}: not valid YAML ({e}).") from None
-    spec = raw.get("actions") if isinstance(raw, dict) else None
-    if not isinstance(spec, dict):
-        raise ActionsError(f"{where}: the file must hold 'actions:', each next step by its item id (CS1-1...).")
+    spec = yaml_section(path.read_text("utf-8"), "actions", where, ActionsError,
+                        "each next step by its item id (CS1-1...)")
     out = {str(k): " ".join(str(v).split()) if isinstance(v, str) else "" for k, v in spec.items()}
     return out if language == i18n.SOURCE else _checked_actions(where, out)
 
