@@ -11,13 +11,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from playbook.core import firm as firm_mod
 from playbook.core import schema
 from playbook.core import settings as settings_mod
 from playbook.core.errors import UserError
-from playbook.core.files import safe_yaml
+from playbook.core.files import user_yaml
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 SIDES = ("marketing", "sales")
@@ -139,14 +137,7 @@ def _read(config: Path) -> Any:
     source = str(config)
     if not config.is_file():
         raise UserError(f"{source}: file not found; an engagement folder needs an {CONFIG} (see 'playbook new').")
-    try:
-        return safe_yaml(config.read_bytes().decode("utf-8"))
-    except UnicodeDecodeError:
-        raise UserError(f"{source}: the file is not UTF-8 text.") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" at line {mark.line + 1}" if mark else ""
-        raise UserError(f"{source}: not valid YAML{line} ({getattr(exc, 'problem', exc)}).") from None
+    return user_yaml(config)
 
 
 def load(path: str | Path | None = None) -> Engagement:

@@ -30,6 +30,22 @@ def read_text(path: Path) -> str:
                         "save it as UTF-8.") from None
 
 
+def user_yaml(path: Path):
+    """A user's YAML file (engagement.yaml, firm.yaml) as data: text that is not UTF-8 or not YAML is one UserError
+    naming the file and, where YAML can tell, the line."""
+    import yaml
+
+    source = str(path)
+    try:
+        return safe_yaml(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError:
+        raise UserError(f"{source}: the file is not UTF-8 text.") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" at line {mark.line + 1}" if mark else ""
+        raise UserError(f"{source}: not valid YAML{line} ({getattr(exc, 'problem', exc)}).") from None
+
+
 def yaml_section(text: str, key: str, where: str, error: type[UserError], holds: str) -> dict:
     """The mapping under ``key`` of a YAML text (one of the package's wording files), or ``error`` naming ``where``:
     text that is not YAML, or no mapping under ``key`` (``holds`` says what it should hold)."""

@@ -21,10 +21,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from playbook.core import schema
 from playbook.core.errors import UserError
+from playbook.core.files import user_yaml
 
 FILE = "firm.yaml"
 ENV = "PLAYBOOK_FIRM"
@@ -106,14 +105,7 @@ def for_workspace(workspace: Path) -> Firm | None:
 @lru_cache(maxsize=32)
 def _read(path: Path, mtime_ns: int, size: int) -> Firm:
     source = str(path)
-    try:
-        data = yaml.safe_load(path.read_bytes().decode("utf-8"))
-    except UnicodeDecodeError:
-        raise UserError(f"{source}: the file is not UTF-8 text.") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" at line {mark.line + 1}" if mark else ""
-        raise UserError(f"{source}: not valid YAML{line} ({getattr(exc, 'problem', exc)}).") from None
+    data = user_yaml(path)
     data = {} if data is None else data
     if isinstance(data, dict) and isinstance(data.get("settings"), dict):  # holidays written as unquoted dates
         from playbook.core.settings import dates_as_text
