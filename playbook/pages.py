@@ -85,9 +85,7 @@ def start(engagement_dir: str = "", mode: str = "auto", respondent: str = "", wa
     _preload(preload)
     snap = None
     if snapshot and not in_voila():  # a run: the engagement comes from its snapshot, read once by the run
-        from playbook.core import snapshot as snapshots
-
-        snap = snapshots.load(snapshot)
+        snap = _run_snapshot(snapshot)
     try:
         ctx = context(engagement_dir, mode, respondent, snap.engagement if snap else None)
     except UserError as exc:
@@ -97,6 +95,28 @@ def start(engagement_dir: str = "", mode: str = "auto", respondent: str = "", wa
         return Page(None, error=exc.message)
     formats.use(ctx.engagement.settings)  # every number on this page in the client's currency and locale
     return Page(ctx, wave or ctx.engagement.period, _snap=snap)
+
+
+_LOADED: dict[tuple, Any] = {}  # the last run snapshot this kernel loaded, by (path, size, mtime, inode)
+
+
+def _run_snapshot(path: str):
+    """The run's snapshot, loaded once per kernel: ``playbook run`` executes its next notebook in the same
+    kernel (``run.runner``), and unpickling a large engagement's answers costs close to a second. Notebooks
+    read the snapshot and never change it; a rewritten file (another size, time or inode) is loaded again."""
+    import os
+
+    from playbook.core import snapshot as snapshots
+
+    try:
+        st = os.stat(path)
+        key = (os.path.realpath(path), st.st_size, st.st_mtime_ns, st.st_ino)
+    except OSError:
+        return snapshots.load(path)  # its clear message
+    if key not in _LOADED:
+        _LOADED.clear()
+        _LOADED[key] = snapshots.load(path)
+    return _LOADED[key]
 
 
 def form(page: Page, *codes: str):
