@@ -284,7 +284,8 @@ def _table_slides(d: Deck, title: str, columns: list[tuple[str, float]], rows: l
         used += h
     pages = pages[:most_slides] if most_slides else pages
     for n, page in enumerate(pages):
-        s, _layout = d.slide("content", title + (f" ({n + 1} of {len(pages)})" if len(pages) > 1 else ""))
+        part = _("%(title)s (%(n)s of %(total)s)", title=title, n=n + 1, total=len(pages))
+        s, _layout = d.slide("content", part if len(pages) > 1 else title)
         total = head_h + sum(h for _, h in page)
         shape = s.shapes.add_table(len(page) + 1, len(columns), left, top, width, Pt(total))
         table = shape.table
