@@ -165,9 +165,9 @@ def symptoms_sentences(moved: dict[str, Any], waves: list[dict[str, Any]]) -> li
     named = "; ".join
     lines = []
     if new:
-        lines.append(_("Symptoms that appeared: %(list)s.", list=named(f"\u201c{label(i)}\u201d" for i in new)))
+        lines.append(_("Symptoms that appeared: %(list)s.", list=named(_("\u201c%(text)s\u201d", text=label(i)) for i in new)))
     if gone:
-        lines.append(_("Symptoms that went away: %(list)s.", list=named(f"\u201c{label(i)}\u201d" for i in gone)))
+        lines.append(_("Symptoms that went away: %(list)s.", list=named(_("\u201c%(text)s\u201d", text=label(i)) for i in gone)))
     return lines
 
 

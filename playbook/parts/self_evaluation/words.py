@@ -37,7 +37,7 @@ def left_out(count: int, min_group_size: int | None) -> str:
 
 def quoted(items: list[str]) -> str:
     """Items by their short statements, quoted and listed: “Reaches buyers early”, “Some KPIs are shared”."""
-    return ", ".join(f"\u201c{label(i)}\u201d" for i in items)
+    return ", ".join(_("\u201c%(text)s\u201d", text=label(i)) for i in items)
 
 
 def _wide(difference: float | None) -> bool:
