@@ -25,7 +25,7 @@ from playbook.core import formats, i18n
 from playbook.core.errors import UserError
 from playbook.core.files import atomic
 from playbook.core.html import unbroken
-from playbook.core.i18n import N_, _, word
+from playbook.core.i18n import N_, _
 from playbook.core.instruments import instruments, items
 from playbook.core.resources import templates_dir
 from playbook.parts import PARTS
@@ -34,7 +34,6 @@ from playbook.run.outputs import tagged
 
 QUESTIONNAIRES = {"MSE": N_("marketing self-evaluation"), "SSE": N_("sales self-evaluation"), "SYM": N_("symptoms"),
                   "CS": N_("credibility ratings")}
-BLOCK_LABELS = {"figure": N_("Figure %(n)s"), "table": N_("Table %(n)s")}  # "Figure 2.1", in the report's language
 WIDE_COLUMNS = 6  # tables with this many columns or more get a smaller font in print
 
 def collect(notebook: Path, part: str) -> dict[str, list]:
@@ -143,10 +142,10 @@ def number_blocks(blocks: list[dict], section: int) -> None:
     """Label figures and tables in order: ``Figure 2.1``, ``Table 2.1``..."""
     counts = {"figure": 0, "table": 0}
     for block in blocks:
-        kind = block["kind"]
-        counts[kind] += 1
-        number = f"{section}.{counts[kind]}"
-        block["label"] = word(BLOCK_LABELS, kind, n=number)
+        counts[block["kind"]] += 1
+        number = f"{section}.{counts[block['kind']]}"
+        block["label"] = _("Figure %(number)s", number=number) if block["kind"] == "figure" else _(
+            "Table %(number)s", number=number)
 
 
 
