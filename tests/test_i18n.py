@@ -175,22 +175,3 @@ def test_refusals_speak_the_engagements_language_else_the_browsers(tmp_path):
     assert links.refusal(eng, links.EXPIRED).message == "Dieser Link ist abgelaufen; bitten Sie Cy Consultant um einen neuen."
     assert links.refusal(None).message.startswith("This link is not valid.")  # English stays active
 
-
-@pytest.mark.parametrize("locale, figure, table, opening", [
-    ("en_US", "Figure 2.1", "Table 2.1", "\u201c"),
-    ("es_ES", "Figura 2.1", "Tabla 2.1", "\u00ab"),
-    ("de_DE", "Abbildung 2.1", "Tabelle 2.1", "\u201e"),
-    ("fr_FR", "Figure 2.1", "Tableau 2.1", "\u00ab\u00a0"),
-])
-def test_figure_labels_and_quoted_statements_follow_the_language(locale, figure, table, opening):
-    """The report's 'Figure 2.1' and the quotes around a statement were written in English in every language."""
-    from playbook.parts.self_evaluation.words import quoted
-    from playbook.report.document import number_blocks
-
-    with formats.use({"locale": locale, "currency": "EUR"}):
-        blocks = [{"kind": "figure"}, {"kind": "table"}]
-        number_blocks(blocks, 2)
-        assert [b["label"] for b in blocks] == [figure, table]
-        assert quoted(["CS2-1"]).startswith(opening)
-    with formats.use({"locale": "es_ES", "currency": "EUR"}):
-        assert quoted(["CS2-1"]) == "\u00abLlega pronto a los compradores\u00bb"
