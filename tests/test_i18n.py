@@ -174,4 +174,3 @@ def test_refusals_speak_the_engagements_language_else_the_browsers(tmp_path):
     eng = load(write_engagement(tmp_path / "e", settings={"locale": "de_DE"}))
     assert links.refusal(eng, links.EXPIRED).message == "Dieser Link ist abgelaufen; bitten Sie Cy Consultant um einen neuen."
     assert links.refusal(None).message.startswith("This link is not valid.")  # English stays active
-
