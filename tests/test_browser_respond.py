@@ -320,3 +320,23 @@ def test_a_bad_link_of_a_german_engagement_is_refused_in_german(workspace, page)
     page.wait_for_selector(".pb-invalid", timeout=120_000)
     assert page.title() == "Dieser Link ist ungültig" and page.locator("html").get_attribute("lang") == "de"
     assert "Bitte prüfen Sie die Adresse" in page.inner_text("body") and "Cy Consultant" in page.inner_text("body")
+
+
+def test_the_consultants_questionnaire_preview_fits_a_phone(workspace, browser):  # noqa: F811
+    """A consultant's link without a respondent shows every question as a list; on a 390 px phone each question's
+    reference stays on one line and nothing scrolls sideways."""
+    root, base, _ = workspace
+    eng = load(root / "solo")
+    ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        pg = ctx.new_page()
+        pg.goto(links.link(base, eng, links.issue_consultant(eng, "Cy Consultant"), key="c"), timeout=120_000)
+        pg.wait_for_selector(".pb-table td.pb-id", timeout=120_000)
+        lines = pg.eval_on_selector_all(".pb-table td.pb-id", """cells => cells.map(c => {
+            const range = document.createRange(); range.selectNodeContents(c);
+            return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size; })""")
+        assert len(lines) > 30 and max(lines) == 1, lines
+        assert pg.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        pg.screenshot(path=str(root / "questionnaire-390.png"), full_page=False)
+    finally:
+        ctx.close()

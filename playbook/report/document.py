@@ -145,7 +145,9 @@ def number_blocks(blocks: list[dict], section: int) -> None:
     counts = {"figure": 0, "table": 0}
     for block in blocks:
         counts[block["kind"]] += 1
-        block["label"] = f"{block['kind'].capitalize()} {section}.{counts[block['kind']]}"
+        number = f"{section}.{counts[block['kind']]}"
+        block["label"] = _("Figure %(number)s", number=number) if block["kind"] == "figure" else _(
+            "Table %(number)s", number=number)
 
 
 
