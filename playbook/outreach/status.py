@@ -243,7 +243,7 @@ class StatusView:
 
         self.eng, self.wave, self.interval = eng, wave or eng.period, interval
         with formats.use(eng.settings):
-            self.button = w.Button(description=_("Refresh"), icon="refresh")
+            self.button = w.Button(description=_("Refresh"), icon="refresh", layout=w.Layout(width="auto"))
         self.button.add_class("pb-status-refresh")
         self.note = w.HTML()
         self.note.add_class("pb-status-note")
