@@ -278,7 +278,7 @@ class StatusView:
                         max(1, round(self.interval)), time=seen)
 
     async def _every(self, rounds: int) -> None:
-        for _ in range(rounds):
+        for _round in range(rounds):
             await asyncio.sleep(self.interval)
             with contextlib.suppress(Exception):  # a failed read (store busy) waits for the next turn
                 self.refresh()
