@@ -85,7 +85,7 @@ class Row:
     def reminded(self, stamp: Callable[[str | None], str]) -> str:
         if not self.reminders:
             return _("no")
-        return ngettext("once, last %(when)s", "%(n)sx, last %(when)s", self.reminders, when=stamp(self.reminded_at))
+        return ngettext("%(n)sx, last %(when)s", "%(n)sx, last %(when)s", self.reminders, when=stamp(self.reminded_at))
 
     def failed(self, stamp: Callable[[str | None], str]) -> str:
         return _("%(when)s: %(reason)s", when=stamp(self.failed_at), reason=self.failure) if self.failed_at else ""
