@@ -169,7 +169,9 @@ def _phone_figures(sec: dict[str, Any]) -> dict[str, Any]:
 
 def heading(page: Page, title: str) -> None:
     if page.analysis:
-        _html(render("heading.html.j2", title=title, client=page.ctx.engagement.client, wave=page.wave))
+        with formats.use(page.ctx.engagement.settings):
+            wave = formats.period(page.wave)
+        _html(render("heading.html.j2", title=title, client=page.ctx.engagement.client, wave=wave))
 
 
 def findings(sec: dict[str, Any] | None) -> None:

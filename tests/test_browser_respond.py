@@ -346,3 +346,23 @@ def test_a_german_engagements_report_page_its_table_and_its_lost_connection_spea
     page.get_by_role("button", name="Neu laden").click()
     page.wait_for_selector(".pb-consultant-tools", timeout=180_000)
     assert page.locator(".pb-lost-bar").count() == 0 and page.locator("html").get_attribute("lang") == "de"
+
+
+def test_the_consultants_questionnaire_preview_fits_a_phone(workspace, browser):  # noqa: F811
+    """A consultant's link without a respondent shows every question as a list; on a 390 px phone each question's
+    reference stays on one line and nothing scrolls sideways."""
+    root, base, _ = workspace
+    eng = load(root / "solo")
+    ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        pg = ctx.new_page()
+        pg.goto(links.link(base, eng, links.issue_consultant(eng, "Cy Consultant"), key="c"), timeout=120_000)
+        pg.wait_for_selector(".pb-table td.pb-id", timeout=120_000)
+        lines = pg.eval_on_selector_all(".pb-table td.pb-id", """cells => cells.map(c => {
+            const range = document.createRange(); range.selectNodeContents(c);
+            return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size; })""")
+        assert len(lines) > 30 and max(lines) == 1, lines
+        assert pg.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        pg.screenshot(path=str(root / "questionnaire-390.png"), full_page=False)
+    finally:
+        ctx.close()

@@ -59,7 +59,7 @@ def test_findings_heading_banner_and_questionnaire(eng, shown):
                                   f"<div class='pb-client'>Acme {ESCAPED}</div></div></div>")
     questions = questionnaire_html(eng, "2026-Q1 " + HOSTILE)
     assert safe(questions, 2).startswith(f"<h2>Questionnaire · Acme {ESCAPED} · 2026-Q1 {ESCAPED}</h2><p>")
-    assert "<h3>Marketing self-evaluation</h3><table class='pb-table'><tr><td>MSE-1</td><td>" in questions
+    assert "<h3>Marketing self-evaluation</h3><table class='pb-table'><tr><td class='pb-id'>MSE-1</td><td>" in questions
 
 
 def test_invalid_link_message():

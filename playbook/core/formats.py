@@ -444,13 +444,13 @@ def unit() -> str:
 
 
 def currency_name(code: str) -> str:
-    """The currency's English name: ``EUR`` -> ``Euro``."""
-    return get_currency_name(code, locale="en")
+    """The currency's name in the active language: ``EUR`` -> ``Euro`` (English, German), ``euro`` (French)."""
+    return get_currency_name(code, locale=i18n.active())
 
 
 def locale_name(name: str) -> str:
-    """The locale's English name: ``de_DE`` -> ``German (Germany)``."""
-    return _locale(name).get_display_name("en") or name
+    """The locale's name in the active language: ``de_DE`` -> ``German (Germany)``, ``Deutsch (Deutschland)``."""
+    return _locale(name).get_display_name(i18n.active()) or name
 
 
 def symbol() -> str:

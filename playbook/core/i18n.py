@@ -142,6 +142,11 @@ def word(table: dict, key: Any, **values: Any) -> str:
     return _(table[key], **values)
 
 
+def quote(text: Any) -> str:
+    """``text`` in the active language's quotation marks: “Reaches buyers early”, „…“, « … »."""
+    return _("“%(text)s”", text=text)
+
+
 def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name
     """Marks ``message`` for the catalogs without translating it (module-level constants)."""
     return message

@@ -30,7 +30,7 @@ from typing import Any
 from playbook.core import formats
 from playbook.core.errors import UserError
 from playbook.core.files import atomic
-from playbook.core.i18n import _, ngettext
+from playbook.core.i18n import _, ngettext, quote
 from playbook.report import fit
 from playbook.report.brand import Brand, brand
 from playbook.report.document import long_date
@@ -236,7 +236,7 @@ def _card(i: int, dec) -> tuple[list[str], list]:
     """A decision's paragraphs (what, who and when, evidence, the actions that carry it) and their runs."""
     carried = ""
     if dec.steps:
-        carried = _("In the action plan: %(steps)s", steps="; ".join(f"“{_short(t)}”" for t in dec.steps[:2]))
+        carried = _("In the action plan: %(steps)s", steps="; ".join(quote(_short(t)) for t in dec.steps[:2]))
         if len(dec.steps) > 2:
             carried += " " + ngettext("and %(n)s more action", "and %(n)s more actions", len(dec.steps) - 2)
     paras = [f"{i + 1}. {dec.what}", _who(dec), dec.evidence] + ([carried] if carried else [])
@@ -284,7 +284,8 @@ def _table_slides(d: Deck, title: str, columns: list[tuple[str, float]], rows: l
         used += h
     pages = pages[:most_slides] if most_slides else pages
     for n, page in enumerate(pages):
-        s, _layout = d.slide("content", title + (f" ({n + 1} of {len(pages)})" if len(pages) > 1 else ""))
+        part = _("%(title)s (%(n)s of %(total)s)", title=title, n=n + 1, total=len(pages))
+        s, _layout = d.slide("content", part if len(pages) > 1 else title)
         total = head_h + sum(h for _, h in page)
         shape = s.shapes.add_table(len(page) + 1, len(columns), left, top, width, Pt(total))
         table = shape.table

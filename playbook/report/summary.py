@@ -27,7 +27,7 @@ from playbook.core.formats import (
     share,
     zone_name,
 )
-from playbook.core.i18n import N_, _, ngettext
+from playbook.core.i18n import N_, _, active, ngettext
 from playbook.core.instruments import items, level_items
 
 ACTIVE = ("open", "in_progress")
@@ -616,9 +616,9 @@ def _actions(r: dict[str, Any]) -> Point | None:
                     "%(dropped)s dropped.", len(rows), open=a.get("open", 0), progress=a.get("in_progress", 0),
                     done=a.get("done", 0), dropped=a.get("dropped", 0))
     if late:
-        text += " " + _("Overdue: %(list)s.", list="; ".join(
-            _("“%(action)s” (%(owner)s, due %(due)s)", action=short(x["action"]), owner=x.get("owner_name") or "",
-              due=day(x["due"])) for x in late))
+        overdue = [_("“%(action)s” (%(owner)s, due %(due)s)", action=short(x["action"]), owner=x.get("owner_name") or "",
+                     due=day(x["due"])) for x in late]
+        text += " " + _("Overdue: %(list)s.", list="; ".join(overdue))
         topic = ngettext("%(n)s of %(total)s actions is overdue", "%(n)s of %(total)s actions are overdue", len(late),
                          total=len(rows))
     else:
@@ -693,7 +693,7 @@ def _language(code: Any) -> str:
     from babel import Locale
 
     try:
-        return Locale.parse(str(code)).get_display_name("en") if code else _("the language of the locale")
+        return Locale.parse(str(code)).get_display_name(active()) if code else _("the language of the locale")
     except (ValueError, TypeError):
         return str(code)
 
@@ -747,17 +747,20 @@ SETTINGS = {
                                                                       share=share(v))),
 }
 FIXED = [
-    ("Credibility gap", "more than one 'yes' from the marketing leader's self-evaluation"),
-    ("Leaders should meet", "one or more 'yes' from the sales leader's self-evaluation"),
-    ("Perception gap (self-evaluations)", "share of 'yes' about a department from the other side minus from its own"),
-    ("Don't know", "counts as an answer and completes an item, but is left out of every share, mean and flag"),
-    ("Basis of the credibility stage", "sales' ratings; all ratings, marked self-assessed, when sales gave none"),
-    ("Credibility level score", "(mean rating − 1) / 4, so 1 of 5 is 0% and 5 of 5 is 100%"),
-    ("Credibility stage", "the highest level reached with every level below it established"),
-    ("KPI status: on track", "attainment of 100% or more (goal / actual for metrics where lower is better)"),
-    ("KPI to date", "goals and actuals over the periods with an actual, summed for counts and money, averaged "
-                    "otherwise, unless the metric's definition says otherwise"),
-    ("Prospecting baseline", "cold calling when listed, else all prospecting together"),
+    (N_("Credibility gap"), N_("more than one 'yes' from the marketing leader's self-evaluation")),
+    (N_("Leaders should meet"), N_("one or more 'yes' from the sales leader's self-evaluation")),
+    (N_("Perception gap (self-evaluations)"),
+     N_("share of 'yes' about a department from the other side minus from its own")),
+    (N_("Don't know"),
+     N_("counts as an answer and completes an item, but is left out of every share, mean and flag")),
+    (N_("Basis of the credibility stage"),
+     N_("sales' ratings; all ratings, marked self-assessed, when sales gave none")),
+    (N_("Credibility level score"), N_("(mean rating − 1) / 4, so 1 of 5 is 0% and 5 of 5 is 100%")),
+    (N_("Credibility stage"), N_("the highest level reached with every level below it established")),
+    (N_("KPI status: on track"), N_("attainment of 100% or more (goal / actual for metrics where lower is better)")),
+    (N_("KPI to date"), N_("goals and actuals over the periods with an actual, summed for counts and money, "
+                           "averaged otherwise, unless the metric's definition says otherwise")),
+    (N_("Prospecting baseline"), N_("cold calling when listed, else all prospecting together")),
     (N_("Modelled and recorded revenue"), N_(
         "modelled: opportunities × win rate × deal size from the prospecting figures; recorded: won deals in the "
         "deal list, in all, by source and influenced by marketing; both for the period the prospecting figures "
@@ -769,14 +772,14 @@ FIXED = [
         "the program's cost spent on reps instead: each sells what a rep sold on their own (won deals sourced by "
         "sales per rep; without a deal list, prospecting revenue per rep), times a new rep's first year (see the "
         "setting above)")),
-    ("Marketing-influenced revenue", "won deals sourced by marketing or with at least one marketing touch"),
+    (N_("Marketing-influenced revenue"), N_("won deals sourced by marketing or with at least one marketing touch")),
     (N_("How sure the measurement is"), N_(
         "the period's prospecting revenue at the cost of a true share of rep time from 20% to 40% in steps of 5 "
         "points; the revenue stays, only the cost changes")),
     (N_("Moving budget"), N_(
         "recommended only when the lead experiment, if there is one, supports it (p < 0.05 and a positive lift); "
         "otherwise: not proven yet, test first, with the reps per group the test needs")),
-    ("Lead experiment", "Welch's t-test; 95% confidence interval; a result is called real when p < 0.05"),
+    (N_("Lead experiment"), N_("Welch's t-test; 95% confidence interval; a result is called real when p < 0.05")),
     (N_("Lead follow-up time"), N_("business hours from a lead's creation to its first touch; a lead created outside "
                                    "business hours starts at the next opening")),
     (N_("Lead follow-up SLA breached"), N_("followed up later than the SLA, or not followed up while more than the "
