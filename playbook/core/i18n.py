@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from importlib import resources
@@ -85,6 +87,17 @@ def activate(language: str):
 
 def deactivate(token) -> None:
     _LANGUAGE.reset(token)
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """``language`` active for the block only (the command line's English inside an engagement's
+    ``formats.use``, whose numbers stay in its locale)."""
+    token = activate(language)
+    try:
+        yield
+    finally:
+        deactivate(token)
 
 
 @cache
