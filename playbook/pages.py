@@ -304,6 +304,26 @@ def report_cover(page: Page) -> None:
         _html(viewer.cover_html(page.report, page.ctx.engagement, logo_uri(page.ctx.engagement) if page.ctx.live else ""))
 
 
+INTRO_LEAD = N_("What we found, and what to do next.")
+INTRO = N_("This page tells the story of the assessment: first the executive summary, then each part in turn, with "
+           "its findings, charts and tables, exactly as in the written report. Where a part has choices beside it, "
+           "try them: look at the answers of an earlier wave, see the credibility stage through the eyes of sales, "
+           "of marketing or of everyone, narrow the shared KPIs to one period or one owner, change the number of "
+           "reps, their cost, their time spent prospecting or the marketing spend, plan a test of marketing leads, "
+           "try another follow-up time for leads or look at the funnel of another source of leads. The charts of "
+           "that part are drawn again at once; nothing you choose here changes the figures anyone else sees.")
+
+
+def report_intro(page: Page) -> None:
+    """How to read the interactive page, in the client's language (live report pages only; the notebook's own
+    note above says the same to its readers in JupyterLab, and the page leaves it out)."""
+    if page.report is None or page.ctx is None or not page.ctx.live:
+        return
+    from markupsafe import Markup
+
+    _html(Markup("<div class='pb-intro-note'><p><strong>{}</strong> {}</p></div>").format(_(INTRO_LEAD), _(INTRO)))
+
+
 def consultant_tools(page: Page) -> None:
     """The consultant's own tools on the report's page (nothing for anyone else).
 

@@ -322,6 +322,32 @@ def test_a_bad_link_of_a_german_engagement_is_refused_in_german(workspace, page)
     assert "Bitte prüfen Sie die Adresse" in page.inner_text("body") and "Cy Consultant" in page.inner_text("body")
 
 
+def test_a_german_engagements_report_page_its_table_and_its_lost_connection_speak_german(workspace, page):  # noqa: F811
+    """METHOD 15 on the report page: <html lang="de"> although Voilà drew the page's head before the visitor
+    came, the consultant's table of who has answered in German, and when the page's kernel dies, the bar and its
+    button in German (the words come from the server, in the page's <html> tag)."""
+    _, base, proc = workspace
+    page.goto(f"{base}/voila/render/report.ipynb?e=deutsch&c={proc.consultant_token}", timeout=180_000)
+    page.wait_for_selector(".pb-consultant-tools", timeout=180_000)
+    assert page.locator("html").get_attribute("lang") == "de"
+    page.get_by_text("Für Sie: wer geantwortet hat").click()
+    page.wait_for_selector(".pb-status-table table", timeout=120_000)
+    table = page.inner_text(".pb-status-table")
+    assert "Wer hat geantwortet – Q4 2026" in table and "Ivo Strand" in table and "Vertriebsteam" in table
+    assert "Eingeladen" in table and "noch nicht" in table and "invited" not in table.lower()
+    kid = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+    mine = [k for k in kernels(proc) if kid in " ".join(k.cmdline())]
+    assert len(mine) == 1
+    mine[0].kill()
+    bar = page.locator(".pb-lost-bar")
+    bar.wait_for(state="visible", timeout=60_000)
+    assert bar.inner_text().splitlines()[0] == "Die Verbindung dieser Seite wurde unterbrochen. Laden Sie die Seite " \
+                                               "neu, um fortzufahren."
+    page.get_by_role("button", name="Neu laden").click()
+    page.wait_for_selector(".pb-consultant-tools", timeout=180_000)
+    assert page.locator(".pb-lost-bar").count() == 0 and page.locator("html").get_attribute("lang") == "de"
+
+
 def test_the_consultants_questionnaire_preview_fits_a_phone(workspace, browser):  # noqa: F811
     """A consultant's link without a respondent shows every question as a list; on a 390 px phone each question's
     reference stays on one line and nothing scrolls sideways."""

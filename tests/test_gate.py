@@ -23,6 +23,7 @@ from playbook.cli import main
 from playbook.core.errors import UserError
 from playbook.core.resources import notebooks_dir
 from playbook.outreach import links
+from playbook.serve import kernels as page_kernels
 from playbook.serve import live, server
 from playbook.serve.gate import BUSY, strip_request
 
@@ -305,3 +306,22 @@ def test_a_kernel_that_never_comes_for_its_visitor_is_replaced():
         assert km.stopped == ["stuck"] and "stuck" not in cache and "fine" in km
     finally:
         cache.pop("stuck", None)
+
+
+def test_a_report_page_is_rewritten_into_its_engagements_language_whatever_the_pieces():
+    """Voilà draws the page's head before the visitor is known (preheated kernels): on the way out the <html> tag
+    takes the engagement's language and the words of the page's script (escaped), and a failed cell's marker its
+    sentence, however the pieces are cut."""
+    page = ('<!DOCTYPE html>\n<html lang="en">\n<head><title>x</title></head><body><div class="pb-output">'
+            f'{page_kernels.FAILED_MARK}</div></body></html>')
+    for cut in (1, 7, 15, 20, len(page)):
+        speaking = page_kernels.Speaking("de")
+        out = "".join(speaking(page[i:i + cut]) for i in range(0, len(page), cut)) + speaking.rest()
+        assert out.startswith('<!DOCTYPE html>\n<html lang="de" data-pb-lost="Die Verbindung dieser Seite wurde '
+                              'unterbrochen. Laden Sie die Seite neu, um fortzufahren." data-pb-reload="Neu laden">')
+        assert "Ein Teil dieses Berichts konnte nicht angezeigt werden." in out and page_kernels.FAILED_MARK not in out
+    french = page_kernels.Speaking("fr")
+    assert 'data-pb-reload="Recharger"' in french(page) and "n’a pas pu s’afficher" in french.tag + french(
+        page_kernels.FAILED_MARK)
+    error = page_kernels.PageError(500, "es")
+    assert (error.playbook_lang, error.playbook_title) == ("es", "No se ha podido mostrar esta página")

@@ -34,6 +34,8 @@ FUNCTION_WORDS = ("the", "and", "of", "to", "your", "you", "is", "are", "for", "
                   "what", "how", "which", "than")
 ALSO_NATIVE = {"de": {"in"}, "fr": {"on"}, "es": set()}
 HANDFUL = 5
+LABELS = {"de": {"Abbildung", "Tabelle"}, "fr": {"Figure", "Tableau"}, "es": {"Figura", "Tabla"}}
+ENGLISH_QUOTES = {"de": "”", "fr": "“”", "es": "“”"}  # German closes with “: „so“
 # What a heading is in the report: its own headings, figure captions and table heads.
 HEADINGS = "h1, h2, h3, h4, caption, th, figcaption, .pb-kicker"
 
@@ -135,6 +137,14 @@ def deck_lines(path: Path) -> list[str]:
     return [line.strip() for line in out if line and line.strip()]
 
 
+def label_words(report: Path) -> set[str]:
+    """What the report calls its figures and tables: "Figure" of "Figure 2.1."."""
+    soup = bs4.BeautifulSoup(report.read_text(encoding="utf-8"), "lxml")
+    labels = [el.get_text() for el in soup.select("figcaption .label")]
+    labels += [h.get_text() for h in soup.select("h3") if re.match(r"^\w+ \d+\.\d+\.", h.get_text())]
+    return {label.split()[0] for label in labels}
+
+
 def deck_titles(path: Path) -> set[str]:
     """The slides' titles, without their continuation marks ("(1 of 2)")."""
     from pptx import Presentation
@@ -165,6 +175,9 @@ def test_the_report_speaks_the_engagements_language(runs, lang):
     found = english(lines, lang)
     assert len(found) <= HANDFUL, found
     assert f'<html lang="{lang}"' in html
+    assert label_words(runs["en"] / "report.html") == {"Figure", "Table"}
+    assert label_words(runs[lang] / "report.html") == LABELS[lang]
+    assert not any(mark in text for mark in ENGLISH_QUOTES[lang]), [ln for ln in lines if "”" in ln][:3]
 
 
 @pytest.mark.slow

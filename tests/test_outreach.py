@@ -175,13 +175,13 @@ def test_a_german_engagements_invitation_is_written_in_german_with_german_dates(
         assert res.exit_code == 0 and "Sent 1 invitation(s): Ivo Strand." in res.output  # the consultant's English
         (msg,) = sent_to(smtp)["ivo@testco.example"]
     day = format_date(deadline, "long", locale="de_DE")  # "17. Dezember 2026"
-    assert msg["Subject"].strip() == f"Testco Ltd: Ihre Fragen zu Marketing und Vertrieb, bis {day}"
+    assert msg["Subject"].strip() == f"Testco Ltd: Ihre Befragung zu Marketing und Vertrieb, bis zum {day}"
     text, html = body(msg), body(msg, "html")
     for words in ("Guten Tag Ivo Strand,", "Cy Consultant von Northwind Consulting unterstützt Testco Ltd",
-                  "Bitte leiten Sie ihn nicht weiter", f"Bitte antworten Sie bis {day}.", "Zu Ihren Fragen:",
+                  "Bitte leiten Sie ihn nicht weiter", f"Bitte antworten Sie bis zum {day}.", "Zur Befragung:",
                   "Fragen? Schreiben Sie an cy@northwind.example.", "Vielen Dank für Ihre Zeit."):
         assert words in text, words
-    assert "<html lang='de'>" in html and "Zu Ihren Fragen</a>" in html and "kopieren Sie diese Adresse" in html
+    assert "<html lang='de'>" in html and "Zur Befragung</a>" in html and "kopieren Sie diese Adresse" in html
     english = ("Dear", "Please", "Questions?", "Thank you", "your questions", "Open your questions", "December")
     assert not [w for w in english if w in text or w in html or w in msg["Subject"]]
     assert LINK.search(text)  # the respondent's own link, as in English

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from playbook.cli import main
+from playbook.core import formats
 from playbook.core.engagement import load
 from playbook.core.instruments import DONT_KNOW
 from playbook.core.store import Store
@@ -214,3 +215,27 @@ def test_live_view_refreshes_itself_in_the_kernels_loop(eng):
     worker.join()
     assert seen == {"headless": False, "in_loop": True}
     assert "Sales: 1 of 2 submitted (50%)" in view.rates.value
+
+
+def test_the_live_table_speaks_the_engagements_language_and_the_command_line_stays_english(eng, make_engagement):
+    """METHOD 15: on the report page the table is German for a German engagement (heads, states, roles, moments
+    in the locale's form and the engagement's time zone); ``playbook status`` stays English."""
+    links.opened(eng, links.digest(links.issue(eng, "mkt-1")), at="2026-10-02T16:05:00+00:00")
+    german = load(make_engagement(settings={"locale": "de_DE", "currency": "EUR", "timezone": "Europe/Berlin"}))
+    t = status.table(german)
+    with formats.use(german.settings):
+        shown = status.frame(t, "Europe/Berlin")
+    assert list(shown.columns) == ["Name", "Funktion", "Link", "Eingeladen", "Erinnert", "Geöffnet", "Beantwortet",
+                                   "Abgeschickt", "Letzter Fehler"]
+    otto = shown.set_index("Name").loc["Otto Fenn"]
+    assert (otto["Funktion"], otto["Link"], otto["Eingeladen"], otto["Erinnert"]) == (
+        "Marketingteam", "ja, 1 gültig", "keine Adresse", "nein")
+    assert otto["Geöffnet"] == "02.10.2026, 18:05"  # 16:05 UTC is 18:05 in Berlin
+    assert otto["Beantwortet"] == f"2 von {MARKETING_REQUIRED}" and otto["Abgeschickt"] == "noch nicht"
+    view = status.StatusView(german, interval=30)  # as the page draws it: its own words, wherever it is refreshed
+    assert "Wer hat geantwortet – Q4 2026" in view.table.value and "Letzter Fehler" in view.table.value
+    assert "Marketing: 1 von 2 haben abgeschickt (50\u00a0%)" in view.rates.value
+    assert "alle 30 Sekunden" in view.note.value and view.button.description == "Aktualisieren"
+    printed = invoke("status", german.path).output
+    assert "Marketing: 1 of 2 submitted (50\u00a0%), 2 of 2 answered something (100\u00a0%)." in printed
+    assert "yes, 1 live" in printed and "2026-10-02 16:05 UTC" in printed and "noch" not in printed

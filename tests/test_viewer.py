@@ -195,8 +195,16 @@ def test_whatif_draws_again_only_the_charts_that_changed(report, monkeypatch):
     values = {k: (data["marketing"]["program_cost"] if k == "program_cost" else data[k]) for k in WHATIF}
     first = viewer.redraw(report, "economics", Choice(report.wave, whatif=tuple({**values, "program_cost": 5e6}
                                                                                 .items())), drawn)
-    assert len(calls) == 12  # every economics chart, once for the report's width and once for a phone's
+    # the plan's three charts, once for the report's width and once for a phone's; the measurement's sensitivity, the
+    # attribution and the experiment are not drawn at all: they stand as the run drew them, in both layouts
+    assert len(calls) == 6
     assert any("marketing spend $5M" in line for line in first["content"]["findings"])
+    run_blocks = {b["name"]: b for b in report.section("economics")["content"]["blocks"] if b["kind"] == "figure"}
+    for block in first["content"]["blocks"]:
+        if block["kind"] == "figure":
+            same = block["name"] in ("sensitivity", "attribution", "experiment")
+            assert block["phone_svg"] and (block["svg"] == run_blocks[block["name"]]["svg"]) is same
+            assert (block["phone_svg"] == run_blocks[block["name"]]["phone_svg"]) is same
     calls.clear()
     second = viewer.redraw(report, "economics", Choice(report.wave, whatif=tuple({**values, "reps": 30.0}.items())),
                            drawn)
@@ -208,6 +216,56 @@ def test_whatif_draws_again_only_the_charts_that_changed(report, monkeypatch):
     assert new_svg["cost_revenue"] != run_svg["cost_revenue"] and new_svg["sensitivity"] == run_svg["sensitivity"]
     assert [b["label"] for b in second["content"]["blocks"]] == [b["label"] for b in
                                                                  report.section("economics")["content"]["blocks"]]
+
+
+def test_a_redrawn_parts_phone_layout_shows_what_was_chosen(report):
+    """The phone layout of a part drawn again is of the same choice as the report's layout: the credibility view
+    chosen, the funnel of the source chosen (it once showed the run's default view and source on a phone)."""
+    def figure(name: str, choice: Choice, block: str) -> dict:
+        sec = viewer.redraw(report, name, choice)
+        return next(b for b in sec["content"]["blocks"] if b["name"] == block)
+
+    levels = figure("credibility", Choice(report.wave, basis="all"), "levels")
+    assert "all raters" in levels["svg"] and "all raters" in levels["phone_svg"]
+    assert "sales view" not in levels["phone_svg"]
+    sales = figure("leads", Choice(report.wave, lead_source="sales"), "funnel")
+    marketing = figure("leads", Choice(report.wave, lead_source="marketing"), "funnel")
+    found = "Leads sales found"
+    assert found in sales["svg"] and found in sales["phone_svg"] and found not in marketing["phone_svg"]
+
+
+def test_the_page_draws_a_phones_layout_once_the_reader_pauses(report):
+    """In the page's kernel (an event loop): a what-if shows the report's layout of the new figures at once and
+    their phone layout after a pause; a change made before the pause draws again and its phone layout follows."""
+    import asyncio
+
+    from playbook.serve.report_page import controls
+    from playbook.serve.report_page.controls import Live
+
+    live = Live(report)
+    live.part("economics")
+    data = report.snapshot().data["economics"]["prospecting"]
+    values = {k: (data["marketing"]["program_cost"] if k == "program_cost" else data[k]) for k in WHATIF}
+
+    def phones() -> int:
+        return live.stages["economics"].value.count('class="chart phone"')
+
+    async def visit() -> list[tuple[int, int]]:
+        seen = []
+        for spend in (300_000.0, 360_000.0):
+            live.choose(whatif=tuple({**values, "program_cost": spend}.items()))
+            seen.append((live.stages["economics"].value.count("<figure"), phones()))
+        await asyncio.sleep(controls.PHONE_PAUSE * 2)
+        seen.append((live.stages["economics"].value.count("<figure"), phones()))
+        return seen
+
+    (first, second, paused) = asyncio.run(visit())
+    assert first == second == (6, 3)  # the plan's three figures without their phone layout yet
+    assert paused == (6, 6) and "$360K" in live.stages["economics"].value and not live.phones
+    live.choose(whatif=None)
+    assert live.stages["economics"].value == ""  # the run's drawing again
+    live.choose(whatif=tuple({**values, "program_cost": 420_000.0}.items()))
+    assert phones() == 6  # no event loop: both layouts at once
 
 
 def test_whatif_moves_marketing_revenue_with_spend_and_shows_the_change_to_the_current_plan(report):

@@ -556,6 +556,20 @@ def moment(value: Any, tz: str | None = None) -> str:
     return f"{text} UTC" if zone.key == "UTC" else text
 
 
+def time_of_day(value: Any, tz: str | None = None) -> str:
+    """The time of day of a moment, to the minute, in time zone ``tz`` (default UTC) and the active locale:
+    ``9:25 AM`` (en_US), ``09:25`` (de_DE)."""
+    import datetime as dt
+
+    from babel.dates import format_time
+
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return format_time(value.astimezone(_zone(tz)), "short", locale=active().locale)
+
+
 def money_shown(v, compact: bool = False, digits: int | None = None) -> float:
     """The amount ``money(v, compact)`` shows, as a number: ``money_shown(1_337_000, compact=True)`` is 1,300,000
     (``$1.3M``). The difference of two shown amounts is what a reader computes from them (METHOD 13)."""

@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from importlib import resources
@@ -87,6 +89,17 @@ def deactivate(token) -> None:
     _LANGUAGE.reset(token)
 
 
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """``language`` active for the block only (the command line's English inside an engagement's
+    ``formats.use``, whose numbers stay in its locale)."""
+    token = activate(language)
+    try:
+        yield
+    finally:
+        deactivate(token)
+
+
 @cache
 def translations(language: str) -> _gettext.NullTranslations:
     """The catalog of ``language`` (compiled in memory from its ``.po``); no-op translations for English."""
@@ -127,6 +140,11 @@ def word(table: dict, key: Any, **values: Any) -> str:
     """``table[key]``, a message marked with ``N_``, in the active language. (Written ``_(TABLE["key"])``, the
     extraction would take the key's own string for a message.)"""
     return _(table[key], **values)
+
+
+def quote(text: Any) -> str:
+    """``text`` in the active language's quotation marks: “Reaches buyers early”, „…“, « … »."""
+    return _("“%(text)s”", text=text)
 
 
 def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name

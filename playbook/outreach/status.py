@@ -7,29 +7,38 @@ are stored) and when each was first opened, the mails sent (invited when, remind
 when and how often, the last failure with the mail server's reason), the answers of
 the wave and the submissions. "Answered n of N" counts a respondent's own required questions for
 the wave (``forms.app_codes``); "don't know" is an answer.
+
+The command line and its CSV stay English (METHOD 15); the live view on the report page speaks the
+engagement's language: its own column heads, the states in words, the roles as the forms name them, and
+moments in the locale's form in the engagement's time zone (``page_cells``, ``frame``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from playbook.core import formats
+from playbook.core import formats, i18n
 from playbook.core.engagement import SIDES, Engagement
 from playbook.core.files import private_csv
+from playbook.core.i18n import N_, _, ngettext
 from playbook.core.instruments import instruments
 from playbook.core.store import open_store
-from playbook.outreach import links
+from playbook.outreach import links, words
 
-NOT_YET = "not yet"
+NOT_YET = N_("not yet")
 REFRESH_SECONDS = 30
 REFRESH_HOURS = 8  # the timer stops after a working day; the button keeps working
 HEADER = ("id", "name", "side", "role", "link issued", "invited", "reminded", "opened", "answered", "submitted",
           "last failure")
+# The live view's column heads (the page reads names and roles in words, not the ids and codes of the CLI).
+PAGE_HEADER = (N_("Name"), N_("Role"), N_("Link"), N_("Invited"), N_("Reminded"), N_("Opened"), N_("Answered"),
+               N_("Submitted"), N_("Last failure"))
 CSV_HEADER = ("id", "name", "side", "role", "link_issued", "live_links", "invited_at", "reminders", "reminded_at",
               "opened", "answered", "required", "submitted_at", "failed_at", "failure")
 
@@ -54,31 +63,42 @@ class Row:
     failed_at: str | None = None  # the last mail that failed (and was not sent since), with the reason
     failure: str = ""
 
+    # Each state in words, its moments written by ``stamp`` (``when`` for the command line, ``moment_in(zone)`` for
+    # the page); the words are the active language's (the command line makes English active).
     @property
     def invited_text(self) -> str:
-        if self.invited_at:
-            return when(self.invited_at)
-        return NOT_YET if self.email else "no address"
+        return self.invited(when)
 
     @property
     def reminded_text(self) -> str:
-        if not self.reminders:
-            return "no"
-        return f"{self.reminders}x, last {when(self.reminded_at)}"
+        return self.reminded(when)
 
     @property
     def failure_text(self) -> str:
-        return f"{when(self.failed_at)}: {self.failure}" if self.failed_at else ""
+        return self.failed(when)
+
+    def invited(self, stamp: Callable[[str | None], str]) -> str:
+        if self.invited_at:
+            return stamp(self.invited_at)
+        return _(NOT_YET) if self.email else _("no address")
+
+    def reminded(self, stamp: Callable[[str | None], str]) -> str:
+        if not self.reminders:
+            return _("no")
+        return ngettext("%(n)sx, last %(when)s", "%(n)sx, last %(when)s", self.reminders, when=stamp(self.reminded_at))
+
+    def failed(self, stamp: Callable[[str | None], str]) -> str:
+        return _("%(when)s: %(reason)s", when=stamp(self.failed_at), reason=self.failure) if self.failed_at else ""
 
     @property
     def link_text(self) -> str:
         if not self.links:
-            return "no"
-        return f"yes, {self.live} live" if self.live else "yes, none live"
+            return _("no")
+        return ngettext("yes, %(n)s live", "yes, %(n)s live", self.live) if self.live else _("yes, none live")
 
     @property
     def answered_text(self) -> str:
-        return f"{self.answered} of {self.required}"
+        return _("%(answered)s of %(required)s", answered=self.answered, required=self.required)
 
 
 @dataclass
@@ -149,46 +169,65 @@ def table(eng: Engagement, wave: str | None = None, at: datetime | None = None) 
 
 
 def when(stamp: str | None) -> str:
-    """A stored UTC time for people: ``2026-05-04 09:12 UTC``, or "not yet"."""
+    """A stored UTC time for the command line and its CSV: ``2026-05-04 09:12 UTC``, or "not yet"."""
     if not stamp:
-        return NOT_YET
+        return _(NOT_YET)
     return datetime.fromisoformat(stamp).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def moment_in(zone: str | None) -> Callable[[str | None], str]:
+    """Stored UTC times for the page: in the locale's form in time zone ``zone`` ("03.12.2026, 10:25"), or "not yet"."""
+    return lambda stamp: formats.moment(stamp, zone) if stamp else _(NOT_YET)
+
+
 def cells(row: Row) -> tuple[str, ...]:
+    """One respondent's line for the command line (ids and codes, as the consultant types them)."""
     return (row.id, row.name, row.side, row.role, row.link_text, row.invited_text, row.reminded_text,
             when(row.opened), row.answered_text, when(row.submitted_at), row.failure_text)
 
 
+def page_cells(row: Row, zone: str | None = None) -> tuple[str, ...]:
+    """One respondent's line for the page, in the active language (``PAGE_HEADER``)."""
+    stamp = moment_in(zone)
+    return (row.name, words.role_of(row.side, row.role), row.link_text, row.invited(stamp), row.reminded(stamp),
+            stamp(row.opened), row.answered_text, stamp(row.submitted_at), row.failed(stamp))
+
+
 def rate_lines(t: Table) -> list[str]:
-    """The response rate per side, in words (numbers in the engagement's locale: call ``formats.use`` first)."""
-    return [f"{r.side.capitalize()}: {r.submitted} of {r.respondents} submitted ({formats.share(r.submitted / r.respondents)}), "
-            f"{r.answered_any} of {r.respondents} answered something "
-            f"({formats.share(r.answered_any / r.respondents)})." for r in t.rates]
+    """The response rate per side, in words (numbers and words in the engagement's: call ``formats.use`` first)."""
+    return [_("%(side)s: %(submitted)s of %(respondents)s submitted (%(share)s), %(answered)s of %(respondents)s "
+              "answered something (%(answered_share)s).", side=words.side(r.side), submitted=r.submitted,
+              respondents=r.respondents, share=formats.share(r.submitted / r.respondents), answered=r.answered_any,
+              answered_share=formats.share(r.answered_any / r.respondents)) for r in t.rates]
 
 
 def lines(eng: Engagement, t: Table) -> list[str]:
-    """The table as aligned text for a terminal, then the response rate per side."""
-    grid = [HEADER, *(cells(r) for r in t.rows)]
+    """The table as aligned text for a terminal, then the response rate per side: in English whatever the
+    engagement's language (the consultant's command line, METHOD 15), numbers in its locale."""
+    with i18n.speaking(i18n.SOURCE):
+        grid = [HEADER, *(cells(r) for r in t.rows)]
+        rates = rate_lines(t)
     widths = [max(len(row[i]) for row in grid) for i in range(len(HEADER))]
     text = ["  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in grid]
     text.insert(1, "  ".join("-" * w for w in widths))
-    return [f"{eng.client} ({eng.id}), wave {t.wave}: {len(t.rows)} respondent(s)", "", *text, "", *rate_lines(t)]
+    return [f"{eng.client} ({eng.id}), wave {t.wave}: {len(t.rows)} respondent(s)", "", *text, "", *rates]
 
 
 def write_csv(t: Table, target: Path) -> None:
-    """The same table as a CSV for the owner only (mode 0600), written atomically."""
-    rows = [(r.id, r.name, r.side, r.role, "yes" if r.links else "no", r.live, when(r.invited_at), r.reminders,
-             when(r.reminded_at), when(r.opened), r.answered, r.required, when(r.submitted_at),
-             when(r.failed_at) if r.failed_at else "", r.failure) for r in t.rows]
+    """The same table as a CSV for the owner only (mode 0600), written atomically; English, as the command line."""
+    with i18n.speaking(i18n.SOURCE):
+        rows = [(r.id, r.name, r.side, r.role, "yes" if r.links else "no", r.live, when(r.invited_at), r.reminders,
+                 when(r.reminded_at), when(r.opened), r.answered, r.required, when(r.submitted_at),
+                 when(r.failed_at) if r.failed_at else "", r.failure) for r in t.rows]
     private_csv(target, CSV_HEADER, rows)
 
 
-def frame(t: Table) -> Any:
-    """The table as a DataFrame (for the live view)."""
+def frame(t: Table, zone: str | None = None) -> Any:
+    """The table as a DataFrame for the live view, in the active language (``formats.use(eng.settings)`` first);
+    moments in time zone ``zone`` (the engagement's ``timezone``)."""
     import pandas as pd
 
-    return pd.DataFrame([cells(r) for r in t.rows], columns=list(HEADER))
+    return pd.DataFrame([page_cells(r, zone) for r in t.rows], columns=[_(h) for h in PAGE_HEADER])
 
 
 class StatusView:
@@ -203,7 +242,8 @@ class StatusView:
         import ipywidgets as w
 
         self.eng, self.wave, self.interval = eng, wave or eng.period, interval
-        self.button = w.Button(description="Refresh", icon="refresh")
+        with formats.use(eng.settings):
+            self.button = w.Button(description=_("Refresh"), icon="refresh", layout=w.Layout(width="auto"))
         self.button.add_class("pb-status-refresh")
         self.note = w.HTML()
         self.note.add_class("pb-status-note")
@@ -222,18 +262,23 @@ class StatusView:
         from playbook.core.html import render, table_html
 
         t = table(self.eng, self.wave)
-        rates = render("findings.html.j2", lines=rate_lines(t), classes="")
-        body = render("titled_table.html.j2", title=f"Who has answered, wave {t.wave}", table=table_html(frame(t)),
-                      classes="")
-        if (rates, body) != (self.rates.value, self.table.value):
-            self.rates.value, self.table.value = rates, body
-            self.note.value = render("message.html.j2", tag="span", cls="pb-note",
-                                     text=f"Last change seen at {datetime.now().strftime('%H:%M')}; the table "
-                                          f"refreshes itself every {self.interval:g} seconds.")
+        with formats.use(self.eng.settings):  # (a click or the timer runs outside the page's cells)
+            rates = render("findings.html.j2", lines=rate_lines(t), classes="")
+            body = render("titled_table.html.j2", title=_("Who has answered, %(wave)s", wave=words.period(t.wave)),
+                          table=table_html(frame(t, self.eng.settings.get("timezone"))), classes="")
+            if (rates, body) != (self.rates.value, self.table.value):
+                self.rates.value, self.table.value = rates, body
+                self.note.value = render("message.html.j2", tag="span", cls="pb-note", text=self._note())
         return t
 
+    def _note(self) -> str:
+        seen = formats.time_of_day(datetime.now(UTC), self.eng.settings.get("timezone"))
+        return ngettext("Last change seen at %(time)s; the table refreshes itself every second.",
+                        "Last change seen at %(time)s; the table refreshes itself every %(n)s seconds.",
+                        max(1, round(self.interval)), time=seen)
+
     async def _every(self, rounds: int) -> None:
-        for _ in range(rounds):
+        for _round in range(rounds):
             await asyncio.sleep(self.interval)
             with contextlib.suppress(Exception):  # a failed read (store busy) waits for the next turn
                 self.refresh()

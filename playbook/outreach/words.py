@@ -105,7 +105,12 @@ def closed(eng: Engagement, day: date) -> str:
 
 def role(person: Respondent) -> str:
     """A respondent's part in words: "Head of marketing", "Sales team" (the side alone for an unknown role)."""
-    words = ROLES.get((person.side, person.role)) or SIDES.get(person.side)
+    return role_of(person.side, person.role)
+
+
+def role_of(side: str, role: str) -> str:
+    """``role`` on ``side`` in words, as ``role`` says it."""
+    words = ROLES.get((side, role)) or SIDES.get(side)
     return _(words) if words else ""
 
 

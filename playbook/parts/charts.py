@@ -129,10 +129,12 @@ def base():
 
 
 def to_svg(chart) -> str:
-    """The chart as a standalone SVG string (no scripts, no network)."""
+    """The chart as a standalone SVG string (no scripts, no network). ``chart`` may also be its Vega-Lite
+    specification as a dict, already made (``chart.to_dict()``): it is then drawn as it is, not made again."""
     import vl_convert as vlc
 
-    return vlc.vegalite_to_svg(chart.to_dict(), vl_version=_vl_version())
+    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    return vlc.vegalite_to_svg(spec, vl_version=_vl_version())
 
 
 def _vl_version() -> str:

@@ -30,7 +30,7 @@ from typing import Any
 from playbook.core import formats
 from playbook.core.errors import UserError
 from playbook.core.files import atomic
-from playbook.core.i18n import _, ngettext
+from playbook.core.i18n import _, ngettext, quote
 from playbook.report import fit
 from playbook.report.brand import Brand, brand
 from playbook.report.document import long_date
@@ -236,7 +236,7 @@ def _card(i: int, dec) -> tuple[list[str], list]:
     """A decision's paragraphs (what, who and when, evidence, the actions that carry it) and their runs."""
     carried = ""
     if dec.steps:
-        carried = _("In the action plan: %(steps)s", steps="; ".join(f"“{_short(t)}”" for t in dec.steps[:2]))
+        carried = _("In the action plan: %(steps)s", steps="; ".join(quote(_short(t)) for t in dec.steps[:2]))
         if len(dec.steps) > 2:
             carried += " " + ngettext("and %(n)s more action", "and %(n)s more actions", len(dec.steps) - 2)
     paras = [f"{i + 1}. {dec.what}", _who(dec), dec.evidence] + ([carried] if carried else [])

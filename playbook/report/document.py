@@ -83,11 +83,12 @@ def _clean_svg(svg: str | list) -> str:
 
 
 def from_results(part, results: dict[str, Any], svg: Callable[[Any], str] | None = None,
-                 sec: dict[str, Any] | None = None) -> dict[str, list]:
+                 sec: dict[str, Any] | None = None, phone: dict[str, Any] | None = None) -> dict[str, list]:
     """A part's content computed from results.json, for a run without its executed notebook.
 
     ``svg`` draws a chart (default ``charts.to_svg``; the interactive report passes one that keeps what it
-    drew); ``sec`` is the part's section when the caller already has it (``part.section(results)``).
+    drew); ``sec`` is the part's section when the caller already has it (``part.section(results)``), ``phone``
+    its figures laid out for a phone (``{}``: none drawn; default: made here).
     """
     from playbook.core.html import table_html
     from playbook.parts import charts
@@ -95,8 +96,9 @@ def from_results(part, results: dict[str, Any], svg: Callable[[Any], str] | None
 
     svg = svg or to_svg
     sec = part.section(results) if sec is None else sec
-    with charts.phone():
-        phone = part.section(results)["figures"] if sec["figures"] else {}
+    if phone is None:
+        with charts.phone():
+            phone = part.section(results)["figures"] if sec["figures"] else {}
     blocks = [_figure(title, svg(chart), name, svg(phone[name][1]) if name in phone else "")
               for name, (title, chart) in sec["figures"].items()]
     blocks += [_table(title, table_html(df), name) for name, (title, df) in sec["tables"].items()]
@@ -143,7 +145,9 @@ def number_blocks(blocks: list[dict], section: int) -> None:
     counts = {"figure": 0, "table": 0}
     for block in blocks:
         counts[block["kind"]] += 1
-        block["label"] = f"{block['kind'].capitalize()} {section}.{counts[block['kind']]}"
+        number = f"{section}.{counts[block['kind']]}"
+        block["label"] = _("Figure %(number)s", number=number) if block["kind"] == "figure" else _(
+            "Table %(number)s", number=number)
 
 
 

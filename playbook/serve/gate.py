@@ -239,6 +239,7 @@ class Gate(IdentityProvider):
             raise _refuse(404, NOT_FOUND)
         try:
             handler.playbook_page = self.pages.admit(found.token_hash, found.consultant, user)
+            handler.playbook_page.language = i18n.language_for(eng.settings)
         except kernels.Full as full:
             self.log.warning("A report page was refused: %s", "too many windows of one link" if full.status == 429
                              else f"{len(self.pages)} report pages open (the cap)")

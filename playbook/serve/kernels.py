@@ -19,12 +19,20 @@ The gate (``gate.Gate``) admits its visitor; from then on the page is a ``Page``
   socket for ``GONE_AFTER`` seconds since their request ended or their last socket
   closed, and those whose request was dropped before the page arrived: the gate stops
   them within a minute, long before Voilà's idle cull.
+- **In the engagement's language.** Voilà renders the page's head before the visitor is known (a
+  preheated kernel's page is drawn ahead), so ``ReportPageHandler`` rewrites it on the way out
+  (``Speaking``): ``<html lang>`` becomes the engagement's language and carries the words the page's
+  script shows when the kernel is gone; a cell that failed (``templates/.../index.html.j2`` writes a
+  marker in place of Voilà's English error) says so in that language; an error page drawn for the
+  page (``write_error``) does too.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import html
+import re
 import secrets
 import time
 from collections.abc import Callable, Iterable
@@ -35,7 +43,8 @@ from jupyter_server.auth.identity import User
 from tornado import web
 from voila.tornado.handler import TornadoVoilaHandler
 
-from playbook.core.i18n import N_
+from playbook.core import i18n
+from playbook.core.i18n import N_, _
 
 # The page's secret, in one cookie per path of its kernel (a cookie name holds one path): Jupyter's kernel API
 # (the kernel's model and channels) and Voilà's unload beacon.
@@ -45,6 +54,17 @@ GONE_AFTER = 45.0  # seconds a report page may have no socket before its kernel 
 SESSION_LINK = "the server's own consultant link"
 WINDOWS = N_("This link is open in too many windows. Close one of them, then reload this page.")
 FULL = N_("Many people are viewing this report right now. Please try again in a minute.")
+# What the page says when its kernel is gone (the page's script shows it: static/playbook-report.js).
+LOST = N_("This page lost its connection; reload to continue.")
+RELOAD = N_("Reload")
+# A cell of the page that failed (in place of Voilà's error, which is for developers), and an error page.
+FAILED = N_("Part of this report could not be shown. Please reload the page; if this happens again, let your "
+            "consultant know.")
+BROKEN_TITLE = N_("This page could not be shown")
+BROKEN = N_("This page could not be shown just now. Please reload it in a minute; if this happens again, let your "
+            "consultant know.")
+FAILED_MARK = "<!--pb-cell-failed-->"  # written by the report template where a cell failed
+HTML_TAG = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
 
 
 class Full(Exception):
@@ -62,6 +82,7 @@ class Page:
     link: str
     consultant: bool
     user: User
+    language: str = i18n.SOURCE  # the engagement's (METHOD 15)
     kernel: str | None = None
     secret_hash: str = ""
     request_open: bool = True
@@ -139,6 +160,54 @@ class Pages:
         return stop
 
 
+class Speaking:
+    """The report page's HTML on its way to the visitor, in ``language``: the ``<html>`` tag (``lang`` and the
+    words of the page's script, escaped) and each failed cell's sentence. Called with each piece Voilà streams;
+    the tag may come split over pieces, so what comes before it is held back until it is complete (at most
+    ``HOLD`` characters)."""
+
+    HOLD = 20_000
+
+    def __init__(self, language: str):
+        with i18n.speaking(language):
+            self.language = i18n.active()
+            attrs = {"lang": self.language, "data-pb-lost": _(LOST), "data-pb-reload": _(RELOAD)}
+            self.failed = html.escape(_(FAILED))
+        self.tag = "<html " + " ".join(f'{k}="{html.escape(v)}"' for k, v in attrs.items()) + ">"
+        self._held: str | None = ""  # None once the tag is written
+        self._tail = ""  # the end of the last piece, when it may be the start of a marker
+
+    def __call__(self, piece: str) -> str:
+        if self._held is not None:
+            self._held += piece
+            found = HTML_TAG.search(self._held)
+            if found is None and len(self._held) < self.HOLD:
+                return ""
+            piece, self._held = self._held, None
+            if found is not None:
+                piece = piece[:found.start()] + self.tag + piece[found.end():]
+        text = (self._tail + piece).replace(FAILED_MARK, self.failed)
+        keep = next((k for k in range(min(len(FAILED_MARK) - 1, len(text)), 0, -1)
+                     if FAILED_MARK.startswith(text[-k:])), 0)
+        self._tail = text[len(text) - keep:]
+        return text[:len(text) - keep]
+
+    def rest(self) -> str:
+        """What is still held back at the end (a page without an ``<html>`` tag, a last piece's end)."""
+        held, tail, self._held, self._tail = self._held or "", self._tail, None, ""
+        return held + tail
+
+
+class PageError(web.HTTPError):
+    """An error page for a report page's visitor (``error.html``, as the gate's refusals), in ``language``."""
+
+    def __init__(self, status: int, language: str) -> None:
+        super().__init__(status)
+        with i18n.speaking(language):
+            self.playbook_lang = i18n.active()
+            self.playbook_title, self.playbook_message = _(BROKEN_TITLE), _(BROKEN)
+
+
 class _Noting:
     """The server's kernel manager as a report page's handler sees it: it tells the page which kernel it got."""
 
@@ -184,11 +253,27 @@ class ReportPageHandler(TornadoVoilaHandler):
             self.set_cookie(name, secret, path=f"{self.base_url}{where}/{kernel_id}", httponly=True,
                             samesite="Strict", secure=self.request.protocol == "https")
 
+    @web.authenticated
     async def get(self, path=None):
         if self.playbook_page is None:  # the gate admits every visitor of this page; anything else is refused
             raise web.HTTPError(403)
         self.xsrf_token  # noqa: B018  (sets the _xsrf cookie the page's unload beacon sends back)
-        await super().get(path)
+        speaking = Speaking(self.playbook_page.language)
+        async for piece in self.get_generator(path=path):  # (TornadoVoilaHandler.get, each piece rewritten)
+            piece = speaking(piece)
+            if piece:
+                self.write(piece)
+                self.flush()
+        self.write(speaking.rest())
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        """An error before the page was sent: the playbook's error page in the engagement's language (a refusal
+        keeps its own words); the error itself is in the server's log."""
+        exc = (kwargs.get("exc_info") or (None, None, None))[1]
+        if not hasattr(exc, "playbook_message"):
+            page_error = PageError(status_code, self.playbook_page.language if self.playbook_page else i18n.SOURCE)
+            kwargs["exc_info"] = (PageError, page_error, None)
+        super().write_error(status_code, **kwargs)
 
     def on_connection_close(self) -> None:
         if self.playbook_page is not None:

@@ -405,39 +405,50 @@ def experiment_table(result: dict[str, Any]):
     return pd.DataFrame(rows)
 
 
-def report_section(results: dict[str, Any]) -> dict[str, Any]:
-    """Findings, figures and tables of the economics part, by name; absent parts are reported as not assessed."""
-    figures: dict[str, tuple[str, Any]] = {}
+# The figures drawn from the plan, which a what-if changes; the sensitivity is the measurement's (the engagement's own
+# plan, whatever a what-if changed), the attribution and the experiment are recorded (METHOD 12).
+PLAN_FIGURES = ("cost_revenue", "revenue_per_dollar", "scenarios")
+
+
+def report_section(results: dict[str, Any], figures: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """Findings, figures and tables of the economics part, by name; absent parts are reported as not assessed.
+
+    ``figures`` names the figures to draw (default: all of them; the interactive what-if draws ``PLAN_FIGURES``
+    only, and keeps the run's drawing of the others); every table and finding is there whatever it names."""
+    drawn: dict[str, tuple[str, Any]] = {}  # name: (title, a function drawing the chart)
     tables: dict[str, tuple[str, Any]] = {}
     p, a, e = (results.get(k) for k in KEYS)
     if p:
         when = period(p)
-        figures["cost_revenue"] = (_("Cost and modelled revenue per source, %(period)s", period=when), cost_revenue(p))
-        figures["revenue_per_dollar"] = (_("Modelled revenue per %(unit)s by source, %(period)s", unit=unit(),
-                                           period=when), revenue_per_dollar(p))
+        drawn["cost_revenue"] = (_("Cost and modelled revenue per source, %(period)s", period=when),
+                                 lambda: cost_revenue(p))
+        drawn["revenue_per_dollar"] = (_("Modelled revenue per %(unit)s by source, %(period)s", unit=unit(),
+                                         period=when), lambda: revenue_per_dollar(p))
         tables["sources"] = (_("Cost per opportunity and modelled revenue per %(unit)s, by source, %(period)s",
                                unit=unit(), period=when), source_table(p))
         scenario = scenario_table(p)
         if scenario is not None:
-            figures["scenarios"] = (_("Scenarios side by side, %(period)s", period=when), scenarios(p))
+            drawn["scenarios"] = (_("Scenarios side by side, %(period)s", period=when), lambda: scenarios(p))
             tables["scenarios"] = (_("Scenarios against the current plan, %(period)s", period=when), scenario)
-        figures["sensitivity"] = (_("How sure is the measurement: the share of rep time spent prospecting is an "
-                                    "estimate"), sensitivity(p))
+        drawn["sensitivity"] = (_("How sure is the measurement: the share of rep time spent prospecting is an "
+                                  "estimate"), lambda: sensitivity(p))
         tables["sensitivity"] = (_("The period's prospecting return if the true share of rep time were %(low)s to "
                                    "%(high)s", low=share(SENSITIVITY[0]), high=share(SENSITIVITY[-1])),
                                  sensitivity_table(p))
     if a:
-        figures["attribution"] = (_("Sourced and influenced revenue, recorded, %(period)s", period=period(a)),
-                                  attribution(a))
+        drawn["attribution"] = (_("Sourced and influenced revenue, recorded, %(period)s", period=period(a)),
+                                lambda: attribution(a))
         tables["attribution"] = (_("Sourced and influenced revenue, recorded, %(period)s", period=period(a)),
                                  attribution_table(a))
     bridge = bridge_table(results)
     if bridge is not None:
         tables["bridge"] = (_("Revenue: modelled and recorded, where each comes from"), bridge)
     if e:
-        figures["experiment"] = (_("Lead experiment: lift with its 95% interval"), experiment(e))
+        drawn["experiment"] = (_("Lead experiment: lift with its 95% interval"), lambda: experiment(e))
         tables["experiment"] = (_("Lead experiment: the two groups"), experiment_table(e))
-    return {"findings": findings(results), "figures": figures, "tables": tables}
+    return {"findings": findings(results), "tables": tables,
+            "figures": {name: (heading, draw()) for name, (heading, draw) in drawn.items()
+                        if figures is None or name in figures}}
 
 
 def deck_tables(results: dict[str, Any]) -> dict[str, tuple[str, Any]]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from playbook.core.formats import RATING, SHARE, delta, difference, figure, period
 from playbook.core.formats import change as shown_change
-from playbook.core.i18n import N_, _, ngettext
+from playbook.core.i18n import N_, _, ngettext, quote
 from playbook.core.instruments import items, label
 from playbook.parts.credibility.model import level_name
 from playbook.parts.movement.model import LEVELS, MEAN, YES_SHARE, movers
@@ -165,9 +165,9 @@ def symptoms_sentences(moved: dict[str, Any], waves: list[dict[str, Any]]) -> li
     named = "; ".join
     lines = []
     if new:
-        lines.append(_("Symptoms that appeared: %(list)s.", list=named(f"\u201c{label(i)}\u201d" for i in new)))
+        lines.append(_("Symptoms that appeared: %(list)s.", list=named(quote(label(i)) for i in new)))
     if gone:
-        lines.append(_("Symptoms that went away: %(list)s.", list=named(f"\u201c{label(i)}\u201d" for i in gone)))
+        lines.append(_("Symptoms that went away: %(list)s.", list=named(quote(label(i)) for i in gone)))
     return lines
 
 

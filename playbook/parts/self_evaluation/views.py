@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from playbook.core.i18n import N_, _
+from playbook.core.i18n import N_, _, word
 from playbook.core.instruments import label
 from playbook.parts.charts import PALETTE, Rows, base, colours, empty, title, value_labels, value_text, width
 from playbook.parts.self_evaluation.words import fewer_than, findings, left_out, severity, withheld
@@ -92,7 +92,7 @@ def _gaps_shown(se: dict[str, Any]):
     def side(g: dict[str, Any], value: str, count: str) -> str:
         return fewer_than(n) if g[value] is None and g.get(count, 0) > 0 else share(g[value])
 
-    rows = [[label(g["item"]), ABOUT.get(g["about"], g["about"]), side(g, "self_yes_share", "self_n"),
+    rows = [[label(g["item"]), word(ABOUT, g["about"]) if g["about"] in ABOUT else g["about"], side(g, "self_yes_share", "self_n"),
              side(g, "peer_yes_share", "peer_n"),
              difference(g["self_yes_share"], g["peer_yes_share"], SHARE, signed=True), share(g.get("dont_know_share"))] for g in se["perception_gap"]]
     return pd.DataFrame(rows, columns=[_("Statement"), _("About"), _("Own view (yes)"), _("Other side (yes)"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from playbook.core.i18n import N_, _, ngettext
+from playbook.core.i18n import N_, _, ngettext, quote
 from playbook.core.instruments import item_ids, label
 
 WIDE_GAP = 0.5  # the two sides see a statement very differently from a 50-point difference in yes share
@@ -37,7 +37,7 @@ def left_out(count: int, min_group_size: int | None) -> str:
 
 def quoted(items: list[str]) -> str:
     """Items by their short statements, quoted and listed: “Reaches buyers early”, “Some KPIs are shared”."""
-    return ", ".join(f"\u201c{label(i)}\u201d" for i in items)
+    return ", ".join(quote(label(i)) for i in items)
 
 
 def _wide(difference: float | None) -> bool:

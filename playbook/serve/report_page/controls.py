@@ -35,6 +35,10 @@ from playbook.serve.report_page.viewer import (
 log = logging.getLogger(__name__)
 EVERY = ""  # a filter's "every period" / "every owner"
 
+# A part drawn again shows the report's layout of its new figures at once and their phone layout (charts.phone) once
+# the reader has paused this long: drawing both takes twice as long, and while a value is being changed again and
+# again only the report's layout is drawn (each phone layout is drawn for the last change only).
+PHONE_PAUSE = 0.3  # seconds
 # What-if values a page keeps as scenarios: each is a row of the scenario table, computed again at every redraw,
 # so their number is bounded (a scripted page could otherwise keep thousands and make each redraw take minutes).
 KEPT_MAX = 8
@@ -50,6 +54,7 @@ class Live:
         self.drawn = Drawn()
         self.stages: dict[str, Any] = {}
         self.seconds: dict[str, float] = {}  # the last redraw of each part, for the benchmark
+        self.phones: dict[str, Any] = {}  # the phone layouts to draw once the reader pauses, by part (_draw)
 
     # the place where a part is drawn again
     def stage(self, name: str):
@@ -83,18 +88,43 @@ class Live:
                 or (keys & {"sla_hours", "lead_source"} and name == "leads"))
 
     def _draw(self, name: str) -> None:
-        stage = self.stages[name]
+        """Draw part ``name`` again: in a kernel, the report's layout now and the phone's after a pause (``PHONE_PAUSE``;
+        a choice made meanwhile draws again instead); elsewhere (no event loop) both at once."""
+        import asyncio
+
+        pending = self.phones.pop(name, None)
+        if pending is not None:
+            pending.cancel()
         if not changed(self.report, name, self.choice):
-            stage.value = ""  # the run's drawing shows again
+            self.stages[name].value = ""  # the run's drawing shows again
             return
         try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        blocks = ((self._show(name, phone=loop is None) or {}).get("content") or {}).get("blocks", [])
+        if loop is not None and any(b["kind"] == "figure" and not b.get("phone_svg") for b in blocks):
+            self.phones[name] = loop.call_later(PHONE_PAUSE, self._draw_phone, name, self.choice)
+
+    def _draw_phone(self, name: str, choice: Choice) -> None:
+        self.phones.pop(name, None)
+        if choice == self.choice:
+            self._show(name, phone=True)
+
+    def _show(self, name: str, phone: bool) -> dict[str, Any] | None:
+        """Put part ``name`` drawn for the current choice on the page; its section, None when it could not be drawn."""
+        stage = self.stages[name]
+        try:
             with formats.use(self.report.settings):
-                stage.value = staged_html(redraw(self.report, name, self.choice, self.drawn), self._note(name))
+                sec = redraw(self.report, name, self.choice, self.drawn, phone)
+                stage.value = staged_html(sec, self._note(name))
+            return sec
         except UserError as exc:
             stage.value = note_html(exc.message, "pb-invalid")
         except Exception:  # the page stays usable; the reason goes to the server's log
             log.exception("could not redraw %s", name)
             stage.value = note_html(_(NOT_DRAWN), "pb-invalid")
+        return None
 
     def _note(self, name: str) -> str:
         return note(self.report, name, self.choice)

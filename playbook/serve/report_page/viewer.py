@@ -209,15 +209,24 @@ class Drawn:
     def svg(self, chart) -> str:
         from playbook.parts.charts import to_svg
 
-        spec = json.dumps(chart.to_dict(validate=False), sort_keys=True, default=str)
-        key = hashlib.sha256(spec.encode("utf-8")).hexdigest()
+        # Made once, unchecked: the same chart functions made the run's figures, checked against the schema there.
+        spec = chart.to_dict(validate=False)
+        key = hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode("utf-8")).hexdigest()
         if key not in self._svg:
-            self._svg[key] = to_svg(chart)
+            self._svg[key] = to_svg(spec)
         return self._svg[key]
 
 
 def part_results(report: Report, name: str, choice: Choice) -> tuple[dict[str, Any], dict[str, Any]]:
     """The results and the section of part ``name`` under ``choice``, from the run's snapshot."""
+    res, section, _only = _results(report, name, choice)
+    return res, section()
+
+
+def _results(report: Report, name: str, choice: Choice):
+    """The results of part ``name`` under ``choice``, a function making its section (the same for the report's
+    layout and, inside ``charts.phone()``, a phone's), and the names of the only figures that section draws (None:
+    all of them; the others stand as the run drew them)."""
     part = parts.get(name)
     snap = report.snapshot()
     res = {**report.results, "wave": choice.wave}
@@ -226,7 +235,7 @@ def part_results(report: Report, name: str, choice: Choice) -> tuple[dict[str, A
 
         res.update(model.evaluate_snapshot(snap, choice.wave, choice.basis or "auto"))
         shown = views.SHOWN_WITH[choice.basis] if choice.basis else views.SHOWN_WITH["sales"]
-        return res, views.report_section(res, shown)
+        return res, lambda: views.report_section(res, shown), None
     if name == "kpis" and changed(report, name, choice) and snap.data.get("kpis") is not None:
         from playbook.parts.kpis import model
 
@@ -236,17 +245,19 @@ def part_results(report: Report, name: str, choice: Choice) -> tuple[dict[str, A
     elif name == "leads" and changed(report, name, choice) and snap.data.get("leads") is not None:
         return _leads(res, snap, choice)
     elif name == "economics" and changed(report, name, choice):
-        from playbook.parts.economics import model
+        from playbook.parts.economics import model, views
 
-        # the one computation of a plan (METHOD 12), as the run's scenarios, with the run's recorded deals
+        # the one computation of a plan (METHOD 12), as the run's scenarios, with the run's recorded deals; only the
+        # plan's figures change with it
         res["prospecting"] = model.whatif(snap, report.results, dict(choice.whatif or ()),
                                           [(kept, dict(values)) for kept, values in choice.kept])
+        return res, lambda: views.report_section(res, views.PLAN_FIGURES), views.PLAN_FIGURES
     elif by_wave(name):
         res.update(part.evaluate(snap, choice.wave))
-    return res, part.section(res)
+    return res, lambda: part.section(res), None
 
 
-def _leads(res: dict[str, Any], snap, choice: Choice) -> tuple[dict[str, Any], dict[str, Any]]:
+def _leads(res: dict[str, Any], snap, choice: Choice):
     """The leads measured again with the SLA tried, the funnel and reasons of the source chosen."""
     from playbook.parts.leads import model, views
 
@@ -258,7 +269,7 @@ def _leads(res: dict[str, Any], snap, choice: Choice) -> tuple[dict[str, Any], d
     source = choice.lead_source or "marketing"
     if choice.lead_source not in (None, model.ALL):
         res["leads"]["reasons"] = model.reasons(data, source)
-    return res, views.report_section(res, source)
+    return res, lambda: views.report_section(res, source), None
 
 
 def report_wave(res: dict[str, Any]) -> str | None:
@@ -266,17 +277,29 @@ def report_wave(res: dict[str, Any]) -> str | None:
     return res.get("wave") or res.get("period") or None
 
 
-def redraw(report: Report, name: str, choice: Choice, drawn: Drawn | None = None) -> dict[str, Any]:
+def redraw(report: Report, name: str, choice: Choice, drawn: Drawn | None = None, phone: bool = True
+           ) -> dict[str, Any]:
     """Part ``name``'s section (as in ``report.sections``) under ``choice``: its figures and tables in the run's
-    order and numbering, the charts that did not change taken from ``drawn``."""
+    order and numbering, the charts that did not change taken from ``drawn``. With ``phone`` False the figures
+    drawn again have no phone layout yet (the page shows the report's layout until it has one)."""
+    from playbook.parts import charts
+
     part = parts.get(name)
     before = report.section(name)
     with formats.use(report.settings):
-        res, sec = part_results(report, name, choice)
+        res, section, only = _results(report, name, choice)
         if not document.assessed(part, res):
             return {**before, "content": None}
-        found = document.from_results(part, res, (drawn or Drawn()).svg, sec)
-    order = [(b["kind"], b.get("name")) for b in (before["content"] or {}).get("blocks", [])]
+        sec = section()
+        phones = {}
+        if phone and sec["figures"]:
+            with charts.phone():
+                phones = section()["figures"]
+        found = document.from_results(part, res, (drawn or Drawn()).svg, sec, phones)
+    run = (before["content"] or {}).get("blocks", [])
+    if only is not None:  # the figures a choice does not change, as the run drew them
+        found["blocks"] += [{**b} for b in run if b["kind"] == "figure" and b["name"] not in only]
+    order = [(b["kind"], b.get("name")) for b in run]
     found["blocks"].sort(key=lambda b: order.index((b["kind"], b["name"])) if (b["kind"], b["name"]) in order
                          else len(order))
     return {**before, "content": document.numbered(found, before["number"])}

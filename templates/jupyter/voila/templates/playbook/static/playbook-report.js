@@ -6,7 +6,8 @@
       button, and its controls are greyed out, so nothing silently stops working. The kernel is watched through
       Voilà's widget manager (its status: restarting or dead; its connection: given up) and checked every
       15 seconds and whenever a control is used (the server answers 404 for a kernel that is gone; no answer at
-      all, twice, means the server is gone). */
+      all, twice, means the server is gone). Its words are the engagement's language: the server writes them
+      on the page's <html> tag (data-pb-lost, data-pb-reload; playbook/serve/kernels.py, Speaking). */
 (function () {
   "use strict";
   /* The tab names the client and the report (the cover carries it), not the notebook's file. */
@@ -37,7 +38,8 @@
     window.open(location.pathname.replace(/[^\/]*$/, "respond.ipynb") + "?" + form.toString(), "_blank", "noopener");
   });
 
-  var LOST = "This page lost its connection; reload to continue.";
+  var root = document.documentElement;
+  var LOST = root.getAttribute("data-pb-lost") || "", RELOAD = root.getAttribute("data-pb-reload") || "\u21bb";
   var config = {};
   try { config = JSON.parse(document.getElementById("jupyter-config-data").textContent); } catch (e) { config = {}; }
   var kernelUrl = config.kernelId ? (config.baseUrl || "/") + "api/kernels/" + config.kernelId : "";
@@ -54,7 +56,7 @@
     text.textContent = LOST;
     var reload = document.createElement("button");
     reload.type = "button";
-    reload.textContent = "Reload";
+    reload.textContent = RELOAD;
     reload.addEventListener("click", function () { location.reload(); });
     bar.appendChild(text);
     bar.appendChild(reload);
