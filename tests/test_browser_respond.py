@@ -297,7 +297,7 @@ def test_a_german_engagements_form_speaks_german(workspace, page):  # noqa: F811
     assert "Noch nicht abgeschickt" in page.inner_text(".pb-message")
     text = page.inner_text("body")
     for words in ("Ivo Strand · Vertriebsteam · Kessler Antriebstechnik GmbH · Q4 2026", "Abschicken", "Weiß nicht",
-                  "Bitte antworten Sie bis 18. Dezember 2099.", "Pflichtangaben", "(über Ihre Abteilung)",
+                  "Bitte antworten Sie bis zum 18. Dezember 2099.", "Pflichtangaben", "(über Ihre Abteilung)",
                   "1 = stimme überhaupt nicht zu"):
         assert words in text, words
     assert page.get_attribute(".pb-row textarea", "placeholder") == "Kommentar (optional)"
