@@ -84,7 +84,8 @@ def served(path: Path, *extra: str, timeout: float = 90, port: int | None = None
 
 
 def kernels(proc: subprocess.Popen) -> list[psutil.Process]:
-    """The server's running kernels (a stopped one may linger as a zombie until it is reaped)."""
+    """The server's running kernels (a stopped one may linger as a zombie until it is reaped). A kernel's own
+    child between its fork and its exec (an import that runs a program) still reads as the kernel: not counted."""
     found = []
     for p in psutil.Process(proc.pid).children(recursive=True):
         try:
@@ -92,7 +93,8 @@ def kernels(proc: subprocess.Popen) -> list[psutil.Process]:
                 found.append(p)
         except psutil.Error:  # gone meanwhile
             pass
-    return found
+    pids = {p.pid for p in found}
+    return [p for p in found if p.ppid() not in pids]
 
 
 def cpu_seconds(proc: subprocess.Popen) -> dict[int, float]:
