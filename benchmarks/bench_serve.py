@@ -282,6 +282,16 @@ def crowd(eng_dir: Path, n: int, window: float, preheat: int) -> dict:
     }
 
 
+def _print_on_sample(measure, *args) -> None:
+    """``measure`` run on a fresh copy of the sample engagement, its figures printed."""
+    tmp = Path(tempfile.mkdtemp())
+    shutil.copytree(sample_path(), tmp / "halvorsen-2026")
+    try:
+        print(json.dumps(measure(tmp / "halvorsen-2026", *args), indent=2))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=10)
@@ -295,32 +305,14 @@ def main() -> None:
     ap.add_argument("--red-team-only", action="store_true", help="only issue 22's two figures")
     args = ap.parse_args()
     if args.red_team_only:
-        tmp = Path(tempfile.mkdtemp())
-        shutil.copytree(sample_path(), tmp / "halvorsen-2026")
-        try:
-            print(json.dumps(red_team(tmp / "halvorsen-2026"), indent=2))
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        return
+        return _print_on_sample(red_team)
     viewer = [sys.executable, str(Path(__file__).with_name("bench_viewer.py")), "--runs", str(args.runs)]
     if args.viewer_only:
         sys.exit(subprocess.call(viewer))
     if args.strangers_only:
-        tmp = Path(tempfile.mkdtemp())
-        shutil.copytree(sample_path(), tmp / "halvorsen-2026")
-        try:
-            print(json.dumps(strangers(tmp / "halvorsen-2026"), indent=2))
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        return
+        return _print_on_sample(strangers)
     if args.crowd_only:
-        tmp = Path(tempfile.mkdtemp())
-        shutil.copytree(sample_path(), tmp / "halvorsen-2026")
-        try:
-            print(json.dumps(crowd(tmp / "halvorsen-2026", args.crowd, args.window, args.preheat), indent=2))
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        return
+        return _print_on_sample(crowd, args.crowd, args.window, args.preheat)
     from playwright.sync_api import sync_playwright
 
     tmp = Path(tempfile.mkdtemp())

@@ -97,6 +97,18 @@ def kernels(proc: subprocess.Popen) -> list[psutil.Process]:
     return [p for p in found if p.ppid() not in pids]
 
 
+def kill_page_kernel(page, proc: subprocess.Popen):
+    """Kill the kernel of the report page open in ``page`` (a Playwright page) and wait for the page to say so;
+    the bar that says it."""
+    kid = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+    mine = [k for k in kernels(proc) if kid in " ".join(k.cmdline())]
+    assert len(mine) == 1
+    mine[0].kill()
+    bar = page.locator(".pb-lost-bar")
+    bar.wait_for(state="visible", timeout=60_000)
+    return bar
+
+
 def cpu_seconds(proc: subprocess.Popen) -> dict[int, float]:
     """CPU seconds each running kernel of the server has used so far, by pid."""
     found = {}

@@ -13,7 +13,7 @@ from playbook.core.store import Store
 from playbook.outreach import links
 from playbook.serve.forms.questions import app_codes
 
-from .browser import free_port, kernels, served
+from .browser import free_port, kernels, kill_page_kernel, served
 from .conftest import write_engagement
 
 pytestmark = pytest.mark.browser
@@ -335,12 +335,7 @@ def test_a_german_engagements_report_page_its_table_and_its_lost_connection_spea
     table = page.inner_text(".pb-status-table")
     assert "Wer hat geantwortet – Q4 2026" in table and "Ivo Strand" in table and "Vertriebsteam" in table
     assert "Eingeladen" in table and "noch nicht" in table and "invited" not in table.lower()
-    kid = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
-    mine = [k for k in kernels(proc) if kid in " ".join(k.cmdline())]
-    assert len(mine) == 1
-    mine[0].kill()
-    bar = page.locator(".pb-lost-bar")
-    bar.wait_for(state="visible", timeout=60_000)
+    bar = kill_page_kernel(page, proc)
     assert bar.inner_text().splitlines()[0] == "Die Verbindung dieser Seite wurde unterbrochen. Laden Sie die Seite " \
                                                "neu, um fortzufahren."
     page.get_by_role("button", name="Neu laden").click()

@@ -36,6 +36,7 @@ from .browser import (  # noqa: F401
     ReportPage,
     kernel_message,
     kernels,
+    kill_page_kernel,
     replies,
     served,
     server_log,
@@ -630,12 +631,7 @@ def test_the_consultant_sees_the_same_report_with_their_tools(server, page):
 def test_a_page_whose_kernel_died_says_so_and_reloads(server, page):
     _, _, proc, link = server
     _open(page, link)
-    kid = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
-    mine = [k for k in kernels(proc) if kid in " ".join(k.cmdline())]
-    assert len(mine) == 1
-    mine[0].kill()
-    bar = page.locator(".pb-lost-bar")
-    bar.wait_for(state="visible", timeout=60_000)
+    bar = kill_page_kernel(page, proc)
     assert bar.inner_text().splitlines()[0] == "This page lost its connection; reload to continue."
     assert page.evaluate("document.body.classList.contains('pb-lost')")  # the controls are greyed out
     page.get_by_role("button", name="Reload").click()
