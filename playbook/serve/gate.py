@@ -174,14 +174,12 @@ class Gate(IdentityProvider):
 
     def get_user(self, handler: web.RequestHandler) -> User:
         # A refusal before the engagement is known speaks the visitor's browser's language (if shipped).
-        language = i18n.activate(browser_language(handler.request.headers.get("Accept-Language")))
-        try:
-            return self._visitor(handler)
-        except web.HTTPError:
-            handler.current_user = None  # the refusal page is drawn for nobody
-            raise
-        finally:
-            i18n.deactivate(language)
+        with i18n.speaking(browser_language(handler.request.headers.get("Accept-Language"))):
+            try:
+                return self._visitor(handler)
+            except web.HTTPError:
+                handler.current_user = None  # the refusal page is drawn for nobody
+                raise
 
     def _visitor(self, handler: web.RequestHandler) -> User:
         request = handler.request
